@@ -1,0 +1,14 @@
+//! Database schema for Ninefold, as sea-orm migrations. One migration per schema change;
+//! never edit a migration that has shipped, add a new one.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,91 @@
+//! Project health (RAG) from the current phase's dates and gate. The schedule issue refines
+//! this with float and slip; the rules here are the ones a director applies by eye.
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rag {
+    Green,
+    Amber,
+    Red,
+    /// The project has passed its last gate.
+    Done,
+}
+
+/// What health is judged from.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub today: NaiveDate,
+    pub phase_finish: Option<NaiveDate>,
+    pub gate_open: usize,
+    pub returned: usize,
+    pub last_decision_no_go: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Health {
+    pub rag: Rag,
+    /// i18n keys of the reasons, worst first.
+    pub reasons: Vec<&'static str>,
+    pub days_late: i64,
+}
+
+/// Red when the current phase is past its planned finish with its gate not passed; amber
+/// when the finish is within a week and gate deliverables are still open, when a
+/// deliverable was returned, or after a no-go; green otherwise.
+pub fn assess(f: &Facts) -> Health {
+    let Some(finish) = f.phase_finish else {
+        return Health { rag: Rag::Done, reasons: vec![], days_late: 0 };
+    };
+    let days_left = (finish - f.today).num_days();
+    let mut reasons = vec![];
+    let mut rag = Rag::Green;
+    if days_left < 0 {
+        rag = Rag::Red;
+        reasons.push("health.overdue");
+    } else if days_left <= 7 && f.gate_open > 0 {
+        rag = Rag::Amber;
+        reasons.push("health.gate_due_soon");
+    }
+    if f.last_decision_no_go {
+        rag = rag.max(Rag::Amber);
+        reasons.push("health.no_go");
+    }
+    if f.returned > 0 {
+        rag = rag.max(Rag::Amber);
+        reasons.push("health.returned");
+    }
+    Health { rag, reasons, days_late: (-days_left).max(0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(today: &str, finish: &str, gate_open: usize) -> Facts {
+        Facts {
+            today: today.parse().unwrap(),
+            phase_finish: Some(finish.parse().unwrap()),
+            gate_open,
+            returned: 0,
+            last_decision_no_go: false,
+        }
+    }
+
+    #[test]
+    fn rag_rules() {
+        assert_eq!(assess(&facts("2026-05-01", "2026-05-31", 2)).rag, Rag::Green);
+        assert_eq!(assess(&facts("2026-05-25", "2026-05-31", 2)).rag, Rag::Amber);
+        assert_eq!(assess(&facts("2026-05-25", "2026-05-31", 0)).rag, Rag::Green);
+        let late = assess(&facts("2026-06-03", "2026-05-31", 0));
+        assert_eq!((late.rag, late.days_late), (Rag::Red, 3));
+        let mut f = facts("2026-05-01", "2026-05-31", 0);
+        f.returned = 1;
+        assert_eq!(assess(&f).rag, Rag::Amber);
+        f.last_decision_no_go = true;
+        assert_eq!(assess(&f).reasons, ["health.no_go", "health.returned"]);
+        f.phase_finish = None;
+        assert_eq!(assess(&f).rag, Rag::Done);
+    }
+}

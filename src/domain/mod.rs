@@ -1,0 +1,9 @@
+//! Pure domain logic: no I/O, no database types. Each module has its unit tests.
+pub mod catalog;
+pub mod gates;
+pub mod health;
+pub mod policy;
+pub mod project_input;
+pub mod schedule;
+pub mod validation;
+pub mod workflow;

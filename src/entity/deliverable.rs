@@ -1,0 +1,33 @@
+//! The `deliverables` table.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "deliverables")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    pub phase_id: i32,
+    pub seq: i32,
+    pub key: String,
+    pub name_en: String,
+    pub name_zh: String,
+    /// Acceptance criteria from the playbook, JSON array of {en, zh}.
+    pub acceptance: String,
+    pub is_gate: bool,
+    pub due_date: Date,
+    pub status: String,
+    pub notes: String,
+    pub review_comment: Option<String>,
+    pub reviewed_by: Option<i32>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,11 @@
+//! sea-orm entities, one file per table. Relations are expressed by id columns and queried
+//! explicitly in `service/`.
+pub mod activity;
+pub mod audit;
+pub mod deliverable;
+pub mod phase;
+pub mod phase_decision;
+pub mod project;
+pub mod project_member;
+pub mod session;
+pub mod user;

@@ -1,0 +1,28 @@
+//! The `phases` table.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "phases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    pub seq: i32,
+    pub key: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub planned_start: Date,
+    pub planned_finish: Date,
+    pub actual_start: Option<Date>,
+    pub actual_finish: Option<Date>,
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,30 @@
+//! The `projects` table.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub name: String,
+    pub client_name: String,
+    pub industry: String,
+    pub start_date: Date,
+    pub currency: String,
+    /// Comma-separated module keys in canonical order.
+    pub modules: String,
+    pub playbook_key: String,
+    /// The playbook as it was when the project was created (JSON).
+    #[serde(skip)]
+    pub playbook_snapshot: String,
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

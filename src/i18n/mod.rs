@@ -1,0 +1,130 @@
+//! English and Simplified Chinese message catalogues, and choosing between them.
+//! Catalogues are flat TOML files embedded in the binary; a unit test keeps their keys equal.
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+    /// BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "zh" || s.starts_with("zh-") || s.starts_with("zh_") {
+            Some(Lang::Zh)
+        } else if s == "en" || s.starts_with("en-") || s.starts_with("en_") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
+/// The user's saved setting wins, then the language switch cookie, then the browser's
+/// `Accept-Language` (highest quality among languages we speak), then English.
+pub fn negotiate(user_setting: Option<&str>, cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+    if let Some(l) = user_setting.and_then(Lang::parse).or_else(|| cookie.and_then(Lang::parse)) {
+        return l;
+    }
+    let mut best: Option<(f32, Lang)> = None;
+    for part in accept_language.unwrap_or("").split(',') {
+        let mut bits = part.split(';');
+        let Some(lang) = bits.next().and_then(Lang::parse) else { continue };
+        let q = bits
+            .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .unwrap_or(1.0);
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, lang));
+        }
+    }
+    best.map_or(Lang::En, |(_, l)| l)
+}
+
+type Catalogue = HashMap<String, String>;
+
+fn load(src: &str) -> Catalogue {
+    fn walk(prefix: &str, t: &dyn toml_edit::TableLike, out: &mut Catalogue) {
+        for (k, item) in t.iter() {
+            let key = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+            if let Some(s) = item.as_str() {
+                out.insert(key, s.to_string());
+            } else if let Some(sub) = item.as_table_like() {
+                walk(&key, sub, out);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    // The catalogues are compiled in and covered by tests; a broken one is a build defect.
+    let doc = toml_edit::Document::parse(src).expect("embedded message catalogue is valid TOML");
+    walk("", doc.as_table(), &mut out);
+    out
+}
+
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    static EN: OnceLock<Catalogue> = OnceLock::new();
+    static ZH: OnceLock<Catalogue> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| load(include_str!("en.toml"))),
+        Lang::Zh => ZH.get_or_init(|| load(include_str!("zh.toml"))),
+    }
+}
+
+/// Translate `key`; a missing key shows itself, so it is noticed rather than hidden.
+pub fn t(lang: Lang, key: &str) -> String {
+    catalogue(lang).get(key).cloned().unwrap_or_else(|| key.to_string())
+}
+
+/// Translate and fill `{name}` placeholders.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut s = t(lang, key);
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogues_have_the_same_keys() {
+        let en = catalogue(Lang::En);
+        let zh = catalogue(Lang::Zh);
+        let mut missing: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
+        missing.extend(zh.keys().filter(|k| !en.contains_key(*k)));
+        assert!(missing.is_empty(), "keys in one catalogue only: {missing:?}");
+        assert!(en.len() > 50);
+    }
+
+    #[test]
+    fn negotiation_order() {
+        assert_eq!(negotiate(Some("zh"), Some("en"), Some("en")), Lang::Zh);
+        assert_eq!(negotiate(None, Some("zh"), Some("en-US")), Lang::Zh);
+        assert_eq!(negotiate(None, None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(negotiate(None, None, Some("fr-FR, en;q=0.5, zh;q=0.4")), Lang::En);
+        assert_eq!(negotiate(None, None, Some("de")), Lang::En);
+        assert_eq!(negotiate(None, None, None), Lang::En);
+        assert_eq!(negotiate(Some("xx"), None, Some("zh-TW;q=0.3")), Lang::Zh);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(tf(Lang::En, "test.hello", &[("name", "Ann")]), "Hello, Ann");
+    }
+}

@@ -1,0 +1,153 @@
+//! Playbooks are data: a method (phases, activities, deliverables) in a bilingual TOML file.
+//! `parse` reads one and reports every problem with line and column; `Registry` holds the
+//! playbooks this server offers.
+mod parse;
+
+pub use parse::{Problem, parse};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A text in both product languages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: &str) -> &str {
+        if lang == "zh" { &self.zh } else { &self.en }
+    }
+}
+
+/// Which tier of the project organisation owns an activity (DOMAIN.md: three tiers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    SteeringCommittee,
+    ProjectTeam,
+    FunctionalGroup,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::SteeringCommittee, Tier::ProjectTeam, Tier::FunctionalGroup];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::SteeringCommittee => "steering_committee",
+            Tier::ProjectTeam => "project_team",
+            Tier::FunctionalGroup => "functional_group",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Playbook {
+    pub key: String,
+    pub version: i64,
+    pub name: Text,
+    pub description: Text,
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Phase {
+    pub key: String,
+    pub weeks: u32,
+    pub name: Text,
+    pub objectives: Vec<Text>,
+    pub activities: Vec<Activity>,
+    pub milestones: Vec<Milestone>,
+    pub deliverables: Vec<Deliverable>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub key: String,
+    pub tier: Tier,
+    pub name: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub key: String,
+    pub name: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deliverable {
+    pub key: String,
+    pub gate: bool,
+    pub name: Text,
+    pub acceptance: Vec<Text>,
+}
+
+/// The shipped method, embedded so the binary needs no files beside it.
+pub const NINE_PHASE: &str = include_str!("../../playbooks/nine-phase.toml");
+
+/// The playbooks a server offers, by key.
+#[derive(Clone, Debug, Default)]
+pub struct Registry {
+    books: BTreeMap<String, Playbook>,
+}
+
+impl Registry {
+    /// The embedded nine-phase playbook plus every `*.toml` in `dir` (if it exists); a file
+    /// there with the same key replaces the embedded one. Any problem stops the load.
+    pub fn load(dir: Option<&Path>) -> Result<Registry, String> {
+        let mut reg = Registry::default();
+        let builtin = parse("nine-phase.toml", NINE_PHASE).map_err(|p| report(&p))?;
+        reg.books.insert(builtin.key.clone(), builtin);
+        if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            let mut files: Vec<_> = std::fs::read_dir(dir)
+                .map_err(|e| format!("{}: {e}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+                let book = parse(&f.display().to_string(), &text).map_err(|p| report(&p))?;
+                reg.books.insert(book.key.clone(), book);
+            }
+        }
+        Ok(reg)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Playbook> {
+        self.books.get(key)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Playbook> {
+        self.books.values()
+    }
+}
+
+/// One problem per line, `file:line:col: message`, as compilers print them.
+pub fn report(problems: &[Problem]) -> String {
+    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_playbook_is_valid_and_has_nine_phases() {
+        let pb = parse("nine-phase.toml", NINE_PHASE).unwrap_or_else(|p| panic!("{}", report(&p)));
+        let keys: Vec<_> = pb.phases.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "preparation", "kickoff", "diagnosis", "blueprint", "prototype", "pilot",
+                "readiness", "cutover", "evaluation"
+            ]
+        );
+        assert_eq!(pb.phases[0].name.zh, "项目准备");
+        assert!(pb.phases.iter().all(|p| p.deliverables.iter().any(|d| d.gate)));
+    }
+}

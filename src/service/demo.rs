@@ -1,0 +1,96 @@
+//! The demo: a Chinese appliance maker's CRM project, two gates passed and now in phase 3
+//! (analysis and diagnosis), with a user for each role. Built through the same services as
+//! real use, and idempotent: a second run finds the demo and changes nothing.
+use super::{Actor, Result, gates, projects, users, work};
+use crate::db::Db;
+use crate::domain::gates::Decision;
+use crate::domain::policy::Role;
+use crate::domain::project_input::ProjectInput;
+use crate::domain::workflow::Transition;
+use crate::playbook::Playbook;
+use chrono::{Datelike, Duration, NaiveDate};
+
+pub const PASSWORD: &str = "ninefold-demo";
+
+/// (email, name, role in the demo project; `None` = the administrator)
+pub const USERS: &[(&str, &str, Option<Role>)] = &[
+    ("admin@ninefold.example", "Ninefold Admin", None),
+    ("wang.fang@huamei.example", "王芳 Wang Fang", Some(Role::Director)),
+    ("zhang.wei@huamei.example", "张伟 Zhang Wei", Some(Role::Steering)),
+    ("li.na@consult.example", "李娜 Li Na", Some(Role::Consultant)),
+    ("chen.jie@huamei.example", "陈杰 Chen Jie", Some(Role::Member)),
+    ("zhao.min@huamei.example", "赵敏 Zhao Min", Some(Role::Viewer)),
+];
+
+pub const PROJECT_NAME: &str = "华美电器 CRM 一期 · Huamei CRM Wave 1";
+
+/// Load the demo if it is not there yet. Returns true when it was created now.
+pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
+    if users::by_email(&db.conn, USERS[1].0).await?.is_some() {
+        return Ok(false);
+    }
+    let mut ids = vec![];
+    for (email, name, role) in USERS {
+        let tx = db.write().await?;
+        let u = users::create(&*tx, None, &users::NewUser { email: (*email).into(), name: (*name).into(), password: PASSWORD.into(), is_admin: role.is_none() }).await?;
+        tx.commit().await?;
+        ids.push((u.id, *role));
+    }
+    let director = Actor { user_id: ids[1].0 };
+    let steering = Actor { user_id: ids[2].0 };
+    let consultant = Actor { user_id: ids[3].0 };
+
+    // Start on the Monday nine weeks ago, so that phases 1 (4 w) and 2 (3 w) lie behind and
+    // phase 3 is two weeks under way whenever the demo is loaded.
+    let start = today - Duration::weeks(9) - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let input = ProjectInput {
+        name: PROJECT_NAME.into(),
+        client_name: "华美电器股份有限公司 Huamei Appliances Co., Ltd.".into(),
+        industry: "appliances".into(),
+        start_date: start,
+        currency: "CNY".into(),
+        modules: vec!["sales".into(), "marketing".into(), "service".into(), "channels".into(), "analytics".into()],
+    };
+    let p = projects::create(db, director, &input, pb).await?;
+    for (uid, role) in &ids[2..] {
+        if let Some(role) = role {
+            projects::set_member(db, director, p.id, *uid, *role).await?;
+        }
+    }
+
+    // Phases 1 and 2: every deliverable submitted by the consultant and accepted by the
+    // steering committee; gate passed on the planned finish date.
+    let phases = projects::phases(&db.conn, p.id).await?;
+    for (ph, decision, why) in [
+        (&phases[0], Decision::Go, "Business case approved (ROI 38% over 5 years); the general manager sponsors the project. 商业论证已批准，总经理担任项目发起人。"),
+        (&phases[1], Decision::GoWithConditions, "Organisation and plan approved. Condition: the service department names its key users by the end of week 2. 组织与计划已批准；条件：客服部第二周内确定关键用户。"),
+    ] {
+        for d in work::deliverables_of_phase(&db.conn, ph.id).await? {
+            let d = work::transition(db, consultant, p.id, d.id, d.version, Transition::Submit, "").await?;
+            work::transition(db, steering, p.id, d.id, d.version, Transition::Accept, "符合验收标准 / Meets the acceptance criteria").await?;
+        }
+        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish).await?;
+    }
+
+    // Phase 3 under way: the installation record accepted, the as-is inventory submitted,
+    // the diagnosis report being drafted.
+    let dels = work::deliverables_of_phase(&db.conn, phases[2].id).await?;
+    if let Some(d) = dels.first() {
+        let d = work::save_notes(db, consultant, p.id, d.id, d.version, "测试、培训、生产三套环境已安装；角色与权限按部门配置。\nTest, training and production environments installed; roles and access set per department.").await?;
+        let d = work::transition(db, consultant, p.id, d.id, d.version, Transition::Submit, "").await?;
+        work::transition(db, steering, p.id, d.id, d.version, Transition::Accept, "").await?;
+    }
+    if let Some(d) = dels.get(1) {
+        let d = work::save_notes(db, director, p.id, d.id, d.version, "已梳理 23 个现行流程：销售 9、市场 6、客服 8。\n23 as-is processes inventoried: sales 9, marketing 6, service 8.").await?;
+        work::transition(db, director, p.id, d.id, d.version, Transition::Submit, "").await?;
+    }
+    if let Some(d) = dels.get(2) {
+        work::save_notes(db, consultant, p.id, d.id, d.version, "客户投诉处理流程鱼骨图分析进行中：响应慢、信息不共享、无文档、无解决方案库。\nFishbone analysis of complaint handling under way: slow response, no shared information, no documentation, no solution database.").await?;
+    }
+    let acts = projects::overview(&db.conn, p.clone(), Some(3), today).await?.activities;
+    for a in acts.iter().take(2) {
+        work::set_activity_done(db, director, p.id, a.id, a.version, true).await?;
+    }
+    work::add_activity(db, director, p.id, 3, "Interview regional service centres (Guangzhou, Wuhan)", "走访区域服务中心（广州、武汉）", "functional_group").await?;
+    Ok(true)
+}

@@ -1,0 +1,61 @@
+//! Use cases. Every write is one transaction that also appends to the audit log; this layer
+//! is the only one that writes to the database.
+pub mod access;
+pub mod audit;
+pub mod demo;
+pub mod gates;
+pub mod projects;
+pub mod sessions;
+pub mod users;
+pub mod work;
+
+use crate::domain::validation::FieldErrors;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+/// Who is acting; every write names one.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    pub user_id: i32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// The row changed since the form was loaded (optimistic locking).
+    #[error("conflict")]
+    Conflict,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A rule of the method refused the action; the i18n key says which.
+    #[error("refused: {0}")]
+    Rule(&'static str),
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// Update a row only if it still has `version`; the caller has set the new version and
+/// `updated_at` in `am`. Zero rows touched means someone else saved first.
+pub async fn update_guarded<E, C>(c: &C, am: E::ActiveModel, id: i32, version: i32) -> Result<()>
+where
+    E: EntityTrait,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let res = E::update_many()
+        .set(am)
+        .filter(Expr::col("id").eq(id))
+        .filter(Expr::col("version").eq(version))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 0 { Err(Error::Conflict) } else { Ok(()) }
+}

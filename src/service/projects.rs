@@ -1,0 +1,405 @@
+//! Projects: creation from a playbook, editing, membership, and the read models of the
+//! portfolio and the overview.
+use super::{Actor, Error, Result, audit, now, update_guarded};
+use crate::db::Db;
+use crate::domain::gates::{Decision, PhaseStatus};
+use crate::domain::health::{self, Facts, Health};
+use crate::domain::policy::Role;
+use crate::domain::project_input::ProjectInput;
+use crate::domain::schedule::back_to_back;
+use crate::domain::workflow::Status;
+use crate::entity::{activity, deliverable, phase, phase_decision, project, project_member, user};
+use crate::playbook::Playbook;
+use chrono::NaiveDate;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+/// Create a project and its phases, activities and deliverables from `pb`, scheduled back to
+/// back from the start date; the creator becomes its director. One transaction.
+pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) -> Result<project::Model> {
+    let weeks: Vec<u32> = pb.phases.iter().map(|p| p.weeks).collect();
+    let windows = back_to_back(input.start_date, &weeks).ok_or(Error::Rule("err.date_range"))?;
+    let snapshot = serde_json::to_string(pb).map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    let t = now();
+    let tx = db.write().await?;
+    let p = project::Entity::insert(project::ActiveModel {
+        name: Set(input.name.clone()),
+        client_name: Set(input.client_name.clone()),
+        industry: Set(input.industry.clone()),
+        start_date: Set(input.start_date),
+        currency: Set(input.currency.clone()),
+        modules: Set(input.modules.join(",")),
+        playbook_key: Set(pb.key.clone()),
+        playbook_snapshot: Set(snapshot),
+        status: Set("active".into()),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    add_member_in(&*tx, actor, p.id, actor.user_id, Role::Director).await?;
+
+    let mut acts = vec![];
+    let mut dels = vec![];
+    for (i, (ph, w)) in pb.phases.iter().zip(&windows).enumerate() {
+        let first = i == 0;
+        let phase_row = phase::Entity::insert(phase::ActiveModel {
+            project_id: Set(p.id),
+            seq: Set(i as i32 + 1),
+            key: Set(ph.key.clone()),
+            name_en: Set(ph.name.en.clone()),
+            name_zh: Set(ph.name.zh.clone()),
+            planned_start: Set(w.start),
+            planned_finish: Set(w.finish),
+            actual_start: Set(first.then_some(input.start_date)),
+            actual_finish: Set(None),
+            status: Set(if first { PhaseStatus::Active } else { PhaseStatus::Pending }.as_str().into()),
+            version: Set(1),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        })
+        .exec_with_returning(&*tx)
+        .await?;
+        for (j, a) in ph.activities.iter().enumerate() {
+            acts.push(activity::ActiveModel {
+                project_id: Set(p.id),
+                phase_id: Set(phase_row.id),
+                seq: Set(j as i32 + 1),
+                key: Set(Some(a.key.clone())),
+                name_en: Set(a.name.en.clone()),
+                name_zh: Set(a.name.zh.clone()),
+                tier: Set(a.tier.as_str().into()),
+                planned_start: Set(w.start),
+                planned_finish: Set(w.finish),
+                status: Set("open".into()),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            });
+        }
+        for (j, d) in ph.deliverables.iter().enumerate() {
+            dels.push(deliverable::ActiveModel {
+                project_id: Set(p.id),
+                phase_id: Set(phase_row.id),
+                seq: Set(j as i32 + 1),
+                key: Set(d.key.clone()),
+                name_en: Set(d.name.en.clone()),
+                name_zh: Set(d.name.zh.clone()),
+                acceptance: Set(serde_json::to_string(&d.acceptance).unwrap_or_else(|_| "[]".into())),
+                is_gate: Set(d.gate),
+                due_date: Set(w.finish),
+                status: Set(Status::Draft.as_str().into()),
+                notes: Set(String::new()),
+                review_comment: Set(None),
+                reviewed_by: Set(None),
+                reviewed_at: Set(None),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            });
+        }
+    }
+    activity::Entity::insert_many(acts).exec_without_returning(&*tx).await?;
+    deliverable::Entity::insert_many(dels).exec_without_returning(&*tx).await?;
+    audit::record(&*tx, actor, Some(p.id), "project", p.id, "create", None::<&()>, Some(&p)).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Edit the project's header fields. The start date of a running project is not moved here
+/// (that is the schedule's job), so it is kept as is.
+pub async fn update(db: &Db, actor: Actor, id: i32, version: i32, input: &ProjectInput) -> Result<project::Model> {
+    let tx = db.write().await?;
+    let before = project::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
+    if before.version != version {
+        return Err(Error::Conflict);
+    }
+    let am = project::ActiveModel {
+        name: Set(input.name.clone()),
+        client_name: Set(input.client_name.clone()),
+        industry: Set(input.industry.clone()),
+        currency: Set(input.currency.clone()),
+        modules: Set(input.modules.join(",")),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    update_guarded::<project::Entity, _>(&*tx, am, id, version).await?;
+    let after = project::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
+    audit::record(&*tx, actor, Some(id), "project", id, "update", Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn add_member_in<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32, user_id: i32, role: Role) -> Result<project_member::Model> {
+    let t = now();
+    let m = project_member::Entity::insert(project_member::ActiveModel {
+        project_id: Set(project_id),
+        user_id: Set(user_id),
+        role: Set(role.as_str().into()),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(c)
+    .await?;
+    audit::record(c, actor, Some(project_id), "member", m.id, "create", None::<&()>, Some(&m)).await?;
+    Ok(m)
+}
+
+/// Add a user to the project, or change their role if they are already a member.
+pub async fn set_member(db: &Db, actor: Actor, project_id: i32, user_id: i32, role: Role) -> Result<()> {
+    let tx = db.write().await?;
+    super::users::get(&*tx, user_id).await?;
+    let existing = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .filter(project_member::Column::UserId.eq(user_id))
+        .one(&*tx)
+        .await?;
+    match existing {
+        None => {
+            add_member_in(&*tx, actor, project_id, user_id, role).await?;
+        }
+        Some(m) if m.role != role.as_str() => {
+            ensure_director_remains(&*tx, project_id, &m, Some(role)).await?;
+            let am = project_member::ActiveModel { role: Set(role.as_str().into()), version: Set(m.version + 1), updated_at: Set(now()), ..Default::default() };
+            update_guarded::<project_member::Entity, _>(&*tx, am, m.id, m.version).await?;
+            let after = project_member::Model { role: role.as_str().into(), version: m.version + 1, ..m.clone() };
+            audit::record(&*tx, actor, Some(project_id), "member", m.id, "update", Some(&m), Some(&after)).await?;
+        }
+        Some(_) => {}
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_member(db: &Db, actor: Actor, project_id: i32, member_id: i32) -> Result<()> {
+    let tx = db.write().await?;
+    let m = project_member::Entity::find_by_id(member_id)
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .one(&*tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    ensure_director_remains(&*tx, project_id, &m, None).await?;
+    project_member::Entity::delete_by_id(m.id).exec(&*tx).await?;
+    audit::record(&*tx, actor, Some(project_id), "member", m.id, "delete", Some(&m), None::<&()>).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A project always keeps at least one director, or nobody could manage it.
+async fn ensure_director_remains<C: ConnectionTrait>(c: &C, project_id: i32, m: &project_member::Model, new_role: Option<Role>) -> Result<()> {
+    if m.role != Role::Director.as_str() || new_role == Some(Role::Director) {
+        return Ok(());
+    }
+    let directors = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .filter(project_member::Column::Role.eq(Role::Director.as_str()))
+        .all(c)
+        .await?;
+    if directors.len() <= 1 { Err(Error::Rule("err.last_director")) } else { Ok(()) }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberRow {
+    pub id: i32,
+    pub user_id: i32,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+pub async fn members<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<MemberRow>> {
+    let ms = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .order_by_asc(project_member::Column::Id)
+        .all(c)
+        .await?;
+    let ids: Vec<i32> = ms.iter().map(|m| m.user_id).collect();
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await?;
+    Ok(ms
+        .into_iter()
+        .filter_map(|m| {
+            let u = users.iter().find(|u| u.id == m.user_id)?;
+            Some(MemberRow { id: m.id, user_id: u.id, name: u.name.clone(), email: u.email.clone(), role: m.role })
+        })
+        .collect())
+}
+
+/// A phase with what the overview needs to show about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseView {
+    #[serde(flatten)]
+    pub phase: phase::Model,
+    pub gate_total: usize,
+    pub gate_accepted: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Overview {
+    pub project: project::Model,
+    pub phases: Vec<PhaseView>,
+    /// Index into `phases` of the active phase (none when the project is finished).
+    pub current: Option<usize>,
+    pub activities: Vec<activity::Model>,
+    pub deliverables: Vec<deliverable::Model>,
+    /// Gate deliverables of the current phase not yet accepted.
+    pub gate_blockers: Vec<deliverable::Model>,
+    pub decisions: Vec<DecisionRow>,
+    pub health: Health,
+    pub reopenable: Option<i32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionRow {
+    #[serde(flatten)]
+    pub decision: phase_decision::Model,
+    pub decided_by_name: String,
+    pub phase_seq: i32,
+}
+
+pub async fn phases<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<phase::Model>> {
+    Ok(phase::Entity::find()
+        .filter(phase::Column::ProjectId.eq(project_id))
+        .order_by_asc(phase::Column::Seq)
+        .all(c)
+        .await?)
+}
+
+/// Everything the project overview shows, for the phase `focus` (default: the current one).
+pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus: Option<i32>, today: NaiveDate) -> Result<Overview> {
+    let phases = phases(c, project.id).await?;
+    let dels = deliverable::Entity::find()
+        .filter(deliverable::Column::ProjectId.eq(project.id))
+        .order_by_asc(deliverable::Column::PhaseId)
+        .order_by_asc(deliverable::Column::Seq)
+        .all(c)
+        .await?;
+    let current = phases.iter().position(|p| p.status == PhaseStatus::Active.as_str());
+    let shown = focus
+        .and_then(|seq| phases.iter().position(|p| p.seq == seq))
+        .or(current)
+        .or(phases.len().checked_sub(1));
+    let shown_id = shown.map(|i| phases[i].id);
+    let activities = match shown_id {
+        Some(pid) => {
+            activity::Entity::find()
+                .filter(activity::Column::PhaseId.eq(pid))
+                .order_by_asc(activity::Column::Seq)
+                .order_by_asc(activity::Column::Id)
+                .all(c)
+                .await?
+        }
+        None => vec![],
+    };
+    let current_id = current.map(|i| phases[i].id);
+    let gate_blockers: Vec<_> = dels
+        .iter()
+        .filter(|d| Some(d.phase_id) == current_id && d.is_gate && d.status != Status::Accepted.as_str())
+        .cloned()
+        .collect();
+    let decisions = decisions(c, project.id, &phases).await?;
+    let last_no_go = decisions
+        .iter()
+        .find(|d| Some(d.decision.phase_id) == current_id)
+        .is_some_and(|d| d.decision.decision == Decision::NoGo.as_str());
+    let health = health::assess(&Facts {
+        today,
+        phase_finish: current.map(|i| phases[i].planned_finish),
+        gate_open: gate_blockers.len(),
+        returned: dels.iter().filter(|d| Some(d.phase_id) == current_id && d.status == Status::Returned.as_str()).count(),
+        last_decision_no_go: last_no_go,
+    });
+    let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
+    let reopenable = crate::domain::gates::reopenable(&statuses).map(|i| phases[i].seq);
+    let phase_views = phases
+        .into_iter()
+        .map(|p| {
+            let gates: Vec<_> = dels.iter().filter(|d| d.phase_id == p.id && d.is_gate).collect();
+            PhaseView {
+                gate_total: gates.len(),
+                gate_accepted: gates.iter().filter(|d| d.status == Status::Accepted.as_str()).count(),
+                phase: p,
+            }
+        })
+        .collect();
+    let deliverables = dels.into_iter().filter(|d| Some(d.phase_id) == shown_id).collect();
+    Ok(Overview { project, phases: phase_views, current: shown, activities, deliverables, gate_blockers, decisions, health, reopenable })
+}
+
+async fn decisions<C: ConnectionTrait>(c: &C, project_id: i32, phases: &[phase::Model]) -> Result<Vec<DecisionRow>> {
+    let rows = phase_decision::Entity::find()
+        .filter(phase_decision::Column::ProjectId.eq(project_id))
+        .order_by_desc(phase_decision::Column::Id)
+        .all(c)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.decided_by).collect();
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DecisionRow {
+            decided_by_name: users.iter().find(|u| u.id == d.decided_by).map(|u| u.name.clone()).unwrap_or_default(),
+            phase_seq: phases.iter().find(|p| p.id == d.phase_id).map_or(0, |p| p.seq),
+            decision: d,
+        })
+        .collect())
+}
+
+/// A line of the portfolio.
+#[derive(Clone, Debug, Serialize)]
+pub struct PortfolioRow {
+    pub project: project::Model,
+    pub role: String,
+    pub phase: Option<phase::Model>,
+    pub phases_closed: usize,
+    pub phases_total: usize,
+    pub health: Health,
+}
+
+/// The projects `user` belongs to, each with its current phase and health.
+pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32, today: NaiveDate) -> Result<Vec<PortfolioRow>> {
+    let ms = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
+    let ids: Vec<i32> = ms.iter().map(|m| m.project_id).collect();
+    let projects = project::Entity::find().filter(project::Column::Id.is_in(ids.clone())).order_by_asc(project::Column::Name).all(c).await?;
+    let all_phases = phase::Entity::find().filter(phase::Column::ProjectId.is_in(ids.clone())).order_by_asc(phase::Column::Seq).all(c).await?;
+    let active_ids: Vec<i32> = all_phases.iter().filter(|p| p.status == PhaseStatus::Active.as_str()).map(|p| p.id).collect();
+    let dels = deliverable::Entity::find().filter(deliverable::Column::PhaseId.is_in(active_ids)).all(c).await?;
+    let last_decisions = phase_decision::Entity::find()
+        .filter(phase_decision::Column::ProjectId.is_in(ids))
+        .order_by_desc(phase_decision::Column::Id)
+        .all(c)
+        .await?;
+    Ok(projects
+        .into_iter()
+        .map(|p| {
+            let phases: Vec<_> = all_phases.iter().filter(|ph| ph.project_id == p.id).collect();
+            let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).map(|ph| (*ph).clone());
+            let cur_id = current.as_ref().map(|c| c.id);
+            let mine = dels.iter().filter(|d| Some(d.phase_id) == cur_id);
+            let health = health::assess(&Facts {
+                today,
+                phase_finish: current.as_ref().map(|c| c.planned_finish),
+                gate_open: mine.clone().filter(|d| d.is_gate && d.status != Status::Accepted.as_str()).count(),
+                returned: mine.filter(|d| d.status == Status::Returned.as_str()).count(),
+                last_decision_no_go: last_decisions
+                    .iter()
+                    .find(|d| Some(d.phase_id) == cur_id)
+                    .is_some_and(|d| d.decision == Decision::NoGo.as_str()),
+            });
+            PortfolioRow {
+                role: ms.iter().find(|m| m.project_id == p.id).map(|m| m.role.clone()).unwrap_or_default(),
+                phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),
+                phases_total: phases.len(),
+                phase: current,
+                health,
+                project: p,
+            }
+        })
+        .collect())
+}

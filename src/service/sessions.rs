@@ -1,0 +1,59 @@
+//! Server-side sessions in the database, so every server instance sees them. The cookie
+//! holds a random token; the table holds its SHA-256.
+use super::Result;
+use crate::db::Db;
+use crate::entity::{session, user};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+
+pub const LIFETIME_DAYS: i64 = 14;
+
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    // The OS random source failing is not recoverable for a server handing out sessions.
+    getrandom::fill(&mut b).expect("operating system random source");
+    hex::encode(b)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Start a session; returns the cookie token.
+pub async fn create(db: &Db, user_id: i32) -> Result<String> {
+    let token = random_token();
+    let t = super::now();
+    let tx = db.write().await?;
+    // Expired sessions are swept on login, which is rare enough to keep this cheap.
+    session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(t)).exec(&*tx).await?;
+    session::Entity::insert(session::ActiveModel {
+        id: Set(hash_token(&token)),
+        user_id: Set(user_id),
+        csrf_token: Set(random_token()),
+        created_at: Set(t),
+        expires_at: Set(t + chrono::Duration::days(LIFETIME_DAYS)),
+    })
+    .exec_without_returning(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The live session and its user for a cookie token.
+pub async fn lookup(db: &Db, token: &str) -> Result<Option<(session::Model, user::Model)>> {
+    let Some(s) = session::Entity::find_by_id(hash_token(token)).one(&db.conn).await? else {
+        return Ok(None);
+    };
+    if s.expires_at < super::now() {
+        return Ok(None);
+    }
+    let u = user::Entity::find_by_id(s.user_id).one(&db.conn).await?;
+    Ok(u.map(|u| (s, u)))
+}
+
+pub async fn delete(db: &Db, token: &str) -> Result<()> {
+    let tx = db.write().await?;
+    session::Entity::delete_by_id(hash_token(token)).exec(&*tx).await?;
+    tx.commit().await?;
+    Ok(())
+}

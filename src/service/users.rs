@@ -1,0 +1,143 @@
+//! User accounts: argon2id password hashes, the admin's user management, language setting.
+use super::{Actor, Error, Result, audit, now};
+use crate::db::Db;
+use crate::domain::validation::{FieldErrors, required_text};
+use crate::entity::user;
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+pub fn hash_password(password: &str) -> String {
+    // Hashing only fails for absurd parameter or output sizes, which are fixed here.
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+pub async fn by_email<C: ConnectionTrait>(c: &C, email: &str) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(c)
+        .await?)
+}
+
+/// Check a login. Unknown e-mail and wrong password look the same to the caller; a dummy
+/// verification keeps their timing alike.
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option<user::Model>> {
+    match by_email(&db.conn, email).await? {
+        Some(u) if verify_password(password, &u.password_hash) => Ok(Some(u)),
+        Some(_) => Ok(None),
+        None => {
+            let _ = verify_password(password, DUMMY_HASH);
+            Ok(None)
+        }
+    }
+}
+
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2L7nQ6nqbqdDvuFqZ8rK3Tq7j1dLJ1YQ0yq0bq6Xk2k";
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    #[serde(skip)]
+    pub password: String,
+    pub is_admin: bool,
+}
+
+pub fn validate_new_user(raw: &NewUser) -> std::result::Result<NewUser, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let email = required_text(&mut e, "email", &raw.email, 254).to_lowercase();
+    if !email.is_empty() && !is_plausible_email(&email) {
+        e.add("email", "err.email");
+    }
+    let name = required_text(&mut e, "name", &raw.name, 200);
+    if raw.password.chars().count() < 10 {
+        e.add("password", "err.password_short");
+    } else if raw.password.len() > 1024 {
+        e.add("password", "err.too_long");
+    }
+    e.into_result(NewUser { email, name, password: raw.password.clone(), is_admin: raw.is_admin })
+}
+
+fn is_plausible_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Create a user (admins do this; `actor` is `None` only for bootstrap and the demo).
+pub async fn create<C: ConnectionTrait>(c: &C, actor: Option<Actor>, raw: &NewUser) -> Result<user::Model> {
+    let u = validate_new_user(raw).map_err(Error::Invalid)?;
+    if by_email(c, &u.email).await?.is_some() {
+        return Err(Error::Invalid(FieldErrors::single("email", "err.email_taken")));
+    }
+    let t = now();
+    let model = user::Entity::insert(user::ActiveModel {
+        email: Set(u.email.clone()),
+        name: Set(u.name.clone()),
+        password_hash: Set(hash_password(&u.password)),
+        is_admin: Set(u.is_admin),
+        locale: Set(None),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(c)
+    .await?;
+    if let Some(actor) = actor {
+        audit::record(c, actor, None, "user", model.id, "create", None::<&()>, Some(&model)).await?;
+    }
+    Ok(model)
+}
+
+pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user::Model>> {
+    Ok(user::Entity::find().order_by_asc(user::Column::Name).all(c).await?)
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: i32) -> Result<user::Model> {
+    user::Entity::find_by_id(id).one(c).await?.ok_or(Error::NotFound)
+}
+
+/// Save the user's language; a preference, not project data, so it is not audited.
+pub async fn set_locale(db: &Db, user_id: i32, lang: &str) -> Result<()> {
+    let tx = db.write().await?;
+    user::Entity::update_many()
+        .set(user::ActiveModel { locale: Set(Some(lang.to_string())), ..Default::default() })
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hash_round_trip() {
+        let h = hash_password("correct horse battery");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn new_user_rules() {
+        let raw = NewUser { email: " Ann@Example.COM ".into(), name: "Ann".into(), password: "0123456789".into(), is_admin: false };
+        assert_eq!(validate_new_user(&raw).unwrap().email, "ann@example.com");
+        let bad = NewUser { email: "nope".into(), name: "".into(), password: "short".into(), is_admin: false };
+        let fields: Vec<_> = validate_new_user(&bad).unwrap_err().0.into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["email", "name", "password"]);
+    }
+}

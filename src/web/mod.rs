@@ -1,0 +1,60 @@
+//! The HTML front end: router, request context (session, language, CSRF), one file per area.
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod context;
+pub mod form;
+pub mod gates;
+pub mod projects;
+pub mod render;
+pub mod work;
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use std::time::Instant;
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(|| async { Redirect::to("/projects") }))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/locale", post(auth::set_locale))
+        .route("/projects", get(projects::portfolio).post(projects::create))
+        .route("/projects/new", get(projects::new_form))
+        .route("/projects/{id}", get(projects::overview))
+        .route("/projects/{id}/edit", get(projects::edit_form).post(projects::update))
+        .route("/projects/{id}/members", get(projects::members).post(projects::set_member))
+        .route("/projects/{id}/members/{mid}/delete", post(projects::remove_member))
+        .route("/projects/{id}/history", get(projects::history))
+        .route("/projects/{id}/phases/{seq}/activities", post(work::add_activity))
+        .route("/projects/{id}/activities/{aid}/status", post(work::activity_status))
+        .route("/projects/{id}/deliverables/{did}", get(work::deliverable_page))
+        .route("/projects/{id}/deliverables/{did}/notes", post(work::save_notes))
+        .route("/projects/{id}/deliverables/{did}/transition", post(work::transition))
+        .route("/projects/{id}/phases/{seq}/gate", get(gates::gate_page).post(gates::decide))
+        .route("/projects/{id}/phases/{seq}/reopen", post(gates::reopen))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .merge(crate::api::router())
+        .layer(middleware::from_fn_with_state(state.clone(), context::middleware));
+    // Health checks and static files need no session or language.
+    Router::new()
+        .merge(pages)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/{file}", get(assets::serve))
+        .layer(middleware::from_fn(access_log))
+        .with_state(state)
+}
+
+/// One line per request: method, path, status, latency.
+async fn access_log(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    tracing::info!(%method, %path, status = resp.status().as_u16(), ms = start.elapsed().as_secs_f64() * 1000.0, "request");
+    resp.into_response()
+}

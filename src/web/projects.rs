@@ -1,0 +1,248 @@
+//! Portfolio, project creation and editing, overview, members, history.
+use super::context::Ctx;
+use super::form::FormData;
+use super::render::{page, ser};
+use crate::AppState;
+use crate::domain::catalog::{CURRENCIES, INDUSTRIES, MODULES};
+use crate::domain::policy::{Action, Role, allows};
+use crate::domain::project_input::{RawProject, validate};
+use crate::domain::validation::FieldErrors;
+use crate::entity::project;
+use crate::error::AppResult;
+use crate::service::{self, Actor, access, audit, projects, users};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The acting user and their access to project `id` for `action`: the one authorisation
+/// check of every project page.
+pub async fn authorize(state: &AppState, ctx: &Ctx, id: i32, action: Action) -> AppResult<(Actor, access::Access)> {
+    let user = ctx.user()?;
+    let a = access::authorize(&state.db.conn, user, id, action).await?;
+    Ok((Actor { user_id: user.id }, a))
+}
+
+/// Field → message key, the first problem of each field.
+pub fn error_map(e: &FieldErrors) -> BTreeMap<String, &'static str> {
+    let mut m = BTreeMap::new();
+    for f in &e.0 {
+        m.entry(f.field.clone()).or_insert(f.message);
+    }
+    m
+}
+
+/// What a role may do, for templates to show or hide controls (the server checks again).
+pub fn can(role: Role) -> Value {
+    context! {
+        contribute => allows(role, Action::Contribute),
+        review => allows(role, Action::ReviewDeliverable),
+        decide => allows(role, Action::DecideGate),
+        edit => allows(role, Action::EditProject),
+        members => allows(role, Action::ManageMembers),
+    }
+}
+
+pub async fn portfolio(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let rows = projects::portfolio(&state.db.conn, user.id, today()).await?;
+    Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows) }).into_response())
+}
+
+fn raw_from(form: &FormData) -> RawProject {
+    RawProject {
+        name: form.get("name").into(),
+        client_name: form.get("client_name").into(),
+        industry: form.get("industry").into(),
+        start_date: form.get("start_date").into(),
+        currency: form.get("currency").into(),
+        modules: form.all("modules"),
+    }
+}
+
+fn raw_of(p: &project::Model) -> RawProject {
+    RawProject {
+        name: p.name.clone(),
+        client_name: p.client_name.clone(),
+        industry: p.industry.clone(),
+        start_date: p.start_date.to_string(),
+        currency: p.currency.clone(),
+        modules: p.modules.split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
+    }
+}
+
+struct FormView<'a> {
+    raw: RawProject,
+    errors: FieldErrors,
+    project: Option<&'a project::Model>,
+    version: i32,
+    conflict: Option<RawProject>,
+}
+
+fn project_form(state: &AppState, ctx: &Ctx, status: StatusCode, v: FormView) -> Response {
+    let playbooks: Vec<Value> = state.playbooks.all().map(|p| context! { key => p.key.clone(), name => ser(&p.name) }).collect();
+    let data = context! {
+        form => ser(&v.raw),
+        errors => ser(&error_map(&v.errors)),
+        project => ser(&v.project),
+        version => v.version,
+        conflict => ser(&v.conflict),
+        industries => ser(&INDUSTRIES),
+        currencies => ser(&CURRENCIES),
+        modules => ser(&MODULES),
+        playbooks,
+    };
+    (status, page(state, ctx, "projects/form.html", data)).into_response()
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.user()?;
+    let raw = RawProject {
+        industry: "other".into(),
+        currency: "CNY".into(),
+        start_date: today().to_string(),
+        modules: vec!["sales".into(), "marketing".into(), "service".into()],
+        ..Default::default()
+    };
+    Ok(project_form(&state, &ctx, StatusCode::OK, FormView { raw, errors: FieldErrors::default(), project: None, version: 0, conflict: None }))
+}
+
+pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let raw = raw_from(&form);
+    let pb = state.playbooks.get(form.get("playbook")).or_else(|| state.playbooks.get("nine-phase"));
+    let (input, pb) = match (validate(&raw), pb) {
+        (Ok(i), Some(pb)) => (i, pb),
+        (res, pb) => {
+            let mut errors = res.err().unwrap_or_default();
+            if pb.is_none() {
+                errors.add("playbook", "err.choose_from_list");
+            }
+            return Ok(project_form(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, FormView { raw, errors, project: None, version: 0, conflict: None }));
+        }
+    };
+    let p = projects::create(&state.db, Actor { user_id: user.id }, &input, pb).await?;
+    Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PhaseQuery {
+    phase: Option<i32>,
+}
+
+pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, Query(q): Query<PhaseQuery>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&a.project.playbook_snapshot).ok();
+    let ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
+    // Objectives of the phase on show, from the playbook the project was created with.
+    let objectives = ov
+        .current
+        .and_then(|i| snapshot.as_ref()?.phases.iter().find(|p| p.key == ov.phases[i].phase.key).map(|p| p.objectives.clone()))
+        .unwrap_or_default();
+    let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
+    let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
+    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers }).into_response())
+}
+
+pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
+    let raw = raw_of(&a.project);
+    Ok(project_form(&state, &ctx, StatusCode::OK, FormView { raw, errors: FieldErrors::default(), project: Some(&a.project), version: a.project.version, conflict: None }))
+}
+
+pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
+    let version = form.version()?;
+    let mut raw = raw_from(&form);
+    // The start date is shown but not edited here; validate against the stored one.
+    raw.start_date = a.project.start_date.to_string();
+    let input = match validate(&raw) {
+        Ok(i) => i,
+        Err(errors) => {
+            return Ok(project_form(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, FormView { raw, errors, project: Some(&a.project), version, conflict: None }));
+        }
+    };
+    match projects::update(&state.db, actor, id, version, &input).await {
+        Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
+        Err(service::Error::Conflict) => {
+            // Show what is stored now beside what the user typed; nothing was written.
+            let fresh = access::authorize(&state.db.conn, ctx.user()?, id, Action::EditProject).await?.project;
+            Ok(project_form(&state, &ctx, StatusCode::CONFLICT, FormView { raw, errors: FieldErrors::default(), project: Some(&fresh), version: fresh.version, conflict: Some(raw_of(&fresh)) }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn members(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    members_page(&state, &ctx, a, StatusCode::OK, None).await
+}
+
+async fn members_page(state: &AppState, ctx: &Ctx, a: access::Access, status: StatusCode, error: Option<&'static str>) -> AppResult<Response> {
+    let rows = projects::members(&state.db.conn, a.project.id).await?;
+    let all_users = if allows(a.role, Action::ManageMembers) { users::list(&state.db.conn).await? } else { vec![] };
+    let roles = Role::ALL.map(|r| r.as_str());
+    Ok((status, page(state, ctx, "projects/members.html", context! { project => ser(&a.project), rows => ser(&rows), all_users => ser(&all_users), roles, can => can(a.role), error })).into_response())
+}
+
+pub async fn set_member(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::ManageMembers).await?;
+    let role = Role::parse(form.get("role"));
+    let user_id = form.get("user_id").parse::<i32>().ok();
+    let (Some(role), Some(user_id)) = (role, user_id) else {
+        return members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some("err.choose_from_list")).await;
+    };
+    match projects::set_member(&state.db, actor, id, user_id, role).await {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/members")).into_response()),
+        Err(service::Error::Rule(k)) => members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some(k)).await,
+        Err(service::Error::NotFound) => members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some("err.choose_from_list")).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove_member(State(state): State<AppState>, ctx: Ctx, Path((id, mid)): Path<(i32, i32)>) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::ManageMembers).await?;
+    match projects::remove_member(&state.db, actor, id, mid).await {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/members")).into_response()),
+        Err(service::Error::Rule(k)) => members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some(k)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<u64>,
+}
+
+pub async fn history(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    const PER_PAGE: u64 = 50;
+    let page_no = q.page.unwrap_or(0);
+    let (rows, total) = audit::for_project(&state.db.conn, id, page_no, PER_PAGE).await?;
+    let names: BTreeMap<i32, String> = users::list(&state.db.conn).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let entries: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let changes: Vec<Value> = audit::changed_fields(r.before.as_deref(), r.after.as_deref())
+                .into_iter()
+                .map(|(field, before, after)| context! { field, before, after })
+                .collect();
+            context! {
+                at => r.at.to_rfc3339(),
+                who => r.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+                entity => r.entity.clone(),
+                entity_id => r.entity_id,
+                action => r.action.clone(),
+                changes,
+            }
+        })
+        .collect();
+    let pages = total.div_ceil(PER_PAGE);
+    Ok(page(&state, &ctx, "projects/history.html", context! { project => ser(&a.project), entries, page_no, pages, total }).into_response())
+}
