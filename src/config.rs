@@ -13,9 +13,8 @@ pub struct Config {
 
 impl Config {
     pub fn new(database_url: Option<String>, data_dir: PathBuf) -> Config {
-        let database_url = database_url
-            .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| crate::db::sqlite_url(&data_dir));
+        let database_url =
+            database_url.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| crate::db::sqlite_url(&data_dir));
         let secure_cookies = std::env::var("NINEFOLD_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
         Config { database_url, playbooks_dir: Some(PathBuf::from("playbooks")), secure_cookies }
     }

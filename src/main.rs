@@ -54,7 +54,8 @@ async fn main() -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
     let config = Config::new(cli.database_url.clone(), cli.data_dir.clone());
-    let playbooks = playbook::Registry::load(config.playbooks_dir.as_deref()).map_err(|e| anyhow::anyhow!("invalid playbook:\n{e}"))?;
+    let playbooks = playbook::Registry::load(config.playbooks_dir.as_deref())
+        .map_err(|e| anyhow::anyhow!("invalid playbook:\n{e}"))?;
     let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
     db.migrate().await.context("migrating the database")?;
     match cli.command {

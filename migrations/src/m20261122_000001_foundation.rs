@@ -22,16 +22,9 @@ fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCre
         .take()
 }
 
-async fn index(
-    m: &SchemaManager<'_>,
-    table: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
+async fn index(m: &SchemaManager<'_>, table: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
     let mut idx = Index::create();
-    idx.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(table)
-        .if_not_exists();
+    idx.name(format!("ix_{table}_{}", cols.join("_"))).table(table).if_not_exists();
     for c in cols {
         idx.col(*c);
     }

@@ -10,9 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/projects", get(list))
-        .route("/api/v1/projects/{id}", get(show))
+    Router::new().route("/api/v1/projects", get(list)).route("/api/v1/projects/{id}", get(show))
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<projects::PortfolioRow>>> {

@@ -2,8 +2,16 @@
 
 /// Industries with frequent customer contact that suit CRM (seed 002), plus "other".
 pub const INDUSTRIES: &[&str] = &[
-    "banking", "insurance", "real_estate", "telecom", "appliances", "airlines", "transport",
-    "securities", "healthcare", "other",
+    "banking",
+    "insurance",
+    "real_estate",
+    "telecom",
+    "appliances",
+    "airlines",
+    "transport",
+    "securities",
+    "healthcare",
+    "other",
 ];
 
 /// The CRM modules a project can roll out (DOMAIN.md).

@@ -20,9 +20,7 @@ impl PhaseStatus {
         }
     }
     pub fn parse(s: &str) -> Option<PhaseStatus> {
-        [PhaseStatus::Pending, PhaseStatus::Active, PhaseStatus::Closed]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [PhaseStatus::Pending, PhaseStatus::Active, PhaseStatus::Closed].into_iter().find(|x| x.as_str() == s)
     }
 }
 

@@ -21,9 +21,7 @@ impl Status {
         }
     }
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Draft, Status::Submitted, Status::Accepted, Status::Returned]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [Status::Draft, Status::Submitted, Status::Accepted, Status::Returned].into_iter().find(|x| x.as_str() == s)
     }
     /// Content can be edited while the author holds the deliverable.
     pub fn editable(self) -> bool {

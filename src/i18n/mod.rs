@@ -44,10 +44,10 @@ pub fn negotiate(user_setting: Option<&str>, cookie: Option<&str>, accept_langua
     let mut best: Option<(f32, Lang)> = None;
     for part in accept_language.unwrap_or("").split(',') {
         let mut bits = part.split(';');
-        let Some(lang) = bits.next().and_then(Lang::parse) else { continue };
-        let q = bits
-            .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-            .unwrap_or(1.0);
+        let Some(lang) = bits.next().and_then(Lang::parse) else {
+            continue;
+        };
+        let q = bits.find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
         if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
             best = Some((q, lang));
         }

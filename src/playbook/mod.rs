@@ -143,8 +143,15 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "preparation", "kickoff", "diagnosis", "blueprint", "prototype", "pilot",
-                "readiness", "cutover", "evaluation"
+                "preparation",
+                "kickoff",
+                "diagnosis",
+                "blueprint",
+                "prototype",
+                "pilot",
+                "readiness",
+                "cutover",
+                "evaluation"
             ]
         );
         assert_eq!(pb.phases[0].name.zh, "项目准备");

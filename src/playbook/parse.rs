@@ -42,10 +42,7 @@ impl Reader<'_> {
         for (k, _) in t.iter() {
             if !allowed.contains(&k) {
                 let span = t.key(k).and_then(|k| k.span());
-                self.problem(
-                    &span,
-                    format!("unknown key `{k}` in {path} (allowed: {})", allowed.join(", ")),
-                );
+                self.problem(&span, format!("unknown key `{k}` in {path} (allowed: {})", allowed.join(", ")));
             }
         }
     }
@@ -80,14 +77,9 @@ impl Reader<'_> {
     fn key_string(&mut self, t: &dyn TableLike, path: &str, at: &Span) -> Option<(String, Span)> {
         let key = self.string(t, "key", path, at)?;
         let span = t.get("key").and_then(Item::span);
-        let ok = key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        let ok = key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !ok || key.len() > 64 {
-            self.problem(
-                &span,
-                format!("key `{key}` in {path} must be 1-64 lowercase letters, digits, `-` or `_`"),
-            );
+            self.problem(&span, format!("key `{key}` in {path} must be 1-64 lowercase letters, digits, `-` or `_`"));
             return None;
         }
         Some((key, span))
@@ -180,7 +172,14 @@ impl Reader<'_> {
     }
 
     /// An array of tables (`[[x]]` or `x = [{…}]`), each with its span.
-    fn tables<'d>(&mut self, t: &'d dyn TableLike, key: &str, path: &str, at: &Span, required: bool) -> Vec<(&'d dyn TableLike, Span)> {
+    fn tables<'d>(
+        &mut self,
+        t: &'d dyn TableLike,
+        key: &str,
+        path: &str,
+        at: &Span,
+        required: bool,
+    ) -> Vec<(&'d dyn TableLike, Span)> {
         let Some(item) = t.get(key) else {
             if required {
                 self.problem(at, format!("{path} has no `{key}`"));
@@ -243,10 +242,10 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
         let path = format!("phases[{}]", i + 1);
         r.known_keys(pt, &["key", "weeks", "name", "objectives", "activities", "milestones", "deliverables"], &path);
         let pkey = r.key_string(pt, &path, &pspan);
-        if let Some((k, sp)) = &pkey {
-            if !phase_keys.insert(k.clone()) {
-                r.problem(sp, format!("duplicate phase key `{k}`"));
-            }
+        if let Some((k, sp)) = &pkey
+            && !phase_keys.insert(k.clone())
+        {
+            r.problem(sp, format!("duplicate phase key `{k}`"));
         }
         let path = pkey.as_ref().map_or(path, |(k, _)| format!("phase `{k}`"));
         let weeks = match r.integer(pt, "weeks", &path, &pspan) {
@@ -282,7 +281,12 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
                 let tier = Tier::parse(&s);
                 if tier.is_none() {
                     let span = t.get("tier").and_then(Item::span);
-                    r.problem(&span, format!("unknown tier `{s}` in {apath} (use steering_committee, project_team or functional_group)"));
+                    r.problem(
+                        &span,
+                        format!(
+                            "unknown tier `{s}` in {apath} (use steering_committee, project_team or functional_group)"
+                        ),
+                    );
                 }
                 tier
             });
@@ -390,7 +394,10 @@ acceptance = [{ en = "Signed", zh = "已签字" }]
 
     #[test]
     fn duplicate_phase_keys_and_syntax_errors() {
-        let dup = format!("{MINI}\n{}", &MINI[MINI.find("[[phases]]").unwrap()..].replace("\"a1\"", "\"a2\"").replace("\"d1\"", "\"d2\""));
+        let dup = format!(
+            "{MINI}\n{}",
+            &MINI[MINI.find("[[phases]]").unwrap()..].replace("\"a1\"", "\"a2\"").replace("\"d1\"", "\"d2\"")
+        );
         let p = parse("d.toml", &dup).unwrap_err();
         assert!(p.iter().any(|p| p.message == "duplicate phase key `one`" && p.line > 20), "{p:?}");
         let p = parse("s.toml", "key = \"x\nversion = 1\n").unwrap_err();

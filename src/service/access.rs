@@ -12,7 +12,12 @@ pub struct Access {
 
 /// The user's role in a project. A project they are not a member of does not exist for them
 /// (404, so its existence does not leak); a role that lacks `action` is forbidden (403).
-pub async fn authorize<C: ConnectionTrait>(c: &C, user: &user::Model, project_id: i32, action: Action) -> Result<Access> {
+pub async fn authorize<C: ConnectionTrait>(
+    c: &C,
+    user: &user::Model,
+    project_id: i32,
+    action: Action,
+) -> Result<Access> {
     let member = project_member::Entity::find()
         .filter(project_member::Column::ProjectId.eq(project_id))
         .filter(project_member::Column::UserId.eq(user.id))

@@ -1,7 +1,9 @@
 //! The audit log: who changed what, when, with the row before and after.
 use super::{Actor, Result};
 use crate::entity::audit;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, ColumnTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 /// Append one entry. Call inside the transaction that makes the change.
@@ -37,15 +39,15 @@ fn to_json<T: Serialize>(v: &T) -> String {
 }
 
 /// A page of a project's history, newest first, and the total count.
-pub async fn for_project<C: ConnectionTrait>(c: &C, project_id: i32, page: u64, per_page: u64) -> Result<(Vec<audit::Model>, u64)> {
+pub async fn for_project<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit::Model>, u64)> {
     let q = audit::Entity::find().filter(audit::Column::ProjectId.eq(project_id));
     let total = q.clone().count(c).await?;
-    let rows = q
-        .order_by_desc(audit::Column::Id)
-        .offset(page * per_page)
-        .limit(per_page)
-        .all(c)
-        .await?;
+    let rows = q.order_by_desc(audit::Column::Id).offset(page * per_page).limit(per_page).all(c).await?;
     Ok((rows, total))
 }
 

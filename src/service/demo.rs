@@ -32,7 +32,17 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     let mut ids = vec![];
     for (email, name, role) in USERS {
         let tx = db.write().await?;
-        let u = users::create(&*tx, None, &users::NewUser { email: (*email).into(), name: (*name).into(), password: PASSWORD.into(), is_admin: role.is_none() }).await?;
+        let u = users::create(
+            &*tx,
+            None,
+            &users::NewUser {
+                email: (*email).into(),
+                name: (*name).into(),
+                password: PASSWORD.into(),
+                is_admin: role.is_none(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         ids.push((u.id, *role));
     }
@@ -59,17 +69,35 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     }
 
     // Phases 1 and 2: every deliverable submitted by the consultant and accepted by the
-    // steering committee; gate passed on the planned finish date.
+    // steering committee; gate passed in the phase's last week.
     let phases = projects::phases(&db.conn, p.id).await?;
     for (ph, decision, why) in [
-        (&phases[0], Decision::Go, "Business case approved (ROI 38% over 5 years); the general manager sponsors the project. 商业论证已批准，总经理担任项目发起人。"),
-        (&phases[1], Decision::GoWithConditions, "Organisation and plan approved. Condition: the service department names its key users by the end of week 2. 组织与计划已批准；条件：客服部第二周内确定关键用户。"),
+        (
+            &phases[0],
+            Decision::Go,
+            "Business case approved (ROI 38% over 5 years); the general manager sponsors the project. 商业论证已批准，总经理担任项目发起人。",
+        ),
+        (
+            &phases[1],
+            Decision::GoWithConditions,
+            "Organisation and plan approved. Condition: the service department names its key users by the end of week 2. 组织与计划已批准；条件：客服部第二周内确定关键用户。",
+        ),
     ] {
         for d in work::deliverables_of_phase(&db.conn, ph.id).await? {
             let d = work::transition(db, consultant, p.id, d.id, d.version, Transition::Submit, "").await?;
-            work::transition(db, steering, p.id, d.id, d.version, Transition::Accept, "符合验收标准 / Meets the acceptance criteria").await?;
+            work::transition(
+                db,
+                steering,
+                p.id,
+                d.id,
+                d.version,
+                Transition::Accept,
+                "符合验收标准 / Meets the acceptance criteria",
+            )
+            .await?;
         }
-        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish).await?;
+        // Steering committees meet on weekdays: the Friday before the planned Sunday finish.
+        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish - Duration::days(2)).await?;
     }
 
     // Phase 3 under way: the installation record accepted, the as-is inventory submitted,
@@ -91,6 +119,15 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     for a in acts.iter().take(2) {
         work::set_activity_done(db, director, p.id, a.id, a.version, true).await?;
     }
-    work::add_activity(db, director, p.id, 3, "Interview regional service centres (Guangzhou, Wuhan)", "走访区域服务中心（广州、武汉）", "functional_group").await?;
+    work::add_activity(
+        db,
+        director,
+        p.id,
+        3,
+        "Interview regional service centres (Guangzhou, Wuhan)",
+        "走访区域服务中心（广州、武汉）",
+        "functional_group",
+    )
+    .await?;
     Ok(true)
 }

@@ -9,7 +9,13 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 pub const RATIONALE_MAX: usize = 4_000;
 
-async fn record_decision<C: ConnectionTrait>(c: &C, actor: Actor, ph: &phase::Model, d: Decision, rationale: &str) -> Result<()> {
+async fn record_decision<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    ph: &phase::Model,
+    d: Decision,
+    rationale: &str,
+) -> Result<()> {
     let row = phase_decision::Entity::insert(phase_decision::ActiveModel {
         project_id: Set(ph.project_id),
         phase_id: Set(ph.id),
@@ -25,7 +31,14 @@ async fn record_decision<C: ConnectionTrait>(c: &C, actor: Actor, ph: &phase::Mo
 }
 
 /// Change a phase's status and dates, audited.
-async fn move_phase<C: ConnectionTrait>(c: &C, actor: Actor, ph: &phase::Model, status: PhaseStatus, actual_start: Option<chrono::NaiveDate>, actual_finish: Option<chrono::NaiveDate>) -> Result<()> {
+async fn move_phase<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    ph: &phase::Model,
+    status: PhaseStatus,
+    actual_start: Option<chrono::NaiveDate>,
+    actual_finish: Option<chrono::NaiveDate>,
+) -> Result<()> {
     let am = phase::ActiveModel {
         status: Set(status.as_str().into()),
         actual_start: Set(actual_start),
@@ -35,13 +48,24 @@ async fn move_phase<C: ConnectionTrait>(c: &C, actor: Actor, ph: &phase::Model, 
         ..Default::default()
     };
     update_guarded::<phase::Entity, _>(c, am, ph.id, ph.version).await?;
-    let after = phase::Model { status: status.as_str().into(), actual_start, actual_finish, version: ph.version + 1, ..ph.clone() };
+    let after = phase::Model {
+        status: status.as_str().into(),
+        actual_start,
+        actual_finish,
+        version: ph.version + 1,
+        ..ph.clone()
+    };
     audit::record(c, actor, Some(ph.project_id), "phase", ph.id, "update", Some(ph), Some(&after)).await
 }
 
 async fn set_project_status<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32, status: &str) -> Result<()> {
     let p = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
-    let am = project::ActiveModel { status: Set(status.into()), version: Set(p.version + 1), updated_at: Set(now()), ..Default::default() };
+    let am = project::ActiveModel {
+        status: Set(status.into()),
+        version: Set(p.version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     update_guarded::<project::Entity, _>(c, am, p.id, p.version).await?;
     let after = project::Model { status: status.into(), version: p.version + 1, ..p.clone() };
     audit::record(c, actor, Some(project_id), "project", p.id, "update", Some(&p), Some(&after)).await
@@ -49,7 +73,15 @@ async fn set_project_status<C: ConnectionTrait>(c: &C, actor: Actor, project_id:
 
 /// Take a gate decision on the phase numbered `seq`. Allowed only while every gate
 /// deliverable is accepted; go / go with conditions closes the phase and starts the next.
-pub async fn decide(db: &Db, actor: Actor, project_id: i32, seq: i32, d: Decision, rationale: &str, today: chrono::NaiveDate) -> Result<()> {
+pub async fn decide(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    seq: i32,
+    d: Decision,
+    rationale: &str,
+    today: chrono::NaiveDate,
+) -> Result<()> {
     let mut e = FieldErrors::default();
     let rationale = long_text(&mut e, "rationale", rationale, RATIONALE_MAX, true);
     if d == Decision::Reopen {

@@ -136,7 +136,13 @@ pub async fn update(db: &Db, actor: Actor, id: i32, version: i32, input: &Projec
     Ok(after)
 }
 
-async fn add_member_in<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32, user_id: i32, role: Role) -> Result<project_member::Model> {
+async fn add_member_in<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    user_id: i32,
+    role: Role,
+) -> Result<project_member::Model> {
     let t = now();
     let m = project_member::Entity::insert(project_member::ActiveModel {
         project_id: Set(project_id),
@@ -168,7 +174,12 @@ pub async fn set_member(db: &Db, actor: Actor, project_id: i32, user_id: i32, ro
         }
         Some(m) if m.role != role.as_str() => {
             ensure_director_remains(&*tx, project_id, &m, Some(role)).await?;
-            let am = project_member::ActiveModel { role: Set(role.as_str().into()), version: Set(m.version + 1), updated_at: Set(now()), ..Default::default() };
+            let am = project_member::ActiveModel {
+                role: Set(role.as_str().into()),
+                version: Set(m.version + 1),
+                updated_at: Set(now()),
+                ..Default::default()
+            };
             update_guarded::<project_member::Entity, _>(&*tx, am, m.id, m.version).await?;
             let after = project_member::Model { role: role.as_str().into(), version: m.version + 1, ..m.clone() };
             audit::record(&*tx, actor, Some(project_id), "member", m.id, "update", Some(&m), Some(&after)).await?;
@@ -194,7 +205,12 @@ pub async fn remove_member(db: &Db, actor: Actor, project_id: i32, member_id: i3
 }
 
 /// A project always keeps at least one director, or nobody could manage it.
-async fn ensure_director_remains<C: ConnectionTrait>(c: &C, project_id: i32, m: &project_member::Model, new_role: Option<Role>) -> Result<()> {
+async fn ensure_director_remains<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    m: &project_member::Model,
+    new_role: Option<Role>,
+) -> Result<()> {
     if m.role != Role::Director.as_str() || new_role == Some(Role::Director) {
         return Ok(());
     }
@@ -273,7 +289,12 @@ pub async fn phases<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<ph
 }
 
 /// Everything the project overview shows, for the phase `focus` (default: the current one).
-pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus: Option<i32>, today: NaiveDate) -> Result<Overview> {
+pub async fn overview<C: ConnectionTrait>(
+    c: &C,
+    project: project::Model,
+    focus: Option<i32>,
+    today: NaiveDate,
+) -> Result<Overview> {
     let phases = phases(c, project.id).await?;
     let dels = deliverable::Entity::find()
         .filter(deliverable::Column::ProjectId.eq(project.id))
@@ -282,10 +303,8 @@ pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus:
         .all(c)
         .await?;
     let current = phases.iter().position(|p| p.status == PhaseStatus::Active.as_str());
-    let shown = focus
-        .and_then(|seq| phases.iter().position(|p| p.seq == seq))
-        .or(current)
-        .or(phases.len().checked_sub(1));
+    let shown =
+        focus.and_then(|seq| phases.iter().position(|p| p.seq == seq)).or(current).or(phases.len().checked_sub(1));
     let shown_id = shown.map(|i| phases[i].id);
     let activities = match shown_id {
         Some(pid) => {
@@ -305,17 +324,9 @@ pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus:
         .cloned()
         .collect();
     let decisions = decisions(c, project.id, &phases).await?;
-    let last_no_go = decisions
-        .iter()
-        .find(|d| Some(d.decision.phase_id) == current_id)
-        .is_some_and(|d| d.decision.decision == Decision::NoGo.as_str());
-    let health = health::assess(&Facts {
-        today,
-        phase_finish: current.map(|i| phases[i].planned_finish),
-        gate_open: gate_blockers.len(),
-        returned: dels.iter().filter(|d| Some(d.phase_id) == current_id && d.status == Status::Returned.as_str()).count(),
-        last_decision_no_go: last_no_go,
-    });
+    let current_phase = current.map(|i| &phases[i]);
+    let last = decisions.iter().map(|d| &d.decision).find(|d| Some(d.phase_id) == current_id);
+    let health = health_of(today, current_phase, &dels, last);
     let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
     let reopenable = crate::domain::gates::reopenable(&statuses).map(|i| phases[i].seq);
     let phase_views = phases
@@ -330,7 +341,17 @@ pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus:
         })
         .collect();
     let deliverables = dels.into_iter().filter(|d| Some(d.phase_id) == shown_id).collect();
-    Ok(Overview { project, phases: phase_views, current: shown, activities, deliverables, gate_blockers, decisions, health, reopenable })
+    Ok(Overview {
+        project,
+        phases: phase_views,
+        current: shown,
+        activities,
+        deliverables,
+        gate_blockers,
+        decisions,
+        health,
+        reopenable,
+    })
 }
 
 async fn decisions<C: ConnectionTrait>(c: &C, project_id: i32, phases: &[phase::Model]) -> Result<Vec<DecisionRow>> {
@@ -351,6 +372,25 @@ async fn decisions<C: ConnectionTrait>(c: &C, project_id: i32, phases: &[phase::
         .collect())
 }
 
+/// Health of a project from its current phase (none when finished), the deliverables
+/// (any phase; only the current one's count) and the latest decision on that phase.
+fn health_of(
+    today: NaiveDate,
+    current: Option<&phase::Model>,
+    dels: &[deliverable::Model],
+    last_decision: Option<&phase_decision::Model>,
+) -> Health {
+    let cur_id = current.map(|c| c.id);
+    let mine = || dels.iter().filter(|d| Some(d.phase_id) == cur_id);
+    health::assess(&Facts {
+        today,
+        phase_finish: current.map(|c| c.planned_finish),
+        gate_open: mine().filter(|d| d.is_gate && d.status != Status::Accepted.as_str()).count(),
+        returned: mine().filter(|d| d.status == Status::Returned.as_str()).count(),
+        last_decision_no_go: last_decision.is_some_and(|d| d.decision == Decision::NoGo.as_str()),
+    })
+}
+
 /// A line of the portfolio.
 #[derive(Clone, Debug, Serialize)]
 pub struct PortfolioRow {
@@ -366,9 +406,18 @@ pub struct PortfolioRow {
 pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32, today: NaiveDate) -> Result<Vec<PortfolioRow>> {
     let ms = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
     let ids: Vec<i32> = ms.iter().map(|m| m.project_id).collect();
-    let projects = project::Entity::find().filter(project::Column::Id.is_in(ids.clone())).order_by_asc(project::Column::Name).all(c).await?;
-    let all_phases = phase::Entity::find().filter(phase::Column::ProjectId.is_in(ids.clone())).order_by_asc(phase::Column::Seq).all(c).await?;
-    let active_ids: Vec<i32> = all_phases.iter().filter(|p| p.status == PhaseStatus::Active.as_str()).map(|p| p.id).collect();
+    let projects = project::Entity::find()
+        .filter(project::Column::Id.is_in(ids.clone()))
+        .order_by_asc(project::Column::Name)
+        .all(c)
+        .await?;
+    let all_phases = phase::Entity::find()
+        .filter(phase::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(phase::Column::Seq)
+        .all(c)
+        .await?;
+    let active_ids: Vec<i32> =
+        all_phases.iter().filter(|p| p.status == PhaseStatus::Active.as_str()).map(|p| p.id).collect();
     let dels = deliverable::Entity::find().filter(deliverable::Column::PhaseId.is_in(active_ids)).all(c).await?;
     let last_decisions = phase_decision::Entity::find()
         .filter(phase_decision::Column::ProjectId.is_in(ids))
@@ -381,17 +430,8 @@ pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32, today: NaiveDate
             let phases: Vec<_> = all_phases.iter().filter(|ph| ph.project_id == p.id).collect();
             let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).map(|ph| (*ph).clone());
             let cur_id = current.as_ref().map(|c| c.id);
-            let mine = dels.iter().filter(|d| Some(d.phase_id) == cur_id);
-            let health = health::assess(&Facts {
-                today,
-                phase_finish: current.as_ref().map(|c| c.planned_finish),
-                gate_open: mine.clone().filter(|d| d.is_gate && d.status != Status::Accepted.as_str()).count(),
-                returned: mine.filter(|d| d.status == Status::Returned.as_str()).count(),
-                last_decision_no_go: last_decisions
-                    .iter()
-                    .find(|d| Some(d.phase_id) == cur_id)
-                    .is_some_and(|d| d.decision == Decision::NoGo.as_str()),
-            });
+            let last = last_decisions.iter().find(|d| Some(d.phase_id) == cur_id);
+            let health = health_of(today, current.as_ref(), &dels, last);
             PortfolioRow {
                 role: ms.iter().find(|m| m.project_id == p.id).map(|m| m.role.clone()).unwrap_or_default(),
                 phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),

@@ -8,10 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 pub fn hash_password(password: &str) -> String {
     // Hashing only fails for absurd parameter or output sizes, which are fixed here.
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .unwrap_or_default()
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).unwrap_or_default()
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -19,10 +16,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 pub async fn by_email<C: ConnectionTrait>(c: &C, email: &str) -> Result<Option<user::Model>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
-        .one(c)
-        .await?)
+    Ok(user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(c).await?)
 }
 
 /// Check a login. Unknown e-mail and wrong password look the same to the caller; a dummy
@@ -38,7 +32,8 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option
     }
 }
 
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2L7nQ6nqbqdDvuFqZ8rK3Tq7j1dLJ1YQ0yq0bq6Xk2k";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2L7nQ6nqbqdDvuFqZ8rK3Tq7j1dLJ1YQ0yq0bq6Xk2k";
 
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct NewUser {
@@ -67,7 +62,11 @@ pub fn validate_new_user(raw: &NewUser) -> std::result::Result<NewUser, FieldErr
 fn is_plausible_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
         }
         None => false,
     }
@@ -134,7 +133,12 @@ mod tests {
 
     #[test]
     fn new_user_rules() {
-        let raw = NewUser { email: " Ann@Example.COM ".into(), name: "Ann".into(), password: "0123456789".into(), is_admin: false };
+        let raw = NewUser {
+            email: " Ann@Example.COM ".into(),
+            name: "Ann".into(),
+            password: "0123456789".into(),
+            is_admin: false,
+        };
         assert_eq!(validate_new_user(&raw).unwrap().email, "ann@example.com");
         let bad = NewUser { email: "nope".into(), name: "".into(), password: "short".into(), is_admin: false };
         let fields: Vec<_> = validate_new_user(&bad).unwrap_err().0.into_iter().map(|f| f.field).collect();

@@ -26,7 +26,15 @@ fn ensure_open(ph: &phase::Model) -> Result<()> {
 
 /// Add a project-specific activity to a phase (names in both languages; one may be left
 /// empty and is then copied from the other).
-pub async fn add_activity(db: &Db, actor: Actor, project_id: i32, phase_seq: i32, name_en: &str, name_zh: &str, tier: &str) -> Result<activity::Model> {
+pub async fn add_activity(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    phase_seq: i32,
+    name_en: &str,
+    name_zh: &str,
+    tier: &str,
+) -> Result<activity::Model> {
     let mut e = FieldErrors::default();
     let (en, zh) = match (name_en.trim().is_empty(), name_zh.trim().is_empty()) {
         (true, true) => (required_text(&mut e, "name", "", 300), String::new()),
@@ -82,7 +90,14 @@ pub async fn add_activity(db: &Db, actor: Actor, project_id: i32, phase_seq: i32
 }
 
 /// Mark an activity done or open again.
-pub async fn set_activity_done(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, done: bool) -> Result<()> {
+pub async fn set_activity_done(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    done: bool,
+) -> Result<()> {
     let tx = db.write().await?;
     let before = activity::Entity::find_by_id(id)
         .filter(activity::Column::ProjectId.eq(project_id))
@@ -91,12 +106,16 @@ pub async fn set_activity_done(db: &Db, actor: Actor, project_id: i32, id: i32, 
         .ok_or(Error::NotFound)?;
     ensure_open(&phase_of(&*tx, project_id, before.phase_id).await?)?;
     let status = if done { "done" } else { "open" };
-    let am = activity::ActiveModel { status: Set(status.into()), version: Set(version + 1), updated_at: Set(now()), ..Default::default() };
+    let am = activity::ActiveModel {
+        status: Set(status.into()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     update_guarded::<activity::Entity, _>(&*tx, am, id, version).await?;
     let after = activity::Model { status: status.into(), version: version + 1, ..before.clone() };
     audit::record(&*tx, actor, Some(project_id), "activity", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await
-        .map_err(Error::from)
+    tx.commit().await.map_err(Error::from)
 }
 
 pub async fn deliverable<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<deliverable::Model> {
@@ -116,7 +135,14 @@ pub async fn deliverables_of_phase<C: ConnectionTrait>(c: &C, phase_id: i32) -> 
 }
 
 /// Save the deliverable's working notes (only while draft or returned).
-pub async fn save_notes(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, notes: &str) -> Result<deliverable::Model> {
+pub async fn save_notes(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    notes: &str,
+) -> Result<deliverable::Model> {
     let mut e = FieldErrors::default();
     let notes = long_text(&mut e, "notes", notes, NOTES_MAX, false);
     if !e.is_empty() {
@@ -131,7 +157,12 @@ pub async fn save_notes(db: &Db, actor: Actor, project_id: i32, id: i32, version
     if !Status::parse(&before.status).is_some_and(Status::editable) {
         return Err(Error::Rule("err.not_editable"));
     }
-    let am = deliverable::ActiveModel { notes: Set(notes.clone()), version: Set(version + 1), updated_at: Set(now()), ..Default::default() };
+    let am = deliverable::ActiveModel {
+        notes: Set(notes.clone()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     update_guarded::<deliverable::Entity, _>(&*tx, am, id, version).await?;
     let after = deliverable(&*tx, project_id, id).await?;
     audit::record(&*tx, actor, Some(project_id), "deliverable", id, "update", Some(&before), Some(&after)).await?;
@@ -141,7 +172,15 @@ pub async fn save_notes(db: &Db, actor: Actor, project_id: i32, id: i32, version
 
 /// Move a deliverable through its workflow. Returning needs a comment; accepting records
 /// who reviewed it. Role checks happen before this is called.
-pub async fn transition(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, t: Transition, comment: &str) -> Result<deliverable::Model> {
+pub async fn transition(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    t: Transition,
+    comment: &str,
+) -> Result<deliverable::Model> {
     let mut e = FieldErrors::default();
     let comment = long_text(&mut e, "comment", comment, COMMENT_MAX, t == Transition::Return);
     if !e.is_empty() {
@@ -156,7 +195,12 @@ pub async fn transition(db: &Db, actor: Actor, project_id: i32, id: i32, version
     let from = Status::parse(&before.status).ok_or(Error::Rule("err.bad_transition"))?;
     let to = workflow::next(from, t).ok_or(Error::Rule("err.bad_transition"))?;
     let reviewing = matches!(t, Transition::Accept | Transition::Return);
-    let mut am = deliverable::ActiveModel { status: Set(to.as_str().into()), version: Set(version + 1), updated_at: Set(now()), ..Default::default() };
+    let mut am = deliverable::ActiveModel {
+        status: Set(to.as_str().into()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     if reviewing {
         am.review_comment = Set((!comment.is_empty()).then_some(comment));
         am.reviewed_by = Set(Some(actor.user_id));

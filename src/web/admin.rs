@@ -18,7 +18,13 @@ fn admin(ctx: &Ctx) -> AppResult<&user::Model> {
     if u.is_admin { Ok(u) } else { Err(AppError::Forbidden) }
 }
 
-async fn users_page(state: &AppState, ctx: &Ctx, status: StatusCode, form: &FormData, errors: FieldErrors) -> AppResult<Response> {
+async fn users_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    form: &FormData,
+    errors: FieldErrors,
+) -> AppResult<Response> {
     let list = users::list(&state.db.conn).await?;
     let data = context! { users => ser(&list), errors => ser(&error_map(&errors)), email => form.get("email"), name => form.get("name") };
     Ok((status, page(state, ctx, "admin/users.html", data)).into_response())

@@ -11,7 +11,9 @@ const FILES: &[(&str, &str, &[u8])] = &[
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == file) {
-        Some((_, mime, body)) => ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *body).into_response(),
+        Some((_, mime, body)) => {
+            ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *body).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -26,7 +26,13 @@ pub async fn login_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query
     if ctx.user.is_some() {
         return Redirect::to("/projects").into_response();
     }
-    page(&state, &ctx, "auth/login.html", context! { next => q.next.as_deref().map(safe_next).unwrap_or("/projects"), email => "" }).into_response()
+    page(
+        &state,
+        &ctx,
+        "auth/login.html",
+        context! { next => q.next.as_deref().map(safe_next).unwrap_or("/projects"), email => "" },
+    )
+    .into_response()
 }
 
 pub async fn login(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {
@@ -35,7 +41,8 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, form: FormData) -> A
     match users::authenticate(&state.db, email, form.get("password")).await? {
         Some(u) => {
             let token = sessions::create(&state.db, u.id).await?;
-            let cookie = set_cookie(SESSION_COOKIE, &token, sessions::LIFETIME_DAYS * 86_400, true, state.secure_cookies);
+            let cookie =
+                set_cookie(SESSION_COOKIE, &token, sessions::LIFETIME_DAYS * 86_400, true, state.secure_cookies);
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
         }
         None => Ok((

@@ -120,7 +120,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(ctx.clone());
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     if let Some(t) = new_pre_csrf {
-        resp.headers_mut().append(header::SET_COOKIE, set_cookie(PRE_CSRF_COOKIE, &t, 86_400, true, state.secure_cookies));
+        resp.headers_mut()
+            .append(header::SET_COOKIE, set_cookie(PRE_CSRF_COOKIE, &t, 86_400, true, state.secure_cookies));
     }
     finish(&state, &ctx, resp)
 }
@@ -138,8 +139,14 @@ fn finish(state: &AppState, ctx: &Ctx, resp: Response) -> Response {
         let body = serde_json::json!({ "error": info.message, "message": i18n::t(ctx.lang, info.message) });
         (info.status, axum::Json(body)).into_response()
     } else {
-        let page = super::render::page(state, ctx, "error.html", minijinja::context! { status => info.status.as_u16(), message => info.message });
-        (info.status, page).into_response()
+        let mut page = super::render::page(
+            state,
+            ctx,
+            "error.html",
+            minijinja::context! { status => info.status.as_u16(), message => info.message },
+        );
+        *page.status_mut() = info.status;
+        page
     };
     for c in cookies {
         out.headers_mut().append(header::SET_COOKIE, c);

@@ -1,6 +1,9 @@
 //! Form bodies as ordered key/value pairs, so repeated keys (checkboxes) survive.
+use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::service;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 
 #[derive(Clone, Debug, Default)]
 pub struct FormData(pub Vec<(String, String)>);
@@ -27,5 +30,43 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, &()).await.map_err(|_| AppError::BadRequest)?;
         FormData::parse(&bytes).ok_or(AppError::BadRequest)
+    }
+}
+
+/// What went wrong with a submitted form, for showing the page again: the status, the
+/// messages by field, a message for the whole form, and whether it was a stale version.
+#[derive(Debug, Default)]
+pub struct Feedback {
+    pub status: StatusCode,
+    pub errors: FieldErrors,
+    pub error: Option<&'static str>,
+    pub conflict: bool,
+}
+
+impl Feedback {
+    pub fn none() -> Feedback {
+        Feedback { status: StatusCode::OK, ..Default::default() }
+    }
+
+    pub fn field(field: &str, message: &'static str) -> Feedback {
+        Feedback {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors: FieldErrors::single(field, message),
+            ..Default::default()
+        }
+    }
+
+    /// The service errors a user can act on become feedback on the form; anything else
+    /// (not found, forbidden, database) stays an error page.
+    pub fn from_service(e: service::Error) -> Result<Feedback, AppError> {
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        match e {
+            service::Error::Conflict => {
+                Ok(Feedback { status: StatusCode::CONFLICT, conflict: true, ..Default::default() })
+            }
+            service::Error::Invalid(errors) => Ok(Feedback { status: unprocessable, errors, ..Default::default() }),
+            service::Error::Rule(k) => Ok(Feedback { status: unprocessable, error: Some(k), ..Default::default() }),
+            e => Err(e.into()),
+        }
     }
 }

@@ -1,20 +1,25 @@
 //! Phase gate decisions and reopening a phase.
 use super::context::Ctx;
-use super::form::FormData;
+use super::form::{Feedback, FormData};
 use super::projects::{authorize, can, error_map, today};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::gates::Decision;
 use crate::domain::policy::Action;
-use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
-use crate::service::{self, access::Access, gates, projects, work};
+use crate::service::{access::Access, gates, projects, work};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-async fn gate_view(state: &AppState, ctx: &Ctx, a: Access, seq: i32, status: StatusCode, errors: FieldErrors, error: Option<&'static str>, form: &FormData) -> AppResult<Response> {
+async fn gate_view(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Access,
+    seq: i32,
+    fb: Feedback,
+    form: &FormData,
+) -> AppResult<Response> {
     let phases = projects::phases(&state.db.conn, a.project.id).await?;
     let phase = phases.iter().find(|p| p.seq == seq).cloned().ok_or(AppError::NotFound)?;
     let deliverables = work::deliverables_of_phase(&state.db.conn, phase.id).await?;
@@ -24,40 +29,49 @@ async fn gate_view(state: &AppState, ctx: &Ctx, a: Access, seq: i32, status: Sta
         phase => ser(&phase),
         deliverables => ser(&deliverables),
         blocked,
-        errors => error_map(&errors),
-        error,
+        errors => error_map(&fb.errors),
+        error => fb.error,
         decision => form.get("decision"),
         rationale => form.get("rationale"),
         can => can(a.role),
     };
-    Ok((status, page(state, ctx, "projects/gate.html", data)).into_response())
+    Ok((fb.status, page(state, ctx, "projects/gate.html", data)).into_response())
 }
 
-pub async fn gate_page(State(state): State<AppState>, ctx: Ctx, Path((id, seq)): Path<(i32, i32)>) -> AppResult<Response> {
+pub async fn gate_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, seq)): Path<(i32, i32)>,
+) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    gate_view(&state, &ctx, a, seq, StatusCode::OK, FieldErrors::default(), None, &FormData::default()).await
+    gate_view(&state, &ctx, a, seq, Feedback::none(), &FormData::default()).await
 }
 
-pub async fn decide(State(state): State<AppState>, ctx: Ctx, Path((id, seq)): Path<(i32, i32)>, form: FormData) -> AppResult<Response> {
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, seq)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::DecideGate).await?;
     let Some(decision) = Decision::parse_gate(form.get("decision")) else {
-        let errors = FieldErrors::single("decision", "err.choose_from_list");
-        return gate_view(&state, &ctx, a, seq, StatusCode::UNPROCESSABLE_ENTITY, errors, None, &form).await;
+        return gate_view(&state, &ctx, a, seq, Feedback::field("decision", "err.choose_from_list"), &form).await;
     };
     match gates::decide(&state.db, actor, id, seq, decision, form.get("rationale"), today()).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(service::Error::Invalid(errors)) => gate_view(&state, &ctx, a, seq, StatusCode::UNPROCESSABLE_ENTITY, errors, None, &form).await,
-        Err(service::Error::Rule(k)) => gate_view(&state, &ctx, a, seq, StatusCode::UNPROCESSABLE_ENTITY, FieldErrors::default(), Some(k), &form).await,
-        Err(e) => Err(e.into()),
+        Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }
 }
 
-pub async fn reopen(State(state): State<AppState>, ctx: Ctx, Path((id, seq)): Path<(i32, i32)>, form: FormData) -> AppResult<Response> {
+pub async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, seq)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::DecideGate).await?;
     match gates::reopen(&state.db, actor, id, seq, form.get("reason")).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(service::Error::Invalid(errors)) => gate_view(&state, &ctx, a, seq, StatusCode::UNPROCESSABLE_ENTITY, errors, None, &form).await,
-        Err(service::Error::Rule(k)) => gate_view(&state, &ctx, a, seq, StatusCode::UNPROCESSABLE_ENTITY, FieldErrors::default(), Some(k), &form).await,
-        Err(e) => Err(e.into()),
+        Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }
 }

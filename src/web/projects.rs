@@ -1,6 +1,6 @@
 //! Portfolio, project creation and editing, overview, members, history.
 use super::context::Ctx;
-use super::form::FormData;
+use super::form::{Feedback, FormData};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::catalog::{CURRENCIES, INDUSTRIES, MODULES};
@@ -86,7 +86,8 @@ struct FormView<'a> {
 }
 
 fn project_form(state: &AppState, ctx: &Ctx, status: StatusCode, v: FormView) -> Response {
-    let playbooks: Vec<Value> = state.playbooks.all().map(|p| context! { key => p.key.clone(), name => ser(&p.name) }).collect();
+    let playbooks: Vec<Value> =
+        state.playbooks.all().map(|p| context! { key => p.key.clone(), name => ser(&p.name) }).collect();
     let data = context! {
         form => ser(&v.raw),
         errors => ser(&error_map(&v.errors)),
@@ -110,7 +111,12 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
         modules: vec!["sales".into(), "marketing".into(), "service".into()],
         ..Default::default()
     };
-    Ok(project_form(&state, &ctx, StatusCode::OK, FormView { raw, errors: FieldErrors::default(), project: None, version: 0, conflict: None }))
+    Ok(project_form(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        FormView { raw, errors: FieldErrors::default(), project: None, version: 0, conflict: None },
+    ))
 }
 
 pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {
@@ -124,7 +130,12 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
             if pb.is_none() {
                 errors.add("playbook", "err.choose_from_list");
             }
-            return Ok(project_form(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, FormView { raw, errors, project: None, version: 0, conflict: None }));
+            return Ok(project_form(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormView { raw, errors, project: None, version: 0, conflict: None },
+            ));
         }
     };
     let p = projects::create(&state.db, Actor { user_id: user.id }, &input, pb).await?;
@@ -136,14 +147,21 @@ pub struct PhaseQuery {
     phase: Option<i32>,
 }
 
-pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, Query(q): Query<PhaseQuery>) -> AppResult<Response> {
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    Query(q): Query<PhaseQuery>,
+) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&a.project.playbook_snapshot).ok();
     let ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
     // Objectives of the phase on show, from the playbook the project was created with.
     let objectives = ov
         .current
-        .and_then(|i| snapshot.as_ref()?.phases.iter().find(|p| p.key == ov.phases[i].phase.key).map(|p| p.objectives.clone()))
+        .and_then(|i| {
+            snapshot.as_ref()?.phases.iter().find(|p| p.key == ov.phases[i].phase.key).map(|p| p.objectives.clone())
+        })
         .unwrap_or_default();
     let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
@@ -153,10 +171,26 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i3
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
     let raw = raw_of(&a.project);
-    Ok(project_form(&state, &ctx, StatusCode::OK, FormView { raw, errors: FieldErrors::default(), project: Some(&a.project), version: a.project.version, conflict: None }))
+    Ok(project_form(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        FormView {
+            raw,
+            errors: FieldErrors::default(),
+            project: Some(&a.project),
+            version: a.project.version,
+            conflict: None,
+        },
+    ))
 }
 
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
     let version = form.version()?;
     let mut raw = raw_from(&form);
@@ -165,7 +199,12 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>
     let input = match validate(&raw) {
         Ok(i) => i,
         Err(errors) => {
-            return Ok(project_form(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, FormView { raw, errors, project: Some(&a.project), version, conflict: None }));
+            return Ok(project_form(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormView { raw, errors, project: Some(&a.project), version, conflict: None },
+            ));
         }
     };
     match projects::update(&state.db, actor, id, version, &input).await {
@@ -173,7 +212,18 @@ pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>
         Err(service::Error::Conflict) => {
             // Show what is stored now beside what the user typed; nothing was written.
             let fresh = access::authorize(&state.db.conn, ctx.user()?, id, Action::EditProject).await?.project;
-            Ok(project_form(&state, &ctx, StatusCode::CONFLICT, FormView { raw, errors: FieldErrors::default(), project: Some(&fresh), version: fresh.version, conflict: Some(raw_of(&fresh)) }))
+            Ok(project_form(
+                &state,
+                &ctx,
+                StatusCode::CONFLICT,
+                FormView {
+                    raw,
+                    errors: FieldErrors::default(),
+                    project: Some(&fresh),
+                    version: fresh.version,
+                    conflict: Some(raw_of(&fresh)),
+                },
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -184,14 +234,25 @@ pub async fn members(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32
     members_page(&state, &ctx, a, StatusCode::OK, None).await
 }
 
-async fn members_page(state: &AppState, ctx: &Ctx, a: access::Access, status: StatusCode, error: Option<&'static str>) -> AppResult<Response> {
+async fn members_page(
+    state: &AppState,
+    ctx: &Ctx,
+    a: access::Access,
+    status: StatusCode,
+    error: Option<&'static str>,
+) -> AppResult<Response> {
     let rows = projects::members(&state.db.conn, a.project.id).await?;
     let all_users = if allows(a.role, Action::ManageMembers) { users::list(&state.db.conn).await? } else { vec![] };
     let roles = Role::ALL.map(|r| r.as_str());
     Ok((status, page(state, ctx, "projects/members.html", context! { project => ser(&a.project), rows => ser(&rows), all_users => ser(&all_users), roles, can => can(a.role), error })).into_response())
 }
 
-pub async fn set_member(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn set_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::ManageMembers).await?;
     let role = Role::parse(form.get("role"));
     let user_id = form.get("user_id").parse::<i32>().ok();
@@ -200,18 +261,28 @@ pub async fn set_member(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     };
     match projects::set_member(&state.db, actor, id, user_id, role).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/members")).into_response()),
-        Err(service::Error::Rule(k)) => members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some(k)).await,
-        Err(service::Error::NotFound) => members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some("err.choose_from_list")).await,
-        Err(e) => Err(e.into()),
+        Err(service::Error::NotFound) => {
+            members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some("err.choose_from_list")).await
+        }
+        Err(e) => {
+            let fb = Feedback::from_service(e)?;
+            members_page(&state, &ctx, a, fb.status, fb.error).await
+        }
     }
 }
 
-pub async fn remove_member(State(state): State<AppState>, ctx: Ctx, Path((id, mid)): Path<(i32, i32)>) -> AppResult<Response> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, mid)): Path<(i32, i32)>,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::ManageMembers).await?;
     match projects::remove_member(&state.db, actor, id, mid).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/members")).into_response()),
-        Err(service::Error::Rule(k)) => members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some(k)).await,
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            let fb = Feedback::from_service(e)?;
+            members_page(&state, &ctx, a, fb.status, fb.error).await
+        }
     }
 }
 
@@ -220,7 +291,12 @@ pub struct PageQuery {
     page: Option<u64>,
 }
 
-pub async fn history(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, Query(q): Query<PageQuery>) -> AppResult<Response> {
+pub async fn history(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     const PER_PAGE: u64 = 50;
     let page_no = q.page.unwrap_or(0);
@@ -244,5 +320,11 @@ pub async fn history(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32
         })
         .collect();
     let pages = total.div_ceil(PER_PAGE);
-    Ok(page(&state, &ctx, "projects/history.html", context! { project => ser(&a.project), entries, page_no, pages, total }).into_response())
+    Ok(page(
+        &state,
+        &ctx,
+        "projects/history.html",
+        context! { project => ser(&a.project), entries, page_no, pages, total },
+    )
+    .into_response())
 }

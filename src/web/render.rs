@@ -2,8 +2,10 @@
 //! which adds what every page needs (language, user, CSRF token, path).
 use super::context::Ctx;
 use crate::AppState;
+use crate::error::ErrorInfo;
 use crate::i18n::{self, Lang};
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Kwargs;
 use minijinja::{Environment, State, Value, context};
 
@@ -36,9 +38,15 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("text", |state: &State, obj: Value| -> Value {
         obj.get_attr(lang_of(state).code()).unwrap_or_default()
     });
+    // Long audit values are cut for the table; the full text stays in the log.
+    env.add_filter("truncate", |v: &str, n: usize| -> String {
+        if v.chars().count() <= n { v.to_string() } else { format!("{}…", v.chars().take(n).collect::<String>()) }
+    });
     // Instants are shown in UTC, minute precision: "2026-11-22 14:05".
     env.add_filter("dt", |v: &str| -> String {
-        chrono::DateTime::parse_from_rfc3339(v).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| v.to_string())
+        chrono::DateTime::parse_from_rfc3339(v)
+            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|_| v.to_string())
     });
     env
 }
@@ -48,9 +56,9 @@ pub fn ser<T: serde::Serialize>(t: &T) -> Value {
     Value::from(minijinja::value::Serde(t))
 }
 
-/// Render a template as a page. A template error is a defect; it is logged and shown as
-/// a plain message rather than a panic.
-pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Html<String> {
+/// Render a template as a page. A template error is a defect: it is logged and becomes a
+/// 500 (the error marker survives any status the caller sets), never a panic.
+pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Response {
     let full = context! {
         lang => ctx.lang.code(),
         html_lang => ctx.lang.tag(),
@@ -60,10 +68,18 @@ pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Html<String
         ..data
     };
     match state.templates.get_template(name).and_then(|t| t.render(full)) {
-        Ok(s) => Html(s),
+        Ok(s) => Html(s).into_response(),
         Err(e) => {
-            tracing::error!(template = name, error = %e, "template error");
-            Html(format!("<!doctype html><title>Error</title><p>{}</p>", i18n::t(ctx.lang, "err.internal")))
+            tracing::error!(template = name, error = format!("{e:#}"), "template error");
+            let mut r =
+                Html(format!("<!doctype html><title>Error</title><p>{}</p>", i18n::t(ctx.lang, "err.internal")))
+                    .into_response();
+            if name != "error.html" {
+                r.extensions_mut()
+                    .insert(ErrorInfo { status: StatusCode::INTERNAL_SERVER_ERROR, message: "err.internal" });
+            }
+            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            r
         }
     }
 }

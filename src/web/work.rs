@@ -1,23 +1,28 @@
 //! Activities and deliverables.
 use super::context::Ctx;
-use super::form::FormData;
+use super::form::{Feedback, FormData};
 use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::policy::Action;
-use crate::domain::validation::FieldErrors;
 use crate::domain::workflow::Transition;
 use crate::entity::deliverable;
 use crate::error::{AppError, AppResult};
 use crate::service::{self, access::Access, projects, users, work};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-pub async fn add_activity(State(state): State<AppState>, ctx: Ctx, Path((id, seq)): Path<(i32, i32)>, form: FormData) -> AppResult<Response> {
+pub async fn add_activity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, seq)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    match work::add_activity(&state.db, actor, id, seq, form.get("name_en"), form.get("name_zh"), form.get("tier")).await {
+    match work::add_activity(&state.db, actor, id, seq, form.get("name_en"), form.get("name_zh"), form.get("tier"))
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?phase={seq}#activities")).into_response()),
         Err(service::Error::Invalid(e)) => {
             let field = e.0.first().map_or("err.invalid", |f| f.message);
@@ -27,22 +32,31 @@ pub async fn add_activity(State(state): State<AppState>, ctx: Ctx, Path((id, seq
     }
 }
 
-pub async fn activity_status(State(state): State<AppState>, ctx: Ctx, Path((id, aid)): Path<(i32, i32)>, form: FormData) -> AppResult<Response> {
+pub async fn activity_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, aid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let done = form.get("done") == "1";
     work::set_activity_done(&state.db, actor, id, aid, form.version()?, done).await?;
-    let back = form.get("phase").parse::<i32>().map(|s| format!("/projects/{id}?phase={s}#activities")).unwrap_or(format!("/projects/{id}"));
+    let back = form
+        .get("phase")
+        .parse::<i32>()
+        .map(|s| format!("/projects/{id}?phase={s}#activities"))
+        .unwrap_or(format!("/projects/{id}"));
     Ok(Redirect::to(&back).into_response())
 }
 
-struct DeliverableView {
+async fn deliverable_view(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Access,
+    d: deliverable::Model,
+    fb: Feedback,
     notes: Option<String>,
-    errors: FieldErrors,
-    conflict: bool,
-    error: Option<&'static str>,
-}
-
-async fn deliverable_view(state: &AppState, ctx: &Ctx, a: Access, d: deliverable::Model, status: StatusCode, v: DeliverableView) -> AppResult<Response> {
+) -> AppResult<Response> {
     let phases = projects::phases(&state.db.conn, a.project.id).await?;
     let phase = phases.into_iter().find(|p| p.id == d.phase_id);
     let acceptance: Vec<crate::playbook::Text> = serde_json::from_str(&d.acceptance).unwrap_or_default();
@@ -56,33 +70,43 @@ async fn deliverable_view(state: &AppState, ctx: &Ctx, a: Access, d: deliverable
         phase => ser(&phase),
         acceptance => ser(&acceptance),
         reviewer,
-        notes => v.notes,
-        errors => error_map(&v.errors),
-        conflict => v.conflict,
-        error => v.error,
+        notes,
+        errors => error_map(&fb.errors),
+        conflict => fb.conflict,
+        error => fb.error,
         can => can(a.role),
     };
-    Ok((status, page(state, ctx, "deliverables/show.html", data)).into_response())
+    Ok((fb.status, page(state, ctx, "deliverables/show.html", data)).into_response())
 }
 
-fn plain() -> DeliverableView {
-    DeliverableView { notes: None, errors: FieldErrors::default(), conflict: false, error: None }
-}
-
-pub async fn deliverable_page(State(state): State<AppState>, ctx: Ctx, Path((id, did)): Path<(i32, i32)>) -> AppResult<Response> {
+pub async fn deliverable_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, did)): Path<(i32, i32)>,
+) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let d = work::deliverable(&state.db.conn, id, did).await?;
-    deliverable_view(&state, &ctx, a, d, StatusCode::OK, plain()).await
+    deliverable_view(&state, &ctx, a, d, Feedback::none(), None).await
 }
 
-pub async fn save_notes(State(state): State<AppState>, ctx: Ctx, Path((id, did)): Path<(i32, i32)>, form: FormData) -> AppResult<Response> {
+pub async fn save_notes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, did)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let notes = form.get("notes").to_string();
     let result = work::save_notes(&state.db, actor, id, did, form.version()?, &notes).await;
     outcome(&state, &ctx, a, did, result, Some(notes)).await
 }
 
-pub async fn transition(State(state): State<AppState>, ctx: Ctx, Path((id, did)): Path<(i32, i32)>, form: FormData) -> AppResult<Response> {
+pub async fn transition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, did)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
     let t = Transition::parse(form.get("action")).ok_or(AppError::BadRequest)?;
     let action = if t == Transition::Submit { Action::Contribute } else { Action::ReviewDeliverable };
     let (actor, a) = authorize(&state, &ctx, id, action).await?;
@@ -92,15 +116,21 @@ pub async fn transition(State(state): State<AppState>, ctx: Ctx, Path((id, did))
 
 /// After a deliverable write: back to its page, or the page again with what went wrong
 /// (409 for a stale version with the stored data shown, 422 for bad input or a rule).
-async fn outcome(state: &AppState, ctx: &Ctx, a: Access, did: i32, result: service::Result<deliverable::Model>, notes: Option<String>) -> AppResult<Response> {
+async fn outcome(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Access,
+    did: i32,
+    result: service::Result<deliverable::Model>,
+    notes: Option<String>,
+) -> AppResult<Response> {
     let id = a.project.id;
-    let (status, view) = match result {
-        Ok(d) => return Ok(Redirect::to(&format!("/projects/{id}/deliverables/{}", d.id)).into_response()),
-        Err(service::Error::Conflict) => (StatusCode::CONFLICT, DeliverableView { notes, conflict: true, ..plain() }),
-        Err(service::Error::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, DeliverableView { notes, errors, ..plain() }),
-        Err(service::Error::Rule(k)) => (StatusCode::UNPROCESSABLE_ENTITY, DeliverableView { notes, error: Some(k), ..plain() }),
-        Err(e) => return Err(e.into()),
+    let fb = match result {
+        Ok(d) => {
+            return Ok(Redirect::to(&format!("/projects/{id}/deliverables/{}", d.id)).into_response());
+        }
+        Err(e) => Feedback::from_service(e)?,
     };
     let d = work::deliverable(&state.db.conn, id, did).await?;
-    deliverable_view(state, ctx, a, d, status, view).await
+    deliverable_view(state, ctx, a, d, fb, notes).await
 }

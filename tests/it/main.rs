@@ -1,0 +1,10 @@
+//! Integration tests through the real router and a real database (SQLite always,
+//! PostgreSQL too when NINEFOLD_TEST_PG is set). One binary, so both share one build.
+mod harness;
+
+mod auth;
+mod bad_input;
+mod cli;
+mod concurrency;
+mod projects;
+mod workflow;
