@@ -354,7 +354,12 @@ pub async fn overview<C: ConnectionTrait>(
     })
 }
 
-async fn decisions<C: ConnectionTrait>(c: &C, project_id: i32, phases: &[phase::Model]) -> Result<Vec<DecisionRow>> {
+/// The project's phase decisions, newest first, with who took them.
+pub async fn decisions<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    phases: &[phase::Model],
+) -> Result<Vec<DecisionRow>> {
     let rows = phase_decision::Entity::find()
         .filter(phase_decision::Column::ProjectId.eq(project_id))
         .order_by_desc(phase_decision::Column::Id)

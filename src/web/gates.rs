@@ -4,7 +4,7 @@ use super::form::{Feedback, FormData};
 use super::projects::{authorize, can, error_map, today};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::domain::gates::Decision;
+use crate::domain::gates::{self as domain_gates, Decision, PhaseStatus};
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 use crate::service::{access::Access, gates, projects, work};
@@ -24,11 +24,20 @@ async fn gate_view(
     let phase = phases.iter().find(|p| p.seq == seq).cloned().ok_or(AppError::NotFound)?;
     let deliverables = work::deliverables_of_phase(&state.db.conn, phase.id).await?;
     let blocked = deliverables.iter().any(|d| d.is_gate && d.status != "accepted");
+    let decisions: Vec<_> = projects::decisions(&state.db.conn, a.project.id, &phases)
+        .await?
+        .into_iter()
+        .filter(|d| d.phase_seq == seq)
+        .collect();
+    let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
+    let reopenable = domain_gates::reopenable(&statuses).map(|i| phases[i].seq) == Some(seq);
     let data = context! {
         project => ser(&a.project),
         phase => ser(&phase),
         deliverables => ser(&deliverables),
         blocked,
+        decisions => ser(&decisions),
+        reopenable,
         errors => error_map(&fb.errors),
         error => fb.error,
         decision => form.get("decision"),

@@ -9,6 +9,7 @@ use crate::domain::project_input::{RawProject, validate};
 use crate::domain::validation::FieldErrors;
 use crate::entity::project;
 use crate::error::AppResult;
+use crate::i18n::{self, Lang};
 use crate::service::{self, Actor, access, audit, projects, users};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -286,6 +287,57 @@ pub async fn remove_member(
     }
 }
 
+/// Bookkeeping columns that say nothing to a reader of the history.
+const HIDDEN_FIELDS: &[&str] = &["id", "project_id", "phase_id", "key", "seq", "acceptance", "playbook_key"];
+
+/// Stored codes (status, tier, role…) in words; other values as they are.
+fn coded_value(lang: Lang, field: &str, v: String) -> String {
+    let prefixes: &[&str] = match field {
+        "status" => &["status", "phase"],
+        "tier" | "decision" | "role" | "industry" => &[field],
+        _ => &[],
+    };
+    prefixes.iter().map(|p| format!("{p}.{v}")).find_map(|k| Some(i18n::t(lang, &k)).filter(|t| *t != k)).unwrap_or(v)
+}
+
+/// One audit row as a reader sees it: the record's name, people by name, fields by label.
+fn history_entry(lang: Lang, names: &BTreeMap<i32, String>, r: &crate::entity::audit::Model) -> Value {
+    let json = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+    let (before, after) = (json(&r.before), json(&r.after));
+    let label = [&after, &before]
+        .into_iter()
+        .flatten()
+        .find_map(|v| v.get(format!("name_{}", lang.code())).or_else(|| v.get("name")).and_then(|n| n.as_str()))
+        .unwrap_or_default()
+        .to_string();
+    let person =
+        |v: &str| v.parse::<i32>().ok().and_then(|id| names.get(&id).cloned()).unwrap_or_else(|| v.to_string());
+    let changes: Vec<Value> = audit::changed_fields(r.before.as_deref(), r.after.as_deref())
+        .into_iter()
+        .filter(|(f, _, _)| !HIDDEN_FIELDS.contains(&f.as_str()))
+        .map(|(field, before, after)| {
+            let (before, after) = if field.ends_with("_by") || field == "user_id" {
+                (person(&before), person(&after))
+            } else {
+                (coded_value(lang, &field, before), coded_value(lang, &field, after))
+            };
+            let key = format!("field.{field}");
+            let translated = i18n::t(lang, &key);
+            let label = if translated == key { field } else { translated };
+            context! { field => label, before, after }
+        })
+        .collect();
+    context! {
+        at => r.at.to_rfc3339(),
+        who => r.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+        entity => r.entity.clone(),
+        entity_id => r.entity_id,
+        label,
+        action => r.action.clone(),
+        changes,
+    }
+}
+
 #[derive(Deserialize)]
 pub struct PageQuery {
     page: Option<u64>,
@@ -302,23 +354,7 @@ pub async fn history(
     let page_no = q.page.unwrap_or(0);
     let (rows, total) = audit::for_project(&state.db.conn, id, page_no, PER_PAGE).await?;
     let names: BTreeMap<i32, String> = users::list(&state.db.conn).await?.into_iter().map(|u| (u.id, u.name)).collect();
-    let entries: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            let changes: Vec<Value> = audit::changed_fields(r.before.as_deref(), r.after.as_deref())
-                .into_iter()
-                .map(|(field, before, after)| context! { field, before, after })
-                .collect();
-            context! {
-                at => r.at.to_rfc3339(),
-                who => r.user_id.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
-                entity => r.entity.clone(),
-                entity_id => r.entity_id,
-                action => r.action.clone(),
-                changes,
-            }
-        })
-        .collect();
+    let entries: Vec<Value> = rows.iter().map(|r| history_entry(ctx.lang, &names, r)).collect();
     let pages = total.div_ceil(PER_PAGE);
     Ok(page(
         &state,
