@@ -41,8 +41,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, form: FormData) -> A
     match users::authenticate(&state.db, email, form.get("password")).await? {
         Some(u) => {
             let token = sessions::create(&state.db, u.id).await?;
-            let cookie =
-                set_cookie(SESSION_COOKIE, &token, sessions::LIFETIME_DAYS * 86_400, true, state.secure_cookies);
+            let cookie = set_cookie(SESSION_COOKIE, &token, sessions::LIFETIME_DAYS * 86_400, true, ctx.secure);
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
         }
         None => Ok((
@@ -57,7 +56,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
     if let Some(t) = &ctx.session_token {
         sessions::delete(&state.db, t).await?;
     }
-    let cookie = set_cookie(SESSION_COOKIE, "", 0, true, state.secure_cookies);
+    let cookie = set_cookie(SESSION_COOKIE, "", 0, true, ctx.secure);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
@@ -67,7 +66,7 @@ pub async fn set_locale(State(state): State<AppState>, ctx: Ctx, form: FormData)
     if let Some(u) = &ctx.user {
         users::set_locale(&state.db, u.id, lang.code()).await?;
     }
-    let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 86_400, false, state.secure_cookies);
+    let cookie = set_cookie(LANG_COOKIE, lang.code(), 365 * 86_400, false, ctx.secure);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(form.get("next")))).into_response())
 }
 

@@ -25,6 +25,8 @@ pub struct Ctx {
     pub csrf: String,
     pub lang: Lang,
     pub path: String,
+    /// Cookies get `Secure` when configured, or when a proxy says the request came over HTTPS.
+    pub secure: bool,
 }
 
 impl Ctx {
@@ -95,6 +97,11 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         csrf: csrf.clone(),
         lang,
         path: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
+        secure: state.secure_cookies
+            || headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")),
     };
 
     // CSRF: every state-changing request carries the token, in a header or as `_csrf`.
@@ -120,8 +127,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(ctx.clone());
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     if let Some(t) = new_pre_csrf {
-        resp.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(PRE_CSRF_COOKIE, &t, 86_400, true, state.secure_cookies));
+        resp.headers_mut().append(header::SET_COOKIE, set_cookie(PRE_CSRF_COOKIE, &t, 86_400, true, ctx.secure));
     }
     finish(&state, &ctx, resp)
 }

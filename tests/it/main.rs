@@ -2,6 +2,7 @@
 //! PostgreSQL too when NINEFOLD_TEST_PG is set). One binary, so both share one build.
 mod harness;
 
+mod admin;
 mod auth;
 mod bad_input;
 mod cli;
