@@ -18,6 +18,10 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// `Ok` when nothing was wrong, so callers can write `errors.check()?`.
+    pub fn check(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
     pub fn into_result<T>(self, ok: T) -> Result<T, FieldErrors> {
         if self.is_empty() { Ok(ok) } else { Err(self) }
     }

@@ -87,9 +87,7 @@ pub async fn decide(
     if d == Decision::Reopen {
         e.add("decision", "err.choose_from_list");
     }
-    if !e.is_empty() {
-        return Err(Error::Invalid(e));
-    }
+    e.check()?;
     let tx = db.write().await?;
     let phases = super::projects::phases(&*tx, project_id).await?;
     let idx = phases.iter().position(|p| p.seq == seq).ok_or(Error::NotFound)?;
@@ -122,9 +120,7 @@ pub async fn decide(
 pub async fn reopen(db: &Db, actor: Actor, project_id: i32, seq: i32, reason: &str) -> Result<()> {
     let mut e = FieldErrors::default();
     let reason = long_text(&mut e, "reason", reason, RATIONALE_MAX, true);
-    if !e.is_empty() {
-        return Err(Error::Invalid(e));
-    }
+    e.check()?;
     let tx = db.write().await?;
     let phases = super::projects::phases(&*tx, project_id).await?;
     let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();

@@ -39,6 +39,24 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+impl From<FieldErrors> for Error {
+    fn from(e: FieldErrors) -> Self {
+        Error::Invalid(e)
+    }
+}
+
+/// Names of users by id, for showing who did what.
+pub async fn user_names<C: ConnectionTrait>(
+    c: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, String>> {
+    use crate::entity::user;
+    use sea_orm::ColumnTrait;
+    let ids: Vec<i32> = ids.into_iter().collect();
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await?;
+    Ok(users.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }

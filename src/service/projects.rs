@@ -237,8 +237,7 @@ pub async fn members<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<M
         .order_by_asc(project_member::Column::Id)
         .all(c)
         .await?;
-    let ids: Vec<i32> = ms.iter().map(|m| m.user_id).collect();
-    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await?;
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id))).all(c).await?;
     Ok(ms
         .into_iter()
         .filter_map(|m| {
@@ -365,12 +364,11 @@ pub async fn decisions<C: ConnectionTrait>(
         .order_by_desc(phase_decision::Column::Id)
         .all(c)
         .await?;
-    let ids: Vec<i32> = rows.iter().map(|r| r.decided_by).collect();
-    let users = user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await?;
+    let names = super::user_names(c, rows.iter().map(|r| r.decided_by)).await?;
     Ok(rows
         .into_iter()
         .map(|d| DecisionRow {
-            decided_by_name: users.iter().find(|u| u.id == d.decided_by).map(|u| u.name.clone()).unwrap_or_default(),
+            decided_by_name: names.get(&d.decided_by).cloned().unwrap_or_default(),
             phase_seq: phases.iter().find(|p| p.id == d.phase_id).map_or(0, |p| p.seq),
             decision: d,
         })

@@ -46,9 +46,7 @@ pub async fn add_activity(
     if tier.is_none() {
         e.add("tier", "err.choose_from_list");
     }
-    if !e.is_empty() {
-        return Err(Error::Invalid(e));
-    }
+    e.check()?;
     let tx = db.write().await?;
     let ph = phase::Entity::find()
         .filter(phase::Column::ProjectId.eq(project_id))
@@ -126,6 +124,21 @@ pub async fn deliverable<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) ->
         .ok_or(Error::NotFound)
 }
 
+/// A deliverable about to change: still at `version`, and in a phase that is not closed.
+async fn deliverable_for_write<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    id: i32,
+    version: i32,
+) -> Result<deliverable::Model> {
+    let d = deliverable(c, project_id, id).await?;
+    if d.version != version {
+        return Err(Error::Conflict);
+    }
+    ensure_open(&phase_of(c, project_id, d.phase_id).await?)?;
+    Ok(d)
+}
+
 pub async fn deliverables_of_phase<C: ConnectionTrait>(c: &C, phase_id: i32) -> Result<Vec<deliverable::Model>> {
     Ok(deliverable::Entity::find()
         .filter(deliverable::Column::PhaseId.eq(phase_id))
@@ -145,15 +158,9 @@ pub async fn save_notes(
 ) -> Result<deliverable::Model> {
     let mut e = FieldErrors::default();
     let notes = long_text(&mut e, "notes", notes, NOTES_MAX, false);
-    if !e.is_empty() {
-        return Err(Error::Invalid(e));
-    }
+    e.check()?;
     let tx = db.write().await?;
-    let before = deliverable(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    ensure_open(&phase_of(&*tx, project_id, before.phase_id).await?)?;
+    let before = deliverable_for_write(&*tx, project_id, id, version).await?;
     if !Status::parse(&before.status).is_some_and(Status::editable) {
         return Err(Error::Rule("err.not_editable"));
     }
@@ -183,15 +190,9 @@ pub async fn transition(
 ) -> Result<deliverable::Model> {
     let mut e = FieldErrors::default();
     let comment = long_text(&mut e, "comment", comment, COMMENT_MAX, t == Transition::Return);
-    if !e.is_empty() {
-        return Err(Error::Invalid(e));
-    }
+    e.check()?;
     let tx = db.write().await?;
-    let before = deliverable(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    ensure_open(&phase_of(&*tx, project_id, before.phase_id).await?)?;
+    let before = deliverable_for_write(&*tx, project_id, id, version).await?;
     let from = Status::parse(&before.status).ok_or(Error::Rule("err.bad_transition"))?;
     let to = workflow::next(from, t).ok_or(Error::Rule("err.bad_transition"))?;
     let reviewing = matches!(t, Transition::Accept | Transition::Return);
