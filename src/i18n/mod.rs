@@ -75,12 +75,21 @@ fn load(src: &str) -> Catalogue {
     out
 }
 
+/// One catalogue file per area and language; an area adds its pair here.
+const SOURCES: &[(&str, &str)] = &[(include_str!("en.toml"), include_str!("zh.toml"))];
+
 fn catalogue(lang: Lang) -> &'static Catalogue {
     static EN: OnceLock<Catalogue> = OnceLock::new();
     static ZH: OnceLock<Catalogue> = OnceLock::new();
+    let build = |pick: fn(&(&'static str, &'static str)) -> &'static str| {
+        SOURCES.iter().map(pick).fold(Catalogue::new(), |mut all, src| {
+            all.extend(load(src));
+            all
+        })
+    };
     match lang {
-        Lang::En => EN.get_or_init(|| load(include_str!("en.toml"))),
-        Lang::Zh => ZH.get_or_init(|| load(include_str!("zh.toml"))),
+        Lang::En => EN.get_or_init(|| build(|s| s.0)),
+        Lang::Zh => ZH.get_or_init(|| build(|s| s.1)),
     }
 }
 
