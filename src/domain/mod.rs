@@ -2,8 +2,10 @@
 pub mod catalog;
 pub mod gates;
 pub mod health;
+pub mod modules;
 pub mod policy;
 pub mod project_input;
 pub mod schedule;
+pub mod targets;
 pub mod validation;
 pub mod workflow;
