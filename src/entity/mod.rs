@@ -1,11 +1,18 @@
 //! sea-orm entities, one file per table. Relations are expressed by id columns and queried
 //! explicitly in `service/`.
 pub mod activity;
+pub mod api_token;
 pub mod audit;
+pub mod crm_module;
 pub mod deliverable;
+pub mod measurement;
+pub mod module_feature;
 pub mod phase;
 pub mod phase_decision;
 pub mod project;
 pub mod project_member;
+pub mod review;
+pub mod review_action;
 pub mod session;
+pub mod target;
 pub mod user;

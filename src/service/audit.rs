@@ -18,9 +18,24 @@ pub async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<()> {
+    record_as(c, Some(actor.user_id), project_id, entity, entity_id, action, before, after).await
+}
+
+/// As `record`, for changes made by a machine (an API token) rather than a user.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_as<C: ConnectionTrait, B: Serialize, A: Serialize>(
+    c: &C,
+    user_id: Option<i32>,
+    project_id: Option<i32>,
+    entity: &str,
+    entity_id: i32,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<()> {
     audit::Entity::insert(audit::ActiveModel {
         at: Set(super::now()),
-        user_id: Set(Some(actor.user_id)),
+        user_id: Set(user_id),
         project_id: Set(project_id),
         entity: Set(entity.to_string()),
         entity_id: Set(entity_id),

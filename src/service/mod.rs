@@ -4,8 +4,11 @@ pub mod access;
 pub mod audit;
 pub mod demo;
 pub mod gates;
+pub mod modules;
 pub mod projects;
+pub mod reviews;
 pub mod sessions;
+pub mod targets;
 pub mod users;
 pub mod work;
 

@@ -40,6 +40,7 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
     .exec_with_returning(&*tx)
     .await?;
     add_member_in(&*tx, actor, p.id, actor.user_id, Role::Director).await?;
+    super::modules::seed(&*tx, p.id, &input.modules).await?;
 
     let mut acts = vec![];
     let mut dels = vec![];
@@ -132,6 +133,7 @@ pub async fn update(db: &Db, actor: Actor, id: i32, version: i32, input: &Projec
     update_guarded::<project::Entity, _>(&*tx, am, id, version).await?;
     let after = project::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
     audit::record(&*tx, actor, Some(id), "project", id, "update", Some(&before), Some(&after)).await?;
+    super::modules::sync_scope(&*tx, actor, id, &input.modules).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -1,0 +1,30 @@
+//! The `crm_modules` table.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "crm_modules")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    pub key: String,
+    pub name_en: String,
+    pub name_zh: String,
+    pub in_scope: bool,
+    pub owner_group: Option<String>,
+    pub status: String,
+    pub lifecycle: String,
+    pub planned_users: i32,
+    pub active_users: i32,
+    /// JSON object: rollout status → date it was reached.
+    pub status_dates: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

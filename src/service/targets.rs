@@ -1,0 +1,510 @@
+//! Measurable targets and their measurements: entered by hand, imported from CSV, or pushed
+//! by the running CRM with a project API token.
+use super::{Actor, Error, Result, audit, now, sessions, update_guarded};
+use crate::db::Db;
+use crate::domain::targets::{self, Assessment, Direction, TargetSpec};
+use crate::domain::validation::{FieldErrors, long_text, required_text};
+use crate::entity::{api_token, measurement, target};
+use chrono::NaiveDate;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+pub const KINDS: &[&str] = &["explicit", "implicit"];
+
+/// The target form as typed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RawTarget {
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+    pub metric: String,
+    pub unit: String,
+    pub direction: String,
+    pub baseline_value: String,
+    pub baseline_date: String,
+    pub target_input: String,
+    pub target_date: String,
+    pub method: String,
+    pub data_source: String,
+    pub owner: String,
+    pub module_key: String,
+}
+
+/// A validated target, with a relative target resolved against the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetInput {
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+    pub metric: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub baseline_value: Option<f64>,
+    pub baseline_date: Option<NaiveDate>,
+    pub target_input: String,
+    pub target_value: Option<f64>,
+    pub target_date: Option<NaiveDate>,
+    pub method: String,
+    pub data_source: String,
+    pub owner: String,
+    pub module_key: Option<String>,
+}
+
+fn optional_date(e: &mut FieldErrors, field: &str, raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    if d.is_none() {
+        e.add(field, "err.date");
+    }
+    d
+}
+
+fn optional_text(e: &mut FieldErrors, field: &str, raw: &str, max: usize) -> String {
+    let v = raw.trim();
+    if v.chars().count() > max {
+        e.add(field, "err.too_long");
+    }
+    v.to_string()
+}
+
+/// Validate the form. The key is what the CRM uses in the API path.
+pub fn validate(raw: &RawTarget, modules: &[String]) -> std::result::Result<TargetInput, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = required_text(&mut e, "name", &raw.name, 300);
+    let key = raw.key.trim().to_lowercase();
+    if !key.is_empty() && (key.len() > 64 || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')) {
+        e.add("key", "err.key_format");
+    }
+    if !KINDS.contains(&raw.kind.as_str()) {
+        e.add("kind", "err.choose_from_list");
+    }
+    let direction = Direction::parse(&raw.direction);
+    if direction.is_none() {
+        e.add("direction", "err.choose_from_list");
+    }
+    let metric = optional_text(&mut e, "metric", &raw.metric, 200);
+    let unit = optional_text(&mut e, "unit", &raw.unit, 32);
+    let baseline_value = match raw.baseline_value.trim() {
+        "" => None,
+        s => {
+            let v = targets::parse_number(s);
+            if v.is_none() {
+                e.add("baseline_value", "err.number");
+            }
+            v
+        }
+    };
+    let baseline_date = optional_date(&mut e, "baseline_date", &raw.baseline_date);
+    let target_date = optional_date(&mut e, "target_date", &raw.target_date);
+    if let (Some(b), Some(t)) = (baseline_date, target_date)
+        && t <= b
+    {
+        e.add("target_date", "err.target_after_baseline");
+    }
+    let target_input = raw.target_input.trim().to_string();
+    let target_value = match target_input.as_str() {
+        "" => None,
+        s => match targets::parse_target(s) {
+            None => {
+                e.add("target_input", "err.target_format");
+                None
+            }
+            Some(TargetSpec::RelativePercent(_)) if baseline_value.is_none() => {
+                e.add("target_input", "err.relative_needs_baseline");
+                None
+            }
+            Some(spec) => Some(targets::resolve(spec, baseline_value.unwrap_or(0.0))),
+        },
+    };
+    if let (Some(d), Some(b), Some(t)) = (direction, baseline_value, target_value) {
+        let wrong = match d {
+            Direction::Increase => t < b,
+            Direction::Decrease => t > b,
+        };
+        if wrong {
+            e.add("target_input", "err.target_direction");
+        }
+    }
+    let method = long_text(&mut e, "method", &raw.method, 2000, false);
+    let data_source = optional_text(&mut e, "data_source", &raw.data_source, 200);
+    let owner = optional_text(&mut e, "owner", &raw.owner, 200);
+    let module_key = match raw.module_key.trim() {
+        "" => None,
+        m if modules.iter().any(|x| x == m) => Some(m.to_string()),
+        _ => {
+            e.add("module_key", "err.choose_from_list");
+            None
+        }
+    };
+    e.check()?;
+    Ok(TargetInput {
+        key,
+        name,
+        kind: raw.kind.clone(),
+        metric,
+        unit,
+        direction: direction.unwrap_or(Direction::Increase),
+        baseline_value,
+        baseline_date,
+        target_input,
+        target_value,
+        target_date,
+        method,
+        data_source,
+        owner,
+        module_key,
+    })
+}
+
+fn active(i: &TargetInput) -> target::ActiveModel {
+    target::ActiveModel {
+        key: Set(i.key.clone()),
+        name: Set(i.name.clone()),
+        kind: Set(i.kind.clone()),
+        metric: Set(i.metric.clone()),
+        unit: Set(i.unit.clone()),
+        direction: Set(i.direction.as_str().into()),
+        baseline_value: Set(i.baseline_value),
+        baseline_date: Set(i.baseline_date),
+        target_input: Set(i.target_input.clone()),
+        target_value: Set(i.target_value),
+        target_date: Set(i.target_date),
+        method: Set(i.method.clone()),
+        data_source: Set(i.data_source.clone()),
+        owner: Set(i.owner.clone()),
+        module_key: Set(i.module_key.clone()),
+        ..Default::default()
+    }
+}
+
+async fn key_taken<C: ConnectionTrait>(c: &C, project_id: i32, key: &str, except: Option<i32>) -> Result<bool> {
+    let found = target::Entity::find()
+        .filter(target::Column::ProjectId.eq(project_id))
+        .filter(target::Column::Key.eq(key))
+        .one(c)
+        .await?;
+    Ok(found.is_some_and(|t| Some(t.id) != except))
+}
+
+pub async fn create(db: &Db, actor: Actor, project_id: i32, input: &TargetInput) -> Result<target::Model> {
+    let tx = db.write().await?;
+    let mut input = input.clone();
+    if input.key.is_empty() {
+        let n = target::Entity::find().filter(target::Column::ProjectId.eq(project_id)).all(&*tx).await?.len();
+        let mut i = n + 1;
+        input.key = format!("target-{i}");
+        while key_taken(&*tx, project_id, &input.key, None).await? {
+            i += 1;
+            input.key = format!("target-{i}");
+        }
+    } else if key_taken(&*tx, project_id, &input.key, None).await? {
+        return Err(FieldErrors::single("key", "err.key_taken").into());
+    }
+    let t0 = now();
+    let mut am = active(&input);
+    am.project_id = Set(project_id);
+    am.version = Set(1);
+    am.created_at = Set(t0);
+    am.updated_at = Set(t0);
+    let t = target::Entity::insert(am).exec_with_returning(&*tx).await?;
+    audit::record(&*tx, actor, Some(project_id), "target", t.id, "create", None::<&()>, Some(&t)).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+pub async fn update(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, input: &TargetInput) -> Result<target::Model> {
+    let tx = db.write().await?;
+    let before = get(&*tx, project_id, id).await?;
+    if before.version != version {
+        return Err(Error::Conflict);
+    }
+    let mut input = input.clone();
+    if input.key.is_empty() {
+        input.key = before.key.clone();
+    } else if key_taken(&*tx, project_id, &input.key, Some(id)).await? {
+        return Err(FieldErrors::single("key", "err.key_taken").into());
+    }
+    let mut am = active(&input);
+    am.version = Set(version + 1);
+    am.updated_at = Set(now());
+    update_guarded::<target::Entity, _>(&*tx, am, id, version).await?;
+    let after = get(&*tx, project_id, id).await?;
+    audit::record(&*tx, actor, Some(project_id), "target", id, "update", Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<target::Model> {
+    target::Entity::find_by_id(id).filter(target::Column::ProjectId.eq(project_id)).one(c).await?.ok_or(Error::NotFound)
+}
+
+pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<target::Model>> {
+    Ok(target::Entity::find().filter(target::Column::ProjectId.eq(project_id)).order_by_asc(target::Column::Id).all(c).await?)
+}
+
+pub async fn measurements<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<measurement::Model>> {
+    Ok(measurement::Entity::find()
+        .filter(measurement::Column::ProjectId.eq(project_id))
+        .order_by_asc(measurement::Column::MeasuredOn)
+        .order_by_asc(measurement::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// A target with how it stands today.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetView {
+    pub target: target::Model,
+    pub gaps: Vec<&'static str>,
+    pub assessment: Option<Assessment>,
+    pub measurements: Vec<measurement::Model>,
+}
+
+pub fn view(t: target::Model, all: &[measurement::Model], today: NaiveDate) -> TargetView {
+    let ms: Vec<measurement::Model> = all.iter().filter(|m| m.target_id == t.id).cloned().collect();
+    let gaps = targets::measurability_gaps(t.target_value, t.baseline_value, t.baseline_date, t.target_date);
+    let assessment = match (Direction::parse(&t.direction), t.baseline_value, t.baseline_date, t.target_value, t.target_date) {
+        (Some(d), Some(b), Some(bd), Some(tv), Some(td)) => {
+            let points: Vec<(NaiveDate, f64)> = latest_per_day(&ms);
+            Some(targets::assess(d, b, bd, tv, td, &points, today))
+        }
+        _ => None,
+    };
+    TargetView { target: t, gaps, assessment, measurements: ms }
+}
+
+/// One value per day: when several sources report the same day, the latest recorded wins.
+fn latest_per_day(ms: &[measurement::Model]) -> Vec<(NaiveDate, f64)> {
+    let mut by_day: std::collections::BTreeMap<NaiveDate, (chrono::DateTime<chrono::Utc>, f64)> = Default::default();
+    for m in ms {
+        let e = by_day.entry(m.measured_on).or_insert((m.created_at, m.value));
+        if m.created_at >= e.0 {
+            *e = (m.created_at, m.value);
+        }
+    }
+    by_day.into_iter().map(|(d, (_, v))| (d, v)).collect()
+}
+
+pub async fn views<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Vec<TargetView>> {
+    let ms = measurements(c, project_id).await?;
+    Ok(list(c, project_id).await?.into_iter().map(|t| view(t, &ms, today)).collect())
+}
+
+/// What recording a measurement did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recorded {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Record a value for (target, day, source): insert, or update the value of that row, or do
+/// nothing when it is already there. `actor` is `None` for pushes with an API token.
+pub async fn record<C: ConnectionTrait>(c: &C, actor: Option<Actor>, t: &target::Model, on: NaiveDate, value: f64, source: &str, note: &str) -> Result<Recorded> {
+    let existing = measurement::Entity::find()
+        .filter(measurement::Column::TargetId.eq(t.id))
+        .filter(measurement::Column::MeasuredOn.eq(on))
+        .filter(measurement::Column::Source.eq(source))
+        .one(c)
+        .await?;
+    let who = actor.map(|a| a.user_id);
+    match existing {
+        Some(m) if m.value == value => Ok(Recorded::Unchanged),
+        Some(m) => {
+            measurement::Entity::update_many()
+                .set(measurement::ActiveModel { value: Set(value), note: Set(note.into()), ..Default::default() })
+                .filter(measurement::Column::Id.eq(m.id))
+                .exec(c)
+                .await?;
+            let after = measurement::Model { value, note: note.into(), ..m.clone() };
+            audit::record_as(c, who, Some(t.project_id), "measurement", m.id, "update", Some(&m), Some(&after)).await?;
+            Ok(Recorded::Updated)
+        }
+        None => {
+            let m = measurement::Entity::insert(measurement::ActiveModel {
+                project_id: Set(t.project_id),
+                target_id: Set(t.id),
+                measured_on: Set(on),
+                value: Set(value),
+                source: Set(source.into()),
+                note: Set(note.into()),
+                created_by: Set(who),
+                created_at: Set(now()),
+                ..Default::default()
+            })
+            .exec_with_returning(c)
+            .await?;
+            audit::record_as(c, who, Some(t.project_id), "measurement", m.id, "create", None::<&()>, Some(&m)).await?;
+            Ok(Recorded::Created)
+        }
+    }
+}
+
+/// A measurement typed into the target page.
+pub async fn add_manual(db: &Db, actor: Actor, project_id: i32, target_id: i32, date: &str, value: &str, note: &str) -> Result<Recorded> {
+    let mut e = FieldErrors::default();
+    let on = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+    if on.is_none() {
+        e.add("date", "err.date");
+    }
+    let v = targets::parse_number(value);
+    if v.is_none() {
+        e.add("value", "err.number");
+    }
+    let note = optional_text(&mut e, "note", note, 500);
+    e.check()?;
+    let tx = db.write().await?;
+    let t = get(&*tx, project_id, target_id).await?;
+    let r = record(&*tx, Some(actor), &t, on.unwrap_or_default(), v.unwrap_or_default(), "manual", &note).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// A problem in an imported file, by line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RowError {
+    pub line: usize,
+    /// i18n key.
+    pub message: &'static str,
+    pub detail: String,
+}
+
+/// Import `target,date,value[,note]` rows (header optional, UTF-8 with or without BOM).
+/// All or nothing: any bad row and nothing is written; the bad rows are named.
+pub async fn import_csv(db: &Db, actor: Actor, project_id: i32, text: &str) -> Result<std::result::Result<usize, Vec<RowError>>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let all = list(&db.conn, project_id).await?;
+    let mut rows = vec![];
+    let mut errors = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = line.trim();
+        if line.is_empty() || (n == 1 && line.to_lowercase().starts_with("target")) {
+            continue;
+        }
+        let cells: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
+        if cells.len() < 3 {
+            errors.push(RowError { line: n, message: "import.err.columns", detail: line.into() });
+            continue;
+        }
+        let Some(t) = all.iter().find(|t| t.key == cells[0]) else {
+            errors.push(RowError { line: n, message: "import.err.target", detail: cells[0].into() });
+            continue;
+        };
+        let Ok(on) = NaiveDate::parse_from_str(cells[1], "%Y-%m-%d") else {
+            errors.push(RowError { line: n, message: "import.err.date", detail: cells[1].into() });
+            continue;
+        };
+        let Some(v) = targets::parse_number(cells[2]) else {
+            errors.push(RowError { line: n, message: "import.err.value", detail: cells[2].into() });
+            continue;
+        };
+        let note = cells.get(3).map(|s| s.trim_matches('"')).unwrap_or("");
+        rows.push((t.clone(), on, v, note.chars().take(500).collect::<String>()));
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(RowError { line: 1, message: "import.err.empty", detail: String::new() });
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let tx = db.write().await?;
+    for (t, on, v, note) in &rows {
+        record(&*tx, Some(actor), t, *on, *v, "csv", note).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(rows.len()))
+}
+
+// ---- API tokens ----
+
+/// Create a token; the clear text is returned once and only its hash is kept.
+pub async fn create_token(db: &Db, actor: Actor, project_id: i32, name: &str) -> Result<(api_token::Model, String)> {
+    let mut e = FieldErrors::default();
+    let name = required_text(&mut e, "name", name, 200);
+    e.check()?;
+    let token = format!("nf_{}", sessions::random_token());
+    let tx = db.write().await?;
+    let m = api_token::Entity::insert(api_token::ActiveModel {
+        project_id: Set(project_id),
+        name: Set(name),
+        token_hash: Set(sessions::hash_token(&token)),
+        created_by: Set(actor.user_id),
+        created_at: Set(now()),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, actor, Some(project_id), "api_token", m.id, "create", None::<&()>, Some(&m)).await?;
+    tx.commit().await?;
+    Ok((m, token))
+}
+
+pub async fn tokens<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find().filter(api_token::Column::ProjectId.eq(project_id)).order_by_desc(api_token::Column::Id).all(c).await?)
+}
+
+pub async fn revoke_token(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
+    let tx = db.write().await?;
+    let before = api_token::Entity::find_by_id(id)
+        .filter(api_token::Column::ProjectId.eq(project_id))
+        .one(&*tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if before.revoked_at.is_none() {
+        let at = now();
+        api_token::Entity::update_many()
+            .set(api_token::ActiveModel { revoked_at: Set(Some(at)), ..Default::default() })
+            .filter(api_token::Column::Id.eq(id))
+            .exec(&*tx)
+            .await?;
+        let after = api_token::Model { revoked_at: Some(at), ..before.clone() };
+        audit::record(&*tx, actor, Some(project_id), "api_token", id, "revoke", Some(&before), Some(&after)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Why a push was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PushError {
+    /// No such token, or revoked: 401.
+    Unauthorized,
+    /// The token belongs to another project, or no such target: 404.
+    NotFound,
+}
+
+/// Record a measurement pushed by the running CRM.
+pub async fn push(db: &Db, token: &str, project_id: i32, key: &str, on: NaiveDate, value: f64, source: &str, note: &str) -> Result<std::result::Result<Recorded, PushError>> {
+    let tx = db.write().await?;
+    let found = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(sessions::hash_token(token))).one(&*tx).await?;
+    let tok = match found {
+        Some(t) if t.revoked_at.is_none() => t,
+        _ => return Ok(Err(PushError::Unauthorized)),
+    };
+    if tok.project_id != project_id {
+        return Ok(Err(PushError::NotFound));
+    }
+    let Some(t) = target::Entity::find()
+        .filter(target::Column::ProjectId.eq(project_id))
+        .filter(target::Column::Key.eq(key))
+        .one(&*tx)
+        .await?
+    else {
+        return Ok(Err(PushError::NotFound));
+    };
+    let r = record(&*tx, None, &t, on, value, source, note).await?;
+    api_token::Entity::update_many()
+        .set(api_token::ActiveModel { last_used_at: Set(Some(now())), ..Default::default() })
+        .filter(api_token::Column::Id.eq(tok.id))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Ok(r))
+}
