@@ -13,7 +13,12 @@ fn mutable(mut t: TableCreateStatement) -> TableCreateStatement {
 }
 
 fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(format!("fk_{table}_{col}")).from(table, col).to(to, "id").on_delete(ForeignKeyAction::Cascade).take()
+    ForeignKey::create()
+        .name(format!("fk_{table}_{col}"))
+        .from(table, col)
+        .to(to, "id")
+        .on_delete(ForeignKeyAction::Cascade)
+        .take()
 }
 
 async fn index(m: &SchemaManager<'_>, table: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {

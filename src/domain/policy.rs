@@ -38,6 +38,8 @@ pub enum Action {
     ReviewDeliverable,
     /// Take a phase gate decision or reopen a closed phase.
     DecideGate,
+    /// Hold a steering committee review: record decisions and action items.
+    Review,
 }
 
 /// The steering committee decides gates and accepts deliverables (DOMAIN.md); the director
@@ -50,6 +52,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         EditProject | ManageMembers => role == Director,
         Contribute => matches!(role, Director | Consultant | Member),
         ReviewDeliverable | DecideGate => role == Steering,
+        Review => matches!(role, Director | Steering),
     }
 }
 
@@ -68,6 +71,8 @@ mod tests {
         assert!(allows(Role::Director, Action::ManageMembers));
         assert!(!allows(Role::Consultant, Action::ManageMembers));
         assert!(allows(Role::Member, Action::Contribute));
+        assert!(allows(Role::Director, Action::Review) && allows(Role::Steering, Action::Review));
+        assert!(!allows(Role::Consultant, Action::Review) && !allows(Role::Viewer, Action::Review));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }

@@ -164,7 +164,8 @@ pub fn assess(
     let latest = ms.last().copied();
     let progress = latest.map(|(_, v)| attainment(direction, baseline, target, v));
     let total = (target_date - baseline_date).num_days();
-    let time_elapsed = (total > 0).then(|| ((today - baseline_date).num_days() as f64 / total as f64 * 100.0).clamp(0.0, 100.0));
+    let time_elapsed =
+        (total > 0).then(|| ((today - baseline_date).num_days() as f64 / total as f64 * 100.0).clamp(0.0, 100.0));
     let mut points = vec![(baseline_date, baseline)];
     points.extend(ms.iter().copied());
     let trend = if ms.is_empty() { None } else { trend(&points) };
@@ -189,12 +190,26 @@ pub fn assess(
             },
         },
     };
-    Assessment { latest: latest.map(|l| l.1), latest_date: latest.map(|l| l.0), attainment: progress, time_elapsed, trend, forecast, forecast_meets, rag }
+    Assessment {
+        latest: latest.map(|l| l.1),
+        latest_date: latest.map(|l| l.0),
+        attainment: progress,
+        time_elapsed,
+        trend,
+        forecast,
+        forecast_meets,
+        rag,
+    }
 }
 
 /// The method's rule: a target must have a number, a baseline and a date to be measurable.
 /// Returns the i18n keys of what is missing.
-pub fn measurability_gaps(target: Option<f64>, baseline: Option<f64>, baseline_date: Option<NaiveDate>, target_date: Option<NaiveDate>) -> Vec<&'static str> {
+pub fn measurability_gaps(
+    target: Option<f64>,
+    baseline: Option<f64>,
+    baseline_date: Option<NaiveDate>,
+    target_date: Option<NaiveDate>,
+) -> Vec<&'static str> {
     let mut gaps = vec![];
     if target.is_none() {
         gaps.push("target.gap.number");
@@ -262,14 +277,16 @@ mod tests {
     fn assessment_and_forecast() {
         let (b, bd, tgt, td) = (400.0, d("2026-01-01"), 340.0, d("2026-12-31"));
         // Cost falling 5 a month: forecast reaches ~340 by year end → green.
-        let ms = [(d("2026-02-01"), 395.0), (d("2026-03-01"), 390.0), (d("2026-04-01"), 385.0), (d("2026-05-01"), 380.0)];
+        let ms =
+            [(d("2026-02-01"), 395.0), (d("2026-03-01"), 390.0), (d("2026-04-01"), 385.0), (d("2026-05-01"), 380.0)];
         let a = assess(Direction::Decrease, b, bd, tgt, td, &ms, d("2026-05-15"));
         assert_eq!(a.latest, Some(380.0));
         assert!((a.attainment.unwrap() - 100.0 / 3.0).abs() < 1e-9);
         assert!(a.forecast.unwrap() < 345.0 && a.forecast.unwrap() > 335.0, "{:?}", a.forecast);
         assert_eq!(a.rag, Rag::Green);
         // Stalling cost: forecast far from the target → red.
-        let stalled = [(d("2026-02-01"), 399.0), (d("2026-03-01"), 400.0), (d("2026-04-01"), 398.0), (d("2026-05-01"), 399.0)];
+        let stalled =
+            [(d("2026-02-01"), 399.0), (d("2026-03-01"), 400.0), (d("2026-04-01"), 398.0), (d("2026-05-01"), 399.0)];
         assert_eq!(assess(Direction::Decrease, b, bd, tgt, td, &stalled, d("2026-05-15")).rag, Rag::Red);
         // Halfway there by forecast → amber.
         let slow = [(d("2026-04-01"), 392.0), (d("2026-07-01"), 384.0)];
@@ -291,6 +308,9 @@ mod tests {
     #[test]
     fn measurability() {
         assert!(measurability_gaps(Some(1.0), Some(0.0), Some(d("2026-01-01")), Some(d("2026-12-31"))).is_empty());
-        assert_eq!(measurability_gaps(None, None, None, None), ["target.gap.number", "target.gap.baseline", "target.gap.date"]);
+        assert_eq!(
+            measurability_gaps(None, None, None, None),
+            ["target.gap.number", "target.gap.baseline", "target.gap.date"]
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The demo: a Chinese appliance maker's CRM project, two gates passed and now in phase 3
 //! (analysis and diagnosis), with a user for each role. Built through the same services as
 //! real use, and idempotent: a second run finds the demo and changes nothing.
-use super::{Actor, Result, gates, projects, users, work};
+use super::{Actor, Result, gates, modules, projects, reviews, targets, users, work};
 use crate::db::Db;
 use crate::domain::gates::Decision;
 use crate::domain::policy::Role;
@@ -129,5 +129,152 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
         "functional_group",
     )
     .await?;
+    targets_and_modules(db, director, steering, p.id, today).await?;
     Ok(true)
+}
+
+/// Modules in several rollout states, four targets with a few months of measurements (one
+/// off track), and a steering review with action items.
+async fn targets_and_modules(
+    db: &Db,
+    director: Actor,
+    steering: Actor,
+    project_id: i32,
+    today: NaiveDate,
+) -> Result<()> {
+    let ago = |days: i64| today - Duration::days(days);
+    for m in modules::modules(&db.conn, project_id).await? {
+        let (status, stage, planned, active) = match m.key.as_str() {
+            "service" => ("configured", "data_integration", "120", "0"),
+            "sales" => ("configured", "data_integration", "260", "0"),
+            "marketing" => ("planned", "data_integration", "40", "0"),
+            _ => continue,
+        };
+        let raw = modules::RawModule {
+            in_scope: m.in_scope,
+            owner_group: if m.key == "service" { "客服部职能小组 Service group".into() } else { String::new() },
+            status: status.into(),
+            status_date: ago(10).to_string(),
+            lifecycle: stage.into(),
+            planned_users: planned.into(),
+            active_users: active.into(),
+        };
+        if status != m.status || raw.planned_users != "0" {
+            modules::update(db, director, project_id, m.id, m.version, &raw, today).await?;
+        }
+    }
+    for f in modules::features(&db.conn, project_id)
+        .await?
+        .iter()
+        .filter(|f| ["service_requests", "knowledge_base", "contacts", "opportunities"].contains(&f.key.as_str()))
+    {
+        modules::set_feature(db, director, project_id, f.id, f.version, "configured").await?;
+    }
+
+    let base = ago(120);
+    let goal = base + Duration::days(365);
+    // (key, name, kind, unit, direction, baseline, target, monthly values, 30-day steps back)
+    type Spec = (&'static str, &'static str, &'static str, &'static str, &'static str, f64, &'static str, [f64; 4]);
+    let specs: [Spec; 4] = [
+        (
+            "sales-revenue",
+            "销售收入 +10% · Sales revenue +10%",
+            "explicit",
+            "万元/月",
+            "increase",
+            2350.0,
+            "+10%",
+            [2362.0, 2391.0, 2418.0, 2446.0],
+        ),
+        (
+            "service-cost",
+            "单张工单服务成本 −15% · Service cost per ticket −15%",
+            "explicit",
+            "CNY",
+            "decrease",
+            86.0,
+            "-15%",
+            [86.4, 87.1, 86.8, 86.9],
+        ),
+        (
+            "csat",
+            "客户满意度 · Customer satisfaction (CSAT)",
+            "implicit",
+            "%",
+            "increase",
+            78.0,
+            "85",
+            [78.6, 79.5, 80.4, 81.2],
+        ),
+        (
+            "first-response",
+            "首次响应时间 · First response time",
+            "implicit",
+            "h",
+            "decrease",
+            26.0,
+            "8",
+            [24.5, 22.0, 19.5, 17.5],
+        ),
+    ];
+    let keys: Vec<String> = crate::domain::catalog::MODULES.iter().map(|m| m.to_string()).collect();
+    for (key, name, kind, unit, direction, baseline, target, values) in specs {
+        let raw = targets::RawTarget {
+            key: key.into(),
+            name: name.into(),
+            kind: kind.into(),
+            metric: name.split(" · ").nth(1).unwrap_or(name).into(),
+            unit: unit.into(),
+            direction: direction.into(),
+            baseline_value: baseline.to_string(),
+            baseline_date: base.to_string(),
+            target_input: target.into(),
+            target_date: goal.to_string(),
+            method: "月度统计，来自现有呼叫中心与 ERP 报表 · Monthly, from the call-centre and ERP reports".into(),
+            data_source: if key == "sales-revenue" { "ERP".into() } else { "Call centre / 呼叫中心".into() },
+            owner: if kind == "explicit" { "王芳 Wang Fang".into() } else { "客服部 Service dept.".into() },
+            module_key: if key == "sales-revenue" { "sales".into() } else { "service".into() },
+        };
+        let input = targets::validate(&raw, &keys).map_err(super::Error::Invalid)?;
+        let t = targets::create(db, director, project_id, &input).await?;
+        for (i, v) in values.iter().enumerate() {
+            let on = ago(90 - 30 * i as i64);
+            targets::add_manual(db, director, project_id, t.id, &on.to_string(), &v.to_string(), "").await?;
+        }
+    }
+
+    let r = reviews::create(
+        db,
+        steering,
+        project_id,
+        &ago(22).to_string(),
+        "指导委员会第 2 次会议 · Steering committee #2",
+        "张伟、王芳、李娜、各部门经理",
+    )
+    .await?;
+    reviews::add_action(
+        db,
+        steering,
+        project_id,
+        r.id,
+        "客服部确定关键用户名单 · Service dept. names its key users",
+        "客服部经理 Service manager",
+        &ago(8).to_string(),
+    )
+    .await?;
+    reviews::add_action(
+        db,
+        steering,
+        project_id,
+        r.id,
+        "提交现有服务成本构成分析 · Break down today's service cost per ticket",
+        "王芳 Wang Fang",
+        &(today + Duration::days(14)).to_string(),
+    )
+    .await?;
+    if let Some(a) = reviews::actions_of(&db.conn, r.id).await?.first() {
+        reviews::set_action_status(db, steering, project_id, a.id, a.version, true, ago(5)).await?;
+    }
+    reviews::save_decisions(db, steering, project_id, r.id, 1, "1. 批准项目计划与培训计划。Project plan and training plan approved.\n2. 服务成本目标维持 −15%。The service cost target stays at −15%.").await?;
+    Ok(())
 }

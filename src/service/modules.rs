@@ -57,9 +57,14 @@ pub async fn seed<C: ConnectionTrait>(c: &C, project_id: i32, scope: &[String]) 
 /// Keep the standard modules' scope in line with the project's scope after an edit.
 pub async fn sync_scope<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32, scope: &[String]) -> Result<()> {
     for m in modules(c, project_id).await? {
-        let in_scope = scope.iter().any(|s| *s == m.key);
+        let in_scope = scope.contains(&m.key);
         if MODULES.contains(&m.key.as_str()) && m.in_scope != in_scope {
-            let am = crm_module::ActiveModel { in_scope: Set(in_scope), version: Set(m.version + 1), updated_at: Set(now()), ..Default::default() };
+            let am = crm_module::ActiveModel {
+                in_scope: Set(in_scope),
+                version: Set(m.version + 1),
+                updated_at: Set(now()),
+                ..Default::default()
+            };
             update_guarded::<crm_module::Entity, _>(c, am, m.id, m.version).await?;
             let after = crm_module::Model { in_scope, version: m.version + 1, ..m.clone() };
             audit::record(c, actor, Some(project_id), "crm_module", m.id, "update", Some(&m), Some(&after)).await?;
@@ -98,7 +103,15 @@ pub struct RawModule {
 
 /// Update a module. A new rollout state must lie ahead of the current one; the date it was
 /// reached is recorded (default today).
-pub async fn update(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, raw: &RawModule, today: NaiveDate) -> Result<crm_module::Model> {
+pub async fn update(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    raw: &RawModule,
+    today: NaiveDate,
+) -> Result<crm_module::Model> {
     let mut e = FieldErrors::default();
     let owner = raw.owner_group.trim();
     if owner.chars().count() > 200 {
@@ -179,7 +192,12 @@ pub async fn set_feature(db: &Db, actor: Actor, project_id: i32, id: i32, versio
         .one(&*tx)
         .await?
         .ok_or(Error::NotFound)?;
-    let am = module_feature::ActiveModel { status: Set(status.into()), version: Set(version + 1), updated_at: Set(now()), ..Default::default() };
+    let am = module_feature::ActiveModel {
+        status: Set(status.into()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     update_guarded::<module_feature::Entity, _>(&*tx, am, id, version).await?;
     let after = module_feature::Model { status: status.into(), version: version + 1, ..before.clone() };
     audit::record(&*tx, actor, Some(project_id), "module_feature", id, "update", Some(&before), Some(&after)).await?;
@@ -188,7 +206,13 @@ pub async fn set_feature(db: &Db, actor: Actor, project_id: i32, id: i32, versio
 }
 
 /// Add a module of the client's own (no standard checklist).
-pub async fn add_custom(db: &Db, actor: Actor, project_id: i32, name_en: &str, name_zh: &str) -> Result<crm_module::Model> {
+pub async fn add_custom(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    name_en: &str,
+    name_zh: &str,
+) -> Result<crm_module::Model> {
     let mut e = FieldErrors::default();
     let en = required_text(&mut e, "name_en", if name_en.trim().is_empty() { name_zh } else { name_en }, 200);
     let zh = required_text(&mut e, "name_zh", if name_zh.trim().is_empty() { name_en } else { name_zh }, 200);

@@ -53,7 +53,7 @@ pub struct PackAction {
 pub struct Pack {
     pub as_of: NaiveDate,
     pub targets: Vec<PackTarget>,
-    /// Phases due within 30 days, and phases past their planned finish and not closed.
+    /// The active phase, phases due within 30 days, and phases late and not closed.
     pub phases: Vec<PackPhase>,
     /// Open action items carried over from earlier reviews.
     pub actions: Vec<PackAction>,
@@ -75,7 +75,9 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
             latest_date: v.assessment.as_ref().and_then(|a| a.latest_date),
             attainment: v.assessment.as_ref().and_then(|a| a.attainment),
             forecast: v.assessment.as_ref().and_then(|a| a.forecast),
-            rag: v.assessment.map_or("grey".into(), |a| serde_json::to_value(a.rag).ok().and_then(|r| r.as_str().map(String::from)).unwrap_or_default()),
+            rag: v.assessment.map_or("grey".into(), |a| {
+                serde_json::to_value(a.rag).ok().and_then(|r| r.as_str().map(String::from)).unwrap_or_default()
+            }),
         })
         .collect();
     let dels = deliverable::Entity::find().filter(deliverable::Column::ProjectId.eq(project_id)).all(c).await?;
@@ -83,7 +85,11 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
         .await?
         .into_iter()
         .filter(|p| p.status != PhaseStatus::Closed.as_str())
-        .filter(|p| p.planned_finish < today || (p.planned_finish - today).num_days() <= 30)
+        .filter(|p| {
+            p.status == PhaseStatus::Active.as_str()
+                || p.planned_finish < today
+                || (p.planned_finish - today).num_days() <= 30
+        })
         .map(|p| PackPhase {
             seq: p.seq,
             gate_open: dels
@@ -101,7 +107,13 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
     let actions = open_actions(c, project_id)
         .await?
         .into_iter()
-        .map(|a| PackAction { id: a.id, overdue: a.due_date.is_some_and(|d| d < today), text: a.text, owner: a.owner, due_date: a.due_date })
+        .map(|a| PackAction {
+            id: a.id,
+            overdue: a.due_date.is_some_and(|d| d < today),
+            text: a.text,
+            owner: a.owner,
+            due_date: a.due_date,
+        })
         .collect();
     Ok(Pack { as_of: today, targets, phases, actions })
 }
@@ -116,7 +128,12 @@ pub async fn open_actions<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<review::Model>> {
-    Ok(review::Entity::find().filter(review::Column::ProjectId.eq(project_id)).order_by_desc(review::Column::HeldOn).order_by_desc(review::Column::Id).all(c).await?)
+    Ok(review::Entity::find()
+        .filter(review::Column::ProjectId.eq(project_id))
+        .order_by_desc(review::Column::HeldOn)
+        .order_by_desc(review::Column::Id)
+        .all(c)
+        .await?)
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<review::Model> {
@@ -124,12 +141,23 @@ pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<
 }
 
 pub async fn actions_of<C: ConnectionTrait>(c: &C, review_id: i32) -> Result<Vec<review_action::Model>> {
-    Ok(review_action::Entity::find().filter(review_action::Column::ReviewId.eq(review_id)).order_by_asc(review_action::Column::Id).all(c).await?)
+    Ok(review_action::Entity::find()
+        .filter(review_action::Column::ReviewId.eq(review_id))
+        .order_by_asc(review_action::Column::Id)
+        .all(c)
+        .await?)
 }
 
 /// Hold a review: the pack is built and frozen now, so later measurements do not change
 /// what the committee saw.
-pub async fn create(db: &Db, actor: Actor, project_id: i32, held_on: &str, title: &str, attendees: &str) -> Result<review::Model> {
+pub async fn create(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    held_on: &str,
+    title: &str,
+    attendees: &str,
+) -> Result<review::Model> {
     let mut e = FieldErrors::default();
     let title = required_text(&mut e, "title", title, 300);
     let attendees = long_text(&mut e, "attendees", attendees, 2000, false);
@@ -162,13 +190,25 @@ pub async fn create(db: &Db, actor: Actor, project_id: i32, held_on: &str, title
     Ok(r)
 }
 
-pub async fn save_decisions(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, decisions: &str) -> Result<()> {
+pub async fn save_decisions(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    decisions: &str,
+) -> Result<()> {
     let mut e = FieldErrors::default();
     let decisions = long_text(&mut e, "decisions", decisions, 20_000, false);
     e.check()?;
     let tx = db.write().await?;
     let before = get(&*tx, project_id, id).await?;
-    let am = review::ActiveModel { decisions: Set(decisions.clone()), version: Set(version + 1), updated_at: Set(now()), ..Default::default() };
+    let am = review::ActiveModel {
+        decisions: Set(decisions.clone()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     update_guarded::<review::Entity, _>(&*tx, am, id, version).await?;
     let after = review::Model { decisions, version: version + 1, ..before.clone() };
     audit::record(&*tx, actor, Some(project_id), "review", id, "update", Some(&before), Some(&after)).await?;
@@ -176,7 +216,15 @@ pub async fn save_decisions(db: &Db, actor: Actor, project_id: i32, id: i32, ver
     Ok(())
 }
 
-pub async fn add_action(db: &Db, actor: Actor, project_id: i32, review_id: i32, text: &str, owner: &str, due: &str) -> Result<()> {
+pub async fn add_action(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    review_id: i32,
+    text: &str,
+    owner: &str,
+    due: &str,
+) -> Result<()> {
     let mut e = FieldErrors::default();
     let text = required_text(&mut e, "text", text, 1000);
     let owner = required_text(&mut e, "owner", owner, 200);
@@ -215,7 +263,15 @@ pub async fn add_action(db: &Db, actor: Actor, project_id: i32, review_id: i32, 
 }
 
 /// Close (or reopen) an action item.
-pub async fn set_action_status(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, done: bool, today: NaiveDate) -> Result<()> {
+pub async fn set_action_status(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    done: bool,
+    today: NaiveDate,
+) -> Result<()> {
     let tx = db.write().await?;
     let before = review_action::Entity::find_by_id(id)
         .filter(review_action::Column::ProjectId.eq(project_id))
@@ -223,7 +279,13 @@ pub async fn set_action_status(db: &Db, actor: Actor, project_id: i32, id: i32, 
         .await?
         .ok_or(Error::NotFound)?;
     let (status, closed_on) = if done { ("done", Some(today)) } else { ("open", None) };
-    let am = review_action::ActiveModel { status: Set(status.into()), closed_on: Set(closed_on), version: Set(version + 1), updated_at: Set(now()), ..Default::default() };
+    let am = review_action::ActiveModel {
+        status: Set(status.into()),
+        closed_on: Set(closed_on),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
     update_guarded::<review_action::Entity, _>(&*tx, am, id, version).await?;
     let after = review_action::Model { status: status.into(), closed_on, version: version + 1, ..before.clone() };
     audit::record(&*tx, actor, Some(project_id), "review_action", id, "update", Some(&before), Some(&after)).await?;

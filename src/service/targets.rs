@@ -75,7 +75,10 @@ pub fn validate(raw: &RawTarget, modules: &[String]) -> std::result::Result<Targ
     let mut e = FieldErrors::default();
     let name = required_text(&mut e, "name", &raw.name, 300);
     let key = raw.key.trim().to_lowercase();
-    if !key.is_empty() && (key.len() > 64 || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')) {
+    if !key.is_empty()
+        && (key.len() > 64
+            || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'))
+    {
         e.add("key", "err.key_format");
     }
     if !KINDS.contains(&raw.kind.as_str()) {
@@ -215,7 +218,14 @@ pub async fn create(db: &Db, actor: Actor, project_id: i32, input: &TargetInput)
     Ok(t)
 }
 
-pub async fn update(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32, input: &TargetInput) -> Result<target::Model> {
+pub async fn update(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    input: &TargetInput,
+) -> Result<target::Model> {
     let tx = db.write().await?;
     let before = get(&*tx, project_id, id).await?;
     if before.version != version {
@@ -242,7 +252,11 @@ pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<target::Model>> {
-    Ok(target::Entity::find().filter(target::Column::ProjectId.eq(project_id)).order_by_asc(target::Column::Id).all(c).await?)
+    Ok(target::Entity::find()
+        .filter(target::Column::ProjectId.eq(project_id))
+        .order_by_asc(target::Column::Id)
+        .all(c)
+        .await?)
 }
 
 pub async fn measurements<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<measurement::Model>> {
@@ -266,13 +280,17 @@ pub struct TargetView {
 pub fn view(t: target::Model, all: &[measurement::Model], today: NaiveDate) -> TargetView {
     let ms: Vec<measurement::Model> = all.iter().filter(|m| m.target_id == t.id).cloned().collect();
     let gaps = targets::measurability_gaps(t.target_value, t.baseline_value, t.baseline_date, t.target_date);
-    let assessment = match (Direction::parse(&t.direction), t.baseline_value, t.baseline_date, t.target_value, t.target_date) {
-        (Some(d), Some(b), Some(bd), Some(tv), Some(td)) => {
-            let points: Vec<(NaiveDate, f64)> = latest_per_day(&ms);
-            Some(targets::assess(d, b, bd, tv, td, &points, today))
-        }
-        _ => None,
-    };
+    let assessment =
+        match (Direction::parse(&t.direction), t.baseline_value, t.baseline_date, t.target_value, t.target_date) {
+            (Some(d), Some(b), Some(bd), Some(tv), Some(td)) => {
+                // Only what was known on `today` counts, so a pack built for an earlier date is
+                // not coloured by later values.
+                let known: Vec<measurement::Model> = ms.iter().filter(|m| m.measured_on <= today).cloned().collect();
+                let points: Vec<(NaiveDate, f64)> = latest_per_day(&known);
+                Some(targets::assess(d, b, bd, tv, td, &points, today))
+            }
+            _ => None,
+        };
     TargetView { target: t, gaps, assessment, measurements: ms }
 }
 
@@ -304,7 +322,15 @@ pub enum Recorded {
 
 /// Record a value for (target, day, source): insert, or update the value of that row, or do
 /// nothing when it is already there. `actor` is `None` for pushes with an API token.
-pub async fn record<C: ConnectionTrait>(c: &C, actor: Option<Actor>, t: &target::Model, on: NaiveDate, value: f64, source: &str, note: &str) -> Result<Recorded> {
+pub async fn record<C: ConnectionTrait>(
+    c: &C,
+    actor: Option<Actor>,
+    t: &target::Model,
+    on: NaiveDate,
+    value: f64,
+    source: &str,
+    note: &str,
+) -> Result<Recorded> {
     let existing = measurement::Entity::find()
         .filter(measurement::Column::TargetId.eq(t.id))
         .filter(measurement::Column::MeasuredOn.eq(on))
@@ -345,7 +371,15 @@ pub async fn record<C: ConnectionTrait>(c: &C, actor: Option<Actor>, t: &target:
 }
 
 /// A measurement typed into the target page.
-pub async fn add_manual(db: &Db, actor: Actor, project_id: i32, target_id: i32, date: &str, value: &str, note: &str) -> Result<Recorded> {
+pub async fn add_manual(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    target_id: i32,
+    date: &str,
+    value: &str,
+    note: &str,
+) -> Result<Recorded> {
     let mut e = FieldErrors::default();
     let on = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
     if on.is_none() {
@@ -375,7 +409,12 @@ pub struct RowError {
 
 /// Import `target,date,value[,note]` rows (header optional, UTF-8 with or without BOM).
 /// All or nothing: any bad row and nothing is written; the bad rows are named.
-pub async fn import_csv(db: &Db, actor: Actor, project_id: i32, text: &str) -> Result<std::result::Result<usize, Vec<RowError>>> {
+pub async fn import_csv(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    text: &str,
+) -> Result<std::result::Result<usize, Vec<RowError>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let all = list(&db.conn, project_id).await?;
     let mut rows = vec![];
@@ -447,7 +486,11 @@ pub async fn create_token(db: &Db, actor: Actor, project_id: i32, name: &str) ->
 }
 
 pub async fn tokens<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<api_token::Model>> {
-    Ok(api_token::Entity::find().filter(api_token::Column::ProjectId.eq(project_id)).order_by_desc(api_token::Column::Id).all(c).await?)
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::ProjectId.eq(project_id))
+        .order_by_desc(api_token::Column::Id)
+        .all(c)
+        .await?)
 }
 
 pub async fn revoke_token(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
@@ -471,6 +514,15 @@ pub async fn revoke_token(db: &Db, actor: Actor, project_id: i32, id: i32) -> Re
     Ok(())
 }
 
+/// One value pushed by the running CRM.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub date: NaiveDate,
+    pub value: f64,
+    pub source: String,
+    pub note: String,
+}
+
 /// Why a push was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PushError {
@@ -481,9 +533,18 @@ pub enum PushError {
 }
 
 /// Record a measurement pushed by the running CRM.
-pub async fn push(db: &Db, token: &str, project_id: i32, key: &str, on: NaiveDate, value: f64, source: &str, note: &str) -> Result<std::result::Result<Recorded, PushError>> {
+pub async fn push(
+    db: &Db,
+    token: &str,
+    project_id: i32,
+    key: &str,
+    r: &Reading,
+) -> Result<std::result::Result<Recorded, PushError>> {
     let tx = db.write().await?;
-    let found = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(sessions::hash_token(token))).one(&*tx).await?;
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(sessions::hash_token(token)))
+        .one(&*tx)
+        .await?;
     let tok = match found {
         Some(t) if t.revoked_at.is_none() => t,
         _ => return Ok(Err(PushError::Unauthorized)),
@@ -499,12 +560,12 @@ pub async fn push(db: &Db, token: &str, project_id: i32, key: &str, on: NaiveDat
     else {
         return Ok(Err(PushError::NotFound));
     };
-    let r = record(&*tx, None, &t, on, value, source, note).await?;
+    let recorded = record(&*tx, None, &t, r.date, r.value, &r.source, &r.note).await?;
     api_token::Entity::update_many()
         .set(api_token::ActiveModel { last_used_at: Set(Some(now())), ..Default::default() })
         .filter(api_token::Column::Id.eq(tok.id))
         .exec(&*tx)
         .await?;
     tx.commit().await?;
-    Ok(Ok(r))
+    Ok(Ok(recorded))
 }

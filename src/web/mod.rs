@@ -5,8 +5,11 @@ pub mod auth;
 pub mod context;
 pub mod form;
 pub mod gates;
+pub mod modules;
 pub mod projects;
 pub mod render;
+pub mod reviews;
+pub mod targets;
 pub mod work;
 
 use crate::AppState;
@@ -37,6 +40,22 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/deliverables/{did}/transition", post(work::transition))
         .route("/projects/{id}/phases/{seq}/gate", get(gates::gate_page).post(gates::decide))
         .route("/projects/{id}/phases/{seq}/reopen", post(gates::reopen))
+        .route("/projects/{id}/modules", get(modules::list).post(modules::add))
+        .route("/projects/{id}/modules/{mid}", post(modules::update))
+        .route("/projects/{id}/features/{fid}", post(modules::set_feature))
+        .route("/projects/{id}/targets", get(targets::list).post(targets::create))
+        .route("/projects/{id}/targets/new", get(targets::new_form))
+        .route("/projects/{id}/targets/import", post(targets::import))
+        .route("/projects/{id}/targets/{tid}", get(targets::show))
+        .route("/projects/{id}/targets/{tid}/edit", get(targets::edit_form).post(targets::update))
+        .route("/projects/{id}/targets/{tid}/measurements", post(targets::add_measurement))
+        .route("/projects/{id}/tokens", get(targets::tokens).post(targets::create_token))
+        .route("/projects/{id}/tokens/{tid}/revoke", post(targets::revoke_token))
+        .route("/projects/{id}/reviews", get(reviews::list).post(reviews::create))
+        .route("/projects/{id}/reviews/{rid}", get(reviews::show))
+        .route("/projects/{id}/reviews/{rid}/decisions", post(reviews::save_decisions))
+        .route("/projects/{id}/reviews/{rid}/actions", post(reviews::add_action))
+        .route("/projects/{id}/actions/{aid}/status", post(reviews::action_status))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));

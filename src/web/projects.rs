@@ -47,6 +47,7 @@ pub fn can(role: Role) -> Value {
         decide => allows(role, Action::DecideGate),
         edit => allows(role, Action::EditProject),
         members => allows(role, Action::ManageMembers),
+        review_meeting => allows(role, Action::Review),
     }
 }
 

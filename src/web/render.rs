@@ -38,6 +38,13 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("text", |state: &State, obj: Value| -> Value {
         obj.get_attr(lang_of(state).code()).unwrap_or_default()
     });
+    // Numbers for people: thousands separators, at most `decimals` places, no trailing zeros.
+    env.add_filter("num", |v: Value, decimals: Option<usize>| -> String {
+        match f64::try_from(v.clone()) {
+            Ok(f) => format_number(f, decimals.unwrap_or(2)),
+            Err(_) => v.to_string(),
+        }
+    });
     // Long audit values are cut for the table; the full text stays in the log.
     env.add_filter("truncate", |v: &str, n: usize| -> String {
         if v.chars().count() <= n { v.to_string() } else { format!("{}…", v.chars().take(n).collect::<String>()) }
@@ -49,6 +56,25 @@ pub fn environment() -> Environment<'static> {
             .unwrap_or_else(|_| v.to_string())
     });
     env
+}
+
+/// 12345.678 → "12,345.68"; 2350.0 → "2,350"; -0.5 → "-0.5".
+pub fn format_number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && (grouped != "0" || !frac.is_empty()) { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
 }
 
 /// Any serialisable value for a template context.
@@ -81,5 +107,18 @@ pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Response {
             *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             r
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(super::format_number(12345.678, 2), "12,345.68");
+        assert_eq!(super::format_number(2350.0, 2), "2,350");
+        assert_eq!(super::format_number(-0.5, 2), "-0.5");
+        assert_eq!(super::format_number(-0.001, 2), "0");
+        assert_eq!(super::format_number(1_000_000.0, 0), "1,000,000");
+        assert_eq!(super::format_number(f64::NAN, 2), "—");
     }
 }

@@ -203,6 +203,39 @@ impl Client {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// POST multipart/form-data: the CSRF token, text fields, and one file.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Resp {
+        let boundary = "----ninefold-test-boundary";
+        let mut body: Vec<u8> = vec![];
+        let csrf = self.csrf.clone();
+        for (k, v) in std::iter::once(("_csrf", csrf.as_str())).chain(fields.iter().copied()) {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        if let Some((name, bytes)) = file {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"data.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, self.cookies())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// POST JSON with extra headers and no cookies (an API client).
+    pub async fn post_json(&mut self, path: &str, headers: &[(&str, &str)], json: &str) -> Resp {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::from(json.to_string())).unwrap()).await
+    }
+
     pub async fn login(&mut self, email: &str) {
         self.get("/login").await;
         let r = self.post("/login", &[("email", email), ("password", PASSWORD), ("next", "/projects")]).await;

@@ -8,4 +8,5 @@ mod bad_input;
 mod cli;
 mod concurrency;
 mod projects;
+mod targets;
 mod workflow;

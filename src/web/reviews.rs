@@ -1,0 +1,117 @@
+//! Steering committee reviews: list, hold one (the pack is frozen), the projector view,
+//! decisions and action items.
+use super::context::Ctx;
+use super::form::{Feedback, FormData};
+use super::projects::{authorize, can, error_map, today};
+use super::render::{page, ser};
+use crate::AppState;
+use crate::domain::policy::Action;
+use crate::error::AppResult;
+use crate::service::access::Access;
+use crate::service::reviews::{self, Pack};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+
+async fn list_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, form: &FormData) -> AppResult<Response> {
+    let list = reviews::list(&state.db.conn, a.project.id).await?;
+    let open = reviews::open_actions(&state.db.conn, a.project.id).await?;
+    let default_title = format!("{} {}", crate::i18n::t(ctx.lang, "review.default_title"), today().format("%Y-%m"));
+    let data = context! {
+        project => ser(&a.project),
+        reviews => ser(&list),
+        open_actions => ser(&open),
+        can => can(a.role),
+        errors => error_map(&fb.errors),
+        form => context! {
+            held_on => if form.get("held_on").is_empty() { today().to_string() } else { form.get("held_on").to_string() },
+            title => if form.get("title").is_empty() { default_title } else { form.get("title").to_string() },
+            attendees => form.get("attendees"),
+        },
+    };
+    Ok((fb.status, page(state, ctx, "reviews/list.html", data)).into_response())
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    list_page(&state, &ctx, a, Feedback::none(), &FormData::default()).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Review).await?;
+    match reviews::create(&state.db, actor, id, form.get("held_on"), form.get("title"), form.get("attendees")).await {
+        Ok(r) => Ok(Redirect::to(&format!("/projects/{id}/reviews/{}", r.id)).into_response()),
+        Err(e) => list_page(&state, &ctx, a, Feedback::from_service(e)?, &form).await,
+    }
+}
+
+async fn show_page(state: &AppState, ctx: &Ctx, a: Access, rid: i32, fb: Feedback) -> AppResult<Response> {
+    let r = reviews::get(&state.db.conn, a.project.id, rid).await?;
+    let pack: Option<Pack> = serde_json::from_str(&r.pack).ok();
+    let actions = reviews::actions_of(&state.db.conn, rid).await?;
+    let data = context! {
+        project => ser(&a.project),
+        r => ser(&r),
+        pack => ser(&pack),
+        actions => ser(&actions),
+        can => can(a.role),
+        errors => error_map(&fb.errors),
+        conflict => fb.conflict,
+    };
+    Ok((fb.status, page(state, ctx, "reviews/show.html", data)).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    show_page(&state, &ctx, a, rid, Feedback::none()).await
+}
+
+pub async fn save_decisions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, rid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Review).await?;
+    match reviews::save_decisions(&state.db, actor, id, rid, form.version()?, form.get("decisions")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/reviews/{rid}#decisions")).into_response()),
+        Err(e) => show_page(&state, &ctx, a, rid, Feedback::from_service(e)?).await,
+    }
+}
+
+pub async fn add_action(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, rid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Review).await?;
+    match reviews::add_action(&state.db, actor, id, rid, form.get("text"), form.get("owner"), form.get("due_date"))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/reviews/{rid}#actions")).into_response()),
+        Err(e) => show_page(&state, &ctx, a, rid, Feedback::from_service(e)?).await,
+    }
+}
+
+pub async fn action_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, aid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, _) = authorize(&state, &ctx, id, Action::Review).await?;
+    reviews::set_action_status(&state.db, actor, id, aid, form.version()?, form.get("done") == "1", today()).await?;
+    let back = form.get("back");
+    let back = if back.starts_with(&format!("/projects/{id}/")) {
+        back.to_string()
+    } else {
+        format!("/projects/{id}/reviews")
+    };
+    Ok(Redirect::to(&back).into_response())
+}

@@ -1,0 +1,344 @@
+//! Targets, their measurements (by hand and CSV), trend charts and API tokens.
+use super::context::Ctx;
+use super::form::{Feedback, FormData};
+use super::projects::{authorize, can, error_map, today};
+use super::render::{page, ser};
+use crate::AppState;
+use crate::chart::line::{Level, LineChart, Series, Style};
+use crate::domain::policy::Action;
+use crate::entity::{project, target};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{self, Lang};
+use crate::service::modules;
+use crate::service::targets::{self, RawTarget, TargetView};
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+
+/// The trend chart of a target: measurements, baseline, target, target date and forecast.
+pub fn trend_chart(v: &TargetView, lang: Lang) -> Option<LineChart> {
+    let t = &v.target;
+    let (bd, b) = (t.baseline_date?, t.baseline_value?);
+    let mut measured = vec![(bd, b)];
+    measured.extend(v.measurements.iter().map(|m| (m.measured_on, m.value)));
+    measured.sort_by_key(|p| p.0);
+    let mut series = vec![Series { style: Style::Measured, points: measured.clone() }];
+    let mut levels = vec![Level {
+        style: Style::Baseline,
+        value: b,
+        label: format!("{} {}", i18n::t(lang, "target.baseline"), crate::chart::svg::short(b)),
+    }];
+    if let Some(tv) = t.target_value {
+        levels.push(Level {
+            style: Style::Target,
+            value: tv,
+            label: format!("{} {}", i18n::t(lang, "target.target"), crate::chart::svg::short(tv)),
+        });
+    }
+    if let (Some(a), Some(td), Some(last)) = (&v.assessment, t.target_date, measured.last())
+        && let (Some(tr), true) = (a.trend, measured.len() > 1)
+    {
+        series.push(Series { style: Style::Forecast, points: vec![(last.0, tr.at(last.0)), (td, tr.at(td))] });
+    }
+    Some(LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
+}
+
+fn view_value(v: &TargetView, lang: Lang, w: f64, h: f64) -> Value {
+    let chart = trend_chart(v, lang).map(|c| Value::from_safe_string(c.to_svg(w, h)));
+    context! { v => ser(v), chart }
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    list_page(&state, &ctx, a.project, a.role, Feedback::none(), None).await
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    project: project::Model,
+    role: crate::domain::policy::Role,
+    fb: Feedback,
+    import_errors: Option<Vec<targets::RowError>>,
+) -> AppResult<Response> {
+    let views = targets::views(&state.db.conn, project.id, today()).await?;
+    let rows: Vec<Value> = views.iter().map(|v| view_value(v, ctx.lang, 320.0, 110.0)).collect();
+    let data = context! { project => ser(&project), rows, can => can(role), import_errors => ser(&import_errors), error => fb.error, imported => Value::UNDEFINED };
+    Ok((fb.status, page(state, ctx, "targets/list.html", data)).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path((id, tid)): Path<(i32, i32)>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    show_page(&state, &ctx, a.project, a.role, tid, Feedback::none(), &FormData::default()).await
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    project: project::Model,
+    role: crate::domain::policy::Role,
+    tid: i32,
+    fb: Feedback,
+    form: &FormData,
+) -> AppResult<Response> {
+    let t = targets::get(&state.db.conn, project.id, tid).await?;
+    let ms = targets::measurements(&state.db.conn, project.id).await?;
+    let v = targets::view(t, &ms, today());
+    let data = context! {
+        project => ser(&project),
+        row => view_value(&v, ctx.lang, 720.0, 280.0),
+        can => can(role),
+        errors => error_map(&fb.errors),
+        form => context! { date => form.get("date"), value => form.get("value"), note => form.get("note") },
+        today => today().to_string(),
+    };
+    Ok((fb.status, page(state, ctx, "targets/show.html", data)).into_response())
+}
+
+fn raw_from(form: &FormData) -> RawTarget {
+    RawTarget {
+        key: form.get("key").into(),
+        name: form.get("name").into(),
+        kind: form.get("kind").into(),
+        metric: form.get("metric").into(),
+        unit: form.get("unit").into(),
+        direction: form.get("direction").into(),
+        baseline_value: form.get("baseline_value").into(),
+        baseline_date: form.get("baseline_date").into(),
+        target_input: form.get("target_input").into(),
+        target_date: form.get("target_date").into(),
+        method: form.get("method").into(),
+        data_source: form.get("data_source").into(),
+        owner: form.get("owner").into(),
+        module_key: form.get("module_key").into(),
+    }
+}
+
+fn raw_of(t: &target::Model) -> RawTarget {
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    RawTarget {
+        key: t.key.clone(),
+        name: t.name.clone(),
+        kind: t.kind.clone(),
+        metric: t.metric.clone(),
+        unit: t.unit.clone(),
+        direction: t.direction.clone(),
+        baseline_value: num(t.baseline_value),
+        baseline_date: t.baseline_date.map(|d| d.to_string()).unwrap_or_default(),
+        target_input: t.target_input.clone(),
+        target_date: t.target_date.map(|d| d.to_string()).unwrap_or_default(),
+        method: t.method.clone(),
+        data_source: t.data_source.clone(),
+        owner: t.owner.clone(),
+        module_key: t.module_key.clone().unwrap_or_default(),
+    }
+}
+
+async fn module_keys(state: &AppState, project_id: i32) -> AppResult<Vec<(String, String, String)>> {
+    Ok(modules::modules(&state.db.conn, project_id).await?.into_iter().map(|m| (m.key, m.name_en, m.name_zh)).collect())
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    project: &project::Model,
+    target: Option<&target::Model>,
+    raw: RawTarget,
+    fb: Feedback,
+    version: i32,
+) -> AppResult<Response> {
+    let mods: Vec<Value> = module_keys(state, project.id)
+        .await?
+        .into_iter()
+        .map(|(key, name_en, name_zh)| context! { key, name_en, name_zh })
+        .collect();
+    let conflict = if fb.conflict { target.map(raw_of) } else { None };
+    let data = context! {
+        project => ser(project),
+        target => ser(&target),
+        form => ser(&raw),
+        errors => error_map(&fb.errors),
+        conflict => ser(&conflict),
+        version,
+        modules => mods,
+        kinds => ser(&targets::KINDS),
+    };
+    Ok((fb.status, page(state, ctx, "targets/form.html", data)).into_response())
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let raw = RawTarget {
+        kind: "explicit".into(),
+        direction: "increase".into(),
+        baseline_date: today().to_string(),
+        ..Default::default()
+    };
+    form_page(&state, &ctx, &a.project, None, raw, Feedback::none(), 0).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let raw = raw_from(&form);
+    let keys: Vec<String> = module_keys(&state, id).await?.into_iter().map(|m| m.0).collect();
+    let result = match targets::validate(&raw, &keys) {
+        Ok(input) => targets::create(&state.db, actor, id, &input).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(t) => Ok(Redirect::to(&format!("/projects/{id}/targets/{}", t.id)).into_response()),
+        Err(e) => form_page(&state, &ctx, &a.project, None, raw, Feedback::from_service(e)?, 0).await,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, tid)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let t = targets::get(&state.db.conn, id, tid).await?;
+    form_page(&state, &ctx, &a.project, Some(&t), raw_of(&t), Feedback::none(), t.version).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, tid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let raw = raw_from(&form);
+    let version = form.version()?;
+    let keys: Vec<String> = module_keys(&state, id).await?.into_iter().map(|m| m.0).collect();
+    let result = match targets::validate(&raw, &keys) {
+        Ok(input) => targets::update(&state.db, actor, id, tid, version, &input).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(t) => Ok(Redirect::to(&format!("/projects/{id}/targets/{}", t.id)).into_response()),
+        Err(e) => {
+            let fb = Feedback::from_service(e)?;
+            let current = targets::get(&state.db.conn, id, tid).await?;
+            let v = if fb.conflict { current.version } else { version };
+            form_page(&state, &ctx, &a.project, Some(&current), raw, fb, v).await
+        }
+    }
+}
+
+pub async fn add_measurement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, tid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    match targets::add_manual(&state.db, actor, id, tid, form.get("date"), form.get("value"), form.get("note")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/targets/{tid}")).into_response()),
+        Err(e) => show_page(&state, &ctx, a.project, a.role, tid, Feedback::from_service(e)?, &form).await,
+    }
+}
+
+/// CSV upload (a file, or text pasted into the form).
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    mut mp: Multipart,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (mut file, mut pasted) = (Vec::new(), String::new());
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest)? {
+        match field.name() {
+            Some("file") => file = field.bytes().await.map_err(|_| AppError::BadRequest)?.to_vec(),
+            Some("text") => pasted = field.text().await.map_err(|_| AppError::BadRequest)?,
+            _ => {}
+        }
+    }
+    let text = if file.is_empty() {
+        pasted
+    } else {
+        match String::from_utf8(file) {
+            Ok(s) => s,
+            Err(_) => {
+                return list_page(
+                    &state,
+                    &ctx,
+                    a.project,
+                    a.role,
+                    Feedback {
+                        status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                        error: Some("import.err.utf8"),
+                        ..Default::default()
+                    },
+                    None,
+                )
+                .await;
+            }
+        }
+    };
+    match targets::import_csv(&state.db, actor, id, &text).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/targets")).into_response()),
+        Err(rows) => {
+            list_page(
+                &state,
+                &ctx,
+                a.project,
+                a.role,
+                Feedback {
+                    status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    error: Some("import.failed"),
+                    ..Default::default()
+                },
+                Some(rows),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn tokens(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
+    tokens_page(&state, &ctx, a.project, None, Feedback::none()).await
+}
+
+async fn tokens_page(
+    state: &AppState,
+    ctx: &Ctx,
+    project: project::Model,
+    new_token: Option<String>,
+    fb: Feedback,
+) -> AppResult<Response> {
+    let list = targets::tokens(&state.db.conn, project.id).await?;
+    let keys: Vec<String> = targets::list(&state.db.conn, project.id).await?.into_iter().map(|t| t.key).collect();
+    let data = context! { project => ser(&project), tokens => ser(&list), new_token, errors => error_map(&fb.errors), keys, today => today().to_string() };
+    Ok((fb.status, page(state, ctx, "targets/tokens.html", data)).into_response())
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
+    match targets::create_token(&state.db, actor, id, form.get("name")).await {
+        Ok((_, token)) => tokens_page(&state, &ctx, a.project, Some(token), Feedback::none()).await,
+        Err(e) => tokens_page(&state, &ctx, a.project, None, Feedback::from_service(e)?).await,
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, tid)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    let (actor, _) = authorize(&state, &ctx, id, Action::EditProject).await?;
+    targets::revoke_token(&state.db, actor, id, tid).await?;
+    Ok(Redirect::to(&format!("/projects/{id}/tokens")).into_response())
+}
