@@ -1,5 +1,7 @@
 //! Pure domain logic: no I/O, no database types. Each module has its unit tests.
+pub mod calendar;
 pub mod catalog;
+pub mod cpm;
 pub mod gates;
 pub mod health;
 pub mod modules;
