@@ -1,7 +1,10 @@
 //! Pure domain logic: no I/O, no database types. Each module has its unit tests.
+pub mod business_case;
 pub mod catalog;
+pub mod finance;
 pub mod gates;
 pub mod health;
+pub mod money;
 pub mod policy;
 pub mod project_input;
 pub mod schedule;

@@ -2,6 +2,10 @@
 //! explicitly in `service/`.
 pub mod activity;
 pub mod audit;
+pub mod bc_benefit;
+pub mod bc_cost;
+pub mod bc_scenario;
+pub mod business_case;
 pub mod deliverable;
 pub mod phase;
 pub mod phase_decision;
