@@ -77,7 +77,8 @@ pub fn planned_to_date(flows: &[i64], start_year: i32, as_of: NaiveDate) -> i64 
         if year < as_of.year() {
             total += i128::from(f);
         } else if year == as_of.year() {
-            let days = if NaiveDate::from_ymd_opt(year, 12, 31).is_some_and(|d| d.ordinal() == 366) { 366 } else { 365 };
+            let days =
+                if NaiveDate::from_ymd_opt(year, 12, 31).is_some_and(|d| d.ordinal() == 366) { 366 } else { 365 };
             total += i128::from(f) * i128::from(as_of.ordinal()) / days;
         }
     }
@@ -178,7 +179,13 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
                 i64::from(s.cost_factor_pct),
                 100,
             );
-            LineResult { id: c.id, nominal: flows.iter().sum(), pv: finance::pv_minor(s.rate, &flows), flows, counted: true }
+            LineResult {
+                id: c.id,
+                nominal: flows.iter().sum(),
+                pv: finance::pv_minor(s.rate, &flows),
+                flows,
+                counted: true,
+            }
         })
         .collect();
     let benefit_lines: Vec<LineResult> = benefits
@@ -206,7 +213,11 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
     let benefit_years = sum_years(&benefit_lines);
     let net: Vec<i64> = (0..=h).map(|t| benefit_years[t] - cost_years[t]).collect();
     let cum = finance::cumulative(&net);
-    let pv_net = finance::pv_by_year(s.rate, &net);
+    // PV per year of costs and of benefits (each rounded), and the net as their difference,
+    // so that the PV column, the PV totals and NPV agree to the cent.
+    let pv_costs = finance::pv_by_year(s.rate, &cost_years);
+    let pv_benefits = finance::pv_by_year(s.rate, &benefit_years);
+    let pv_net: Vec<i64> = (0..=h).map(|t| pv_benefits[t] - pv_costs[t]).collect();
     let years = (0..=h)
         .map(|t| YearRow {
             t,
@@ -218,8 +229,8 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
             pv_net: pv_net[t],
         })
         .collect();
-    let tco_pv = finance::pv_minor(s.rate, &cost_years);
-    let benefits_pv = finance::pv_minor(s.rate, &benefit_years);
+    let tco_pv: i64 = pv_costs.iter().sum();
+    let benefits_pv: i64 = pv_benefits.iter().sum();
     let excluded_pv = benefit_lines.iter().filter(|l| !l.counted).map(|l| l.pv).sum();
     let net_f: Vec<f64> = net.iter().map(|v| *v as f64).collect();
     let irr = finance::irr(&net_f);
@@ -232,7 +243,8 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
     }
     let mut by_cat: Vec<(String, i64)> = vec![];
     for cat in COST_CATEGORIES {
-        let total: i64 = costs.iter().zip(&cost_lines).filter(|(c, _)| c.category == *cat).map(|(_, r)| r.nominal).sum();
+        let total: i64 =
+            costs.iter().zip(&cost_lines).filter(|(c, _)| c.category == *cat).map(|(_, r)| r.nominal).sum();
         if total != 0 {
             by_cat.push(((*cat).to_string(), total));
         }
@@ -249,7 +261,7 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
         irr,
         payback: finance::payback(&net),
         break_even_rate: irr,
-        sensitivity: finance::sensitivity(s.rate, &net, &sens_lines),
+        sensitivity: finance::sensitivity(s.rate, benefits_pv - tco_pv, &sens_lines),
         costs_by_category: by_cat,
         cost_lines,
         benefit_lines,
@@ -387,8 +399,7 @@ pub fn validate_benefit(r: &RawBenefit, currency: &str) -> Result<(BenefitLine, 
         money_field(&mut e, "amount", &r.amount, currency)
     };
     let hours = if kind == "productivity" { int_field(&mut e, "hours", &r.hours, 0, 100_000_000) } else { 0 };
-    let margin =
-        if kind == "revenue" { percent_field(&mut e, "margin", &r.margin, 0.0, 100.0, None) } else { 0.0 };
+    let margin = if kind == "revenue" { percent_field(&mut e, "margin", &r.margin, 0.0, 100.0, None) } else { 0.0 };
     let growth = percent_field(&mut e, "growth", &r.growth, -50.0, 100.0, Some(0.0));
     let first_year = if r.first_year.trim().is_empty() {
         1
@@ -397,11 +408,7 @@ pub fn validate_benefit(r: &RawBenefit, currency: &str) -> Result<(BenefitLine, 
     };
     let risk = percent_field(&mut e, "risk", &r.risk, 0.0, 100.0, Some(0.0));
     let target = r.target_key.trim();
-    let target_key = if target.is_empty() {
-        None
-    } else {
-        Some(required_text(&mut e, "target_key", target, 64))
-    };
+    let target_key = if target.is_empty() { None } else { Some(required_text(&mut e, "target_key", target, 64)) };
     let include_in_roi = kind != "intangible" || r.include_in_roi;
     e.into_result((
         BenefitLine { id: 0, kind, description, amount, hours, margin, growth, first_year, risk, include_in_roi },
@@ -410,7 +417,12 @@ pub fn validate_benefit(r: &RawBenefit, currency: &str) -> Result<(BenefitLine, 
 }
 
 /// A realised-to-date entry: an amount and the date it was measured on.
-pub fn validate_realised(amount: &str, as_of: &str, currency: &str, today: NaiveDate) -> Result<(i64, NaiveDate), FieldErrors> {
+pub fn validate_realised(
+    amount: &str,
+    as_of: &str,
+    currency: &str,
+    today: NaiveDate,
+) -> Result<(i64, NaiveDate), FieldErrors> {
     let mut e = FieldErrors::default();
     let v = money_field(&mut e, "realised", amount, currency);
     let date = match NaiveDate::parse_from_str(as_of.trim(), "%Y-%m-%d") {
@@ -456,12 +468,48 @@ mod tests {
     #[test]
     fn evaluates_a_small_case() {
         let costs = vec![
-            CostLine { id: 1, category: "implementation".into(), description: "Partner".into(), recurrence: "one_time".into(), amount: 10_000, growth: 0.0 },
-            CostLine { id: 2, category: "software".into(), description: "Licences".into(), recurrence: "recurring".into(), amount: 1_000, growth: 0.0 },
+            CostLine {
+                id: 1,
+                category: "implementation".into(),
+                description: "Partner".into(),
+                recurrence: "one_time".into(),
+                amount: 10_000,
+                growth: 0.0,
+            },
+            CostLine {
+                id: 2,
+                category: "software".into(),
+                description: "Licences".into(),
+                recurrence: "recurring".into(),
+                amount: 1_000,
+                growth: 0.0,
+            },
         ];
         let benefits = vec![
-            BenefitLine { id: 3, kind: "cost_reduction".into(), description: "Service".into(), amount: 8_000, hours: 0, margin: 0.0, growth: 0.0, first_year: 1, risk: 0.25, include_in_roi: true },
-            BenefitLine { id: 4, kind: "intangible".into(), description: "Loyalty".into(), amount: 5_000, hours: 0, margin: 0.0, growth: 0.0, first_year: 1, risk: 0.0, include_in_roi: false },
+            BenefitLine {
+                id: 3,
+                kind: "cost_reduction".into(),
+                description: "Service".into(),
+                amount: 8_000,
+                hours: 0,
+                margin: 0.0,
+                growth: 0.0,
+                first_year: 1,
+                risk: 0.25,
+                include_in_roi: true,
+            },
+            BenefitLine {
+                id: 4,
+                kind: "intangible".into(),
+                description: "Loyalty".into(),
+                amount: 5_000,
+                hours: 0,
+                margin: 0.0,
+                growth: 0.0,
+                first_year: 1,
+                risk: 0.0,
+                include_in_roi: false,
+            },
         ];
         let r = evaluate(&scenario(2, 0.0), &costs, &benefits);
         assert_eq!(r.tco_nominal, 12_000);
@@ -496,14 +544,27 @@ mod tests {
 
     #[test]
     fn validates_input() {
-        let raw = RawCost { category: "software".into(), description: "CRM".into(), recurrence: "recurring".into(), amount: "1,200,000".into(), growth: "5".into() };
+        let raw = RawCost {
+            category: "software".into(),
+            description: "CRM".into(),
+            recurrence: "recurring".into(),
+            amount: "1,200,000".into(),
+            growth: "5".into(),
+        };
         let c = validate_cost(&raw, "CNY").unwrap();
         assert_eq!((c.amount, c.growth), (120_000_000, 0.05));
         let bad = RawCost { amount: "12,34".into(), category: "x".into(), ..raw.clone() };
         let e = validate_cost(&bad, "CNY").unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.message)).collect();
         assert_eq!(fields, [("category", "err.choose_from_list"), ("amount", "err.money_format")]);
-        let s = RawScenario { name: "Expected".into(), horizon: "11".into(), rate: "abc".into(), start_year: "2026".into(), cost_factor: "100".into(), benefit_factor: "100".into() };
+        let s = RawScenario {
+            name: "Expected".into(),
+            horizon: "11".into(),
+            rate: "abc".into(),
+            start_year: "2026".into(),
+            cost_factor: "100".into(),
+            benefit_factor: "100".into(),
+        };
         let e = validate_scenario(&s).unwrap_err();
         assert_eq!(e.0.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["horizon", "rate"]);
         let b = RawBenefit { kind: "intangible".into(), description: "Brand".into(), ..Default::default() };

@@ -188,10 +188,9 @@ impl Sensitivity {
     }
 }
 
-/// The tornado: for each line, NPV at 80% and 120% of it, largest swing first. `net` is the
-/// net flow per year (benefits − costs) that the lines add up to.
-pub fn sensitivity(rate: f64, net: &[i64], lines: &[SensLine]) -> Vec<Sensitivity> {
-    let base = pv_minor(rate, net);
+/// The tornado: for each line, NPV at 80% and 120% of it, largest swing first, around the
+/// `base` NPV. Line flows are positive amounts; `is_cost` says which way they count.
+pub fn sensitivity(rate: f64, base: i64, lines: &[SensLine]) -> Vec<Sensitivity> {
     let mut out: Vec<Sensitivity> = lines
         .iter()
         .map(|l| {
@@ -304,12 +303,11 @@ mod tests {
 
     #[test]
     fn sensitivity_moves_npv_by_a_fifth_of_each_line() {
-        let cost = SensLine { label: "licences".into(), is_cost: true, flows: vec![-1000, 0, 0] };
+        // Line flows are positive amounts; the net is benefits − costs.
+        let cost = SensLine { label: "licences".into(), is_cost: true, flows: vec![1000, 0, 0] };
         let benefit = SensLine { label: "savings".into(), is_cost: false, flows: vec![0, 1100, 1210] };
-        // Costs carried as positive amounts in lines; the net is benefits − costs.
-        let cost = SensLine { flows: vec![1000, 0, 0], ..cost };
         let net = [-1000, 1100, 1210];
-        let s = sensitivity(0.10, &net, &[cost, benefit]);
+        let s = sensitivity(0.10, pv_minor(0.10, &net), &[cost, benefit]);
         assert_eq!(s[0].label, "savings", "the larger swing comes first");
         assert_eq!((s[0].npv_minus, s[0].npv_plus), (1000 - 400, 1000 + 400));
         assert_eq!((s[1].npv_minus, s[1].npv_plus), (1000 + 200, 1000 - 200));
