@@ -7,6 +7,26 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
+/// Cut a label to roughly `max_px` wide (CJK and other wide characters count double), with
+/// an ellipsis, so long line descriptions do not run off the chart.
+fn fit(label: &str, max_px: f64) -> String {
+    let width = |c: char| if c.is_ascii() { 6.6 } else { 12.0 };
+    let total: f64 = label.chars().map(width).sum();
+    if total <= max_px {
+        return label.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 8.0;
+    for c in label.chars() {
+        used += width(c);
+        if used > max_px {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
 const NEG: &str = "#c0392b";
 const POS: &str = "#1e8449";
 const INK: &str = "#334155";
@@ -48,7 +68,7 @@ fn open(out: &mut String, w: u32, h: u32, title: &str) {
 
 pub fn cash_flow(c: &CashFlowChart) -> String {
     let (w, h) = (640.0, 280.0);
-    let (left, right, top, bottom) = (78.0, 20.0, 20.0, 40.0);
+    let (left, right, top, bottom) = (78.0, 44.0, 20.0, 40.0);
     let mut out = String::new();
     open(&mut out, w as u32, h as u32, &c.title);
     let n = c.cumulative.len().max(2) - 1;
@@ -133,7 +153,7 @@ pub fn cash_flow(c: &CashFlowChart) -> String {
 
 pub fn bars(c: &BarChart) -> String {
     let row = 26.0;
-    let (w, left, right, top) = (640.0, 190.0, 110.0, 8.0);
+    let (w, left, right, top) = (640.0, 200.0, 110.0, 8.0);
     let h = top * 2.0 + row * c.bars.len().max(1) as f64;
     let mut out = String::new();
     open(&mut out, w as u32, h as u32, &c.title);
@@ -148,7 +168,7 @@ pub fn bars(c: &BarChart) -> String {
             r#"<text x="{}" y="{:.1}" text-anchor="end" fill="{INK}">{}</text>"#,
             left - 8.0,
             yy + 17.0,
-            esc(label)
+            esc(&fit(label, left - 12.0))
         );
         let _ = write!(
             out,
@@ -170,7 +190,7 @@ pub fn bars(c: &BarChart) -> String {
 
 pub fn tornado(c: &Tornado) -> String {
     let row = 26.0;
-    let (w, left, right, top) = (640.0, 190.0, 20.0, 26.0);
+    let (w, left, right, top) = (640.0, 230.0, 20.0, 26.0);
     let h = top + 8.0 + row * c.rows.len().max(1) as f64;
     let mut out = String::new();
     open(&mut out, w as u32, h as u32, &c.title);
@@ -185,9 +205,10 @@ pub fn tornado(c: &Tornado) -> String {
         let yy = top + row * i as f64;
         let _ = write!(
             out,
-            r#"<text x="{}" y="{:.1}" text-anchor="end" fill="{INK}">{}</text>"#,
+            r#"<text x="{}" y="{:.1}" text-anchor="end" fill="{INK}">{}<title>{}</title></text>"#,
             left - 8.0,
             yy + 17.0,
+            esc(&fit(label, left - 12.0)),
             esc(label)
         );
         let (lo, hi) = ((*minus).min(*plus), (*minus).max(*plus));
@@ -253,6 +274,8 @@ mod tests {
             currency: "CNY".into(),
         });
         assert_eq!(t.matches("<rect").count(), 2);
+        assert_eq!(fit("short", 100.0), "short");
+        assert!(fit("客户满意度与忠诚度客户满意度与忠诚度", 100.0).ends_with('…'));
         // Empty data still renders.
         assert!(bars(&BarChart { title: "t".into(), bars: vec![], currency: "CNY".into() }).ends_with("</svg>"));
     }

@@ -65,6 +65,7 @@ async fn show_view(
     let cur = p.currency.as_str();
     let lang = ctx.lang;
     let m = |v: i64| money::format(v, cur);
+    let w = |v: i64| money::format_whole(v, cur);
 
     // Planned vs realised: the plan to the date of each measurement (or today).
     let today = today();
@@ -163,6 +164,11 @@ async fn show_view(
         figures => context! {
             tco_nominal => m(r.tco_nominal), tco_pv => m(r.tco_pv),
             benefits_nominal => m(r.benefits_nominal), benefits_pv => m(r.benefits_pv),
+            // The cards show whole units so they stay readable; tables keep the cents.
+            card => context! {
+                npv => w(r.npv), tco_nominal => w(r.tco_nominal), tco_pv => w(r.tco_pv),
+                benefits_nominal => w(r.benefits_nominal), benefits_pv => w(r.benefits_pv),
+            },
             excluded_pv => (r.excluded_pv != 0).then(|| m(r.excluded_pv)),
             npv => m(r.npv), npv_negative => r.npv < 0,
             roi => r.roi.map(|x| format!("{:.1}%", x * 100.0)),
