@@ -244,6 +244,16 @@ async fn bad_input_stale_versions_and_roles() {
         assert!(page.body.contains("¥12,345.60"));
         assert!(page.body.contains("1000 h × 150.00"), "productivity basis shown");
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'bc_benefit' AND action = 'realised' AND project_id = {p}")).await, 1);
+
+        // Removing a line: a stale version is refused, the current one goes (audited).
+        let r = team.director.post(&bc(p, &format!("/costs/{cid}/delete")), &[("version", "1")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        team.director.post(&bc(p, &format!("/costs/{cid}/delete")), &[("version", "2")]).await.assert_redirect();
+        assert_eq!(t.count("SELECT COUNT(*) FROM bc_costs").await, 0);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'bc_cost' AND action = 'delete' AND project_id = {p}")).await, 1);
+        let hist = team.director.get(&format!("/projects/{p}/history")).await;
+        assert_eq!(hist.status, StatusCode::OK);
+        assert!(hist.body.contains("Cost line") && hist.body.contains("Benefit line"));
     })
     .await;
 }
