@@ -82,7 +82,7 @@ pub fn planned_to_date(flows: &[i64], start_year: i32, as_of: NaiveDate) -> i64 
             total += i128::from(f) * i128::from(as_of.ordinal()) / days;
         }
     }
-    total as i64
+    total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 /// One scenario's parameters.
@@ -181,7 +181,7 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
             );
             LineResult {
                 id: c.id,
-                nominal: flows.iter().sum(),
+                nominal: finance::total(flows.iter().copied()),
                 pv: finance::pv_minor(s.rate, &flows),
                 flows,
                 counted: true,
@@ -199,7 +199,7 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
             );
             LineResult {
                 id: b.id,
-                nominal: flows.iter().sum(),
+                nominal: finance::total(flows.iter().copied()),
                 pv: finance::pv_minor(s.rate, &flows),
                 flows,
                 counted: b.counted(),
@@ -207,17 +207,17 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
         })
         .collect();
     let sum_years = |lines: &[LineResult]| -> Vec<i64> {
-        (0..=h).map(|t| lines.iter().filter(|l| l.counted).map(|l| l.flows[t]).sum()).collect()
+        (0..=h).map(|t| finance::total(lines.iter().filter(|l| l.counted).map(|l| l.flows[t]))).collect()
     };
     let cost_years = sum_years(&cost_lines);
     let benefit_years = sum_years(&benefit_lines);
-    let net: Vec<i64> = (0..=h).map(|t| benefit_years[t] - cost_years[t]).collect();
+    let net: Vec<i64> = (0..=h).map(|t| benefit_years[t].saturating_sub(cost_years[t])).collect();
     let cum = finance::cumulative(&net);
     // PV per year of costs and of benefits (each rounded), and the net as their difference,
     // so that the PV column, the PV totals and NPV agree to the cent.
     let pv_costs = finance::pv_by_year(s.rate, &cost_years);
     let pv_benefits = finance::pv_by_year(s.rate, &benefit_years);
-    let pv_net: Vec<i64> = (0..=h).map(|t| pv_benefits[t] - pv_costs[t]).collect();
+    let pv_net: Vec<i64> = (0..=h).map(|t| pv_benefits[t].saturating_sub(pv_costs[t])).collect();
     let years = (0..=h)
         .map(|t| YearRow {
             t,
@@ -229,9 +229,9 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
             pv_net: pv_net[t],
         })
         .collect();
-    let tco_pv: i64 = pv_costs.iter().sum();
-    let benefits_pv: i64 = pv_benefits.iter().sum();
-    let excluded_pv = benefit_lines.iter().filter(|l| !l.counted).map(|l| l.pv).sum();
+    let tco_pv = finance::total(pv_costs.iter().copied());
+    let benefits_pv = finance::total(pv_benefits.iter().copied());
+    let excluded_pv = finance::total(benefit_lines.iter().filter(|l| !l.counted).map(|l| l.pv));
     let net_f: Vec<f64> = net.iter().map(|v| *v as f64).collect();
     let irr = finance::irr(&net_f);
     let mut sens_lines: Vec<SensLine> = vec![];
@@ -244,24 +244,24 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
     let mut by_cat: Vec<(String, i64)> = vec![];
     for cat in COST_CATEGORIES {
         let total: i64 =
-            costs.iter().zip(&cost_lines).filter(|(c, _)| c.category == *cat).map(|(_, r)| r.nominal).sum();
+            finance::total(costs.iter().zip(&cost_lines).filter(|(c, _)| c.category == *cat).map(|(_, r)| r.nominal));
         if total != 0 {
             by_cat.push(((*cat).to_string(), total));
         }
     }
     Results {
         years,
-        tco_nominal: cost_years.iter().sum(),
+        tco_nominal: finance::total(cost_years.iter().copied()),
         tco_pv,
-        benefits_nominal: benefit_years.iter().sum(),
+        benefits_nominal: finance::total(benefit_years.iter().copied()),
         benefits_pv,
         excluded_pv,
-        npv: benefits_pv - tco_pv,
+        npv: benefits_pv.saturating_sub(tco_pv),
         roi: finance::roi(benefits_pv, tco_pv),
         irr,
         payback: finance::payback(&net),
         break_even_rate: irr,
-        sensitivity: finance::sensitivity(s.rate, benefits_pv - tco_pv, &sens_lines),
+        sensitivity: finance::sensitivity(s.rate, benefits_pv.saturating_sub(tco_pv), &sens_lines),
         costs_by_category: by_cat,
         cost_lines,
         benefit_lines,
@@ -399,6 +399,10 @@ pub fn validate_benefit(r: &RawBenefit, currency: &str) -> Result<(BenefitLine, 
         money_field(&mut e, "amount", &r.amount, currency)
     };
     let hours = if kind == "productivity" { int_field(&mut e, "hours", &r.hours, 0, 100_000_000) } else { 0 };
+    // Hours × rate must stay a sensible amount, like any amount typed directly.
+    if amount.checked_mul(hours).is_none_or(|v| v > money::MAX_MINOR) {
+        e.add("hours", "err.money_too_large");
+    }
     let margin = if kind == "revenue" { percent_field(&mut e, "margin", &r.margin, 0.0, 100.0, None) } else { 0.0 };
     let growth = percent_field(&mut e, "growth", &r.growth, -50.0, 100.0, Some(0.0));
     let first_year = if r.first_year.trim().is_empty() {
@@ -530,6 +534,22 @@ mod tests {
         let r = evaluate(&cons, &costs, &benefits);
         assert_eq!((r.tco_nominal, r.benefits_nominal), (13_200, 9_600));
         assert_eq!(r.sensitivity.len(), 3);
+    }
+
+    #[test]
+    fn absurd_amounts_do_not_panic() {
+        let big = CostLine {
+            id: 1,
+            category: "other".into(),
+            description: "x".into(),
+            recurrence: "recurring".into(),
+            amount: i64::MAX / 2,
+            growth: 1.0,
+        };
+        let costs = vec![big.clone(), big.clone(), big];
+        let r = evaluate(&scenario(10, 0.0), &costs, &[]);
+        assert_eq!(r.tco_nominal, i64::MAX);
+        assert!(r.npv < 0);
     }
 
     #[test]

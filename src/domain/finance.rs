@@ -36,7 +36,13 @@ pub fn pv_by_year(rate: f64, flows: &[i64]) -> Vec<i64> {
 
 /// Present value in minor units: each year rounded, then summed as integers.
 pub fn pv_minor(rate: f64, flows: &[i64]) -> i64 {
-    pv_by_year(rate, flows).into_iter().sum()
+    total(pv_by_year(rate, flows))
+}
+
+/// A sum of amounts that saturates instead of overflowing. Inputs are bounded far below
+/// this, so it never shows; it keeps absurd input from panicking.
+pub fn total(values: impl IntoIterator<Item = i64>) -> i64 {
+    values.into_iter().fold(0_i64, i64::saturating_add)
 }
 
 /// `v × num / den`, rounded half away from zero, in integers.
@@ -162,7 +168,7 @@ pub fn cumulative(flows: &[i64]) -> Vec<i64> {
 
 /// ROI as a fraction; none when there are no costs to divide by.
 pub fn roi(pv_benefits: i64, pv_costs: i64) -> Option<f64> {
-    (pv_costs != 0).then(|| (pv_benefits - pv_costs) as f64 / pv_costs as f64)
+    (pv_costs != 0).then(|| pv_benefits.saturating_sub(pv_costs) as f64 / pv_costs as f64)
 }
 
 /// A line's yearly flows for the sensitivity analysis.
@@ -184,7 +190,7 @@ pub struct Sensitivity {
 
 impl Sensitivity {
     pub fn swing(&self) -> i64 {
-        (self.npv_plus - self.npv_minus).abs()
+        self.npv_plus.saturating_sub(self.npv_minus).saturating_abs()
     }
 }
 
@@ -198,7 +204,12 @@ pub fn sensitivity(rate: f64, base: i64, lines: &[SensLine]) -> Vec<Sensitivity>
             let line_pv = pv_minor(rate, &l.flows);
             // Moving a line by ±20% moves NPV by ±20% of its PV (NPV is linear in each flow).
             let delta = scale(line_pv, 20, 100) * sign;
-            Sensitivity { label: l.label.clone(), is_cost: l.is_cost, npv_minus: base - delta, npv_plus: base + delta }
+            Sensitivity {
+                label: l.label.clone(),
+                is_cost: l.is_cost,
+                npv_minus: base.saturating_sub(delta),
+                npv_plus: base.saturating_add(delta),
+            }
         })
         .collect();
     out.sort_by_key(|s| std::cmp::Reverse(s.swing()));

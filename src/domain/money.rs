@@ -23,9 +23,11 @@ pub fn symbol(currency: &str) -> &'static str {
     }
 }
 
-/// Largest amount accepted: ten trillion major units, far beyond any CRM budget and well
+/// Largest amount accepted: a trillion major units, far beyond any CRM budget and well
 /// inside i64 even after summing many lines over ten years.
-const MAX_MAJOR: i64 = 10_000_000_000_000;
+const MAX_MAJOR: i64 = 1_000_000_000_000;
+/// The same bound in minor units (for amounts computed from others, e.g. hours × rate).
+pub const MAX_MINOR: i64 = MAX_MAJOR * 100;
 
 /// Why an amount was refused; each maps to an i18n key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

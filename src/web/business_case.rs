@@ -9,7 +9,7 @@ use crate::chart::{self, BarChart, CashFlowChart, Tornado};
 use crate::domain::business_case::{
     self as bc, BENEFIT_KINDS, COST_CATEGORIES, RECURRENCES, RawBenefit, RawCost, RawScenario,
 };
-use crate::domain::finance::Payback;
+use crate::domain::finance::{self, Payback};
 use crate::domain::money;
 use crate::domain::policy::Action;
 use crate::entity::{bc_benefit, bc_cost, bc_scenario, project};
@@ -79,8 +79,8 @@ async fn show_view(
             let as_of = b.realised_as_of.unwrap_or(today);
             let planned = bc::planned_to_date(&lr.flows, s.start_year, as_of);
             if lr.counted {
-                planned_total += planned;
-                realised_total += b.realised_minor.unwrap_or(0);
+                planned_total = planned_total.saturating_add(planned);
+                realised_total = realised_total.saturating_add(b.realised_minor.unwrap_or(0));
             }
             context! {
                 row => ser(b),
@@ -88,7 +88,7 @@ async fn show_view(
                 nominal => m(lr.nominal), pv => m(lr.pv), counted => lr.counted,
                 planned_to_date => m(planned),
                 realised => b.realised_minor.map(m),
-                variance => b.realised_minor.map(|v| m(v - planned)),
+                variance => b.realised_minor.map(|v| m(v.saturating_sub(planned))),
                 behind => b.realised_minor.is_some_and(|v| v < planned),
                 amount_plain => money::plain(b.amount_minor, cur),
                 risk_pct => bc::percent_text(b.risk_adjustment),
@@ -100,9 +100,9 @@ async fn show_view(
             }
         })
         .collect();
-    let costs_to_date: i64 = r.cost_lines.iter().map(|c| bc::planned_to_date(&c.flows, s.start_year, today)).sum();
+    let costs_to_date = finance::total(r.cost_lines.iter().map(|c| bc::planned_to_date(&c.flows, s.start_year, today)));
     let roi_to_date = (costs_to_date > 0 && realised_total > 0)
-        .then(|| (realised_total - costs_to_date) as f64 / costs_to_date as f64);
+        .then(|| realised_total.saturating_sub(costs_to_date) as f64 / costs_to_date as f64);
     let costs: Vec<Value> = l
         .costs
         .iter()
