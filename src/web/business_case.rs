@@ -193,7 +193,6 @@ async fn show_view(
         },
         error => fb.error,
         conflict => fb.conflict,
-        realised_for => rf.benefit,
     };
     Ok((fb.status, page(state, ctx, "business_case/show.html", data)).into_response())
 }
