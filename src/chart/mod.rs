@@ -1,5 +1,9 @@
-//! Charts as data, drawn by renderers: `svg` for pages (and later a PDF renderer from the
-//! same model), so a page and its document never disagree.
+//! Charts as data, drawn by renderers: SVG for pages (and later a PDF renderer from the same
+//! models), so a page and its document never disagree.
 pub mod gantt;
 pub mod line;
+pub mod money;
+pub mod money_svg;
 pub mod svg;
+
+pub use money::{BarChart, CashFlowChart, Tornado, compact};

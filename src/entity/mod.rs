@@ -3,6 +3,10 @@
 pub mod activity;
 pub mod api_token;
 pub mod audit;
+pub mod bc_benefit;
+pub mod bc_cost;
+pub mod bc_scenario;
+pub mod business_case;
 pub mod crm_module;
 pub mod deliverable;
 pub mod measurement;

@@ -79,6 +79,7 @@ fn load(src: &str) -> Catalogue {
 const SOURCES: &[(&str, &str)] = &[
     (include_str!("en.toml"), include_str!("zh.toml")),
     (include_str!("en_targets.toml"), include_str!("zh_targets.toml")),
+    (include_str!("business_case.en.toml"), include_str!("business_case.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -1,8 +1,9 @@
 //! The demo: a Chinese appliance maker's CRM project, two gates passed and now in phase 3
 //! (analysis and diagnosis), with a user for each role. Built through the same services as
 //! real use, and idempotent: a second run finds the demo and changes nothing.
-use super::{Actor, Result, gates, modules, projects, reviews, targets, users, work};
+use super::{Actor, Result, business_case, gates, modules, projects, reviews, targets, users, work};
 use crate::db::Db;
+use crate::domain::business_case::{RawBenefit, RawCost};
 use crate::domain::gates::Decision;
 use crate::domain::policy::Role;
 use crate::domain::project_input::ProjectInput;
@@ -68,15 +69,19 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
         }
     }
 
+    // The business case, prepared by the consultant with the director and approved by the
+    // steering committee before the phase-1 gate.
+    let case_summary = demo_business_case(db, consultant, steering, p.id).await?;
+    let phase1_why = format!(
+        "Business case approved ({}); the general manager sponsors the project. 商业论证已批准，总经理担任项目发起人。",
+        case_summary
+    );
+
     // Phases 1 and 2: every deliverable submitted by the consultant and accepted by the
     // steering committee; gate passed in the phase's last week.
     let phases = projects::phases(&db.conn, p.id).await?;
     for (ph, decision, why) in [
-        (
-            &phases[0],
-            Decision::Go,
-            "Business case approved (ROI 38% over 5 years); the general manager sponsors the project. 商业论证已批准，总经理担任项目发起人。",
-        ),
+        (&phases[0], Decision::Go, phase1_why.as_str()),
         (
             &phases[1],
             Decision::GoWithConditions,
@@ -277,4 +282,121 @@ async fn targets_and_modules(
     }
     reviews::save_decisions(db, steering, project_id, r.id, 1, "1. 批准项目计划与培训计划。Project plan and training plan approved.\n2. 服务成本目标维持 −15%。The service cost target stays at −15%.").await?;
     Ok(())
+}
+
+/// Cost lines of the demo case: (category, description, recurrence, amount in CNY, growth %).
+const DEMO_COSTS: &[(&str, &str, &str, &str, &str)] = &[
+    ("software", "CRM subscription, 300 users 订阅费（300 用户）", "recurring", "1,200,000", "3"),
+    ("implementation", "Implementation partner 实施服务", "one_time", "2,400,000", "0"),
+    ("customisation", "Service-order and warranty customisation 服务工单与保修定制", "one_time", "600,000", "0"),
+    ("integration", "ERP (SAP) and call-centre CTI integration ERP 与呼叫中心集成", "one_time", "800,000", "0"),
+    ("data_migration", "Customer and install-base data cleansing 客户与装机数据清洗迁移", "one_time", "350,000", "0"),
+    ("hardware", "Call-centre headsets, test and training servers 呼叫中心与测试环境硬件", "one_time", "300,000", "0"),
+    ("training", "User training, 4 regions 四大区用户培训", "one_time", "280,000", "0"),
+    ("internal_staff", "Project team time (6 FTE × 6 months) 内部项目团队投入", "one_time", "900,000", "0"),
+    ("support", "Support and administration 运维支持", "recurring", "360,000", "3"),
+    ("change_management", "Change management and communication 变革管理与沟通", "one_time", "250,000", "0"),
+];
+
+async fn demo_business_case(db: &Db, author: Actor, steering: Actor, project_id: i32) -> Result<String> {
+    business_case::create(db, author, project_id).await?;
+    for (category, description, recurrence, amount, growth) in DEMO_COSTS {
+        let raw = RawCost {
+            category: (*category).into(),
+            description: (*description).into(),
+            recurrence: (*recurrence).into(),
+            amount: (*amount).into(),
+            growth: (*growth).into(),
+        };
+        business_case::add_cost(db, author, project_id, &raw).await?;
+    }
+    let benefit = |kind: &str,
+                   description: &str,
+                   amount: &str,
+                   hours: &str,
+                   margin: &str,
+                   growth: &str,
+                   first: &str,
+                   risk: &str| RawBenefit {
+        kind: kind.into(),
+        description: description.into(),
+        amount: amount.into(),
+        hours: hours.into(),
+        margin: margin.into(),
+        growth: growth.into(),
+        first_year: first.into(),
+        risk: risk.into(),
+        include_in_roi: false,
+        target_key: String::new(),
+    };
+    for raw in [
+        benefit(
+            "cost_reduction",
+            "Service cost: fewer repeat field visits, self-service 服务成本下降（减少重复上门、自助服务）",
+            "2,000,000",
+            "",
+            "",
+            "3",
+            "1",
+            "15",
+        ),
+        benefit(
+            "productivity",
+            "Sales productivity: 90 reps × 120 h a year 销售效率（90 名销售 × 每年 120 小时）",
+            "150",
+            "10,800",
+            "",
+            "0",
+            "1",
+            "20",
+        ),
+        benefit(
+            "revenue",
+            "Revenue uplift from cross-sell and retention 交叉销售与客户保留带来的增收",
+            "15,000,000",
+            "",
+            "18",
+            "5",
+            "2",
+            "25",
+        ),
+        benefit(
+            "cost_reduction",
+            "Marketing: targeted campaigns, less print 精准营销、减少印刷",
+            "500,000",
+            "",
+            "",
+            "0",
+            "1",
+            "10",
+        ),
+        benefit(
+            "intangible",
+            "Customer satisfaction and loyalty 客户满意度与忠诚度",
+            "1,000,000",
+            "",
+            "",
+            "0",
+            "1",
+            "0",
+        ),
+    ] {
+        business_case::add_benefit(db, author, project_id, &raw).await?;
+    }
+    let case = business_case::case_of(&db.conn, project_id).await?.ok_or(super::Error::NotFound)?;
+    business_case::approve(db, steering, project_id, case.version).await?;
+    let loaded = business_case::load(&db.conn, project_id).await?.ok_or(super::Error::NotFound)?;
+    let summary = match loaded.scenarios.first() {
+        Some(s) => {
+            let r = business_case::evaluate(&loaded, s);
+            format!(
+                "NPV {}, ROI {:.0}% over {} years",
+                crate::domain::money::format_whole(r.npv, "CNY"),
+                r.roi.unwrap_or(0.0) * 100.0,
+                s.horizon_years
+            )
+        }
+        None => String::new(),
+    };
+    Ok(summary)
 }

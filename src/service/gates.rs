@@ -8,6 +8,8 @@ use crate::entity::{phase, phase_decision, project};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 pub const RATIONALE_MAX: usize = 4_000;
+/// The phase whose gate needs an approved business case.
+pub const PREPARATION: &str = "preparation";
 
 async fn record_decision<C: ConnectionTrait>(
     c: &C,
@@ -102,6 +104,11 @@ pub async fn decide(
         Ok(()) => {}
         Err(GateBlock::PhaseNotActive) => return Err(Error::Rule("err.phase_not_active")),
         Err(GateBlock::Unaccepted(_)) => return Err(Error::Rule("err.gate_blocked")),
+    }
+    // Seed 000: the business plan is approved before the project proceeds. Only passing
+    // the preparation gate needs it; a no-go can always be recorded.
+    if d.passes() && ph.key == PREPARATION && !super::business_case::approved(&*tx, project_id).await? {
+        return Err(Error::Rule("err.business_case_unapproved"));
     }
     record_decision(&*tx, actor, ph, d, &rationale).await?;
     if d.passes() {

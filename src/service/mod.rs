@@ -2,6 +2,7 @@
 //! is the only one that writes to the database.
 pub mod access;
 pub mod audit;
+pub mod business_case;
 pub mod demo;
 pub mod gates;
 pub mod modules;

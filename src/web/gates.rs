@@ -31,6 +31,9 @@ async fn gate_view(
         .collect();
     let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
     let reopenable = domain_gates::reopenable(&statuses).map(|i| phases[i].seq) == Some(seq);
+    let needs_case = phase.key == gates::PREPARATION
+        && phase.status == "active"
+        && !crate::service::business_case::approved(&state.db.conn, a.project.id).await?;
     let data = context! {
         project => ser(&a.project),
         phase => ser(&phase),
@@ -38,6 +41,7 @@ async fn gate_view(
         blocked,
         decisions => ser(&decisions),
         reopenable,
+        needs_case,
         errors => error_map(&fb.errors),
         error => fb.error,
         decision => form.get("decision"),

@@ -2,6 +2,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod business_case;
 pub mod context;
 pub mod form;
 pub mod gates;
@@ -56,6 +57,29 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/reviews/{rid}/decisions", post(reviews::save_decisions))
         .route("/projects/{id}/reviews/{rid}/actions", post(reviews::add_action))
         .route("/projects/{id}/actions/{aid}/status", post(reviews::action_status))
+        .route("/projects/{id}/business-case", get(business_case::show).post(business_case::create))
+        .route("/projects/{id}/business-case/approve", post(business_case::approve))
+        .route("/projects/{id}/business-case/scenarios", post(business_case::scenario_create))
+        .route("/projects/{id}/business-case/scenarios/new", get(business_case::scenario_new))
+        .route(
+            "/projects/{id}/business-case/scenarios/{sid}",
+            get(business_case::scenario_edit).post(business_case::scenario_update),
+        )
+        .route("/projects/{id}/business-case/costs", post(business_case::cost_create))
+        .route("/projects/{id}/business-case/costs/new", get(business_case::cost_new))
+        .route(
+            "/projects/{id}/business-case/costs/{cid}",
+            get(business_case::cost_edit).post(business_case::cost_update),
+        )
+        .route("/projects/{id}/business-case/costs/{cid}/delete", post(business_case::cost_delete))
+        .route("/projects/{id}/business-case/benefits", post(business_case::benefit_create))
+        .route("/projects/{id}/business-case/benefits/new", get(business_case::benefit_new))
+        .route(
+            "/projects/{id}/business-case/benefits/{bid}",
+            get(business_case::benefit_edit).post(business_case::benefit_update),
+        )
+        .route("/projects/{id}/business-case/benefits/{bid}/delete", post(business_case::benefit_delete))
+        .route("/projects/{id}/business-case/benefits/{bid}/realised", post(business_case::realised))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));

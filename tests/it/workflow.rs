@@ -22,6 +22,9 @@ async fn current(t: &TestApp, id: i32) -> deliverable::Model {
 async fn deliverable_workflow_gate_and_roles() {
     on_each_db(|t| async move {
         let mut team = team(&t).await;
+        // Phase 1's gate also needs an approved business case (tested on its own in
+        // business_case.rs); approve one before counting this test's audit rows.
+        crate::business_case::approved_case(&mut team).await;
         let p = team.project;
         let dels = phase_deliverables(&t, p, 1).await;
         let gate: Vec<_> = dels.iter().filter(|d| d.is_gate).cloned().collect();

@@ -1,0 +1,193 @@
+//! Money as integer minor units (cents, 分): parsing what people type and formatting with
+//! thousands separators. Only integers are used here; no amount passes through floating point.
+
+/// Digits after the decimal point for a currency (ISO 4217 minor unit).
+pub fn minor_digits(currency: &str) -> u32 {
+    match currency {
+        "JPY" => 0,
+        _ => 2,
+    }
+}
+
+pub fn symbol(currency: &str) -> &'static str {
+    match currency {
+        "CNY" => "¥",
+        "JPY" => "JP¥",
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "HKD" => "HK$",
+        "SGD" => "S$",
+        "TWD" => "NT$",
+        _ => "",
+    }
+}
+
+/// Largest amount accepted: a trillion major units, far beyond any CRM budget and well
+/// inside i64 even after summing many lines over ten years.
+const MAX_MAJOR: i64 = 1_000_000_000_000;
+/// The same bound in minor units (for amounts computed from others, e.g. hours × rate).
+pub const MAX_MINOR: i64 = MAX_MAJOR * 100;
+
+/// Why an amount was refused; each maps to an i18n key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoneyError {
+    Empty,
+    Invalid,
+    TooManyDecimals,
+    Negative,
+    TooLarge,
+}
+
+impl MoneyError {
+    pub fn key(self) -> &'static str {
+        match self {
+            MoneyError::Empty => "err.required",
+            MoneyError::Invalid => "err.money_format",
+            MoneyError::TooManyDecimals => "err.money_decimals",
+            MoneyError::Negative => "err.money_negative",
+            MoneyError::TooLarge => "err.money_too_large",
+        }
+    }
+}
+
+/// Parse "1,234.56", "1234.56", "1 234", "¥1,234" into minor units. Commas (ASCII or
+/// full-width) must group thousands; a currency symbol in front is ignored.
+pub fn parse(raw: &str, currency: &str) -> Result<i64, MoneyError> {
+    let s: String = raw.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let s = s.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '-' && c != '.' && c != '+');
+    if s.is_empty() {
+        return Err(if raw.trim().is_empty() { MoneyError::Empty } else { MoneyError::Invalid });
+    }
+    if s.starts_with('-') {
+        return Err(MoneyError::Negative);
+    }
+    let s = s.strip_prefix('+').unwrap_or(s).replace('，', ",");
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    if int.is_empty() && frac.is_none_or(str::is_empty) {
+        return Err(MoneyError::Invalid);
+    }
+    // Thousands groups: the first 1–3 digits, every later group exactly 3.
+    let groups: Vec<&str> = int.split(',').collect();
+    if groups.len() > 1 && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+        return Err(MoneyError::Invalid);
+    }
+    let digits: String = groups.concat();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(MoneyError::Invalid);
+    }
+    let frac = frac.unwrap_or("");
+    if !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(MoneyError::Invalid);
+    }
+    let places = minor_digits(currency) as usize;
+    if frac.len() > places {
+        return Err(MoneyError::TooManyDecimals);
+    }
+    let digits = digits.trim_start_matches('0');
+    if digits.len() > 14 {
+        return Err(MoneyError::TooLarge);
+    }
+    let major: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| MoneyError::Invalid)? };
+    if major > MAX_MAJOR {
+        return Err(MoneyError::TooLarge);
+    }
+    let mut minor_part: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| MoneyError::Invalid)? };
+    for _ in frac.len()..places {
+        minor_part *= 10;
+    }
+    Ok(major * 10_i64.pow(places as u32) + minor_part)
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1,234.56" (no symbol), for form fields.
+pub fn plain(minor: i64, currency: &str) -> String {
+    let places = minor_digits(currency);
+    let unit = 10_u64.pow(places);
+    let sign = if minor < 0 { "-" } else { "" };
+    let a = minor.unsigned_abs();
+    if places == 0 {
+        format!("{sign}{}", group(a))
+    } else {
+        format!("{sign}{}.{:0width$}", group(a / unit), a % unit, width = places as usize)
+    }
+}
+
+/// "¥1,234.56", for display.
+pub fn format(minor: i64, currency: &str) -> String {
+    let p = plain(minor, currency);
+    match p.strip_prefix('-') {
+        Some(rest) => format!("-{}{rest}", symbol(currency)),
+        None => format!("{}{p}", symbol(currency)),
+    }
+}
+
+/// Whole major units, for compact displays such as chart labels: "¥1,235" (rounded).
+pub fn format_whole(minor: i64, currency: &str) -> String {
+    let unit = 10_i64.pow(minor_digits(currency));
+    let whole = (minor + if minor < 0 { -unit / 2 } else { unit / 2 }) / unit;
+    let p = group(whole.unsigned_abs());
+    let sign = if whole < 0 { "-" } else { "" };
+    format!("{sign}{}{p}", symbol(currency))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_people_type() {
+        assert_eq!(parse("1,234.56", "CNY"), Ok(123_456));
+        assert_eq!(parse("1234.56", "CNY"), Ok(123_456));
+        assert_eq!(parse(" 1 234.5 ", "CNY"), Ok(123_450));
+        assert_eq!(parse("¥2,400,000", "CNY"), Ok(240_000_000));
+        assert_eq!(parse("0.07", "USD"), Ok(7));
+        assert_eq!(parse(".5", "USD"), Ok(50));
+        assert_eq!(parse("1，234", "CNY"), Ok(123_400));
+        assert_eq!(parse("1200", "JPY"), Ok(1200));
+        // 0.1 + 0.2 style traps do not exist: digits are read as integers.
+        assert_eq!(parse("0.30", "CNY"), Ok(30));
+    }
+
+    #[test]
+    fn refuses_bad_amounts() {
+        assert_eq!(parse("", "CNY"), Err(MoneyError::Empty));
+        assert_eq!(parse("abc", "CNY"), Err(MoneyError::Invalid));
+        assert_eq!(parse("12,34", "CNY"), Err(MoneyError::Invalid));
+        assert_eq!(parse("1.2.3", "CNY"), Err(MoneyError::Invalid));
+        assert_eq!(parse("1e5", "CNY"), Err(MoneyError::Invalid));
+        assert_eq!(parse("1.234", "CNY"), Err(MoneyError::TooManyDecimals));
+        assert_eq!(parse("12.5", "JPY"), Err(MoneyError::TooManyDecimals));
+        assert_eq!(parse("-5", "CNY"), Err(MoneyError::Negative));
+        assert_eq!(parse("99999999999999999999", "CNY"), Err(MoneyError::TooLarge));
+        assert_eq!(parse(".", "CNY"), Err(MoneyError::Invalid));
+    }
+
+    #[test]
+    fn formats_with_separators() {
+        assert_eq!(format(123_456, "CNY"), "¥1,234.56");
+        assert_eq!(format(-240_000_000, "CNY"), "-¥2,400,000.00");
+        assert_eq!(format(5, "USD"), "$0.05");
+        assert_eq!(format(1_234_567, "JPY"), "JP¥1,234,567");
+        assert_eq!(plain(100, "CNY"), "1.00");
+        assert_eq!(format_whole(123_456, "CNY"), "¥1,235");
+        assert_eq!(format_whole(-150, "CNY"), "-¥2");
+        for v in [0, 1, 99, 100_000, 123_456_789] {
+            assert_eq!(parse(&plain(v, "CNY"), "CNY"), Ok(v));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! The `bc_costs` table: one cost line, in minor units of the project's currency.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "bc_costs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub case_id: i32,
+    pub project_id: i32,
+    pub category: String,
+    pub description: String,
+    /// `one_time` (year 0) or `recurring` (years 1..horizon).
+    pub recurrence: String,
+    pub amount_minor: i64,
+    pub growth_rate: f64,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

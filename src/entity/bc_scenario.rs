@@ -1,0 +1,27 @@
+//! The `bc_scenarios` table: horizon, discount rate and start year of one view of the case,
+//! with factors applied to every cost and benefit line (100 = as entered).
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "bc_scenarios")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub case_id: i32,
+    pub project_id: i32,
+    pub name: String,
+    pub horizon_years: i32,
+    pub discount_rate: f64,
+    pub start_year: i32,
+    pub cost_factor_pct: i32,
+    pub benefit_factor_pct: i32,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,27 @@
+//! The `business_cases` table: one per project, with its approval.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "business_cases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    /// Bumped by every change to scenarios or lines.
+    pub plan_revision: i32,
+    pub approved_revision: Option<i32>,
+    pub approved_by: Option<i32>,
+    pub approved_at: Option<DateTimeUtc>,
+    /// The case and its computed results as approved (JSON), frozen.
+    #[serde(skip)]
+    pub approved_snapshot: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
