@@ -2,8 +2,12 @@
 pub mod catalog;
 pub mod gates;
 pub mod health;
+pub mod org;
+pub mod org_rules;
+pub mod people;
 pub mod policy;
 pub mod project_input;
 pub mod schedule;
+pub mod training;
 pub mod validation;
 pub mod workflow;
