@@ -1,6 +1,7 @@
 //! Ninefold: run a CRM implementation project the nine-phase way.
 //! `build_app` assembles the router used by the binary and by the integration tests.
 pub mod api;
+pub mod chart;
 pub mod config;
 pub mod db;
 pub mod domain;

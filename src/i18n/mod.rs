@@ -76,7 +76,10 @@ fn load(src: &str) -> Catalogue {
 }
 
 /// One catalogue file per area and language; an area adds its pair here.
-const SOURCES: &[(&str, &str)] = &[(include_str!("en.toml"), include_str!("zh.toml"))];
+const SOURCES: &[(&str, &str)] = &[
+    (include_str!("en.toml"), include_str!("zh.toml")),
+    (include_str!("organisation.en.toml"), include_str!("organisation.zh.toml")),
+];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {
     static EN: OnceLock<Catalogue> = OnceLock::new();

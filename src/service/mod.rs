@@ -4,8 +4,10 @@ pub mod access;
 pub mod audit;
 pub mod demo;
 pub mod gates;
+pub mod organisation;
 pub mod projects;
 pub mod sessions;
+pub mod training;
 pub mod users;
 pub mod work;
 

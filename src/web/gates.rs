@@ -31,7 +31,29 @@ async fn gate_view(
         .collect();
     let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
     let reopenable = domain_gates::reopenable(&statuses).map(|i| phases[i].seq) == Some(seq);
+    // Phase 7 (readiness) shows, for information, how far the functional groups are trained.
+    let coverage = if phase.key == "readiness" {
+        let sessions = crate::service::training::sessions(&state.db.conn, a.project.id).await?;
+        let checks = crate::service::training::checks(&state.db.conn, &a.project, &sessions).await?;
+        let units = crate::service::organisation::units(&state.db.conn, a.project.id).await?;
+        let rows: Vec<minijinja::Value> = checks
+            .coverage
+            .iter()
+            .map(|c| {
+                let label = units
+                    .iter()
+                    .find(|u| u.id == c.unit_id)
+                    .map(|u| super::organisation::unit_label(ctx.lang, u))
+                    .unwrap_or_default();
+                context! { c => ser(c), label }
+            })
+            .collect();
+        Some(rows)
+    } else {
+        None
+    };
     let data = context! {
+        coverage,
         project => ser(&a.project),
         phase => ser(&phase),
         deliverables => ser(&deliverables),

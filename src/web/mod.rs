@@ -5,8 +5,10 @@ pub mod auth;
 pub mod context;
 pub mod form;
 pub mod gates;
+pub mod organisation;
 pub mod projects;
 pub mod render;
+pub mod training;
 pub mod work;
 
 use crate::AppState;
@@ -37,6 +39,23 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/deliverables/{did}/transition", post(work::transition))
         .route("/projects/{id}/phases/{seq}/gate", get(gates::gate_page).post(gates::decide))
         .route("/projects/{id}/phases/{seq}/reopen", post(gates::reopen))
+        .route("/projects/{id}/organisation", get(organisation::index))
+        .route("/projects/{id}/organisation/groups", post(organisation::add_group))
+        .route("/projects/{id}/organisation/units/{uid}/members", post(organisation::add_member))
+        .route("/projects/{id}/organisation/units/{uid}/delete", post(organisation::remove_group))
+        .route("/projects/{id}/organisation/memberships/{mid}", post(organisation::update_member))
+        .route("/projects/{id}/organisation/memberships/{mid}/delete", post(organisation::remove_member))
+        .route("/projects/{id}/people", get(organisation::people_index).post(organisation::create_person))
+        .route("/projects/{id}/people/import", get(organisation::import_form).post(organisation::import))
+        .route("/projects/{id}/people/{pid}", get(organisation::person_show).post(organisation::person_update))
+        .route(
+            "/projects/{id}/responsibilities/{seq}",
+            get(organisation::responsibilities).post(organisation::set_owner),
+        )
+        .route("/projects/{id}/training", get(training::index).post(training::create))
+        .route("/projects/{id}/training/{sid}", get(training::show).post(training::update))
+        .route("/projects/{id}/training/{sid}/invite", post(training::invite))
+        .route("/projects/{id}/training/{sid}/attendance/{aid}", post(training::attendance))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));

@@ -156,7 +156,18 @@ pub async fn overview(
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&a.project.playbook_snapshot).ok();
-    let ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
+    let mut ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
+    // The organisation's broken rules (not mere advice) put the project at risk.
+    let org_findings = service::organisation::view(&state.db.conn, &ov.project)
+        .await?
+        .findings
+        .iter()
+        .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
+        .count();
+    if org_findings > 0 {
+        ov.health.rag = ov.health.rag.max(crate::domain::health::Rag::Amber);
+        ov.health.reasons.push("health.org");
+    }
     // Objectives of the phase on show, from the playbook the project was created with.
     let objectives = ov
         .current
@@ -166,7 +177,7 @@ pub async fn overview(
         .unwrap_or_default();
     let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
-    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers }).into_response())
+    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings }).into_response())
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
