@@ -64,7 +64,7 @@ fn draw_node(out: &mut String, n: &Node, x: f32, y: f32, w: f32, h: f32, cols: u
         let alloc = format!("{}%", e.allocation);
         let label = format!("{} · {}", e.name, e.role);
         let (fill, mark) = if e.consultant { ("#7a3e9d", "◆ ") } else { ("#1b2430", "") };
-        let text = fit(&format!("{mark}{label}"), FONT, cw - 44.0);
+        let text = fit(&format!("{mark}{label}"), FONT, cw - 40.0);
         let _ = write!(
             out,
             r##"<text x="{ex:.1}" y="{ey:.1}" font-size="{FONT}" fill="{fill}"{style}>{t}</text><text x="{ax:.1}" y="{ey:.1}" font-size="12" fill="#5b6776" text-anchor="end">{alloc}</text>"##,
@@ -143,6 +143,7 @@ pub fn to_svg(c: &OrgChart, aria_label: &str) -> String {
         y -= TIER_GAP;
     }
     let height = y + 44.0;
+    let legend_x = 16.0 + super::svg::text_width(&format!("◆ {}", c.legend.0), 12.0) * 1.15 + 24.0;
     let _ = write!(
         out,
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" width="100%" role="img" aria-label="{label}" font-family="system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif" class="org-chart">"##,
@@ -150,9 +151,11 @@ pub fn to_svg(c: &OrgChart, aria_label: &str) -> String {
     );
     let _ = write!(
         out,
-        r##"<text x="16" y="22" font-size="12" fill="#7a3e9d" font-style="italic">◆ {}</text><rect x="200" y="11" width="14" height="14" rx="3" fill="none" stroke="#b7791f" stroke-width="2.5"/><text x="220" y="22" font-size="12" fill="#5b6776">{}</text>"##,
+        r##"<text x="16" y="22" font-size="12" fill="#7a3e9d" font-style="italic">◆ {}</text><rect x="{bx:.1}" y="11" width="14" height="14" rx="3" fill="none" stroke="#b7791f" stroke-width="2.5"/><text x="{tx:.1}" y="22" font-size="12" fill="#5b6776">{}</text>"##,
         esc(&c.legend.0),
-        esc(&c.legend.1)
+        esc(&c.legend.1),
+        bx = legend_x,
+        tx = legend_x + 20.0,
     );
     out.push_str(&body);
     out.push_str("</svg>");
