@@ -134,7 +134,8 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
 }
 
 /// (name, title, department, side, email, linked demo user index)
-const PEOPLE: &[(&str, &str, &str, &str, &str, Option<usize>)] = &[
+type DemoPerson = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<usize>);
+const PEOPLE: &[DemoPerson] = &[
     ("张伟 Zhang Wei", "总经理 General manager", "management", "client", "zhang.wei@huamei.example", Some(2)),
     ("王芳 Wang Fang", "市场总监 Marketing director", "marketing", "client", "wang.fang@huamei.example", Some(1)),
     ("刘强 Liu Qiang", "销售副总 VP Sales", "sales", "client", "liu.qiang@huamei.example", None),

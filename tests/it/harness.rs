@@ -62,7 +62,8 @@ impl TestApp {
             .await
             .unwrap()
             .unwrap();
-        row.try_get_by_index::<i64>(0).unwrap()
+        // COUNT(*) is a BIGINT, but ids are INTEGER on PostgreSQL, which sqlx will not widen.
+        row.try_get_by_index::<i64>(0).or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from)).unwrap()
     }
 }
 

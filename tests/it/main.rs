@@ -7,5 +7,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod concurrency;
+mod organisation;
 mod projects;
+mod training;
 mod workflow;
