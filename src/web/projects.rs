@@ -304,8 +304,10 @@ const HIDDEN_FIELDS: &[&str] = &["id", "project_id", "phase_id", "key", "seq", "
 /// Stored codes (status, tier, role…) in words; other values as they are.
 fn coded_value(lang: Lang, field: &str, v: String) -> String {
     let prefixes: &[&str] = match field {
-        "status" => &["status", "phase"],
-        "tier" | "decision" | "role" | "industry" => &[field],
+        "status" => &["status", "phase", "session_status"],
+        "tier" | "decision" | "industry" | "audience" | "side" => &[field],
+        "role" => &["role", "org_role"],
+        "department" | "audience_department" => &["dept"],
         _ => &[],
     };
     prefixes.iter().map(|p| format!("{p}.{v}")).find_map(|k| Some(i18n::t(lang, &k)).filter(|t| *t != k)).unwrap_or(v)
@@ -318,7 +320,13 @@ fn history_entry(lang: Lang, names: &BTreeMap<i32, String>, r: &crate::entity::a
     let label = [&after, &before]
         .into_iter()
         .flatten()
-        .find_map(|v| v.get(format!("name_{}", lang.code())).or_else(|| v.get("name")).and_then(|n| n.as_str()))
+        .find_map(|v| {
+            v.get(format!("name_{}", lang.code()))
+                .or_else(|| v.get("name"))
+                .or_else(|| v.get("title"))
+                .and_then(|n| n.as_str())
+                .filter(|n| !n.is_empty())
+        })
         .unwrap_or_default()
         .to_string();
     let person =

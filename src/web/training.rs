@@ -66,7 +66,9 @@ pub fn audience_label(lang: Lang, s: &training_session::Model, units: &[org_unit
         ("end_users", _, Some(d)) => Some(crate::i18n::t(lang, &format!("dept.{d}"))),
         _ => None,
     };
-    detail.map_or(base.clone(), |d| format!("{base}: {d}"))
+    detail.map_or(base.clone(), |d| {
+        crate::i18n::tf(lang, "training.audience_detail", &[("audience", &base), ("detail", &d)])
+    })
 }
 
 /// What the session form offers, and the same lists for validation.
