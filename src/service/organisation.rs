@@ -255,6 +255,24 @@ pub async fn update_person(
     Ok(after)
 }
 
+/// Remove a person who holds no place in the organisation, the training plan or the work:
+/// history keeps what they did, and nothing is removed silently along with them.
+pub async fn remove_person(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
+    use crate::entity::attendance;
+    let tx = db.write().await?;
+    let p = person(&*tx, project_id, id).await?;
+    let in_tier = membership::Entity::find().filter(membership::Column::PersonId.eq(id)).one(&*tx).await?.is_some();
+    let invited = attendance::Entity::find().filter(attendance::Column::PersonId.eq(id)).one(&*tx).await?.is_some();
+    let (acts, dels) = owned_by(&*tx, project_id, id).await?;
+    if in_tier || invited || !acts.is_empty() || !dels.is_empty() {
+        return Err(Error::Rule("err.person_in_use"));
+    }
+    person::Entity::delete_by_id(id).exec(&*tx).await?;
+    audit::record(&*tx, actor, Some(project_id), "person", id, "delete", Some(&p), None::<&()>).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 fn check_membership(kind: UnitKind, role: &str, allocation: &str) -> std::result::Result<(String, i32), FieldErrors> {
     let mut e = FieldErrors::default();
     if !org::roles_for(kind).contains(&role) {

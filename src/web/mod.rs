@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/people", get(organisation::people_index).post(organisation::create_person))
         .route("/projects/{id}/people/import", get(organisation::import_form).post(organisation::import))
         .route("/projects/{id}/people/{pid}", get(organisation::person_show).post(organisation::person_update))
+        .route("/projects/{id}/people/{pid}/delete", post(organisation::person_remove))
         .route(
             "/projects/{id}/responsibilities/{seq}",
             get(organisation::responsibilities).post(organisation::set_owner),

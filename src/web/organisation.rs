@@ -383,6 +383,7 @@ async fn person_page(
         record => ser(&record),
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
+        error => fb.error,
         departments => ser(&org::DEPARTMENTS),
         sides => ser(&org::SIDES),
     };
@@ -427,6 +428,18 @@ pub async fn person_update(
             let raw = (!fb.conflict).then_some((raw, user_id));
             person_page(&state, &ctx, a, pid, fb, raw).await
         }
+    }
+}
+
+pub async fn person_remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, pid)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    match organisation::remove_person(&state.db, actor, id, pid).await {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/people")).into_response()),
+        Err(e) => person_page(&state, &ctx, a, pid, Feedback::from_service(e)?, None).await,
     }
 }
 

@@ -76,6 +76,7 @@ async fn memberships_are_added_changed_removed_audited_and_versioned() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Steering committee") && page.body.contains("Customer service &amp; support group"));
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM org_units WHERE project_id = {p}")).await, 5);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'org_unit' AND action = 'create'").await, 5);
         // A second visit creates nothing more.
         tm.director.get(&format!("/projects/{p}/organisation")).await;
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM org_units WHERE project_id = {p}")).await, 5);
@@ -119,8 +120,16 @@ async fn memberships_are_added_changed_removed_audited_and_versioned() {
         let page = tm.viewer.get(&format!("/projects/{p}/people/{ann}")).await;
         assert!(page.body.contains("Project director") && page.body.contains("90%"));
 
+        // A person on a tier cannot be removed until they leave it.
+        let r = tm.director.post(&format!("/projects/{p}/people/{ann}/delete"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("This person still belongs to a tier or group"));
+
         remove_member(&mut tm.director, p, m).await;
         assert_eq!(t.count("SELECT COUNT(*) FROM memberships").await, 0);
+        tm.director.post(&format!("/projects/{p}/people/{ann}/delete"), &[]).await.assert_redirect();
+        assert_eq!(t.count("SELECT COUNT(*) FROM people").await, 0);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'person' AND action = 'delete'").await, 1);
         assert_eq!(
             t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'membership' AND action = 'delete'").await,
             1
@@ -221,6 +230,7 @@ async fn each_rule_fires_and_clears_through_the_forms() {
         // department_without_group
         c.post(&format!("/projects/{p}/organisation/units/{g_svc}/delete"), &[]).await.assert_redirect();
         assert_eq!(rules(c, p).await, ["department_without_group"]);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'org_unit' AND action = 'delete'").await, 1);
         let r = c
             .post(&format!("/projects/{p}/organisation/groups"), &[("department", "service"), ("group_name", "")])
             .await;
