@@ -274,7 +274,14 @@ fn raw_person(form: &FormData) -> RawPerson {
     }
 }
 
-async fn people_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, raw: RawPerson) -> AppResult<Response> {
+async fn people_page(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Access,
+    fb: Feedback,
+    raw: RawPerson,
+    imported: Option<usize>,
+) -> AppResult<Response> {
     let v = organisation::view(&state.db.conn, &a.project).await?;
     let rows: Vec<Value> = v
         .people
@@ -294,6 +301,7 @@ async fn people_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, raw: 
         project => ser(&a.project),
         can => can(a.role),
         rows,
+        imported,
         form => ser(&raw),
         errors => error_map(&fb.errors),
         departments => ser(&org::DEPARTMENTS),
@@ -302,10 +310,20 @@ async fn people_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, raw: 
     Ok((fb.status, page(state, ctx, "organisation/people.html", data)).into_response())
 }
 
-pub async fn people_index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+#[derive(serde::Deserialize)]
+pub struct PeopleQuery {
+    imported: Option<usize>,
+}
+
+pub async fn people_index(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    axum::extract::Query(q): axum::extract::Query<PeopleQuery>,
+) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let raw = RawPerson { side: "client".into(), ..Default::default() };
-    people_page(&state, &ctx, a, Feedback::none(), raw).await
+    people_page(&state, &ctx, a, Feedback::none(), raw, q.imported).await
 }
 
 pub async fn create_person(
@@ -322,7 +340,7 @@ pub async fn create_person(
     };
     match r {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{id}/people/{}", p.id)).into_response()),
-        Err(e) => people_page(&state, &ctx, a, Feedback::from_service(e)?, raw).await,
+        Err(e) => people_page(&state, &ctx, a, Feedback::from_service(e)?, raw, None).await,
     }
 }
 

@@ -343,6 +343,7 @@ async fn csv_import_all_or_nothing() {
         assert_eq!(t.count("SELECT COUNT(*) FROM people").await, 0, "a preview imports nothing");
         let r = c.post(&url, &[("csv", good), ("action", "import")]).await;
         assert_eq!(r.assert_redirect(), format!("/projects/{p}/people?imported=3"));
+        assert!(c.get(&format!("/projects/{p}/people?imported=3")).await.body.contains("3 people imported."));
         assert_eq!(t.count("SELECT COUNT(*) FROM people").await, 3);
         assert_eq!(t.count("SELECT COUNT(*) FROM people WHERE name = 'Bo, Jr.' AND department = 'it'").await, 1);
         assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'person' AND action = 'create'").await, 3);
