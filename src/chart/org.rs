@@ -38,40 +38,68 @@ const GAP: f32 = 16.0;
 const TIER_GAP: f32 = 40.0;
 const GROUP_COLS: usize = 4;
 
-fn node_height(n: &Node, cols: usize) -> f32 {
+/// Extra height of an entry whose role goes on a second line.
+const ROLE_LINE: f32 = 15.0;
+
+fn label(e: &Entry) -> String {
+    let mark = if e.consultant { "◆ " } else { "" };
+    format!("{mark}{} · {}", e.name, e.role)
+}
+
+/// In a single-column box an entry too long for one line puts its role on a second line,
+/// so names and roles stay whole in the narrow functional-group boxes.
+fn two_lines(e: &Entry, cols: usize, w: f32) -> bool {
+    cols == 1 && super::svg::text_width(&label(e), FONT) > w - 2.0 * PAD - 40.0
+}
+
+fn node_height(n: &Node, cols: usize, w: f32) -> f32 {
     let rows = n.entries.len().div_ceil(cols.max(1)).max(1);
-    HEAD + rows as f32 * LINE + PAD
+    let extra = n.entries.iter().filter(|e| two_lines(e, cols, w)).count() as f32 * ROLE_LINE;
+    HEAD + rows as f32 * LINE + extra + PAD
 }
 
 /// Draw one box with its entries in `cols` columns; returns nothing, writes into `out`.
 fn draw_node(out: &mut String, n: &Node, x: f32, y: f32, w: f32, h: f32, cols: usize) {
+    // Long group names get a smaller title before they get cut.
+    let ts: f32 = if super::svg::text_width(&n.title, 14.0) * 1.08 > w - 16.0 { 12.0 } else { 14.0 };
     let stroke = if n.flagged { "#b7791f" } else { "#9fb3c8" };
     let sw = if n.flagged { 2.5 } else { 1.2 };
     let _ = write!(
         out,
-        r##"<g><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="7" fill="#ffffff" stroke="{stroke}" stroke-width="{sw}"/><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{hh:.1}" rx="7" fill="#1f4e79"/><rect x="{x:.1}" y="{y2:.1}" width="{w:.1}" height="8" fill="#1f4e79"/><text x="{tx:.1}" y="{ty:.1}" fill="#fff" font-size="14" font-weight="600" text-anchor="middle">{title}</text>"##,
+        r##"<g><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="7" fill="#ffffff" stroke="{stroke}" stroke-width="{sw}"/><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{hh:.1}" rx="7" fill="#1f4e79"/><rect x="{x:.1}" y="{y2:.1}" width="{w:.1}" height="8" fill="#1f4e79"/><text x="{tx:.1}" y="{ty:.1}" fill="#fff" font-size="{ts}" font-weight="600" text-anchor="middle">{title}</text>"##,
         hh = HEAD - 6.0,
         y2 = y + HEAD - 14.0,
         tx = x + w / 2.0,
         ty = y + 17.0,
-        title = esc(&fit(&n.title, 14.0, w - 16.0)),
+        title = esc(&fit(&n.title, ts, w - 16.0)),
     );
     let cw = (w - 2.0 * PAD) / cols as f32;
+    let mut extra = 0.0;
     for (i, e) in n.entries.iter().enumerate() {
         let (col, row) = (i % cols, i / cols);
         let ex = x + PAD + col as f32 * cw;
-        let ey = y + HEAD + 8.0 + row as f32 * LINE;
+        let ey = y + HEAD + 8.0 + row as f32 * LINE + extra;
         let alloc = format!("{}%", e.allocation);
-        let label = format!("{} · {}", e.name, e.role);
         let (fill, mark) = if e.consultant { ("#7a3e9d", "◆ ") } else { ("#1b2430", "") };
-        let text = fit(&format!("{mark}{label}"), FONT, cw - 40.0);
+        let style = if e.consultant { r#" font-style="italic""# } else { "" };
+        let split = two_lines(e, cols, w);
+        let first = if split { format!("{mark}{}", e.name) } else { label(e) };
         let _ = write!(
             out,
             r##"<text x="{ex:.1}" y="{ey:.1}" font-size="{FONT}" fill="{fill}"{style}>{t}</text><text x="{ax:.1}" y="{ey:.1}" font-size="12" fill="#5b6776" text-anchor="end">{alloc}</text>"##,
-            style = if e.consultant { r#" font-style="italic""# } else { "" },
-            t = esc(&text),
+            t = esc(&fit(&first, FONT, cw - 40.0)),
             ax = ex + cw - 8.0,
         );
+        if split {
+            let _ = write!(
+                out,
+                r##"<text x="{rx:.1}" y="{ry:.1}" font-size="11.5" fill="#5b6776"{style}>{t}</text>"##,
+                rx = ex + 12.0,
+                ry = ey + ROLE_LINE,
+                t = esc(&fit(&e.role, 11.5, cw - 24.0)),
+            );
+            extra += ROLE_LINE;
+        }
     }
     out.push_str("</g>");
 }
@@ -86,7 +114,7 @@ pub fn to_svg(c: &OrgChart, aria_label: &str) -> String {
     let mut body = String::new();
 
     let sc_w = upper_w(&c.steering);
-    let sc_h = node_height(&c.steering, upper_cols(&c.steering));
+    let sc_h = node_height(&c.steering, upper_cols(&c.steering), sc_w);
     draw_node(&mut body, &c.steering, (W - sc_w) / 2.0, y, sc_w, sc_h, upper_cols(&c.steering));
     y += sc_h;
     let _ = write!(
@@ -98,7 +126,7 @@ pub fn to_svg(c: &OrgChart, aria_label: &str) -> String {
     y += TIER_GAP;
 
     let pt_w = upper_w(&c.team);
-    let pt_h = node_height(&c.team, upper_cols(&c.team));
+    let pt_h = node_height(&c.team, upper_cols(&c.team), pt_w);
     draw_node(&mut body, &c.team, (W - pt_w) / 2.0, y, pt_w, pt_h, upper_cols(&c.team));
     y += pt_h;
 
@@ -113,7 +141,7 @@ pub fn to_svg(c: &OrgChart, aria_label: &str) -> String {
         );
         y += TIER_GAP;
         for (r, row) in c.groups.chunks(cols).enumerate() {
-            let h = row.iter().map(|g| node_height(g, 1)).fold(0.0, f32::max);
+            let h = row.iter().map(|g| node_height(g, 1, gw)).fold(0.0, f32::max);
             let centres: Vec<f32> = (0..row.len()).map(|i| GAP + i as f32 * (gw + GAP) + gw / 2.0).collect();
             let row_bus = if r == 0 { bus } else { y - TIER_GAP / 2.0 };
             let (first, last) = (centres[0].min(W / 2.0), centres[centres.len() - 1].max(W / 2.0));
