@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_foundation;
 mod m20261122_000002_business_case;
+mod m20261122_000003_organisation;
 mod m20261122_000004_targets;
 
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_business_case::Migration),
+            Box::new(m20261122_000003_organisation::Migration),
             Box::new(m20261122_000004_targets::Migration),
         ]
     }

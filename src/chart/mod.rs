@@ -4,6 +4,7 @@ pub mod gantt;
 pub mod line;
 pub mod money;
 pub mod money_svg;
+pub mod org;
 pub mod svg;
 
 pub use money::{BarChart, CashFlowChart, Tornado, compact};

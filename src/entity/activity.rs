@@ -17,6 +17,9 @@ pub struct Model {
     pub planned_start: Date,
     pub planned_finish: Date,
     pub status: String,
+    /// Responsibilities: the person who owns it and the tier or group answering for it.
+    pub owner_person_id: Option<i32>,
+    pub owner_unit_id: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

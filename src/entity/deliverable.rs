@@ -22,6 +22,9 @@ pub struct Model {
     pub review_comment: Option<String>,
     pub reviewed_by: Option<i32>,
     pub reviewed_at: Option<DateTimeUtc>,
+    /// Responsibilities: the person who owns it and the tier or group answering for it.
+    pub owner_person_id: Option<i32>,
+    pub owner_unit_id: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

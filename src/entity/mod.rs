@@ -2,6 +2,7 @@
 //! explicitly in `service/`.
 pub mod activity;
 pub mod api_token;
+pub mod attendance;
 pub mod audit;
 pub mod bc_benefit;
 pub mod bc_cost;
@@ -10,7 +11,10 @@ pub mod business_case;
 pub mod crm_module;
 pub mod deliverable;
 pub mod measurement;
+pub mod membership;
 pub mod module_feature;
+pub mod org_unit;
+pub mod person;
 pub mod phase;
 pub mod phase_decision;
 pub mod project;
@@ -19,4 +23,5 @@ pub mod review;
 pub mod review_action;
 pub mod session;
 pub mod target;
+pub mod training_session;
 pub mod user;

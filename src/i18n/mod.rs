@@ -80,6 +80,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("en.toml"), include_str!("zh.toml")),
     (include_str!("en_targets.toml"), include_str!("zh_targets.toml")),
     (include_str!("business_case.en.toml"), include_str!("business_case.zh.toml")),
+    (include_str!("organisation.en.toml"), include_str!("organisation.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {
@@ -123,6 +124,27 @@ mod tests {
         missing.extend(zh.keys().filter(|k| !en.contains_key(*k)));
         assert!(missing.is_empty(), "keys in one catalogue only: {missing:?}");
         assert!(en.len() > 50);
+    }
+
+    #[test]
+    fn each_key_is_defined_in_one_area_only() {
+        // Catalogues are merged; a key in two files would silently override one of them.
+        for pick in [|s: &(&'static str, &'static str)| s.0, |s: &(&'static str, &'static str)| s.1] {
+            let mut seen = std::collections::HashSet::new();
+            for src in SOURCES.iter().map(pick) {
+                for key in load(src).into_keys() {
+                    // Tab names and a few shared field labels are added by several areas on
+                    // purpose only when identical; anything else is a clash.
+                    assert!(seen.insert(key.clone()) || shared_same(pick, &key), "{key} is defined twice");
+                }
+            }
+        }
+    }
+
+    fn shared_same(pick: fn(&(&'static str, &'static str)) -> &'static str, key: &str) -> bool {
+        let values: std::collections::HashSet<String> =
+            SOURCES.iter().map(pick).filter_map(|src| load(src).get(key).cloned()).collect();
+        values.len() == 1
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The demo: a Chinese appliance maker's CRM project, two gates passed and now in phase 3
 //! (analysis and diagnosis), with a user for each role. Built through the same services as
 //! real use, and idempotent: a second run finds the demo and changes nothing.
-use super::{Actor, Result, business_case, gates, modules, projects, reviews, targets, users, work};
+use super::{
+    Actor, Result, business_case, gates, modules, organisation, projects, reviews, targets, training, users, work,
+};
 use crate::db::Db;
 use crate::domain::business_case::{RawBenefit, RawCost};
 use crate::domain::gates::Decision;
@@ -134,6 +136,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
         "functional_group",
     )
     .await?;
+    organisation_and_training(db, director, consultant, &p, &ids, start).await?;
     targets_and_modules(db, director, steering, p.id, today).await?;
     Ok(true)
 }
@@ -399,4 +402,286 @@ async fn demo_business_case(db: &Db, author: Actor, steering: Actor, project_id:
         None => String::new(),
     };
     Ok(summary)
+}
+
+/// (name, title, department, side, email, linked demo user index)
+type DemoPerson = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<usize>);
+const PEOPLE: &[DemoPerson] = &[
+    ("张伟 Zhang Wei", "总经理 General manager", "management", "client", "zhang.wei@huamei.example", Some(2)),
+    ("王芳 Wang Fang", "市场总监 Marketing director", "marketing", "client", "wang.fang@huamei.example", Some(1)),
+    ("刘强 Liu Qiang", "销售副总 VP Sales", "sales", "client", "liu.qiang@huamei.example", None),
+    ("孙丽 Sun Li", "财务总监 CFO", "finance", "client", "sun.li@huamei.example", None),
+    ("赵敏 Zhao Min", "总监助理 Assistant to the director", "marketing", "client", "zhao.min@huamei.example", Some(5)),
+    ("陈杰 Chen Jie", "销售经理 Sales manager", "sales", "client", "chen.jie@huamei.example", Some(4)),
+    ("周涛 Zhou Tao", "客服经理 Service manager", "service", "client", "zhou.tao@huamei.example", None),
+    ("吴刚 Wu Gang", "信息部经理 IT manager", "it", "client", "wu.gang@huamei.example", None),
+    ("郑雪 Zheng Xue", "市场经理 Marketing manager", "marketing", "client", "zheng.xue@huamei.example", None),
+    ("黄磊 Huang Lei", "大客户销售 Key account sales", "sales", "client", "", None),
+    ("林静 Lin Jing", "区域销售 Regional sales", "sales", "client", "", None),
+    ("何敏 He Min", "客服主管 Service supervisor", "service", "client", "", None),
+    ("马超 Ma Chao", "维修调度 Repair dispatcher", "service", "client", "", None),
+    ("高远 Gao Yuan", "市场专员 Campaign specialist", "marketing", "client", "", None),
+    ("罗芳 Luo Fang", "销售代表 Sales representative", "sales", "client", "", None),
+    ("谢军 Xie Jun", "客服代表 Service agent", "service", "client", "", None),
+    ("韩梅 Han Mei", "市场助理 Marketing assistant", "marketing", "client", "", None),
+    (
+        "王磊 Wang Lei",
+        "高级执行经理 Senior executive manager",
+        "consultancy",
+        "consultancy",
+        "wang.lei@consult.example",
+        None,
+    ),
+    ("李娜 Li Na", "项目经理 Project manager", "consultancy", "consultancy", "li.na@consult.example", Some(3)),
+    (
+        "钱程 Qian Cheng",
+        "应用顾问 Application consultant",
+        "consultancy",
+        "consultancy",
+        "qian.cheng@consult.example",
+        None,
+    ),
+    ("冯博 Feng Bo", "技术顾问 Technical consultant", "consultancy", "consultancy", "feng.bo@consult.example", None),
+];
+
+/// (unit key, person index, role, allocation). Deliberately imperfect: 周涛 gives the team
+/// only 60%, the service group has no leader, and no back-office head is on the team.
+const MEMBERS: &[(&str, usize, &str, i32)] = &[
+    ("steering", 0, "chair", 10),
+    ("steering", 2, "member", 10),
+    ("steering", 3, "member", 5),
+    ("steering", 17, "senior_executive_manager", 10),
+    ("team", 1, "project_director", 100),
+    ("team", 4, "key_assistant", 100),
+    ("team", 5, "team_member", 80),
+    ("team", 6, "team_member", 60),
+    ("team", 7, "team_member", 80),
+    ("team", 18, "project_manager", 100),
+    ("group:marketing", 8, "group_leader", 60),
+    ("group:marketing", 13, "key_user", 40),
+    ("group:sales", 5, "group_leader", 20),
+    ("group:sales", 9, "key_user", 30),
+    ("group:sales", 10, "key_user", 30),
+    ("group:sales", 19, "application_consultant", 50),
+    ("group:service", 11, "key_user", 40),
+    ("group:service", 12, "key_user", 30),
+    ("group:service", 19, "application_consultant", 50),
+    ("group:it", 7, "group_leader", 20),
+    ("group:it", 20, "technical_consultant", 100),
+];
+
+/// The organisation of the three tiers and a training plan that started with senior
+/// management, with attendance recorded for the sessions held.
+async fn organisation_and_training(
+    db: &Db,
+    director: Actor,
+    consultant: Actor,
+    p: &crate::entity::project::Model,
+    users: &[(i32, Option<Role>)],
+    start: NaiveDate,
+) -> Result<()> {
+    use crate::domain::people::{RawPerson, validate};
+    use crate::domain::training::{Choices, RawSession, validate as session};
+    organisation::ensure_tiers(db, director, p).await?;
+    let mut people = vec![];
+    for (name, title, dept, side, email, user) in PEOPLE {
+        let raw = RawPerson {
+            name: (*name).into(),
+            title: (*title).into(),
+            department: (*dept).into(),
+            side: (*side).into(),
+            email: (*email).into(),
+            phone: String::new(),
+        };
+        let input = validate(&raw)?;
+        let mut person = organisation::create_person(db, director, p.id, &input).await?;
+        if let Some(i) = user {
+            person =
+                organisation::update_person(db, director, p.id, person.id, person.version, &input, Some(users[*i].0))
+                    .await?;
+        }
+        people.push(person);
+    }
+    let units = organisation::units(&db.conn, p.id).await?;
+    for (key, who, role, alloc) in MEMBERS {
+        if let Some(u) = units.iter().find(|u| u.key == *key) {
+            let pid = people[*who].id.to_string();
+            organisation::add_membership(db, director, p.id, u.id, &pid, role, &alloc.to_string()).await?;
+        }
+    }
+    // Responsibilities in the phase under way.
+    let phases = projects::phases(&db.conn, p.id).await?;
+    let team = units.iter().find(|u| u.key == "team").map(|u| u.id.to_string()).unwrap_or_default();
+    for (i, d) in work::deliverables_of_phase(&db.conn, phases[2].id).await?.iter().enumerate() {
+        let owner = people[if i == 1 { 1 } else { 18 }].id.to_string();
+        organisation::set_owner(db, director, p.id, "deliverable", d.id, d.version, &owner, &team).await?;
+    }
+
+    let sales_group = units.iter().find(|u| u.key == "group:sales").map(|u| u.id).unwrap_or_default();
+    let group_ids: Vec<i32> = units.iter().filter(|u| u.kind == "group").map(|u| u.id).collect();
+    let modules: Vec<&str> = organisation::modules_of(p);
+    let choices = Choices {
+        phases: phases.len() as i32,
+        modules: &modules,
+        group_ids: &group_ids,
+        departments: crate::domain::org::DEPARTMENTS,
+    };
+    let day = |d: i64| (start + Duration::days(d)).to_string();
+    // (title, audience, group, department, phase, module, date, minutes, place, online, trainer,
+    //  cost, hands-on, status, attendees with scores)
+    type Plan<'a> = (
+        &'a str,
+        &'a str,
+        Option<i32>,
+        &'a str,
+        i32,
+        &'a str,
+        String,
+        i32,
+        &'a str,
+        bool,
+        &'a str,
+        &'a str,
+        bool,
+        &'a str,
+        Vec<(usize, Option<i32>)>,
+    );
+    let plan: Vec<Plan> = vec![
+        (
+            "CRM 理念与战略（高层培训）CRM concepts for senior management",
+            "senior_management",
+            None,
+            "",
+            1,
+            "",
+            day(8),
+            180,
+            "总部第一会议室 Head office, room 1",
+            false,
+            "王磊 Wang Lei",
+            "8000",
+            false,
+            "held",
+            vec![(0, Some(92)), (2, Some(85)), (3, Some(88)), (1, Some(95))],
+        ),
+        (
+            "项目组 CRM 应用培训 CRM application training for the project team",
+            "project_team",
+            None,
+            "",
+            3,
+            "",
+            day(50),
+            480,
+            "培训中心 Training centre",
+            false,
+            "李娜 Li Na",
+            "12000",
+            true,
+            "held",
+            vec![(1, Some(90)), (4, Some(86)), (5, Some(91)), (6, None), (7, Some(94))],
+        ),
+        (
+            "系统管理员培训 Administrator training",
+            "administrators",
+            None,
+            "",
+            3,
+            "",
+            day(51),
+            240,
+            "",
+            true,
+            "冯博 Feng Bo",
+            "6000",
+            true,
+            "held",
+            vec![(7, Some(96))],
+        ),
+        (
+            "销售关键用户培训 Sales key-user training",
+            "functional_group",
+            Some(sales_group),
+            "",
+            5,
+            "sales",
+            day(100),
+            360,
+            "培训中心 Training centre",
+            false,
+            "钱程 Qian Cheng",
+            "5000",
+            true,
+            "planned",
+            vec![(5, None), (9, None), (10, None)],
+        ),
+        (
+            "客服最终用户培训 End-user training, customer service",
+            "end_users",
+            None,
+            "service",
+            7,
+            "service",
+            day(150),
+            240,
+            "广州服务中心 Guangzhou service centre",
+            false,
+            "钱程 Qian Cheng",
+            "15000",
+            true,
+            "planned",
+            vec![],
+        ),
+    ];
+    for (
+        title,
+        audience,
+        group,
+        dept,
+        phase,
+        module,
+        date,
+        minutes,
+        place,
+        online,
+        trainer,
+        cost,
+        hands_on,
+        status,
+        who,
+    ) in plan
+    {
+        let raw = RawSession {
+            title: title.into(),
+            audience: audience.into(),
+            audience_unit_id: group.map(|g| g.to_string()).unwrap_or_default(),
+            audience_department: dept.into(),
+            phase_seq: phase.to_string(),
+            module: module.into(),
+            date,
+            start_time: "09:00".into(),
+            duration_minutes: minutes.to_string(),
+            place: place.into(),
+            online,
+            trainer: trainer.into(),
+            cost: cost.into(),
+            hands_on,
+            status: status.into(),
+        };
+        let input = session(&raw, &choices)?;
+        let s = training::create_session(db, consultant, p, &input).await?;
+        let ids: Vec<String> = who.iter().map(|(i, _)| people[*i].id.to_string()).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        training::invite(db, consultant, p.id, s.id, &ids).await?;
+        if status == "held" {
+            for a in training::attendance_of(&db.conn, s.id).await? {
+                let score = who.iter().find(|(i, _)| people[*i].id == a.person_id).and_then(|(_, sc)| *sc);
+                let score = score.map(|v| v.to_string()).unwrap_or_default();
+                training::record_attendance(db, consultant, p.id, a.id, a.version, true, &score).await?;
+            }
+        }
+    }
+    Ok(())
 }

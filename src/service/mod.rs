@@ -6,10 +6,12 @@ pub mod business_case;
 pub mod demo;
 pub mod gates;
 pub mod modules;
+pub mod organisation;
 pub mod projects;
 pub mod reviews;
 pub mod sessions;
 pub mod targets;
+pub mod training;
 pub mod users;
 pub mod work;
 

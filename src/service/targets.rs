@@ -427,26 +427,26 @@ pub async fn import_csv(
         }
         let cells: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
         if cells.len() < 3 {
-            errors.push(RowError { line: n, message: "import.err.columns", detail: line.into() });
+            errors.push(RowError { line: n, message: "measure_import.err.columns", detail: line.into() });
             continue;
         }
         let Some(t) = all.iter().find(|t| t.key == cells[0]) else {
-            errors.push(RowError { line: n, message: "import.err.target", detail: cells[0].into() });
+            errors.push(RowError { line: n, message: "measure_import.err.target", detail: cells[0].into() });
             continue;
         };
         let Ok(on) = NaiveDate::parse_from_str(cells[1], "%Y-%m-%d") else {
-            errors.push(RowError { line: n, message: "import.err.date", detail: cells[1].into() });
+            errors.push(RowError { line: n, message: "measure_import.err.date", detail: cells[1].into() });
             continue;
         };
         let Some(v) = targets::parse_number(cells[2]) else {
-            errors.push(RowError { line: n, message: "import.err.value", detail: cells[2].into() });
+            errors.push(RowError { line: n, message: "measure_import.err.value", detail: cells[2].into() });
             continue;
         };
         let note = cells.get(3).map(|s| s.trim_matches('"')).unwrap_or("");
         rows.push((t.clone(), on, v, note.chars().take(500).collect::<String>()));
     }
     if rows.is_empty() && errors.is_empty() {
-        errors.push(RowError { line: 1, message: "import.err.empty", detail: String::new() });
+        errors.push(RowError { line: 1, message: "measure_import.err.empty", detail: String::new() });
     }
     if !errors.is_empty() {
         return Ok(Err(errors));

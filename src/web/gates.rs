@@ -34,7 +34,29 @@ async fn gate_view(
     let needs_case = phase.key == gates::PREPARATION
         && phase.status == "active"
         && !crate::service::business_case::approved(&state.db.conn, a.project.id).await?;
+    // Phase 7 (readiness) shows, for information, how far the functional groups are trained.
+    let coverage = if phase.key == "readiness" {
+        let sessions = crate::service::training::sessions(&state.db.conn, a.project.id).await?;
+        let checks = crate::service::training::checks(&state.db.conn, &a.project, &sessions).await?;
+        let units = crate::service::organisation::units(&state.db.conn, a.project.id).await?;
+        let rows: Vec<minijinja::Value> = checks
+            .coverage
+            .iter()
+            .map(|c| {
+                let label = units
+                    .iter()
+                    .find(|u| u.id == c.unit_id)
+                    .map(|u| super::organisation::unit_label(ctx.lang, u))
+                    .unwrap_or_default();
+                context! { c => ser(c), label }
+            })
+            .collect();
+        Some(rows)
+    } else {
+        None
+    };
     let data = context! {
+        coverage,
         project => ser(&a.project),
         phase => ser(&phase),
         deliverables => ser(&deliverables),

@@ -7,10 +7,12 @@ pub mod context;
 pub mod form;
 pub mod gates;
 pub mod modules;
+pub mod organisation;
 pub mod projects;
 pub mod render;
 pub mod reviews;
 pub mod targets;
+pub mod training;
 pub mod work;
 
 use crate::AppState;
@@ -80,6 +82,24 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/projects/{id}/business-case/benefits/{bid}/delete", post(business_case::benefit_delete))
         .route("/projects/{id}/business-case/benefits/{bid}/realised", post(business_case::realised))
+        .route("/projects/{id}/organisation", get(organisation::index))
+        .route("/projects/{id}/organisation/groups", post(organisation::add_group))
+        .route("/projects/{id}/organisation/units/{uid}/members", post(organisation::add_member))
+        .route("/projects/{id}/organisation/units/{uid}/delete", post(organisation::remove_group))
+        .route("/projects/{id}/organisation/memberships/{mid}", post(organisation::update_member))
+        .route("/projects/{id}/organisation/memberships/{mid}/delete", post(organisation::remove_member))
+        .route("/projects/{id}/people", get(organisation::people_index).post(organisation::create_person))
+        .route("/projects/{id}/people/import", get(organisation::import_form).post(organisation::import))
+        .route("/projects/{id}/people/{pid}", get(organisation::person_show).post(organisation::person_update))
+        .route("/projects/{id}/people/{pid}/delete", post(organisation::person_remove))
+        .route(
+            "/projects/{id}/responsibilities/{seq}",
+            get(organisation::responsibilities).post(organisation::set_owner),
+        )
+        .route("/projects/{id}/training", get(training::index).post(training::create))
+        .route("/projects/{id}/training/{sid}", get(training::show).post(training::update))
+        .route("/projects/{id}/training/{sid}/invite", post(training::invite))
+        .route("/projects/{id}/training/{sid}/attendance/{aid}", post(training::attendance))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));

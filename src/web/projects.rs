@@ -157,7 +157,18 @@ pub async fn overview(
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&a.project.playbook_snapshot).ok();
-    let ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
+    let mut ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
+    // The organisation's broken rules (not mere advice) put the project at risk.
+    let org_findings = service::organisation::view(&state.db.conn, &ov.project)
+        .await?
+        .findings
+        .iter()
+        .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
+        .count();
+    if org_findings > 0 {
+        ov.health.rag = ov.health.rag.max(crate::domain::health::Rag::Amber);
+        ov.health.reasons.push("health.org");
+    }
     // Objectives of the phase on show, from the playbook the project was created with.
     let objectives = ov
         .current
@@ -167,7 +178,7 @@ pub async fn overview(
         .unwrap_or_default();
     let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
-    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers }).into_response())
+    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings }).into_response())
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
@@ -294,8 +305,10 @@ const HIDDEN_FIELDS: &[&str] = &["id", "project_id", "phase_id", "key", "seq", "
 /// Stored codes (status, tier, role…) in words; other values as they are.
 fn coded_value(lang: Lang, field: &str, v: String) -> String {
     let prefixes: &[&str] = match field {
-        "status" => &["status", "phase"],
-        "tier" | "decision" | "role" | "industry" => &[field],
+        "status" => &["status", "phase", "session_status"],
+        "tier" | "decision" | "industry" | "audience" | "side" => &[field],
+        "role" => &["role", "org_role"],
+        "department" | "audience_department" => &["dept"],
         _ => &[],
     };
     prefixes.iter().map(|p| format!("{p}.{v}")).find_map(|k| Some(i18n::t(lang, &k)).filter(|t| *t != k)).unwrap_or(v)
@@ -308,7 +321,13 @@ fn history_entry(lang: Lang, names: &BTreeMap<i32, String>, r: &crate::entity::a
     let label = [&after, &before]
         .into_iter()
         .flatten()
-        .find_map(|v| v.get(format!("name_{}", lang.code())).or_else(|| v.get("name")).and_then(|n| n.as_str()))
+        .find_map(|v| {
+            v.get(format!("name_{}", lang.code()))
+                .or_else(|| v.get("name"))
+                .or_else(|| v.get("title"))
+                .and_then(|n| n.as_str())
+                .filter(|n| !n.is_empty())
+        })
         .unwrap_or_default()
         .to_string();
     let person =
@@ -322,9 +341,11 @@ fn history_entry(lang: Lang, names: &BTreeMap<i32, String>, r: &crate::entity::a
             } else {
                 (coded_value(lang, &field, before), coded_value(lang, &field, after))
             };
-            let key = format!("field.{field}");
-            let translated = i18n::t(lang, &key);
-            let label = if translated == key { field } else { translated };
+            // A field label specific to the record's kind wins over the general one.
+            let label = [format!("field.{}.{field}", r.entity), format!("field.{field}")]
+                .into_iter()
+                .find_map(|k| Some(i18n::t(lang, &k)).filter(|t| *t != k))
+                .unwrap_or(field);
             context! { field => label, before, after }
         })
         .collect();

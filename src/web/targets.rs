@@ -273,7 +273,7 @@ pub async fn import(
                     a.role,
                     Feedback {
                         status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                        error: Some("import.err.utf8"),
+                        error: Some("measure_import.err.utf8"),
                         ..Default::default()
                     },
                     None,
@@ -292,7 +292,7 @@ pub async fn import(
                 a.role,
                 Feedback {
                     status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    error: Some("import.failed"),
+                    error: Some("measure_import.failed"),
                     ..Default::default()
                 },
                 Some(rows),

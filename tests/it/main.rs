@@ -8,6 +8,8 @@ mod bad_input;
 mod business_case;
 mod cli;
 mod concurrency;
+mod organisation;
 mod projects;
 mod targets;
+mod training;
 mod workflow;

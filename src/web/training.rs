@@ -1,0 +1,314 @@
+//! The training plan: sessions with their checks (senior management first, coverage,
+//! budget), a session's page with its invitees and attendance.
+use super::context::Ctx;
+use super::form::{Feedback, FormData};
+use super::organisation::unit_label;
+use super::projects::{authorize, can, error_map};
+use super::render::{page, ser};
+use crate::AppState;
+use crate::domain::catalog::MODULES;
+use crate::domain::org;
+use crate::domain::policy::Action;
+use crate::domain::training::{self as domain, AUDIENCES, Choices, RawSession, STATUSES, format_money};
+use crate::entity::{org_unit, project, training_session};
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::service::{access::Access, organisation, projects, training};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+
+fn raw_from(form: &FormData) -> RawSession {
+    RawSession {
+        title: form.get("title").into(),
+        audience: form.get("audience").into(),
+        audience_unit_id: form.get("audience_unit_id").into(),
+        audience_department: form.get("audience_department").into(),
+        phase_seq: form.get("phase_seq").into(),
+        module: form.get("module").into(),
+        date: form.get("date").into(),
+        start_time: form.get("start_time").into(),
+        duration_minutes: form.get("duration_minutes").into(),
+        place: form.get("place").into(),
+        online: form.get("online") == "1",
+        trainer: form.get("trainer").into(),
+        cost: form.get("cost").into(),
+        hands_on: form.get("hands_on") == "1",
+        status: form.get("status").into(),
+    }
+}
+
+fn raw_of(s: &training_session::Model) -> RawSession {
+    RawSession {
+        title: s.title.clone(),
+        audience: s.audience.clone(),
+        audience_unit_id: s.audience_unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        audience_department: s.audience_department.clone().unwrap_or_default(),
+        phase_seq: s.phase_seq.to_string(),
+        module: s.module.clone().unwrap_or_default(),
+        date: s.date.to_string(),
+        start_time: s.start_time.clone(),
+        duration_minutes: s.duration_minutes.to_string(),
+        place: s.place.clone(),
+        online: s.online,
+        trainer: s.trainer.clone(),
+        cost: format_money(s.cost),
+        hands_on: s.hands_on,
+        status: s.status.clone(),
+    }
+}
+
+/// The session's audience in words: "Functional group: Sales group", "End users: Sales".
+pub fn audience_label(lang: Lang, s: &training_session::Model, units: &[org_unit::Model]) -> String {
+    let base = crate::i18n::t(lang, &format!("audience.{}", s.audience));
+    let detail = match (s.audience.as_str(), s.audience_unit_id, &s.audience_department) {
+        ("functional_group", Some(uid), _) => units.iter().find(|u| u.id == uid).map(|u| unit_label(lang, u)),
+        ("end_users", _, Some(d)) => Some(crate::i18n::t(lang, &format!("dept.{d}"))),
+        _ => None,
+    };
+    detail.map_or(base.clone(), |d| {
+        crate::i18n::tf(lang, "training.audience_detail", &[("audience", &base), ("detail", &d)])
+    })
+}
+
+/// What the session form offers, and the same lists for validation.
+struct Options {
+    phases: Vec<Value>,
+    groups: Vec<Value>,
+    group_ids: Vec<i32>,
+    modules: Vec<&'static str>,
+}
+
+async fn options(state: &AppState, lang: Lang, p: &project::Model) -> AppResult<(Options, Vec<org_unit::Model>)> {
+    let c = &state.db.conn;
+    let phases = projects::phases(c, p.id).await?;
+    let units = organisation::units(c, p.id).await?;
+    let groups: Vec<&org_unit::Model> = units.iter().filter(|u| u.kind == "group").collect();
+    let o = Options {
+        phases: phases
+            .iter()
+            .map(|ph| context! { seq => ph.seq, name_en => ph.name_en.clone(), name_zh => ph.name_zh.clone() })
+            .collect(),
+        group_ids: groups.iter().map(|u| u.id).collect(),
+        groups: groups.iter().map(|u| context! { id => u.id, label => unit_label(lang, u) }).collect(),
+        modules: MODULES.to_vec(),
+    };
+    Ok((o, units))
+}
+
+fn choices<'a>(o: &'a Options) -> Choices<'a> {
+    Choices {
+        phases: o.phases.len() as i32,
+        modules: &o.modules,
+        group_ids: &o.group_ids,
+        departments: org::DEPARTMENTS,
+    }
+}
+
+async fn index_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, raw: RawSession) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let c = &state.db.conn;
+    let p = &a.project;
+    let (o, units) = options(state, lang, p).await?;
+    let sessions = training::sessions(c, p.id).await?;
+    let checks = training::checks(c, p, &sessions).await?;
+    let rows: Vec<Value> = sessions
+        .iter()
+        .map(|s| {
+            context! {
+                s => ser(s),
+                audience => audience_label(lang, s, &units),
+                cost => format_money(s.cost),
+                early => checks.order.before_senior_management.contains(&s.id),
+            }
+        })
+        .collect();
+    let coverage: Vec<Value> = checks
+        .coverage
+        .iter()
+        .map(|cv| {
+            let label = units.iter().find(|u| u.id == cv.unit_id).map(|u| unit_label(lang, u)).unwrap_or_default();
+            context! { c => ser(cv), label }
+        })
+        .collect();
+    let money = |m: &domain::Money| context! { planned => format_money(m.planned), actual => format_money(m.actual), over => m.actual > m.planned };
+    let by_phase: Vec<Value> = checks.budget.by_phase.iter().map(|(seq, m)| context! { seq, m => money(m) }).collect();
+    let by_audience: Vec<Value> =
+        checks.budget.by_audience.iter().map(|(aud, m)| context! { audience => aud, m => money(m) }).collect();
+    let data = context! {
+        project => ser(p),
+        can => can(a.role),
+        rows,
+        order => ser(&checks.order),
+        coverage,
+        by_phase,
+        by_audience,
+        total => money(&checks.budget.total),
+        form => ser(&raw),
+        errors => error_map(&fb.errors),
+        audiences => ser(&AUDIENCES),
+        statuses => ser(&STATUSES),
+        departments => ser(&org::DEPARTMENTS),
+        phases => o.phases,
+        groups => o.groups,
+        modules => ser(&o.modules),
+    };
+    Ok((fb.status, page(state, ctx, "training/index.html", data)).into_response())
+}
+
+fn blank(p: &project::Model) -> RawSession {
+    RawSession {
+        audience: "senior_management".into(),
+        phase_seq: "1".into(),
+        start_time: "09:00".into(),
+        duration_minutes: "120".into(),
+        status: "planned".into(),
+        date: p.start_date.to_string(),
+        cost: "0".into(),
+        ..Default::default()
+    }
+}
+
+pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
+    organisation::ensure_tiers(&state.db, actor, &a.project).await?;
+    let raw = blank(&a.project);
+    index_page(&state, &ctx, a, Feedback::none(), raw).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let raw = raw_from(&form);
+    let (o, _) = options(&state, ctx.lang, &a.project).await?;
+    let r = match domain::validate(&raw, &choices(&o)) {
+        Ok(i) => training::create_session(&state.db, actor, &a.project, &i).await,
+        Err(e) => Err(e.into()),
+    };
+    match r {
+        Ok(s) => Ok(Redirect::to(&format!("/projects/{id}/training/{}", s.id)).into_response()),
+        Err(e) => index_page(&state, &ctx, a, Feedback::from_service(e)?, raw).await,
+    }
+}
+
+async fn session_page(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Access,
+    sid: i32,
+    fb: Feedback,
+    raw: Option<RawSession>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let c = &state.db.conn;
+    let p = &a.project;
+    let s = training::session(c, p.id, sid).await?;
+    let (o, units) = options(state, lang, p).await?;
+    let people = organisation::people(c, p.id).await?;
+    let att = training::attendance_of(c, s.id).await?;
+    let invitees: Vec<Value> = att
+        .iter()
+        .filter_map(|x| {
+            let person = people.iter().find(|pp| pp.id == x.person_id)?;
+            Some(context! { a => ser(x), person => ser(person) })
+        })
+        .collect();
+    let invitable: Vec<Value> = people
+        .iter()
+        .filter(|pp| !att.iter().any(|x| x.person_id == pp.id))
+        .map(|pp| context! { id => pp.id, name => pp.name.clone(), department => pp.department.clone() })
+        .collect();
+    let data = context! {
+        project => ser(p),
+        can => can(a.role),
+        s => ser(&s),
+        audience => audience_label(lang, &s, &units),
+        cost => format_money(s.cost),
+        form => ser(&raw.unwrap_or_else(|| raw_of(&s))),
+        invitees,
+        invitable,
+        errors => error_map(&fb.errors),
+        conflict => fb.conflict,
+        audiences => ser(&AUDIENCES),
+        statuses => ser(&STATUSES),
+        departments => ser(&org::DEPARTMENTS),
+        phases => o.phases,
+        groups => o.groups,
+        modules => ser(&o.modules),
+    };
+    Ok((fb.status, page(state, ctx, "training/session.html", data)).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path((id, sid)): Path<(i32, i32)>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    session_page(&state, &ctx, a, sid, Feedback::none(), None).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let raw = raw_from(&form);
+    let version = form.version()?;
+    let (o, _) = options(&state, ctx.lang, &a.project).await?;
+    let r = match domain::validate(&raw, &choices(&o)) {
+        Ok(i) => training::update_session(&state.db, actor, id, sid, version, &i).await,
+        Err(e) => Err(e.into()),
+    };
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/training/{sid}")).into_response()),
+        Err(e) => {
+            let fb = Feedback::from_service(e)?;
+            let raw = (!fb.conflict).then_some(raw);
+            session_page(&state, &ctx, a, sid, fb, raw).await
+        }
+    }
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    match training::invite(&state.db, actor, id, sid, &form.all("person_id")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/training/{sid}#attendance")).into_response()),
+        Err(e) => session_page(&state, &ctx, a, sid, Feedback::from_service(e)?, None).await,
+    }
+}
+
+pub async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid, aid)): Path<(i32, i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let r = if form.get("action") == "remove" {
+        training::uninvite(&state.db, actor, id, aid).await
+    } else {
+        training::record_attendance(
+            &state.db,
+            actor,
+            id,
+            aid,
+            form.version()?,
+            form.get("attended") == "1",
+            form.get("score"),
+        )
+        .await
+        .map(|_| ())
+    };
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/training/{sid}#attendance")).into_response()),
+        Err(e) => session_page(&state, &ctx, a, sid, Feedback::from_service(e)?, None).await,
+    }
+}
