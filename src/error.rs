@@ -50,6 +50,7 @@ impl From<service::Error> for AppError {
             service::Error::Conflict => AppError::Conflict,
             service::Error::Invalid(_) => AppError::Invalid,
             service::Error::Rule(k) => AppError::Rule(k),
+            service::Error::Cycle(_) => AppError::Rule("err.cycle"),
             service::Error::Db(e) => AppError::Internal(e.to_string()),
         }
     }

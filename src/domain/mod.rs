@@ -6,6 +6,7 @@ pub mod cpm;
 pub mod finance;
 pub mod gates;
 pub mod health;
+pub mod ical;
 pub mod modules;
 pub mod money;
 pub mod org;

@@ -17,6 +17,13 @@ pub struct Model {
     pub planned_start: Date,
     pub planned_finish: Date,
     pub status: String,
+    /// Working days; 0 means "the planned window" (rows from before durations existed).
+    pub duration_days: i32,
+    pub percent_complete: i32,
+    pub actual_start: Option<Date>,
+    pub actual_finish: Option<Date>,
+    /// Start no earlier than (set when someone moves the activity).
+    pub not_before: Option<Date>,
     /// Responsibilities: the person who owns it and the tier or group answering for it.
     pub owner_person_id: Option<i32>,
     pub owner_unit_id: Option<i32>,

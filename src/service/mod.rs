@@ -9,6 +9,7 @@ pub mod modules;
 pub mod organisation;
 pub mod projects;
 pub mod reviews;
+pub mod schedule;
 pub mod sessions;
 pub mod targets;
 pub mod training;
@@ -39,6 +40,9 @@ pub enum Error {
     /// A rule of the method refused the action; the i18n key says which.
     #[error("refused: {0}")]
     Rule(&'static str),
+    /// A dependency would make work wait for itself; the names go round the loop.
+    #[error("cycle: {0:?}")]
+    Cycle(Vec<String>),
     #[error("database: {0}")]
     Db(#[from] DbErr),
 }

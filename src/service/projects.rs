@@ -44,6 +44,9 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
 
     let mut acts = vec![];
     let mut dels = vec![];
+    let mut milestones = vec![];
+    // A new project has no holidays yet: plain weekends.
+    let working = crate::domain::calendar::WorkCalendar::default();
     for (i, (ph, w)) in pb.phases.iter().zip(&windows).enumerate() {
         let first = i == 0;
         let phase_row = phase::Entity::insert(phase::ActiveModel {
@@ -76,12 +79,15 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
                 planned_start: Set(w.start),
                 planned_finish: Set(w.finish),
                 status: Set("open".into()),
+                duration_days: Set(working.working_days_between(w.start, w.finish + chrono::Duration::days(1)) as i32),
+                not_before: Set(Some(w.start)),
                 version: Set(1),
                 created_at: Set(t),
                 updated_at: Set(t),
                 ..Default::default()
             });
         }
+        milestones.push((phase_row.id, w.finish, ph.milestones.clone()));
         for (j, d) in ph.deliverables.iter().enumerate() {
             dels.push(deliverable::ActiveModel {
                 project_id: Set(p.id),
@@ -106,7 +112,10 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
         }
     }
     activity::Entity::insert_many(acts).exec_without_returning(&*tx).await?;
+    super::schedule::seed_milestones(&*tx, p.id, &milestones).await?;
     deliverable::Entity::insert_many(dels).exec_without_returning(&*tx).await?;
+    // Weeks become working days: activities and phases end on their last working day.
+    super::schedule::reschedule_as(&*tx, None, p.id).await?;
     audit::record(&*tx, actor, Some(p.id), "project", p.id, "create", None::<&()>, Some(&p)).await?;
     tx.commit().await?;
     Ok(p)

@@ -40,6 +40,8 @@ pub struct Feedback {
     pub status: StatusCode,
     pub errors: FieldErrors,
     pub error: Option<&'static str>,
+    /// Words to show after the message, e.g. the activities of a dependency cycle.
+    pub detail: Option<String>,
     pub conflict: bool,
 }
 
@@ -66,6 +68,12 @@ impl Feedback {
             }
             service::Error::Invalid(errors) => Ok(Feedback { status: unprocessable, errors, ..Default::default() }),
             service::Error::Rule(k) => Ok(Feedback { status: unprocessable, error: Some(k), ..Default::default() }),
+            service::Error::Cycle(names) => Ok(Feedback {
+                status: unprocessable,
+                error: Some("err.cycle"),
+                detail: Some(names.join(" → ")),
+                ..Default::default()
+            }),
             e => Err(e.into()),
         }
     }

@@ -11,6 +11,7 @@ pub mod organisation;
 pub mod projects;
 pub mod render;
 pub mod reviews;
+pub mod schedule;
 pub mod targets;
 pub mod training;
 pub mod work;
@@ -100,6 +101,20 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/training/{sid}", get(training::show).post(training::update))
         .route("/projects/{id}/training/{sid}/invite", post(training::invite))
         .route("/projects/{id}/training/{sid}/attendance/{aid}", post(training::attendance))
+        .route("/projects/{id}/schedule", get(schedule::show))
+        .route("/projects/{id}/schedule.csv", get(schedule::csv))
+        .route("/projects/{id}/schedule/activities/{aid}", get(schedule::activity_form).post(schedule::update_activity))
+        .route("/projects/{id}/schedule/dependencies", post(schedule::add_dependency))
+        .route("/projects/{id}/schedule/dependencies/{did}/delete", post(schedule::remove_dependency))
+        .route("/projects/{id}/schedule/milestones", post(schedule::add_milestone))
+        .route("/projects/{id}/schedule/milestones/{mid}/status", post(schedule::milestone_status))
+        .route("/projects/{id}/schedule/calendar", post(schedule::add_day))
+        .route("/projects/{id}/schedule/calendar/import", post(schedule::import_days))
+        .route("/projects/{id}/schedule/calendar/{cid}/delete", post(schedule::remove_day))
+        .route("/projects/{id}/schedule/baselines", post(schedule::save_baseline))
+        .route("/projects/{id}/schedule/feeds", post(schedule::create_feed))
+        .route("/projects/{id}/schedule/feeds/{fid}/revoke", post(schedule::revoke_feed))
+        .route("/feeds/{file}", get(schedule::feed))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));

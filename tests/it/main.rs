@@ -10,6 +10,7 @@ mod cli;
 mod concurrency;
 mod organisation;
 mod projects;
+mod schedule;
 mod targets;
 mod training;
 mod workflow;

@@ -13,12 +13,16 @@ async fn creating_a_project_builds_nine_scheduled_phases_from_the_playbook() {
 
         let phases = ninefold::service::projects::phases(&t.db.conn, id).await.unwrap();
         assert_eq!(phases.len(), 9);
+        // Back to back in working days: each phase lasts its weeks × 5 working days (no
+        // holidays yet) and the next one starts on the next working day.
+        let cal = ninefold::domain::calendar::WorkCalendar::default();
         let mut start: chrono::NaiveDate = "2026-03-02".parse().unwrap();
         for (row, ph) in phases.iter().zip(&pb.phases) {
             assert_eq!(row.key, ph.key);
             assert_eq!(row.planned_start, start, "{} starts where the previous ended", row.key);
-            assert_eq!((row.planned_finish - row.planned_start).num_days() + 1, i64::from(ph.weeks) * 7);
-            start = row.planned_finish.succ_opt().unwrap();
+            assert_eq!(cal.working_days_between(row.planned_start, row.planned_finish.succ_opt().unwrap()), i64::from(ph.weeks) * 5);
+            assert!(cal.is_working(row.planned_finish));
+            start = cal.on_or_after(row.planned_finish.succ_opt().unwrap());
         }
         assert_eq!(phases[0].status, "active");
         assert!(phases[1..].iter().all(|p| p.status == "pending"));

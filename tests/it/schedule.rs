@@ -1,0 +1,139 @@
+use crate::harness::*;
+use axum::http::StatusCode;
+use ninefold::service::schedule;
+
+/// Activity ids of a project's phase `seq`, in order.
+async fn activities(t: &TestApp, p: i32, seq: i32) -> Vec<(i32, chrono::NaiveDate, chrono::NaiveDate)> {
+    let plan = schedule::load(&t.db.conn, p).await.unwrap();
+    let phase = plan.phases.iter().find(|x| x.seq == seq).unwrap().id;
+    plan.activities.iter().filter(|a| a.phase_id == phase).map(|a| (a.id, a.planned_start, a.planned_finish)).collect()
+}
+
+fn d(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn dependencies_shift_successors_and_cycles_are_refused_by_name() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let a = activities(&t, p, 1).await[0];
+        let b = activities(&t, p, 2).await[0];
+        // Phase 1 runs 2026-03-02 .. 03-29 (4 weeks, 20 working days); phase 2 starts 03-30.
+        assert_eq!((a.1, b.1), (d("2026-03-02"), d("2026-03-30")));
+        team.director.get(&format!("/projects/{p}/schedule")).await;
+        let link = |pred: i32, succ: i32, lag: &'static str| {
+            vec![("pred".to_string(), format!("activity:{pred}")), ("succ".to_string(), format!("activity:{succ}")), ("kind".to_string(), "FS".to_string()), ("lag".to_string(), lag.to_string())]
+        };
+        let f = link(a.0, b.0, "2");
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        team.director.post(&format!("/projects/{p}/schedule/dependencies"), &fields).await.assert_redirect();
+        // A finishes Fri 03-27 (20 working days) → B starts 2 working days later: Wed 04-01.
+        let b_now = activities(&t, p, 2).await[0];
+        assert_eq!(b_now.1, d("2026-04-01"));
+        // Lengthening A by five working days pushes B by a week.
+        let r = team.director.get(&format!("/projects/{p}/schedule/activities/{}", a.0)).await;
+        let version = r.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        team.director
+            .post(&format!("/projects/{p}/schedule/activities/{}", a.0), &[("start", "2026-03-02"), ("duration", "25"), ("percent", "40"), ("version", &version)])
+            .await
+            .assert_redirect();
+        assert_eq!(activities(&t, p, 2).await[0].1, d("2026-04-08"));
+        assert!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND action = 'reschedule' AND entity = 'activity' AND entity_id = {}", b.0)).await >= 2);
+        // A stale edit of the same activity is refused.
+        let r = team.consultant.post(&format!("/projects/{p}/schedule/activities/{}", a.0), &[("start", "2026-03-02"), ("duration", "3"), ("percent", "0"), ("version", &version)]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        // Closing the loop B → A is refused, naming both, and nothing is written.
+        let links_before = t.count("SELECT COUNT(*) FROM dependencies").await;
+        let f = link(b.0, a.0, "0");
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = team.director.post(&format!("/projects/{p}/schedule/dependencies"), &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("would make work wait for itself"));
+        assert!(r.body.contains("Secure top management") || r.body.contains(" → "), "the cycle is named");
+        assert_eq!(t.count("SELECT COUNT(*) FROM dependencies").await, links_before);
+        // Bad input is refused by the field.
+        let r = team.director.post(&format!("/projects/{p}/schedule/activities/{}", a.0), &[("start", "2026-02-30"), ("duration", "0"), ("percent", "150"), ("version", "99")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"err-start\"") && r.body.contains("id=\"err-duration\"") && r.body.contains("id=\"err-percent\""));
+        // Viewers cannot change the plan.
+        assert_eq!(team.viewer.post(&format!("/projects/{p}/schedule/dependencies"), &fields).await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn holidays_make_up_days_and_baseline_slip() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        team.director.get(&format!("/projects/{p}/schedule")).await;
+        team.director.post(&format!("/projects/{p}/schedule/baselines"), &[("name", "Approved plan")]).await.assert_redirect();
+        let baseline = t.count(&format!("SELECT MAX(id) FROM baselines WHERE project_id = {p}")).await;
+        let a = activities(&t, p, 1).await[0];
+        // Phase 1 activities end Fri 03-27. A holiday on Wed 03-11 pushes them to Mon 03-30 …
+        team.director.post(&format!("/projects/{p}/schedule/calendar"), &[("day", "2026-03-11"), ("kind", "holiday"), ("name", "测试假日")]).await.assert_redirect();
+        assert_eq!(activities(&t, p, 1).await[0].2, d("2026-03-30"));
+        // … and a make-up working Saturday (调休) on 03-14 brings them back to Fri 03-27.
+        team.director.post(&format!("/projects/{p}/schedule/calendar"), &[("day", "2026-03-14"), ("kind", "workday"), ("name", "调休上班")]).await.assert_redirect();
+        assert_eq!(activities(&t, p, 1).await[0].2, d("2026-03-27"));
+        // Remove the make-up day again: the slip against the baseline shows +3 days.
+        let mk = t.count(&format!("SELECT id FROM calendar_days WHERE project_id = {p} AND kind = 'workday'")).await;
+        team.director.post(&format!("/projects/{p}/schedule/calendar/{mk}/delete"), &[]).await.assert_redirect();
+        let page = team.director.get(&format!("/projects/{p}/schedule?baseline={baseline}")).await.body;
+        assert!(page.contains(">+3<"), "slip of three days shown");
+        let _ = a;
+        // Importing an iCalendar file of holidays: bad lines refuse the whole file.
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260406\r\nSUMMARY:清明节\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        team.director.post_multipart(&format!("/projects/{p}/schedule/calendar/import"), &[], Some(("file", ics.as_bytes()))).await.assert_redirect();
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM calendar_days WHERE project_id = {p} AND day = '2026-04-06'")).await, 1);
+        let bad = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:notadate\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let r = team.director.post_multipart(&format!("/projects/{p}/schedule/calendar/import"), &[], Some(("file", bad.as_bytes()))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("could not be read"));
+        // CSV export with every item.
+        let csv = team.viewer.get(&format!("/projects/{p}/schedule.csv")).await.body;
+        assert!(csv.starts_with("\u{feff}kind,phase,name_en,name_zh,start,finish"));
+        let items = t.count(&format!("SELECT (SELECT COUNT(*) FROM activities WHERE project_id = {p}) + (SELECT COUNT(*) FROM milestones WHERE project_id = {p})")).await;
+        assert_eq!(csv.lines().count() as i64, items + 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_calendar_feed_parses_and_a_revoked_token_is_gone() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        team.director.get(&format!("/projects/{p}/schedule")).await;
+        assert_eq!(
+            team.consultant.post(&format!("/projects/{p}/schedule/feeds"), &[]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let r = team.director.post(&format!("/projects/{p}/schedule/feeds"), &[]).await;
+        let shown =
+            r.body.split("<pre class=\"token\">").nth(1).unwrap().split('<').next().unwrap().replace("&#x2f;", "/");
+        assert!(shown.starts_with("http://") && shown.ends_with(".ics"), "{shown}");
+        let url = format!("/feeds/{}", shown.rsplit('/').next().unwrap());
+        // No login needed (calendar apps cannot log in): the URL is the secret.
+        let mut anon = t.client();
+        let r = anon.get(&url).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let cal: icalendar::Calendar = r.body.parse().expect("a valid iCalendar document");
+        let summaries: Vec<String> = cal
+            .components
+            .iter()
+            .filter_map(|c| c.as_event())
+            .filter_map(|e| icalendar::Component::get_summary(e).map(str::to_string))
+            .collect();
+        let milestones = t.count(&format!("SELECT COUNT(*) FROM milestones WHERE project_id = {p}")).await;
+        assert_eq!(summaries.len() as i64, milestones + 9, "milestones and nine phase gates");
+        assert!(summaries.iter().any(|s| s.contains("Gate 1: Project preparation / 阶段评审：项目准备")));
+        let fid = t.count(&format!("SELECT id FROM calendar_feeds WHERE project_id = {p}")).await;
+        team.director.post(&format!("/projects/{p}/schedule/feeds/{fid}/revoke"), &[]).await.assert_redirect();
+        assert_eq!(anon.get(&url).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(anon.get("/feeds/not-a-token.ics").await.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
