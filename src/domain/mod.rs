@@ -9,6 +9,7 @@ pub mod health;
 pub mod ical;
 pub mod modules;
 pub mod money;
+pub mod mspdi;
 pub mod org;
 pub mod org_rules;
 pub mod people;

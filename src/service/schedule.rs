@@ -841,3 +841,258 @@ pub async fn feed_project<C: ConnectionTrait>(c: &C, token: &str) -> Result<Opti
         .await?;
     Ok(f.filter(|f| f.revoked_at.is_none()).map(|f| f.project_id))
 }
+
+// ---- Microsoft Project XML ----
+
+/// The schedule as MSPDI: phases as summary tasks, then their activities and milestones.
+pub async fn export_mspdi<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<String> {
+    use crate::domain::mspdi::{MsLink, MsTask, export};
+    let plan = load(c, project_id).await?;
+    let computed = plan.compute().map_err(Error::Cycle)?;
+    // First pass: outline order and UIDs (links may point forward).
+    let mut outline: Vec<(Option<&phase::Model>, Option<usize>)> = vec![];
+    for p in &plan.phases {
+        outline.push((Some(p), None));
+        let mut mine: Vec<usize> = (0..computed.items.len()).filter(|&i| computed.items[i].phase_id == p.id).collect();
+        mine.sort_by_key(|&i| (computed.items[i].start, computed.items[i].kind == MILESTONE, computed.items[i].id));
+        outline.extend(mine.into_iter().map(|i| (None, Some(i))));
+    }
+    let uid_of: HashMap<(&'static str, i32), i64> = outline
+        .iter()
+        .enumerate()
+        .filter_map(|(n, (_, i))| i.map(|i| ((computed.items[i].kind, computed.items[i].id), n as i64 + 1)))
+        .collect();
+    let tasks = outline
+        .iter()
+        .enumerate()
+        .map(|(n, row)| match row {
+            (Some(p), _) => MsTask {
+                uid: n as i64 + 1,
+                name: format!("{} / {}", p.name_en, p.name_zh),
+                outline_level: 1,
+                summary: true,
+                milestone: false,
+                start: p.planned_start,
+                finish: p.planned_finish,
+                duration_days: plan
+                    .calendar
+                    .working_days_between(p.planned_start, p.planned_finish + Duration::days(1)),
+                percent: 0,
+                preds: vec![],
+            },
+            (None, i) => {
+                let it = &computed.items[i.unwrap_or_default()];
+                let preds = plan
+                    .links
+                    .iter()
+                    .filter(|l| kind_of(&l.succ_kind) == it.kind && l.succ_id == it.id)
+                    .filter_map(|l| {
+                        Some(MsLink {
+                            pred_uid: *uid_of.get(&(kind_of(&l.pred_kind), l.pred_id))?,
+                            kind: LinkKind::parse(&l.kind).unwrap_or(LinkKind::FinishToStart).code(),
+                            lag_days: i64::from(l.lag_days),
+                        })
+                    })
+                    .collect();
+                MsTask {
+                    uid: n as i64 + 1,
+                    name: format!("{} / {}", it.name_en, it.name_zh),
+                    outline_level: 2,
+                    summary: false,
+                    milestone: it.kind == MILESTONE,
+                    start: it.start,
+                    finish: it.finish,
+                    duration_days: it.duration,
+                    percent: it.percent,
+                    preds,
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    Ok(export(&plan.project.name, plan.origin(), &tasks))
+}
+
+fn kind_of(k: &str) -> &'static str {
+    if k == MILESTONE { MILESTONE } else { ACTIVITY }
+}
+
+/// The part of an exported name in `lang`: "English / 中文".
+fn name_matches(file_name: &str, en: &str, zh: &str) -> bool {
+    let n = file_name.trim();
+    n == en || n == zh || n == format!("{en} / {zh}")
+}
+
+/// Import an MSPDI file into the project: summary tasks map to phases (by name, else by
+/// order), tasks to activities and milestones of that phase by name (new ones are added);
+/// dates become start constraints, durations and progress are taken over, and the file's
+/// links replace the project's. One transaction: a bad file or a cycle changes nothing.
+pub async fn import_mspdi(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    xml: &str,
+) -> Result<std::result::Result<usize, String>> {
+    let tasks = match crate::domain::mspdi::import(xml) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
+    let tx = db.write().await?;
+    let plan = load(&*tx, project_id).await?;
+    let t0 = now();
+    let mut item_of_uid: HashMap<i64, (&'static str, i32)> = HashMap::new();
+    let mut phase_idx: Option<usize> = None;
+    let mut summaries_seen = 0usize;
+    let mut changed = 0usize;
+    for t in &tasks {
+        if t.summary || t.outline_level <= 1 {
+            phase_idx = plan
+                .phases
+                .iter()
+                .position(|p| name_matches(&t.name, &p.name_en, &p.name_zh))
+                .or((summaries_seen < plan.phases.len()).then_some(summaries_seen));
+            summaries_seen += 1;
+            continue;
+        }
+        let Some(ph) = phase_idx.and_then(|i| plan.phases.get(i)).or(plan.phases.last()) else { continue };
+        if t.milestone {
+            let found =
+                plan.milestones.iter().find(|m| m.phase_id == ph.id && name_matches(&t.name, &m.name_en, &m.name_zh));
+            let id = match found {
+                Some(m) => {
+                    milestone::Entity::update_many()
+                        .set(milestone::ActiveModel {
+                            not_before: Set(Some(t.start)),
+                            version: Set(m.version + 1),
+                            updated_at: Set(t0),
+                            ..Default::default()
+                        })
+                        .filter(milestone::Column::Id.eq(m.id))
+                        .exec(&*tx)
+                        .await?;
+                    m.id
+                }
+                None => {
+                    let (en, zh) = split_name(&t.name);
+                    let m = milestone::Entity::insert(milestone::ActiveModel {
+                        project_id: Set(project_id),
+                        phase_id: Set(ph.id),
+                        key: Set(None),
+                        name_en: Set(en),
+                        name_zh: Set(zh),
+                        due_date: Set(t.start),
+                        not_before: Set(Some(t.start)),
+                        owner: Set(String::new()),
+                        status: Set(if t.percent >= 100 { "done".into() } else { "open".into() }),
+                        completed_on: Set(None),
+                        version: Set(1),
+                        created_at: Set(t0),
+                        updated_at: Set(t0),
+                        ..Default::default()
+                    })
+                    .exec_with_returning(&*tx)
+                    .await?;
+                    audit::record(&*tx, actor, Some(project_id), "milestone", m.id, "create", None::<&()>, Some(&m))
+                        .await?;
+                    m.id
+                }
+            };
+            item_of_uid.insert(t.uid, (MILESTONE, id));
+        } else {
+            let found =
+                plan.activities.iter().find(|a| a.phase_id == ph.id && name_matches(&t.name, &a.name_en, &a.name_zh));
+            let duration = t.duration_days.max(1) as i32;
+            let id = match found {
+                Some(a) => {
+                    let am = activity::ActiveModel {
+                        not_before: Set(Some(t.start)),
+                        duration_days: Set(duration),
+                        percent_complete: Set(t.percent),
+                        version: Set(a.version + 1),
+                        updated_at: Set(t0),
+                        ..Default::default()
+                    };
+                    update_guarded::<activity::Entity, _>(&*tx, am, a.id, a.version).await?;
+                    let after = activity::Model {
+                        not_before: Some(t.start),
+                        duration_days: duration,
+                        percent_complete: t.percent,
+                        version: a.version + 1,
+                        ..a.clone()
+                    };
+                    audit::record(&*tx, actor, Some(project_id), "activity", a.id, "import", Some(a), Some(&after))
+                        .await?;
+                    a.id
+                }
+                None => {
+                    let (en, zh) = split_name(&t.name);
+                    let seq =
+                        plan.activities.iter().filter(|a| a.phase_id == ph.id).count() as i32 + 1 + changed as i32;
+                    let a = activity::Entity::insert(activity::ActiveModel {
+                        project_id: Set(project_id),
+                        phase_id: Set(ph.id),
+                        seq: Set(seq),
+                        key: Set(None),
+                        name_en: Set(en),
+                        name_zh: Set(zh),
+                        tier: Set("project_team".into()),
+                        planned_start: Set(t.start),
+                        planned_finish: Set(t.finish),
+                        status: Set(if t.percent >= 100 { "done".into() } else { "open".into() }),
+                        duration_days: Set(duration),
+                        percent_complete: Set(t.percent),
+                        not_before: Set(Some(t.start)),
+                        version: Set(1),
+                        created_at: Set(t0),
+                        updated_at: Set(t0),
+                        ..Default::default()
+                    })
+                    .exec_with_returning(&*tx)
+                    .await?;
+                    audit::record(&*tx, actor, Some(project_id), "activity", a.id, "create", None::<&()>, Some(&a))
+                        .await?;
+                    a.id
+                }
+            };
+            item_of_uid.insert(t.uid, (ACTIVITY, id));
+        }
+        changed += 1;
+    }
+    // The file's links replace the project's.
+    for l in &plan.links {
+        dependency::Entity::delete_by_id(l.id).exec(&*tx).await?;
+        audit::record(&*tx, actor, Some(project_id), "dependency", l.id, "delete", Some(l), None::<&()>).await?;
+    }
+    for t in &tasks {
+        let Some(&(sk, sid)) = item_of_uid.get(&t.uid) else { continue };
+        for l in &t.preds {
+            let Some(&(pk, pid)) = item_of_uid.get(&l.pred_uid) else { continue };
+            let d = dependency::Entity::insert(dependency::ActiveModel {
+                project_id: Set(project_id),
+                pred_kind: Set(pk.into()),
+                pred_id: Set(pid),
+                succ_kind: Set(sk.into()),
+                succ_id: Set(sid),
+                kind: Set(l.kind.into()),
+                lag_days: Set(l.lag_days as i32),
+                version: Set(1),
+                created_at: Set(t0),
+                updated_at: Set(t0),
+                ..Default::default()
+            })
+            .exec_with_returning(&*tx)
+            .await?;
+            audit::record(&*tx, actor, Some(project_id), "dependency", d.id, "create", None::<&()>, Some(&d)).await?;
+        }
+    }
+    reschedule(&*tx, actor, project_id).await?;
+    tx.commit().await?;
+    Ok(Ok(changed))
+}
+
+/// "English / 中文" back into its two languages (one name serves both when not split).
+fn split_name(n: &str) -> (String, String) {
+    match n.split_once(" / ") {
+        Some((en, zh)) => (en.trim().to_string(), zh.trim().to_string()),
+        None => (n.trim().to_string(), n.trim().to_string()),
+    }
+}

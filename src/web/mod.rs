@@ -103,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/training/{sid}/attendance/{aid}", post(training::attendance))
         .route("/projects/{id}/schedule", get(schedule::show))
         .route("/projects/{id}/schedule.csv", get(schedule::csv))
+        .route("/projects/{id}/schedule.xml", get(schedule::mspdi_export))
+        .route("/projects/{id}/schedule/import", post(schedule::mspdi_import))
         .route("/projects/{id}/schedule/activities/{aid}", get(schedule::activity_form).post(schedule::update_activity))
         .route("/projects/{id}/schedule/dependencies", post(schedule::add_dependency))
         .route("/projects/{id}/schedule/dependencies/{did}/delete", post(schedule::remove_dependency))

@@ -440,3 +440,44 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Ap
     let body = ical::calendar(&plan.project.name, &stamp, &events);
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
 }
+
+/// The plan as Microsoft Project XML.
+pub async fn mspdi_export(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let xml = schedule::export_mspdi(&state.db.conn, id).await?;
+    let name = format!("attachment; filename=\"schedule-{}.xml\"", a.project.id);
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
+        xml,
+    )
+        .into_response())
+}
+
+/// Import a Microsoft Project XML file into this project's schedule.
+pub async fn mspdi_import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    mut mp: Multipart,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let mut xml = String::new();
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest)? {
+        if field.name() == Some("file") {
+            xml = String::from_utf8_lossy(&field.bytes().await.map_err(|_| AppError::BadRequest)?).to_string();
+        }
+    }
+    match schedule::import_mspdi(&state.db, actor, id, &xml).await {
+        Ok(Ok(_)) => Ok(back(id, "items")),
+        Ok(Err(problem)) => {
+            let fb = Feedback {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                error: Some("schedule.mspdi_bad"),
+                detail: Some(problem),
+                ..Default::default()
+            };
+            page_of(&state, &ctx, a, &ViewQuery::default(), fb, Value::from(())).await
+        }
+        Err(e) => act(&state, &ctx, a, "items", Err(e)).await,
+    }
+}

@@ -137,3 +137,103 @@ async fn the_calendar_feed_parses_and_a_revoked_token_is_gone() {
     })
     .await;
 }
+
+/// (phase seq, name, start, finish) of every activity and milestone, and the links by name.
+async fn shape(
+    t: &TestApp,
+    p: i32,
+) -> (Vec<(i32, String, chrono::NaiveDate, chrono::NaiveDate)>, Vec<(String, String, String, i32)>) {
+    let plan = schedule::load(&t.db.conn, p).await.unwrap();
+    let seq = |phase_id: i32| plan.phases.iter().find(|x| x.id == phase_id).unwrap().seq;
+    let mut items: Vec<_> = plan
+        .activities
+        .iter()
+        .map(|a| (seq(a.phase_id), a.name_en.clone(), a.planned_start, a.planned_finish))
+        .collect();
+    items.extend(plan.milestones.iter().map(|m| (seq(m.phase_id), format!("◆{}", m.name_en), m.due_date, m.due_date)));
+    items.sort();
+    let name = |k: &str, id: i32| {
+        if k == "milestone" {
+            plan.milestones.iter().find(|m| m.id == id).unwrap().name_en.clone()
+        } else {
+            plan.activities.iter().find(|a| a.id == id).unwrap().name_en.clone()
+        }
+    };
+    let mut links: Vec<_> = plan
+        .links
+        .iter()
+        .map(|l| (name(&l.pred_kind, l.pred_id), name(&l.succ_kind, l.succ_id), l.kind.clone(), l.lag_days))
+        .collect();
+    links.sort();
+    (items, links)
+}
+
+#[tokio::test]
+async fn microsoft_project_export_then_import_reproduces_the_plan() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let a = team.project;
+        let (x, y) = (activities(&t, a, 1).await[0].0, activities(&t, a, 2).await[1].0);
+        let m = t.count(&format!("SELECT MIN(id) FROM milestones WHERE project_id = {a}")).await.to_string();
+        team.director.get(&format!("/projects/{a}/schedule")).await;
+        for (pred, succ, kind, lag) in [
+            (format!("activity:{x}"), format!("activity:{y}"), "FS", "3"),
+            (format!("activity:{x}"), format!("milestone:{m}"), "FF", "0"),
+        ] {
+            team.director
+                .post(
+                    &format!("/projects/{a}/schedule/dependencies"),
+                    &[("pred", &pred), ("succ", &succ), ("kind", kind), ("lag", lag)],
+                )
+                .await
+                .assert_redirect();
+        }
+        team.director
+            .post(
+                &format!("/projects/{a}/schedule/calendar"),
+                &[("day", "2026-04-06"), ("kind", "holiday"), ("name", "清明节")],
+            )
+            .await
+            .assert_redirect();
+        let xml = team.viewer.get(&format!("/projects/{a}/schedule.xml")).await.body;
+        assert!(
+            xml.contains("<Project xmlns=\"http://schemas.microsoft.com/project\">")
+                && xml.contains("<PredecessorLink>")
+        );
+
+        // A second project with the same calendar takes the plan in.
+        let b = create_project(&mut team.director, "Imported").await;
+        team.director.get(&format!("/projects/{b}/schedule")).await;
+        team.director
+            .post(
+                &format!("/projects/{b}/schedule/calendar"),
+                &[("day", "2026-04-06"), ("kind", "holiday"), ("name", "清明节")],
+            )
+            .await
+            .assert_redirect();
+        team.director
+            .post_multipart(&format!("/projects/{b}/schedule/import"), &[], Some(("file", xml.as_bytes())))
+            .await
+            .assert_redirect();
+        let (items_a, links_a) = shape(&t, a).await;
+        let (items_b, links_b) = shape(&t, b).await;
+        assert_eq!(items_a, items_b, "tasks and dates");
+        assert_eq!(links_a, links_b, "links");
+        assert_eq!(links_b.len(), 2);
+
+        // A broken file changes nothing.
+        let before = t.count(&format!("SELECT COUNT(*) FROM dependencies WHERE project_id = {b}")).await;
+        let r = team
+            .director
+            .post_multipart(
+                &format!("/projects/{b}/schedule/import"),
+                &[],
+                Some(("file", b"<Project><Tasks><Task><UID>1</UID></Task></Tasks></Project>".as_slice())),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("no start or finish"));
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM dependencies WHERE project_id = {b}")).await, before);
+    })
+    .await;
+}

@@ -1,0 +1,294 @@
+//! Microsoft Project XML (MSPDI): the plan out to, and back in from, the tool directors
+//! already use. Tasks with outline levels (phases are summary tasks), dates, durations in
+//! working hours (8 a day), milestones, percent complete and predecessor links with lags.
+use chrono::{NaiveDate, NaiveDateTime};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use std::fmt::Write;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MsTask {
+    pub uid: i64,
+    pub name: String,
+    pub outline_level: u32,
+    pub summary: bool,
+    pub milestone: bool,
+    pub start: NaiveDate,
+    pub finish: NaiveDate,
+    /// Working days.
+    pub duration_days: i64,
+    pub percent: i32,
+    pub preds: Vec<MsLink>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MsLink {
+    pub pred_uid: i64,
+    /// FS, SS, FF (MSPDI types 1, 3, 0; start-to-finish is not used by Ninefold).
+    pub kind: &'static str,
+    /// Working days.
+    pub lag_days: i64,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// MSPDI counts lag in tenths of a minute; a working day is 8 hours.
+const TENTHS_PER_DAY: i64 = 8 * 60 * 10;
+
+pub fn export(name: &str, start: NaiveDate, tasks: &[MsTask]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Project xmlns=\"http://schemas.microsoft.com/project\">\n",
+    );
+    let _ = writeln!(
+        s,
+        "  <Name>{}</Name>\n  <Title>{}</Title>\n  <StartDate>{}T08:00:00</StartDate>\n  <MinutesPerDay>480</MinutesPerDay>\n  <Tasks>",
+        esc(name),
+        esc(name),
+        start
+    );
+    for (i, t) in tasks.iter().enumerate() {
+        let _ = write!(
+            s,
+            "    <Task>\n      <UID>{}</UID>\n      <ID>{}</ID>\n      <Name>{}</Name>\n      <OutlineLevel>{}</OutlineLevel>\n      <Summary>{}</Summary>\n      <Milestone>{}</Milestone>\n      <Start>{}T08:00:00</Start>\n      <Finish>{}T{}</Finish>\n      <Duration>PT{}H0M0S</Duration>\n      <DurationFormat>7</DurationFormat>\n      <PercentComplete>{}</PercentComplete>\n",
+            t.uid,
+            i + 1,
+            esc(&t.name),
+            t.outline_level,
+            u8::from(t.summary),
+            u8::from(t.milestone),
+            t.start,
+            t.finish,
+            if t.milestone { "08:00:00" } else { "17:00:00" },
+            t.duration_days * 8,
+            t.percent
+        );
+        for l in &t.preds {
+            let code = match l.kind {
+                "FF" => 0,
+                "SS" => 3,
+                _ => 1,
+            };
+            let _ = write!(
+                s,
+                "      <PredecessorLink>\n        <PredecessorUID>{}</PredecessorUID>\n        <Type>{code}</Type>\n        <LinkLag>{}</LinkLag>\n        <LagFormat>7</LagFormat>\n      </PredecessorLink>\n",
+                l.pred_uid,
+                l.lag_days * TENTHS_PER_DAY
+            );
+        }
+        s.push_str("    </Task>\n");
+    }
+    s.push_str("  </Tasks>\n</Project>\n");
+    s
+}
+
+fn date_of(v: &str) -> Option<NaiveDate> {
+    NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S")
+        .map(|d| d.date())
+        .or_else(|_| NaiveDate::parse_from_str(v.get(..10).unwrap_or(v), "%Y-%m-%d"))
+        .ok()
+}
+
+/// "PT40H0M0S" → 5 working days (rounded up); unreadable → None.
+fn duration_days(v: &str) -> Option<i64> {
+    let h = v.strip_prefix("PT")?.split('H').next()?.parse::<f64>().ok()?;
+    Some((h / 8.0).ceil() as i64)
+}
+
+/// Read the tasks of an MSPDI file. Errors say what is wrong and which task.
+pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
+    let mut reader = Reader::from_str(xml);
+    // Not trimmed: spaces around entities (`a &amp; b`) are part of the text.
+    reader.config_mut().trim_text(false);
+    let mut tasks = vec![];
+    let mut path: Vec<String> = vec![];
+    let mut text = String::new();
+    let mut cur: Option<(MsTask, bool, bool)> = None; // task, has start, has finish
+    let mut link: Option<MsLink> = None;
+    loop {
+        match reader.read_event() {
+            Err(e) => return Err(format!("not a readable XML file at byte {}: {e}", reader.buffer_position())),
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                let name = e.local_name().into_inner().to_string();
+                if name == "Task" && path.last().is_some_and(|p| p == "Tasks") {
+                    let d = NaiveDate::default();
+                    cur = Some((
+                        MsTask {
+                            uid: 0,
+                            name: String::new(),
+                            outline_level: 1,
+                            summary: false,
+                            milestone: false,
+                            start: d,
+                            finish: d,
+                            duration_days: 0,
+                            percent: 0,
+                            preds: vec![],
+                        },
+                        false,
+                        false,
+                    ));
+                }
+                if name == "PredecessorLink" && cur.is_some() {
+                    link = Some(MsLink { pred_uid: 0, kind: "FS", lag_days: 0 });
+                }
+                path.push(name);
+                text.clear();
+            }
+            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
+            // Entities come as their own events: the five XML ones and character references.
+            Ok(Event::GeneralRef(r)) => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    text.push(c);
+                } else {
+                    let name = r.clone().into_inner().to_string();
+                    text.push_str(match name.as_str() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Ok(Event::End(_)) => {
+                let name = path.pop().unwrap_or_default();
+                let v = std::mem::take(&mut text);
+                if let Some(l) = link.as_mut() {
+                    match name.as_str() {
+                        "PredecessorUID" => {
+                            l.pred_uid = v.trim().parse().map_err(|_| format!("bad PredecessorUID `{v}`"))?
+                        }
+                        "Type" => {
+                            l.kind = match v.trim() {
+                                "0" => "FF",
+                                "3" => "SS",
+                                "1" => "FS",
+                                other => return Err(format!("link type {other} (start-to-finish) is not supported")),
+                            }
+                        }
+                        "LinkLag" => l.lag_days = v.trim().parse::<i64>().map(|x| x / TENTHS_PER_DAY).unwrap_or(0),
+                        _ => {}
+                    }
+                } else if let Some((t, has_start, has_finish)) = cur.as_mut() {
+                    match name.as_str() {
+                        "UID" => t.uid = v.trim().parse().map_err(|_| format!("bad task UID `{v}`"))?,
+                        "Name" => t.name = v.trim().to_string(),
+                        "OutlineLevel" => t.outline_level = v.trim().parse().unwrap_or(1),
+                        "Summary" => t.summary = v.trim() == "1",
+                        "Milestone" => t.milestone = v.trim() == "1",
+                        "Start" => {
+                            t.start = date_of(v.trim()).ok_or(format!("task {}: bad start `{v}`", t.uid))?;
+                            *has_start = true;
+                        }
+                        "Finish" => {
+                            t.finish = date_of(v.trim()).ok_or(format!("task {}: bad finish `{v}`", t.uid))?;
+                            *has_finish = true;
+                        }
+                        "Duration" => t.duration_days = duration_days(v.trim()).unwrap_or(0),
+                        "PercentComplete" => t.percent = v.trim().parse::<i32>().unwrap_or(0).clamp(0, 100),
+                        _ => {}
+                    }
+                }
+                if name == "PredecessorLink"
+                    && let (Some(l), Some((t, _, _))) = (link.take(), cur.as_mut())
+                {
+                    t.preds.push(l);
+                }
+                if name == "Task"
+                    && path.last().is_some_and(|p| p == "Tasks")
+                    && let Some((t, has_start, has_finish)) = cur.take()
+                {
+                    // MS Project writes a task 0 (the project summary); it is not a task of ours.
+                    if t.uid == 0 || t.outline_level == 0 {
+                        continue;
+                    }
+                    if !has_start || !has_finish {
+                        return Err(format!("task {} ({}) has no start or finish date", t.uid, t.name));
+                    }
+                    if t.finish < t.start {
+                        return Err(format!("task {} ({}) finishes before it starts", t.uid, t.name));
+                    }
+                    tasks.push(t);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    if tasks.is_empty() {
+        return Err("the file has no tasks".into());
+    }
+    Ok(tasks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_then_import_round_trips() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let tasks = vec![
+            MsTask {
+                uid: 1,
+                name: "项目准备 & <scope>".into(),
+                outline_level: 1,
+                summary: true,
+                milestone: false,
+                start: d("2026-03-02"),
+                finish: d("2026-03-27"),
+                duration_days: 20,
+                percent: 0,
+                preds: vec![],
+            },
+            MsTask {
+                uid: 2,
+                name: "Secure commitment".into(),
+                outline_level: 2,
+                summary: false,
+                milestone: false,
+                start: d("2026-03-02"),
+                finish: d("2026-03-13"),
+                duration_days: 10,
+                percent: 40,
+                preds: vec![],
+            },
+            MsTask {
+                uid: 3,
+                name: "Approved".into(),
+                outline_level: 2,
+                summary: false,
+                milestone: true,
+                start: d("2026-03-17"),
+                finish: d("2026-03-17"),
+                duration_days: 0,
+                percent: 0,
+                preds: vec![
+                    MsLink { pred_uid: 2, kind: "FS", lag_days: 2 },
+                    MsLink { pred_uid: 1, kind: "SS", lag_days: 0 },
+                ],
+            },
+        ];
+        let xml = export("华美 CRM", d("2026-03-02"), &tasks);
+        assert!(
+            xml.contains("<Type>1</Type>")
+                && xml.contains("<LinkLag>9600</LinkLag>")
+                && xml.contains("&amp; &lt;scope&gt;")
+        );
+        assert_eq!(import(&xml).unwrap(), tasks);
+    }
+
+    #[test]
+    fn refuses_broken_files() {
+        assert!(
+            import("<Project><Tasks><Task><UID>1</UID></Task></Tasks></Project>").unwrap_err().contains("no start")
+        );
+        assert!(import("<Project><Tasks>").is_err() || import("<Project><Tasks>").unwrap_err().contains("no tasks"));
+        assert!(import("not xml at all <<<").is_err());
+        let sf = "<Project><Tasks><Task><UID>1</UID><Start>2026-03-02T08:00:00</Start><Finish>2026-03-02T17:00:00</Finish><PredecessorLink><PredecessorUID>2</PredecessorUID><Type>2</Type></PredecessorLink></Task></Tasks></Project>";
+        assert!(import(sf).unwrap_err().contains("start-to-finish"));
+    }
+}
