@@ -83,8 +83,9 @@ impl Gantt {
         let days = (d1 - d0).num_days().max(1) as f64;
         let px = (width - LABEL_W - 8.0) / days;
         let x = |d: NaiveDate| LABEL_W + (d - d0).num_days() as f64 * px;
-        // Scale: a line and a label at every week or month.
+        // Scale: a line at every week or month, a label wherever there is room for one.
         let mut d = d0;
+        let mut last_label = f64::NEG_INFINITY;
         while d <= d1 {
             let label = match self.scale {
                 Scale::Week => format!("{:02}-{:02}", d.month(), d.day()),
@@ -92,13 +93,16 @@ impl Gantt {
             };
             let _ = write!(
                 s,
-                r#"<line class="scale" x1="{x}" x2="{x}" y1="{}" y2="{}"/><text class="scale-label" x="{}" y="22">{}</text>"#,
+                r#"<line class="scale" x1="{x}" x2="{x}" y1="{}" y2="{}"/>"#,
                 n(HEAD_H - 8.0),
                 n(height),
-                n(x(d) + 3.0),
-                label,
                 x = n(x(d))
             );
+            let room = f64::from(super::svg::text_width(&label, 10.0)) + 8.0;
+            if x(d) - last_label >= room {
+                let _ = write!(s, r#"<text class="scale-label" x="{}" y="22">{}</text>"#, n(x(d) + 3.0), label);
+                last_label = x(d);
+            }
             d = match self.scale {
                 Scale::Week => d + Duration::days(7),
                 Scale::Month => {
@@ -125,7 +129,7 @@ impl Gantt {
                 );
             }
             let indent = if r.kind == RowKind::Summary { 4.0 } else { 16.0 };
-            let label: String = r.label.chars().take(38).collect();
+            let label = super::svg::fit(&r.label, 11.0, (LABEL_W - indent - 8.0) as f32);
             let _ = write!(
                 s,
                 r#"<text class="row-label {class}" x="{}" y="{}"><title>{}</title>{}</text>"#,

@@ -59,6 +59,21 @@ pub fn assess(f: &Facts) -> Health {
     Health { rag, reasons, days_late: (-days_left).max(0) }
 }
 
+/// The RAG of one scheduled item (activity, milestone or phase): red when it should have
+/// finished and has not; amber when it has slipped against the baseline by more than its
+/// float (so it now pushes what follows) or finishes within a week with work open; green
+/// otherwise; done when finished.
+pub fn item_rag(today: NaiveDate, finish: NaiveDate, done: bool, slip_days: Option<i64>, total_float: i64) -> Rag {
+    if done {
+        return Rag::Done;
+    }
+    if finish < today {
+        return Rag::Red;
+    }
+    let slipped = slip_days.is_some_and(|s| s > 0 && s > total_float);
+    if slipped || (finish - today).num_days() <= 7 { Rag::Amber } else { Rag::Green }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +86,18 @@ mod tests {
             returned: 0,
             last_decision_no_go: false,
         }
+    }
+
+    #[test]
+    fn item_rules() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let today = d("2026-06-01");
+        assert_eq!(item_rag(today, d("2026-05-29"), false, None, 0), Rag::Red);
+        assert_eq!(item_rag(today, d("2026-05-29"), true, None, 0), Rag::Done);
+        assert_eq!(item_rag(today, d("2026-06-05"), false, None, 10), Rag::Amber, "due within a week");
+        assert_eq!(item_rag(today, d("2026-07-01"), false, Some(3), 5), Rag::Green, "slip absorbed by float");
+        assert_eq!(item_rag(today, d("2026-07-01"), false, Some(6), 5), Rag::Amber, "slip beyond float");
+        assert_eq!(item_rag(today, d("2026-07-01"), false, None, 0), Rag::Green);
     }
 
     #[test]

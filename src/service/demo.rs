@@ -138,6 +138,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     .await?;
     organisation_and_training(db, director, consultant, &p, &ids, start).await?;
     targets_and_modules(db, director, steering, p.id, today).await?;
+    schedule_demo(db, director, p.id, today).await?;
     Ok(true)
 }
 
@@ -681,6 +682,73 @@ async fn organisation_and_training(
                 let score = score.map(|v| v.to_string()).unwrap_or_default();
                 training::record_attendance(db, consultant, p.id, a.id, a.version, true, &score).await?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A schedule with a baseline, public holidays, a few links and one activity that slipped.
+async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDate) -> Result<()> {
+    use super::schedule;
+    schedule::save_baseline(db, director, project_id, "批准的计划 · Approved plan").await?;
+    for (day, name) in [("2027-01-01", "元旦 New Year's Day"), ("2027-05-03", "劳动节 Labour Day")] {
+        schedule::add_day(db, director, project_id, day, "holiday", name).await?;
+    }
+    let plan = schedule::load(&db.conn, project_id).await?;
+    let by_key = |key: &str| plan.activities.iter().find(|a| a.key.as_deref() == Some(key));
+    let first_blueprint =
+        plan.phases.iter().find(|p| p.seq == 4).and_then(|ph| plan.activities.iter().find(|a| a.phase_id == ph.id));
+    // The diagnosis must be reviewed before the blueprint work starts; the review can begin
+    // two days after base-data preparation starts (start-to-start).
+    if let (Some(review), Some(next)) = (by_key("diagnosis-review"), first_blueprint) {
+        schedule::add_dependency(
+            db,
+            director,
+            project_id,
+            &format!("activity:{}", review.id),
+            &format!("activity:{}", next.id),
+            "FS",
+            "0",
+        )
+        .await?;
+    }
+    if let (Some(data), Some(review)) = (by_key("base-data-preparation"), by_key("diagnosis-review")) {
+        schedule::add_dependency(
+            db,
+            director,
+            project_id,
+            &format!("activity:{}", data.id),
+            &format!("activity:{}", review.id),
+            "SS",
+            "2",
+        )
+        .await?;
+    }
+    // The as-is analysis needs a week more than planned: it slips against the baseline and,
+    // through the review, pushes the blueprint.
+    if let Some(analysis) = by_key("as-is-process-analysis") {
+        if let Some(review) = by_key("diagnosis-review") {
+            schedule::add_dependency(
+                db,
+                director,
+                project_id,
+                &format!("activity:{}", analysis.id),
+                &format!("activity:{}", review.id),
+                "FF",
+                "0",
+            )
+            .await?;
+        }
+        let a = schedule::load(&db.conn, project_id).await?.activities.into_iter().find(|x| x.id == analysis.id);
+        if let Some(a) = a {
+            let raw = schedule::RawActivity {
+                start: a.not_before.unwrap_or(a.planned_start).to_string(),
+                duration: (a.duration_days + 5).to_string(),
+                percent: "40".into(),
+                actual_start: a.planned_start.min(today).to_string(),
+                actual_finish: String::new(),
+            };
+            schedule::update_activity(db, director, project_id, a.id, a.version, &raw).await?;
         }
     }
     Ok(())

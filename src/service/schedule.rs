@@ -1096,3 +1096,51 @@ fn split_name(n: &str) -> (String, String) {
         None => (n.trim().to_string(), n.trim().to_string()),
     }
 }
+
+/// What is due in the next two weeks or overdue and not finished, soonest first.
+#[derive(Clone, Debug, Serialize)]
+pub struct Due {
+    pub kind: &'static str,
+    pub id: i32,
+    pub name_en: String,
+    pub name_zh: String,
+    pub date: NaiveDate,
+    pub overdue: bool,
+}
+
+pub async fn upcoming<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Vec<Due>> {
+    let horizon = today + Duration::days(14);
+    let ms = milestone::Entity::find()
+        .filter(milestone::Column::ProjectId.eq(project_id))
+        .filter(milestone::Column::Status.ne("done"))
+        .filter(milestone::Column::DueDate.lte(horizon))
+        .all(c)
+        .await?;
+    let acts = activity::Entity::find()
+        .filter(activity::Column::ProjectId.eq(project_id))
+        .filter(activity::Column::Status.ne("done"))
+        .filter(activity::Column::PlannedFinish.lte(horizon))
+        .all(c)
+        .await?;
+    let mut out: Vec<Due> = ms
+        .into_iter()
+        .map(|m| Due {
+            kind: MILESTONE,
+            id: m.id,
+            overdue: m.due_date < today,
+            date: m.due_date,
+            name_en: m.name_en,
+            name_zh: m.name_zh,
+        })
+        .chain(acts.into_iter().map(|a| Due {
+            kind: ACTIVITY,
+            id: a.id,
+            overdue: a.planned_finish < today,
+            date: a.planned_finish,
+            name_en: a.name_en,
+            name_zh: a.name_zh,
+        }))
+        .collect();
+    out.sort_by_key(|d| (d.date, d.kind, d.id));
+    Ok(out)
+}

@@ -178,7 +178,8 @@ pub async fn overview(
         .unwrap_or_default();
     let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
-    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings }).into_response())
+    let upcoming = crate::service::schedule::upcoming(&state.db.conn, id, today()).await?;
+    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings, upcoming => ser(&upcoming) }).into_response())
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {

@@ -57,6 +57,11 @@ async fn dependencies_shift_successors_and_cycles_are_refused_by_name() {
         let r = team.director.post(&format!("/projects/{p}/schedule/activities/{}", a.0), &[("start", "2026-02-30"), ("duration", "0"), ("percent", "150"), ("version", "99")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("id=\"err-start\"") && r.body.contains("id=\"err-duration\"") && r.body.contains("id=\"err-percent\""));
+        // Work that should be finished by now (the plan started in March) is listed as overdue
+        // on the overview and red on the schedule.
+        let ov = team.viewer.get(&format!("/projects/{p}")).await.body;
+        assert!(ov.contains("Due in the next two weeks, and overdue") && ov.contains("class=\"late\">overdue"));
+        assert!(team.viewer.get(&format!("/projects/{p}/schedule")).await.body.contains("rag rag-red"));
         // Viewers cannot change the plan.
         assert_eq!(team.viewer.post(&format!("/projects/{p}/schedule/dependencies"), &fields).await.status, StatusCode::FORBIDDEN);
     })
