@@ -116,6 +116,14 @@ async fn page_of(
             }
         })
         .collect();
+    let phase_slips: Vec<Value> = plan
+        .phases
+        .iter()
+        .filter_map(|p| {
+            let (_, bf) = base.get(&("phase".to_string(), p.id))?;
+            Some(context! { p => ser(p), baseline_finish => bf.to_string(), slip => format!("{:+}", (p.planned_finish - *bf).num_days()), late => p.planned_finish > *bf })
+        })
+        .collect();
     let (_, days) = schedule::calendar(&state.db.conn, a.project.id).await?;
     let baselines = schedule::baselines(&state.db.conn, a.project.id).await?;
     let feeds = schedule::feeds(&state.db.conn, a.project.id).await?;
@@ -129,6 +137,7 @@ async fn page_of(
         baselines => ser(&baselines),
         feeds => ser(&feeds),
         phases => ser(&plan.phases),
+        phase_slips,
         scale => if scale == Scale::Week { "week" } else { "month" },
         baseline => q.baseline,
         can => can(a.role),

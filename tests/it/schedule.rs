@@ -88,6 +88,7 @@ async fn holidays_make_up_days_and_baseline_slip() {
         team.director.post(&format!("/projects/{p}/schedule/calendar/{mk}/delete"), &[]).await.assert_redirect();
         let page = team.director.get(&format!("/projects/{p}/schedule?baseline={baseline}")).await.body;
         assert!(page.contains(">+3<"), "slip of three days shown");
+        assert!(page.contains("Phase finish against the baseline"), "per phase too");
         let _ = a;
         // Importing an iCalendar file of holidays: bad lines refuse the whole file.
         let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260406\r\nSUMMARY:清明节\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
