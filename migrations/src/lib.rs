@@ -2,6 +2,8 @@
 //! never edit a migration that has shipped, add a new one.
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
+
 mod m20261122_000001_foundation;
 mod m20261122_000002_business_case;
 mod m20261122_000003_organisation;

@@ -1,37 +1,10 @@
 //! The business case (issue 6): one case per project, its scenarios, cost lines and benefit
 //! lines. Money is integer minor units (BIGINT); rates are decimals (DOUBLE).
+use crate::helpers::{fk, index, mutable};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn mutable(mut t: TableCreateStatement) -> TableCreateStatement {
-    t.col(integer("version").default(1))
-        .col(timestamp_with_time_zone("created_at"))
-        .col(timestamp_with_time_zone("updated_at"));
-    t
-}
-
-fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{col}"))
-        .from(table, col)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
-async fn index(m: &SchemaManager<'_>, table: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(format!("ix_{table}_{}", cols.join("_"))).table(table).if_not_exists();
-    for c in cols {
-        idx.col(*c);
-    }
-    if unique {
-        idx.unique();
-    }
-    m.create_index(idx).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
