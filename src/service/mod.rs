@@ -2,13 +2,16 @@
 //! is the only one that writes to the database.
 pub mod access;
 pub mod audit;
+pub mod blueprint;
 pub mod business_case;
 pub mod demo;
+pub mod diagnosis;
 pub mod gates;
 pub mod modules;
 pub mod organisation;
 pub mod projects;
 pub mod reviews;
+pub mod risks;
 pub mod sessions;
 pub mod targets;
 pub mod training;
