@@ -28,26 +28,49 @@ const LEFT: f64 = 16.0;
 const HEAD_W: f64 = 180.0;
 const RIB: f64 = 17.0;
 
+/// Break `s` into at most `lines` lines of `max` px: between words for Latin text, between
+/// characters for CJK; the last line is cut with an ellipsis when text remains.
 fn wrap(s: &str, size: f32, max: f32, lines: usize) -> Vec<String> {
-    let mut out = vec![];
-    let mut cur = String::new();
+    // Tokens: a run of non-space Latin characters with its trailing space, or one wide char.
+    let mut tokens: Vec<String> = vec![];
     for c in s.chars() {
-        let next = format!("{cur}{c}");
-        if super::svg::text_width(&next, size) > max && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        let wide = super::svg::text_width(&c.to_string(), 10.0) >= 10.0;
+        match tokens.last_mut() {
+            Some(t)
+                if !wide
+                    && !c.is_whitespace()
+                    && !t.ends_with(' ')
+                    && !t.chars().any(|x| super::svg::text_width(&x.to_string(), 10.0) >= 10.0) =>
+            {
+                t.push(c)
+            }
+            Some(t) if c == ' ' => t.push(c),
+            _ => tokens.push(c.to_string()),
+        }
+    }
+    let mut out: Vec<String> = vec![];
+    let mut cur = String::new();
+    let mut rest_from = tokens.len();
+    for (i, t) in tokens.iter().enumerate() {
+        if !cur.is_empty() && super::svg::text_width(format!("{cur}{t}").trim_end(), size) > max {
+            out.push(cur.trim_end().to_string());
+            cur = String::new();
             if out.len() == lines {
+                rest_from = i;
                 break;
             }
         }
-        cur.push(c);
+        cur.push_str(t);
     }
-    if out.len() < lines && !cur.is_empty() {
-        out.push(cur);
-    } else if out.len() == lines {
+    if out.len() < lines {
+        if !cur.trim().is_empty() {
+            out.push(cur.trim_end().to_string());
+        }
+    } else if rest_from < tokens.len() {
         let last = out.pop().unwrap_or_default();
-        out.push(fit(&format!("{last}…"), size, max));
+        out.push(fit(&format!("{last} {}", tokens[rest_from..].concat()), size, max));
     }
-    out
+    out.into_iter().map(|l| fit(&l, size, max)).collect()
 }
 
 impl Fishbone {
@@ -174,6 +197,11 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 10);
         assert!(svg.contains("Cause 0 &lt;x&gt;") && !svg.contains("<x>"));
         assert!(svg.contains("投诉响应慢"));
+        // Latin text breaks between words.
+        assert_eq!(wrap("Complaints answered slowly", 13.0, 150.0, 3), ["Complaints answered", "slowly"]);
+        let long = wrap("a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg", 13.0, 60.0, 2);
+        assert_eq!(long.len(), 2);
+        assert!(long[1].ends_with('…'));
     }
 
     #[test]

@@ -29,7 +29,7 @@ fn two_lines(s: &str, size: f32, max: f32) -> (String, String) {
             let mut second: String = c.to_string();
             second.extend(rest);
             // Prefer breaking at a space when there is one in the first line.
-            if let Some(i) = first.rfind(' ').filter(|i| *i > 0) {
+            if let Some(i) = first.rfind(' ').filter(|i| *i > first.len() / 2) {
                 let tail = first[i + 1..].to_string();
                 first.truncate(i);
                 second = format!("{tail}{second}");

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod blueprint;
 pub mod business_case;
 pub mod demo;
+pub mod demo_diagnosis;
 pub mod diagnosis;
 pub mod gates;
 pub mod modules;

@@ -261,3 +261,49 @@ async fn data_quality_over_time_and_on_the_readiness_gate() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn demo_has_a_diagnosis_a_blueprint_and_a_judged_risk_register() {
+    on_each_db(|t| async move {
+        let pb = ninefold::playbook::parse("nine-phase.toml", ninefold::playbook::NINE_PHASE).unwrap();
+        let today = chrono::Utc::now().date_naive();
+        assert!(ninefold::service::demo::ensure(&t.db, &pb, today).await.unwrap());
+        assert_eq!(t.count("SELECT COUNT(*) FROM processes").await, 10);
+        assert_eq!(t.count("SELECT COUNT(*) FROM processes WHERE selected = TRUE").await, 3);
+        assert_eq!(t.count("SELECT COUNT(*) FROM processes WHERE importance IS NOT NULL").await, 8);
+        assert_eq!(t.count("SELECT COUNT(*) FROM fishbones").await, 2);
+        assert_eq!(t.count("SELECT COUNT(*) FROM data_sources").await, 5);
+        assert_eq!(t.count("SELECT COUNT(*) FROM quality_checks").await, 15);
+        assert_eq!(t.count("SELECT COUNT(*) FROM environments").await, 3);
+        assert_eq!(t.count("SELECT COUNT(*) FROM blueprint_revisions").await, 2);
+        assert_eq!(t.count("SELECT COUNT(*) FROM risks WHERE status = 'dismissed' AND dismiss_reason <> ''").await, 3);
+        assert_eq!(t.count("SELECT COUNT(*) FROM risks WHERE status = 'open' AND probability IS NOT NULL").await, 9);
+        assert_eq!(t.count("SELECT COUNT(*) FROM risks WHERE status = 'candidate'").await, 1);
+        // Both languages render every page of the area.
+        for lang in ["en", "zh-CN"] {
+            let mut c = t.client();
+            c.lang = Some(lang.into());
+            c.get("/login").await;
+            c.post("/login", &[("email", "wang.fang@huamei.example"), ("password", ninefold::service::demo::PASSWORD)])
+                .await
+                .assert_redirect();
+            for path in [
+                "/projects/1/diagnosis",
+                "/projects/1/blueprint",
+                "/projects/1/blueprint/1?from=1&to=2",
+                "/projects/1/risks",
+                "/projects/1/phases/7/gate",
+                "/projects/1/diagnosis/processes/1",
+                "/projects/1/diagnosis/fishbones/1",
+            ] {
+                let r = c.get(path).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}");
+                assert!(
+                    !r.body.contains("diag.") && !r.body.contains("risk.") && !r.body.contains("bp."),
+                    "untranslated key on {path} ({lang})"
+                );
+            }
+        }
+    })
+    .await;
+}
