@@ -38,7 +38,7 @@ pub struct Matrix {
 
 const CELL_W: f64 = 120.0;
 const CELL_H: f64 = 84.0;
-const LEFT: f64 = 96.0;
+const LEFT: f64 = 132.0;
 const TOP: f64 = 12.0;
 const DOT: f64 = 22.0;
 

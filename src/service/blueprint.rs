@@ -263,3 +263,57 @@ pub async fn module_map<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// Feed a module's checklist: add a feature the blueprint needs but the checklist lacks, as
+/// planned. Adding one that is already there changes nothing.
+pub async fn add_feature(db: &Db, actor: Actor, project_id: i32, module_id: i32, name: &str) -> Result<()> {
+    let mut e = FieldErrors::default();
+    let name = required_text(&mut e, "feature", name, 200);
+    e.check()?;
+    let tx = db.write().await?;
+    crm_module::Entity::find_by_id(module_id)
+        .filter(crm_module::Column::ProjectId.eq(project_id))
+        .one(&*tx)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let existing =
+        module_feature::Entity::find().filter(module_feature::Column::ModuleId.eq(module_id)).all(&*tx).await?;
+    let same = |a: &str| a.trim().eq_ignore_ascii_case(&name);
+    if existing.iter().any(|f| same(&f.key) || same(&f.name_en) || same(&f.name_zh)) {
+        return Ok(());
+    }
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    let mut key = if slug.is_empty() { "blueprint_feature".to_string() } else { slug.chars().take(56).collect() };
+    let base = key.clone();
+    let mut i = 2;
+    while existing.iter().any(|f| f.key == key) {
+        key = format!("{base}_{i}");
+        i += 1;
+    }
+    let t = now();
+    let f = module_feature::Entity::insert(module_feature::ActiveModel {
+        project_id: Set(project_id),
+        module_id: Set(module_id),
+        key: Set(key),
+        name_en: Set(name.clone()),
+        name_zh: Set(name.clone()),
+        status: Set("planned".into()),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, actor, Some(project_id), "module_feature", f.id, "create", None::<&()>, Some(&f)).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -217,3 +217,20 @@ pub async fn revise(
         }
     }
 }
+
+/// Add a feature named by the blueprint to the module's checklist.
+pub async fn add_feature(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let module_id: i32 = form.get("module_id").parse().map_err(|_| crate::error::AppError::BadRequest)?;
+    match svc::add_feature(&state.db, actor, id, module_id, form.get("feature")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/blueprint#map")).into_response()),
+        Err(e) => {
+            index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, RawBlueprint::default()).await
+        }
+    }
+}

@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/diagnosis/sources/{sid}", post(diagnosis::update_source))
         .route("/projects/{id}/diagnosis/sources/{sid}/checks", post(diagnosis::add_check))
         .route("/projects/{id}/blueprint", get(blueprint::index).post(blueprint::create))
+        .route("/projects/{id}/blueprint/features", post(blueprint::add_feature))
         .route("/projects/{id}/blueprint/{bid}", get(blueprint::show).post(blueprint::revise))
         .route("/projects/{id}/risks", get(risks::index).post(risks::create))
         .route("/projects/{id}/risks/{rid}", get(risks::edit_form).post(risks::update))

@@ -192,6 +192,27 @@ async fn blueprint_revisions_keep_who_when_why_and_show_a_diff() {
         // The module map lists the process under Service and the features its steps use.
         let idx = team.director.get(&format!("/projects/{p}/blueprint")).await.body;
         assert!(idx.contains("Process-to-module map") && idx.contains("Complaint handling (to-be)"));
+        // Steps name checklist features by name; one not in the checklist is flagged and can
+        // be added to it (feeding the module's feature checklist).
+        assert!(idx.contains("Service request management") && idx.contains("Repair scheduling"));
+        let mut rev3 = rev.clone();
+        rev3[0] = ("version", "2");
+        let steps3 = format!("{steps2}\nDealer | Track the claim | service | Dealer warranty portal");
+        rev3[3] = ("steps", steps3.as_str());
+        rev3.retain(|(k, _)| *k != "reason");
+        rev3.push(("reason", "Dealers asked to follow their claims"));
+        team.director.post(&format!("/projects/{p}/blueprint/{bid}"), &rev3).await.assert_redirect();
+        let idx = team.director.get(&format!("/projects/{p}/blueprint")).await.body;
+        assert!(idx.contains("Dealer warranty portal · not in the checklist"));
+        let sid = t.count(&format!("SELECT id FROM crm_modules WHERE project_id = {p} AND key = 'service'")).await.to_string();
+        team.director
+            .post(&format!("/projects/{p}/blueprint/features"), &[("module_id", sid.as_str()), ("feature", "Dealer warranty portal")])
+            .await
+            .assert_redirect();
+        assert_eq!(t.count("SELECT COUNT(*) FROM module_features WHERE name_en = 'Dealer warranty portal' AND status = 'planned'").await, 1);
+        let idx = team.director.get(&format!("/projects/{p}/blueprint")).await.body;
+        assert!(!idx.contains("Dealer warranty portal · not in the checklist") && idx.contains("Dealer warranty portal · Planned"));
+        assert_eq!(team.viewer.post(&format!("/projects/{p}/blueprint/features"), &[("module_id", sid.as_str()), ("feature", "X")]).await.status, StatusCode::FORBIDDEN);
     })
     .await;
 }
