@@ -372,3 +372,15 @@ pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today
         risk: exposure,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::reviews::Pack;
+
+    #[test]
+    fn packs_frozen_before_the_register_still_load() {
+        let old = r#"{"as_of":"2026-05-20","targets":[],"phases":[],"actions":[]}"#;
+        let p: Pack = serde_json::from_str(old).unwrap();
+        assert!(p.risks.is_empty());
+    }
+}

@@ -266,6 +266,33 @@ async fn data_quality_over_time_and_on_the_readiness_gate() {
         let r = team.viewer.post(&path, &check("2026-06-01", "99", "0", "99")).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'quality_check'").await, 2);
+        // The installation and access-control record, one row per environment.
+        let env = |date: &'static str| {
+            vec![
+                ("kind", "test"),
+                ("sizing", "2 app servers"),
+                ("installed_on", date),
+                ("security_roles", "Admin, key user"),
+                ("admin_trained", "1"),
+            ]
+        };
+        let r = team.director.post(&format!("/projects/{p}/diagnosis/environments"), &env("next week")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(t.count("SELECT COUNT(*) FROM environments").await, 0);
+        team.director
+            .post(&format!("/projects/{p}/diagnosis/environments"), &env("2026-04-10"))
+            .await
+            .assert_redirect();
+        team.director
+            .post(&format!("/projects/{p}/diagnosis/environments"), &env("2026-04-12"))
+            .await
+            .assert_redirect();
+        assert_eq!(t.count("SELECT COUNT(*) FROM environments WHERE kind = 'test' AND admin_trained = TRUE").await, 1);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'environment'").await, 2);
+        assert_eq!(
+            team.viewer.post(&format!("/projects/{p}/diagnosis/environments"), &env("2026-04-12")).await.status,
+            StatusCode::FORBIDDEN
+        );
         // Stale source edit: 409.
         let edit = [
             ("version", "1"),

@@ -1,5 +1,6 @@
 use crate::harness::*;
 use axum::http::StatusCode;
+use sea_orm::ConnectionTrait;
 
 fn id_of(t_body: &str, title: &str) -> i32 {
     // The register links each risk: /projects/{p}/risks/{id}"><strong>{title}
@@ -137,6 +138,26 @@ async fn health_rolls_up_risks_and_lists_every_reason() {
         assert!(
             portfolio.contains("rag rag-red") && portfolio.contains("Risks: high risks without owner or mitigation")
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn projects_from_before_the_register_get_the_factors_on_first_visit() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        // As if the project had been created before the register existed.
+        t.db.conn.execute_unprepared(&format!("DELETE FROM risks WHERE project_id = {p}")).await.unwrap();
+        assert_eq!(t.count("SELECT COUNT(*) FROM risks").await, 0);
+        assert_eq!(team.director.get(&format!("/projects/{p}/risks")).await.status, StatusCode::OK);
+        assert_eq!(
+            t.count(&format!("SELECT COUNT(*) FROM risks WHERE project_id = {p} AND status = 'candidate'")).await,
+            11
+        );
+        // A second visit loads nothing more.
+        team.director.get(&format!("/projects/{p}/risks")).await;
+        assert_eq!(t.count("SELECT COUNT(*) FROM risks").await, 11);
     })
     .await;
 }
