@@ -9,6 +9,7 @@ mod m20261122_000002_business_case;
 mod m20261122_000003_organisation;
 mod m20261122_000004_targets;
 mod m20261122_000005_schedule;
+mod m20261122_000006_diagnosis;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_organisation::Migration),
             Box::new(m20261122_000004_targets::Migration),
             Box::new(m20261122_000005_schedule::Migration),
+            Box::new(m20261122_000006_diagnosis::Migration),
         ]
     }
 }

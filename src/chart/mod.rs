@@ -1,10 +1,13 @@
 //! Charts as data, drawn by renderers: SVG for pages (and later a PDF renderer from the same
 //! models), so a page and its document never disagree.
+pub mod fishbone;
 pub mod gantt;
 pub mod line;
+pub mod matrix;
 pub mod money;
 pub mod money_svg;
 pub mod org;
 pub mod svg;
+pub mod swimlane;
 
 pub use money::{BarChart, CashFlowChart, Tornado, compact};

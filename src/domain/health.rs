@@ -116,3 +116,111 @@ mod tests {
         assert_eq!(assess(&f).rag, Rag::Done);
     }
 }
+
+/// Everything beyond the phase and its gate that bears on health.
+#[derive(Clone, Debug, Default)]
+pub struct Signals {
+    /// Broken rules of the three-tier organisation (advice does not count).
+    pub org_findings: usize,
+    pub targets_red: usize,
+    pub targets_amber: usize,
+    pub targets_measured: usize,
+    pub risk: crate::domain::risk::Exposure,
+}
+
+/// One explained RAG: the phase and gate health (`assess`) rolled up with the organisation,
+/// the targets and the risks. Each rule that moves the colour adds its reason:
+/// - organisation rules broken → amber;
+/// - a target red on its forecast → amber, more than half the measured targets red → red;
+/// - targets amber only → amber;
+/// - a high (score ≥ 12) live risk without an owner or a mitigation → amber, three or
+///   more → red (a high risk that is being managed is the register doing its job);
+/// - live risks past their review date → amber.
+///
+/// A finished project stays done.
+pub fn roll_up(mut h: Health, s: &Signals) -> Health {
+    if h.rag == Rag::Done {
+        return h;
+    }
+    let raise = |h: &mut Health, to: Rag, reason: &'static str| {
+        h.rag = h.rag.max(to);
+        h.reasons.push(reason);
+    };
+    if s.org_findings > 0 {
+        raise(&mut h, Rag::Amber, "health.org");
+    }
+    if s.targets_red > 0 {
+        let most = s.targets_measured > 0 && s.targets_red * 2 > s.targets_measured;
+        raise(&mut h, if most { Rag::Red } else { Rag::Amber }, "health.targets_red");
+    } else if s.targets_amber > 0 {
+        raise(&mut h, Rag::Amber, "health.targets_amber");
+    }
+    if s.risk.high_unmanaged > 0 {
+        let to = if s.risk.high_unmanaged >= 3 { Rag::Red } else { Rag::Amber };
+        raise(&mut h, to, "health.risk_high");
+    }
+    if s.risk.review_overdue > 0 {
+        raise(&mut h, Rag::Amber, "health.risk_review");
+    }
+    h
+}
+
+#[cfg(test)]
+mod roll_up_tests {
+    use super::*;
+    use crate::domain::risk::Exposure;
+
+    fn green() -> Health {
+        assess(&Facts {
+            today: "2026-05-01".parse().unwrap(),
+            phase_finish: Some("2026-05-31".parse().unwrap()),
+            gate_open: 1,
+            returned: 0,
+            last_decision_no_go: false,
+        })
+    }
+
+    #[test]
+    fn nothing_wrong_stays_green() {
+        let h = roll_up(green(), &Signals::default());
+        assert_eq!((h.rag, h.reasons.len()), (Rag::Green, 0));
+    }
+
+    #[test]
+    fn every_contributing_reason_is_listed() {
+        let s = Signals {
+            org_findings: 2,
+            targets_red: 1,
+            targets_amber: 1,
+            targets_measured: 4,
+            risk: Exposure { high: 2, high_unmanaged: 1, review_overdue: 2, ..Default::default() },
+        };
+        let h = roll_up(green(), &s);
+        assert_eq!(h.rag, Rag::Amber);
+        assert_eq!(h.reasons, ["health.org", "health.targets_red", "health.risk_high", "health.risk_review"]);
+    }
+
+    #[test]
+    fn red_rules() {
+        let many_high =
+            Signals { risk: Exposure { high: 3, high_unmanaged: 3, ..Default::default() }, ..Default::default() };
+        assert_eq!(roll_up(green(), &many_high).rag, Rag::Red);
+        // High risks with an owner and a mitigation are managed: no reason.
+        let managed = Signals { risk: Exposure { high: 5, ..Default::default() }, ..Default::default() };
+        assert_eq!(roll_up(green(), &managed).rag, Rag::Green);
+        let most_red = Signals { targets_red: 3, targets_measured: 4, ..Default::default() };
+        let h = roll_up(green(), &most_red);
+        assert_eq!((h.rag, h.reasons.as_slice()), (Rag::Red, ["health.targets_red"].as_slice()));
+        let half_red = Signals { targets_red: 2, targets_measured: 4, ..Default::default() };
+        assert_eq!(roll_up(green(), &half_red).rag, Rag::Amber);
+        // A late phase stays red and keeps its reason first.
+        let mut late = green();
+        late.rag = Rag::Red;
+        late.reasons = vec!["health.overdue"];
+        let h = roll_up(late, &Signals { org_findings: 1, ..Default::default() });
+        assert_eq!((h.rag, h.reasons[0]), (Rag::Red, "health.overdue"));
+        // Finished projects are done whatever the register says.
+        let done = Health { rag: Rag::Done, reasons: vec![], days_late: 0 };
+        assert_eq!(roll_up(done, &many_high).rag, Rag::Done);
+    }
+}

@@ -82,6 +82,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("business_case.en.toml"), include_str!("business_case.zh.toml")),
     (include_str!("organisation.en.toml"), include_str!("organisation.zh.toml")),
     (include_str!("schedule.en.toml"), include_str!("schedule.zh.toml")),
+    (include_str!("diagnosis.en.toml"), include_str!("diagnosis.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

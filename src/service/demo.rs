@@ -139,6 +139,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     organisation_and_training(db, director, consultant, &p, &ids, start).await?;
     targets_and_modules(db, director, steering, p.id, today).await?;
     schedule_demo(db, director, p.id, today).await?;
+    super::demo_diagnosis::seed(db, director, consultant, p.id, today).await?;
     Ok(true)
 }
 

@@ -2,13 +2,17 @@
 //! is the only one that writes to the database.
 pub mod access;
 pub mod audit;
+pub mod blueprint;
 pub mod business_case;
 pub mod demo;
+pub mod demo_diagnosis;
+pub mod diagnosis;
 pub mod gates;
 pub mod modules;
 pub mod organisation;
 pub mod projects;
 pub mod reviews;
+pub mod risks;
 pub mod schedule;
 pub mod sessions;
 pub mod targets;

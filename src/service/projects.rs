@@ -41,6 +41,7 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
     .await?;
     add_member_in(&*tx, actor, p.id, actor.user_id, Role::Director).await?;
     super::modules::seed(&*tx, p.id, &input.modules).await?;
+    super::risks::preload(&*tx, actor, p.id).await?;
 
     let mut acts = vec![];
     let mut dels = vec![];

@@ -57,6 +57,9 @@ pub struct Pack {
     pub phases: Vec<PackPhase>,
     /// Open action items carried over from earlier reviews.
     pub actions: Vec<PackAction>,
+    /// The top live risks by score (packs frozen before the register have none).
+    #[serde(default)]
+    pub risks: Vec<super::risks::PackRisk>,
 }
 
 pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Pack> {
@@ -115,7 +118,8 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
             due_date: a.due_date,
         })
         .collect();
-    Ok(Pack { as_of: today, targets, phases, actions })
+    let risks = super::risks::top(c, project_id, 5).await?;
+    Ok(Pack { as_of: today, targets, phases, actions, risks })
 }
 
 pub async fn open_actions<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<review_action::Model>> {

@@ -55,8 +55,15 @@ async fn gate_view(
     } else {
         None
     };
+    // Phase 7 (readiness) also reads the latest data-quality figures of each source.
+    let quality = if phase.key == "readiness" {
+        Some(crate::service::diagnosis::sources(&state.db.conn, a.project.id).await?)
+    } else {
+        None
+    };
     let data = context! {
         coverage,
+        quality => ser(&quality),
         project => ser(&a.project),
         phase => ser(&phase),
         deliverables => ser(&deliverables),

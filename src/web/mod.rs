@@ -2,8 +2,10 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod blueprint;
 pub mod business_case;
 pub mod context;
+pub mod diagnosis;
 pub mod form;
 pub mod gates;
 pub mod modules;
@@ -11,6 +13,7 @@ pub mod organisation;
 pub mod projects;
 pub mod render;
 pub mod reviews;
+pub mod risks;
 pub mod schedule;
 pub mod targets;
 pub mod training;
@@ -117,6 +120,25 @@ pub fn router(state: AppState) -> Router {
         .route("/projects/{id}/schedule/feeds", post(schedule::create_feed))
         .route("/projects/{id}/schedule/feeds/{fid}/revoke", post(schedule::revoke_feed))
         .route("/feeds/{file}", get(schedule::feed))
+        .route("/projects/{id}/diagnosis", get(diagnosis::index))
+        .route("/projects/{id}/diagnosis/processes", post(diagnosis::create_process))
+        .route("/projects/{id}/diagnosis/processes/{pid}", get(diagnosis::process_page).post(diagnosis::update_process))
+        .route("/projects/{id}/diagnosis/processes/{pid}/score", post(diagnosis::score_process))
+        .route("/projects/{id}/diagnosis/fishbones", post(diagnosis::create_fishbone))
+        .route(
+            "/projects/{id}/diagnosis/fishbones/{fid}",
+            get(diagnosis::fishbone_page).post(diagnosis::update_fishbone),
+        )
+        .route("/projects/{id}/diagnosis/environments", post(diagnosis::save_environment))
+        .route("/projects/{id}/diagnosis/sources", post(diagnosis::create_source))
+        .route("/projects/{id}/diagnosis/sources/{sid}", post(diagnosis::update_source))
+        .route("/projects/{id}/diagnosis/sources/{sid}/checks", post(diagnosis::add_check))
+        .route("/projects/{id}/blueprint", get(blueprint::index).post(blueprint::create))
+        .route("/projects/{id}/blueprint/features", post(blueprint::add_feature))
+        .route("/projects/{id}/blueprint/{bid}", get(blueprint::show).post(blueprint::revise))
+        .route("/projects/{id}/risks", get(risks::index).post(risks::create))
+        .route("/projects/{id}/risks/{rid}", get(risks::edit_form).post(risks::update))
+        .route("/projects/{id}/risks/{rid}/dismiss", post(risks::dismiss))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .merge(crate::api::router())
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));

@@ -53,7 +53,11 @@ pub fn can(role: Role) -> Value {
 
 pub async fn portfolio(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?;
-    let rows = projects::portfolio(&state.db.conn, user.id, today()).await?;
+    let mut rows = projects::portfolio(&state.db.conn, user.id, today()).await?;
+    for r in &mut rows {
+        let signals = service::risks::health_signals(&state.db.conn, &r.project, today()).await?;
+        r.health = crate::domain::health::roll_up(r.health.clone(), &signals);
+    }
     Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows) }).into_response())
 }
 
@@ -158,17 +162,11 @@ pub async fn overview(
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&a.project.playbook_snapshot).ok();
     let mut ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
-    // The organisation's broken rules (not mere advice) put the project at risk.
-    let org_findings = service::organisation::view(&state.db.conn, &ov.project)
-        .await?
-        .findings
-        .iter()
-        .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
-        .count();
-    if org_findings > 0 {
-        ov.health.rag = ov.health.rag.max(crate::domain::health::Rag::Amber);
-        ov.health.reasons.push("health.org");
-    }
+    // One explained RAG: phase and gate, organisation, targets, risks (domain::health::roll_up).
+    let signals = service::risks::health_signals(&state.db.conn, &ov.project, today()).await?;
+    let org_findings = signals.org_findings;
+    let exposure = signals.risk.clone();
+    ov.health = crate::domain::health::roll_up(ov.health, &signals);
     // Objectives of the phase on show, from the playbook the project was created with.
     let objectives = ov
         .current
@@ -179,7 +177,7 @@ pub async fn overview(
     let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
     let upcoming = crate::service::schedule::upcoming(&state.db.conn, id, today()).await?;
-    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings, upcoming => ser(&upcoming) }).into_response())
+    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings, exposure => ser(&exposure), upcoming => ser(&upcoming) }).into_response())
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {

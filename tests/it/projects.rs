@@ -163,7 +163,9 @@ async fn demo_loads_once_and_is_in_phase_three() {
         assert_eq!(counts.1, 1);
         assert_eq!(t.count("SELECT COUNT(*) FROM phases WHERE status = 'closed'").await, 2);
         assert_eq!(t.count("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 3").await, 1);
-        // The director logs in and sees the project in phase 3, green.
+        // The director logs in and sees the project in phase 3. Its phase and gate are on
+        // track; the roll-up (domain::health::roll_up) makes it amber for the demo's
+        // deliberate organisation findings and its red target, each reason listed.
         let mut c = t.client();
         c.get("/login").await;
         c.post("/login", &[("email", "wang.fang@huamei.example"), ("password", ninefold::service::demo::PASSWORD)])
@@ -172,7 +174,10 @@ async fn demo_loads_once_and_is_in_phase_three() {
         let r = c.get("/projects").await;
         assert!(r.body.contains(ninefold::service::demo::PROJECT_NAME));
         assert!(r.body.contains("Analysis and diagnosis"));
-        assert!(r.body.contains("rag-green"), "{}", r.body);
+        assert!(r.body.contains("rag-amber"), "{}", r.body);
+        assert!(!r.body.contains("Current phase is past its planned finish"));
+        assert!(r.body.contains("<li>The organisation breaks rules of the method</li>"), "{}", r.body);
+        assert!(r.body.contains("<li>Targets: forecast misses a target</li>"), "{}", r.body);
     })
     .await;
 }

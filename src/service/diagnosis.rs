@@ -1,0 +1,658 @@
+//! Analysis and diagnosis (phase 3): the as-is process inventory and its scoring, fishbone
+//! analyses, the installation and access-control record, data sources and their quality
+//! checks over time.
+use super::{Actor, Error, Result, audit, now, update_guarded};
+use crate::db::Db;
+use crate::domain::diagnosis::{
+    self, CAUSE_CATEGORIES, Cause, DATA_ENTITIES, DATA_STATES, ENVIRONMENTS, Quality, Rankable, Scores,
+};
+use crate::domain::risk::parse_rating;
+use crate::domain::validation::{FieldErrors, long_text, required_text};
+use crate::entity::{data_source, environment, fishbone, process, quality_check};
+use chrono::NaiveDate;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+fn short_text(e: &mut FieldErrors, field: &str, raw: &str, max: usize) -> String {
+    let v = raw.trim();
+    if v.chars().count() > max {
+        e.add(field, "err.too_long");
+    }
+    v.to_string()
+}
+
+// ---------- processes ----------
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RawProcess {
+    pub module_key: String,
+    pub name: String,
+    pub as_is: String,
+    pub owner_dept: String,
+    pub volume: String,
+    pub pain_points: String,
+    pub systems: String,
+}
+
+pub fn validate_process(raw: &RawProcess, modules: &[String]) -> std::result::Result<RawProcess, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let out = RawProcess {
+        name: required_text(&mut e, "name", &raw.name, 300),
+        module_key: raw.module_key.trim().to_string(),
+        as_is: long_text(&mut e, "as_is", &raw.as_is, 4000, false),
+        owner_dept: short_text(&mut e, "owner_dept", &raw.owner_dept, 200),
+        volume: short_text(&mut e, "volume", &raw.volume, 200),
+        pain_points: long_text(&mut e, "pain_points", &raw.pain_points, 4000, false),
+        systems: long_text(&mut e, "systems", &raw.systems, 2000, false),
+    };
+    if !modules.contains(&out.module_key) {
+        e.add("module_key", "err.choose_from_list");
+    }
+    e.into_result(out)
+}
+
+pub async fn create_process(db: &Db, actor: Actor, project_id: i32, i: &RawProcess) -> Result<process::Model> {
+    let tx = db.write().await?;
+    let t = now();
+    let p = process::Entity::insert(process::ActiveModel {
+        project_id: Set(project_id),
+        module_key: Set(i.module_key.clone()),
+        name: Set(i.name.clone()),
+        as_is: Set(i.as_is.clone()),
+        owner_dept: Set(i.owner_dept.clone()),
+        volume: Set(i.volume.clone()),
+        pain_points: Set(i.pain_points.clone()),
+        systems: Set(i.systems.clone()),
+        importance: Set(None),
+        performance: Set(None),
+        feasibility: Set(None),
+        justification: Set(String::new()),
+        selected: Set(false),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, actor, Some(project_id), "process", p.id, "create", None::<&()>, Some(&p)).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+pub async fn update_process(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    i: &RawProcess,
+) -> Result<process::Model> {
+    let tx = db.write().await?;
+    let before = get_process(&*tx, project_id, id).await?;
+    if before.version != version {
+        return Err(Error::Conflict);
+    }
+    let am = process::ActiveModel {
+        module_key: Set(i.module_key.clone()),
+        name: Set(i.name.clone()),
+        as_is: Set(i.as_is.clone()),
+        owner_dept: Set(i.owner_dept.clone()),
+        volume: Set(i.volume.clone()),
+        pain_points: Set(i.pain_points.clone()),
+        systems: Set(i.systems.clone()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    update_guarded::<process::Entity, _>(&*tx, am, id, version).await?;
+    let after = get_process(&*tx, project_id, id).await?;
+    audit::record(&*tx, actor, Some(project_id), "process", id, "update", Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The scoring form: the three criteria (1–5 each), why, and whether it is chosen for
+/// redesign.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RawScore {
+    pub importance: String,
+    pub performance: String,
+    pub feasibility: String,
+    pub justification: String,
+    pub selected: bool,
+}
+
+pub struct ScoreInput {
+    pub scores: Scores,
+    pub justification: String,
+    pub selected: bool,
+}
+
+pub fn validate_score(raw: &RawScore) -> std::result::Result<ScoreInput, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let mut one = |field: &str, v: &str| match parse_rating(v) {
+        Ok(Some(x)) => x,
+        _ => {
+            e.add(field, "err.rating");
+            0
+        }
+    };
+    let scores = Scores {
+        importance: one("importance", &raw.importance),
+        performance: one("performance", &raw.performance),
+        feasibility: one("feasibility", &raw.feasibility),
+    };
+    let justification = long_text(&mut e, "justification", &raw.justification, 2000, false);
+    e.into_result(ScoreInput { scores, justification, selected: raw.selected })
+}
+
+pub async fn score(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    s: &ScoreInput,
+) -> Result<process::Model> {
+    let tx = db.write().await?;
+    let before = get_process(&*tx, project_id, id).await?;
+    if before.version != version {
+        return Err(Error::Conflict);
+    }
+    let am = process::ActiveModel {
+        importance: Set(Some(s.scores.importance)),
+        performance: Set(Some(s.scores.performance)),
+        feasibility: Set(Some(s.scores.feasibility)),
+        justification: Set(s.justification.clone()),
+        selected: Set(s.selected),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    update_guarded::<process::Entity, _>(&*tx, am, id, version).await?;
+    let after = get_process(&*tx, project_id, id).await?;
+    audit::record(&*tx, actor, Some(project_id), "process", id, "score", Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn get_process<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<process::Model> {
+    process::Entity::find_by_id(id)
+        .filter(process::Column::ProjectId.eq(project_id))
+        .one(c)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+pub async fn processes<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<process::Model>> {
+    Ok(process::Entity::find()
+        .filter(process::Column::ProjectId.eq(project_id))
+        .order_by_asc(process::Column::ModuleKey)
+        .order_by_asc(process::Column::Id)
+        .all(c)
+        .await?)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessView {
+    pub process: process::Model,
+    pub priority: Option<i32>,
+    /// 1-based position in the ranking (scored processes only).
+    pub rank: Option<usize>,
+}
+
+/// The processes in rank order, with their priority score.
+pub fn ranked(ps: Vec<process::Model>) -> Vec<ProcessView> {
+    let scores = |p: &process::Model| Scores::from_parts(p.importance, p.performance, p.feasibility);
+    let order = diagnosis::rank(
+        &ps.iter().map(|p| Rankable { id: p.id, name: &p.name, scores: scores(p) }).collect::<Vec<_>>(),
+    );
+    order
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let p = ps.iter().find(|p| p.id == *id)?.clone();
+            let s = scores(&p);
+            Some(ProcessView { priority: s.map(Scores::priority), rank: s.map(|_| i + 1), process: p })
+        })
+        .collect()
+}
+
+// ---------- fishbones ----------
+
+/// Parse the causes box: one cause per line, `category | cause | weight | note`.
+pub fn parse_causes(raw: &str) -> std::result::Result<Vec<Cause>, FieldErrors> {
+    let mut out = vec![];
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split('|').map(str::trim).collect();
+        let cat = f.first().map(|c| c.to_lowercase()).unwrap_or_default();
+        let weight = f.get(2).map_or(Ok(Some(3)), |w| parse_rating(w));
+        match (CAUSE_CATEGORIES.contains(&cat.as_str()), f.get(1), weight) {
+            (true, Some(text), Ok(w)) if !text.is_empty() && text.chars().count() <= 300 && f.len() <= 4 => {
+                out.push(Cause {
+                    category: cat,
+                    text: text.to_string(),
+                    note: f.get(3).map_or(String::new(), |n| n.to_string()),
+                    weight: w.unwrap_or(3),
+                })
+            }
+            _ => return Err(FieldErrors::single("causes", "err.cause.line")),
+        }
+    }
+    Ok(out)
+}
+
+pub fn causes_text(cs: &[Cause]) -> String {
+    cs.iter()
+        .map(|c| {
+            if c.note.is_empty() {
+                format!("{} | {} | {}", c.category, c.text, c.weight)
+            } else {
+                format!("{} | {} | {} | {}", c.category, c.text, c.weight, c.note)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub struct FishboneInput {
+    pub effect: String,
+    pub process_id: Option<i32>,
+    pub causes: Vec<Cause>,
+}
+
+pub fn validate_fishbone(
+    effect: &str,
+    process_id: &str,
+    causes: &str,
+    processes: &[i32],
+) -> std::result::Result<FishboneInput, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let effect = required_text(&mut e, "effect", effect, 300);
+    let process_id = match process_id.trim() {
+        "" => None,
+        s => match s.parse::<i32>().ok().filter(|id| processes.contains(id)) {
+            Some(id) => Some(id),
+            None => {
+                e.add("process_id", "err.choose_from_list");
+                None
+            }
+        },
+    };
+    let causes = match parse_causes(causes) {
+        Ok(c) => c,
+        Err(fe) => {
+            e.0.extend(fe.0);
+            vec![]
+        }
+    };
+    e.into_result(FishboneInput { effect, process_id, causes })
+}
+
+fn causes_json(c: &[Cause]) -> String {
+    serde_json::to_string(c).unwrap_or_else(|_| "[]".into())
+}
+
+pub fn causes_of(f: &fishbone::Model) -> Vec<Cause> {
+    serde_json::from_str(&f.causes).unwrap_or_default()
+}
+
+pub async fn create_fishbone(db: &Db, actor: Actor, project_id: i32, i: &FishboneInput) -> Result<fishbone::Model> {
+    let tx = db.write().await?;
+    let t = now();
+    let f = fishbone::Entity::insert(fishbone::ActiveModel {
+        project_id: Set(project_id),
+        process_id: Set(i.process_id),
+        effect: Set(i.effect.clone()),
+        causes: Set(causes_json(&i.causes)),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, actor, Some(project_id), "fishbone", f.id, "create", None::<&()>, Some(&f)).await?;
+    tx.commit().await?;
+    Ok(f)
+}
+
+pub async fn update_fishbone(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    i: &FishboneInput,
+) -> Result<fishbone::Model> {
+    let tx = db.write().await?;
+    let before = get_fishbone(&*tx, project_id, id).await?;
+    if before.version != version {
+        return Err(Error::Conflict);
+    }
+    let am = fishbone::ActiveModel {
+        process_id: Set(i.process_id),
+        effect: Set(i.effect.clone()),
+        causes: Set(causes_json(&i.causes)),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    update_guarded::<fishbone::Entity, _>(&*tx, am, id, version).await?;
+    let after = get_fishbone(&*tx, project_id, id).await?;
+    audit::record(&*tx, actor, Some(project_id), "fishbone", id, "update", Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn get_fishbone<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<fishbone::Model> {
+    fishbone::Entity::find_by_id(id)
+        .filter(fishbone::Column::ProjectId.eq(project_id))
+        .one(c)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+pub async fn fishbones<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<fishbone::Model>> {
+    Ok(fishbone::Entity::find()
+        .filter(fishbone::Column::ProjectId.eq(project_id))
+        .order_by_asc(fishbone::Column::Id)
+        .all(c)
+        .await?)
+}
+
+// ---------- installation and access control ----------
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RawEnvironment {
+    pub kind: String,
+    pub sizing: String,
+    pub installed_on: String,
+    pub security_roles: String,
+    pub admin_trained: bool,
+}
+
+/// Record (or update) one environment; one row per kind.
+pub async fn save_environment(db: &Db, actor: Actor, project_id: i32, raw: &RawEnvironment) -> Result<()> {
+    let mut e = FieldErrors::default();
+    if !ENVIRONMENTS.contains(&raw.kind.as_str()) {
+        e.add("kind", "err.choose_from_list");
+    }
+    let sizing = long_text(&mut e, "sizing", &raw.sizing, 2000, false);
+    let roles = long_text(&mut e, "security_roles", &raw.security_roles, 2000, false);
+    let installed_on = match raw.installed_on.trim() {
+        "" => None,
+        s => {
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            if d.is_none() {
+                e.add("installed_on", "err.date");
+            }
+            d
+        }
+    };
+    e.check()?;
+    let tx = db.write().await?;
+    let existing = environment::Entity::find()
+        .filter(environment::Column::ProjectId.eq(project_id))
+        .filter(environment::Column::Kind.eq(raw.kind.as_str()))
+        .one(&*tx)
+        .await?;
+    let t = now();
+    match existing {
+        Some(before) => {
+            let am = environment::ActiveModel {
+                sizing: Set(sizing),
+                installed_on: Set(installed_on),
+                security_roles: Set(roles),
+                admin_trained: Set(raw.admin_trained),
+                version: Set(before.version + 1),
+                updated_at: Set(t),
+                ..Default::default()
+            };
+            update_guarded::<environment::Entity, _>(&*tx, am, before.id, before.version).await?;
+            let after = environment::Entity::find_by_id(before.id).one(&*tx).await?.ok_or(Error::NotFound)?;
+            audit::record(
+                &*tx,
+                actor,
+                Some(project_id),
+                "environment",
+                before.id,
+                "update",
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+        }
+        None => {
+            let env = environment::Entity::insert(environment::ActiveModel {
+                project_id: Set(project_id),
+                kind: Set(raw.kind.clone()),
+                sizing: Set(sizing),
+                installed_on: Set(installed_on),
+                security_roles: Set(roles),
+                admin_trained: Set(raw.admin_trained),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            })
+            .exec_with_returning(&*tx)
+            .await?;
+            audit::record(&*tx, actor, Some(project_id), "environment", env.id, "create", None::<&()>, Some(&env))
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn environments<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<environment::Model>> {
+    Ok(environment::Entity::find().filter(environment::Column::ProjectId.eq(project_id)).all(c).await?)
+}
+
+// ---------- data preparation ----------
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RawSource {
+    pub name: String,
+    pub entity: String,
+    pub record_count: String,
+    pub owner: String,
+    pub cleansing: String,
+    pub migration: String,
+}
+
+pub struct SourceInput {
+    pub name: String,
+    pub entity: String,
+    pub record_count: i64,
+    pub owner: String,
+    pub cleansing: String,
+    pub migration: String,
+}
+
+pub fn validate_source(raw: &RawSource) -> std::result::Result<SourceInput, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = required_text(&mut e, "name", &raw.name, 200);
+    if !DATA_ENTITIES.contains(&raw.entity.as_str()) {
+        e.add("entity", "err.choose_from_list");
+    }
+    let record_count = match raw.record_count.trim().replace([',', '_', ' '], "").parse::<i64>() {
+        Ok(n) if n >= 0 => n,
+        _ if raw.record_count.trim().is_empty() => 0,
+        _ => {
+            e.add("record_count", "err.count");
+            0
+        }
+    };
+    let owner = short_text(&mut e, "owner", &raw.owner, 200);
+    for (f, v) in [("cleansing", &raw.cleansing), ("migration", &raw.migration)] {
+        if !DATA_STATES.contains(&v.as_str()) {
+            e.add(f, "err.choose_from_list");
+        }
+    }
+    e.into_result(SourceInput {
+        name,
+        entity: raw.entity.clone(),
+        record_count,
+        owner,
+        cleansing: raw.cleansing.clone(),
+        migration: raw.migration.clone(),
+    })
+}
+
+pub async fn create_source(db: &Db, actor: Actor, project_id: i32, i: &SourceInput) -> Result<data_source::Model> {
+    let tx = db.write().await?;
+    let t = now();
+    let s = data_source::Entity::insert(data_source::ActiveModel {
+        project_id: Set(project_id),
+        name: Set(i.name.clone()),
+        entity: Set(i.entity.clone()),
+        record_count: Set(i.record_count),
+        owner: Set(i.owner.clone()),
+        cleansing: Set(i.cleansing.clone()),
+        migration: Set(i.migration.clone()),
+        version: Set(1),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, actor, Some(project_id), "data_source", s.id, "create", None::<&()>, Some(&s)).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+pub async fn update_source(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    i: &SourceInput,
+) -> Result<data_source::Model> {
+    let tx = db.write().await?;
+    let before = get_source(&*tx, project_id, id).await?;
+    if before.version != version {
+        return Err(Error::Conflict);
+    }
+    let am = data_source::ActiveModel {
+        name: Set(i.name.clone()),
+        entity: Set(i.entity.clone()),
+        record_count: Set(i.record_count),
+        owner: Set(i.owner.clone()),
+        cleansing: Set(i.cleansing.clone()),
+        migration: Set(i.migration.clone()),
+        version: Set(version + 1),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    update_guarded::<data_source::Entity, _>(&*tx, am, id, version).await?;
+    let after = get_source(&*tx, project_id, id).await?;
+    audit::record(&*tx, actor, Some(project_id), "data_source", id, "update", Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn get_source<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<data_source::Model> {
+    data_source::Entity::find_by_id(id)
+        .filter(data_source::Column::ProjectId.eq(project_id))
+        .one(c)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Record a quality check of a source: completeness, duplicates and validity in percent.
+pub async fn add_check(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    source_id: i32,
+    date: &str,
+    q: [&str; 3],
+) -> Result<quality_check::Model> {
+    let mut e = FieldErrors::default();
+    let measured_on = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+    if measured_on.is_none() {
+        e.add("measured_on", "err.date");
+    }
+    let mut pct = |f: &str, v: &str| {
+        diagnosis::parse_percent(v).unwrap_or_else(|| {
+            e.add(f, "err.pct");
+            0.0
+        })
+    };
+    let quality = Quality {
+        completeness: pct("completeness", q[0]),
+        duplicates: pct("duplicates", q[1]),
+        validity: pct("validity", q[2]),
+    };
+    e.check()?;
+    let measured_on = measured_on.ok_or(Error::NotFound)?;
+    let tx = db.write().await?;
+    get_source(&*tx, project_id, source_id).await?;
+    let taken = quality_check::Entity::find()
+        .filter(quality_check::Column::SourceId.eq(source_id))
+        .filter(quality_check::Column::MeasuredOn.eq(measured_on))
+        .one(&*tx)
+        .await?;
+    if taken.is_some() {
+        return Err(FieldErrors::single("measured_on", "err.quality_date_taken").into());
+    }
+    let c = quality_check::Entity::insert(quality_check::ActiveModel {
+        project_id: Set(project_id),
+        source_id: Set(source_id),
+        measured_on: Set(measured_on),
+        completeness: Set(quality.completeness),
+        duplicates: Set(quality.duplicates),
+        validity: Set(quality.validity),
+        created_by: Set(actor.user_id),
+        created_at: Set(now()),
+        ..Default::default()
+    })
+    .exec_with_returning(&*tx)
+    .await?;
+    audit::record(&*tx, actor, Some(project_id), "quality_check", c.id, "measure", None::<&()>, Some(&c)).await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// A data source with its checks (oldest first) and the latest figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceView {
+    pub source: data_source::Model,
+    pub checks: Vec<quality_check::Model>,
+    pub latest: Option<quality_check::Model>,
+    /// The latest figures meet the go-live bar (see `domain::diagnosis::quality_ok`).
+    pub ok: Option<bool>,
+}
+
+pub async fn sources<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<SourceView>> {
+    let srcs = data_source::Entity::find()
+        .filter(data_source::Column::ProjectId.eq(project_id))
+        .order_by_asc(data_source::Column::Id)
+        .all(c)
+        .await?;
+    let checks = quality_check::Entity::find()
+        .filter(quality_check::Column::ProjectId.eq(project_id))
+        .order_by_asc(quality_check::Column::MeasuredOn)
+        .all(c)
+        .await?;
+    Ok(srcs
+        .into_iter()
+        .map(|s| {
+            let mine: Vec<_> = checks.iter().filter(|c| c.source_id == s.id).cloned().collect();
+            let latest = mine.last().cloned();
+            let ok = latest.as_ref().map(|l| {
+                diagnosis::quality_ok(&Quality {
+                    completeness: l.completeness,
+                    duplicates: l.duplicates,
+                    validity: l.validity,
+                })
+            });
+            SourceView { source: s, checks: mine, latest, ok }
+        })
+        .collect())
+}
