@@ -6,6 +6,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_business_case;
 mod m20261122_000003_organisation;
 mod m20261122_000004_targets;
+mod m20261122_000007_documents;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_business_case::Migration),
             Box::new(m20261122_000003_organisation::Migration),
             Box::new(m20261122_000004_targets::Migration),
+            Box::new(m20261122_000007_documents::Migration),
         ]
     }
 }

@@ -1,7 +1,9 @@
 //! Charts as data, drawn by renderers: SVG for pages (and later a PDF renderer from the same
 //! models), so a page and its document never disagree.
 pub mod gantt;
+pub mod gantt_pdf;
 pub mod line;
+pub mod line_pdf;
 pub mod money;
 pub mod money_svg;
 pub mod org;

@@ -10,6 +10,7 @@ pub mod bc_scenario;
 pub mod business_case;
 pub mod crm_module;
 pub mod deliverable;
+pub mod document;
 pub mod measurement;
 pub mod membership;
 pub mod module_feature;

@@ -81,6 +81,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("en_targets.toml"), include_str!("zh_targets.toml")),
     (include_str!("business_case.en.toml"), include_str!("business_case.zh.toml")),
     (include_str!("organisation.en.toml"), include_str!("organisation.zh.toml")),
+    (include_str!("pdf.en.toml"), include_str!("pdf.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

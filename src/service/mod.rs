@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod business_case;
 pub mod demo;
+pub mod documents;
 pub mod gates;
 pub mod modules;
 pub mod organisation;

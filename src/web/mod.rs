@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod business_case;
 pub mod context;
+pub mod documents;
 pub mod form;
 pub mod gates;
 pub mod modules;
@@ -96,6 +97,9 @@ pub fn router(state: AppState) -> Router {
             "/projects/{id}/responsibilities/{seq}",
             get(organisation::responsibilities).post(organisation::set_owner),
         )
+        .route("/projects/{id}/documents", get(documents::index).post(documents::generate))
+        .route("/projects/{id}/documents/preview/{kind}", get(documents::preview))
+        .route("/projects/{id}/documents/{doc}", get(documents::download))
         .route("/projects/{id}/training", get(training::index).post(training::create))
         .route("/projects/{id}/training/{sid}", get(training::show).post(training::update))
         .route("/projects/{id}/training/{sid}/invite", post(training::invite))
