@@ -5,6 +5,7 @@ pub mod gantt_pdf;
 pub mod line;
 pub mod line_pdf;
 pub mod money;
+pub mod money_pdf;
 pub mod money_svg;
 pub mod org;
 pub mod svg;

@@ -18,6 +18,7 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Plan => Some("project-plan"),
         Kind::Training => Some("training-plan"),
         Kind::Targets => Some("target-sheet"),
+        Kind::BusinessCase => Some("business-case"),
         Kind::Gate | Kind::Review => None,
     }
 }

@@ -150,6 +150,10 @@ async fn every_kind_renders_in_both_languages_and_passes_qpdf() {
         for e in ["范围", "目标", "组织", "阶段计划", "销售", "王芳 Wang Fang"] {
             assert!(charter.contains(e), "charter lacks `{e}`");
         }
+        let bc = zh(Kind::BusinessCase);
+        for e in ["总拥有成本", "净现值", "累计现金流", "逐年现金流", "¥"] {
+            assert!(bc.contains(e), "business case lacks `{e}`:\n{bc}");
+        }
         let plan = zh(Kind::Plan);
         assert!(plan.contains("各阶段活动") && plan.contains("项目准备"), "{plan}");
     })
@@ -236,4 +240,70 @@ fn the_command_line_writes_a_chinese_pdf() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown document"));
+}
+
+/// A synthetic document: a long table must repeat its header on every page and never cut a
+/// row; a long mixed Chinese/Latin paragraph never starts a line with closing punctuation.
+#[test]
+fn long_tables_repeat_their_header_and_keep_rows_whole() {
+    use ninefold::pdf::{Block, Document, Table, render_counted};
+    let rows: Vec<Vec<String>> = (1..=90)
+        .map(|i| {
+            vec![
+                format!("R{i:03}"),
+                format!("第 {i} 行：客户关系管理系统的销售模块（SFA）与服务模块，需要在 pilot 阶段完成 data migration 并验收。"),
+                format!("{}", i * 1000),
+            ]
+        })
+        .collect();
+    let para = "华美电器的客户服务中心，目前每天处理约三千个工单。CRM 系统上线后，工单将自动分派，\
+                减少人工转派；同时，Sales pipeline 与 forecasting 报表每周自动生成，供管理层审阅。"
+        .repeat(6);
+    let doc = Document {
+        title: "Layout check".into(),
+        client: "Client".into(),
+        project: "Project".into(),
+        version: "v1".into(),
+        date: "2026-11-22".into(),
+        author: "Tester".into(),
+        cover_labels: ["Client", "Project", "Document", "Version", "Date", "Author"].map(String::from),
+        approval_title: "Approval".into(),
+        approvals: vec![],
+        approval_header: ["Role", "Name", "Signature", "Date"].map(String::from),
+        toc_title: "Contents".into(),
+        page_label: "Page {x} of {y}".into(),
+        blocks: vec![
+            Block::Heading(1, "Paragraphs".into()),
+            Block::Para(para),
+            Block::Heading(1, "Table".into()),
+            Block::Table(Table {
+                widths: vec![1.0, 5.0, 1.2],
+                header: vec!["Key".into(), "Description".into(), "Amount".into()],
+                rows,
+                right: vec![2],
+            }),
+        ],
+    };
+    let (bytes, n) = render_counted(&doc);
+    qpdf_ok(&bytes);
+    let pages = pages_of(&bytes);
+    assert_eq!(pages.len(), n);
+    let table_pages: Vec<&String> = pages.iter().filter(|p| p.contains("R0")).collect();
+    assert!(table_pages.len() >= 3, "the table spans pages");
+    for p in &table_pages {
+        assert!(p.contains("Description"), "the header row repeats:\n{p}");
+    }
+    for i in 1..=90 {
+        let key = format!("R{i:03}");
+        let on: Vec<&&String> = table_pages.iter().filter(|p| p.contains(&key)).collect();
+        assert_eq!(on.len(), 1, "{key} appears on one page");
+        // The row's last words are on the same page as its key: the row was not cut.
+        assert!(on[0].contains(&format!("{}", i * 1000)), "{key} was cut");
+    }
+    let text = pages.join("\n");
+    for line in text.lines() {
+        let first = line.trim_start().chars().next();
+        assert!(!first.is_some_and(ninefold::pdf::text::is_closing), "a line starts with closing punctuation: {line}");
+    }
+    assert!(text.contains("forecasting") && text.contains("pipeline"), "Latin words are kept whole");
 }
