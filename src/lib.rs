@@ -8,7 +8,9 @@ pub mod domain;
 pub mod entity;
 pub mod error;
 pub mod i18n;
+pub mod pdf;
 pub mod playbook;
+pub mod report;
 pub mod service;
 pub mod web;
 

@@ -32,6 +32,21 @@ enum Command {
     Migrate,
     /// Load the demo project and print its logins.
     Demo,
+    /// Generate a deliverable PDF of a project.
+    Pdf {
+        /// Project id.
+        #[arg(long)]
+        project: i32,
+        /// Document kind: charter, organisation, plan, training, targets, gate, review.
+        #[arg(long)]
+        doc: String,
+        /// Language: en or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Where to write the PDF.
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// Playbook tools.
     Playbook {
         #[command(subcommand)]
@@ -69,6 +84,26 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
             axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+        }
+        Command::Pdf { project, doc, lang, output } => {
+            let kind = ninefold::report::Kind::parse(&doc).with_context(|| {
+                let kinds: Vec<_> = ninefold::report::Kind::ALL.iter().map(|k| k.key()).collect();
+                format!("unknown document `{doc}`; one of: {}", kinds.join(", "))
+            })?;
+            let lang = ninefold::i18n::Lang::parse(&lang).context("--lang must be en or zh")?;
+            let today = chrono::Utc::now().date_naive();
+            let saved = service::documents::generate(&db, None, project, kind, lang, today)
+                .await
+                .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
+            std::fs::write(&output, &saved.bytes).with_context(|| format!("writing {}", output.display()))?;
+            println!(
+                "{}: {} v{} ({} bytes, sha256 {})",
+                output.display(),
+                kind.key(),
+                saved.version,
+                saved.bytes.len(),
+                saved.sha256
+            );
         }
         Command::Playbook { .. } => {}
     }

@@ -10,6 +10,7 @@ mod m20261122_000003_organisation;
 mod m20261122_000004_targets;
 mod m20261122_000005_schedule;
 mod m20261122_000006_diagnosis;
+mod m20261122_000007_documents;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_targets::Migration),
             Box::new(m20261122_000005_schedule::Migration),
             Box::new(m20261122_000006_diagnosis::Migration),
+            Box::new(m20261122_000007_documents::Migration),
         ]
     }
 }

@@ -47,7 +47,7 @@ const ROW_H: f64 = 20.0;
 const HEAD_H: f64 = 34.0;
 
 impl Gantt {
-    fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
+    pub(crate) fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
         let mut lo: Option<NaiveDate> = None;
         let mut hi: Option<NaiveDate> = None;
         for r in &self.rows {

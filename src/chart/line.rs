@@ -36,7 +36,7 @@ pub struct LineChart {
 }
 
 impl LineChart {
-    fn bounds(&self) -> Option<(NaiveDate, NaiveDate, f64, f64)> {
+    pub(crate) fn bounds(&self) -> Option<(NaiveDate, NaiveDate, f64, f64)> {
         let dates =
             self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).chain(self.marker.iter().map(|m| m.0));
         let (mut d0, mut d1) = (None::<NaiveDate>, None::<NaiveDate>);

@@ -2,9 +2,12 @@
 //! models), so a page and its document never disagree.
 pub mod fishbone;
 pub mod gantt;
+pub mod gantt_pdf;
 pub mod line;
+pub mod line_pdf;
 pub mod matrix;
 pub mod money;
+pub mod money_pdf;
 pub mod money_svg;
 pub mod org;
 pub mod svg;

@@ -18,6 +18,7 @@ pub mod crm_module;
 pub mod data_source;
 pub mod deliverable;
 pub mod dependency;
+pub mod document;
 pub mod environment;
 pub mod fishbone;
 pub mod measurement;

@@ -83,6 +83,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("organisation.en.toml"), include_str!("organisation.zh.toml")),
     (include_str!("schedule.en.toml"), include_str!("schedule.zh.toml")),
     (include_str!("diagnosis.en.toml"), include_str!("diagnosis.zh.toml")),
+    (include_str!("pdf.en.toml"), include_str!("pdf.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

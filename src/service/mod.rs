@@ -7,6 +7,7 @@ pub mod business_case;
 pub mod demo;
 pub mod demo_diagnosis;
 pub mod diagnosis;
+pub mod documents;
 pub mod gates;
 pub mod modules;
 pub mod organisation;

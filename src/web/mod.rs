@@ -6,6 +6,7 @@ pub mod blueprint;
 pub mod business_case;
 pub mod context;
 pub mod diagnosis;
+pub mod documents;
 pub mod form;
 pub mod gates;
 pub mod modules;
@@ -100,6 +101,9 @@ pub fn router(state: AppState) -> Router {
             "/projects/{id}/responsibilities/{seq}",
             get(organisation::responsibilities).post(organisation::set_owner),
         )
+        .route("/projects/{id}/documents", get(documents::index).post(documents::generate))
+        .route("/projects/{id}/documents/preview/{kind}", get(documents::preview))
+        .route("/projects/{id}/documents/{doc}", get(documents::download))
         .route("/projects/{id}/training", get(training::index).post(training::create))
         .route("/projects/{id}/training/{sid}", get(training::show).post(training::update))
         .route("/projects/{id}/training/{sid}/invite", post(training::invite))

@@ -116,6 +116,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub location: Option<String>,
     pub body: String,
+    /// The body as sent (PDFs are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -155,12 +157,13 @@ impl Client {
         }
         let status = resp.status();
         let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
-        let body = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(i) = body.find("name=\"_csrf\" value=\"") {
             let rest = &body[i + 20..];
             self.csrf = rest[..rest.find('"').unwrap()].to_string();
         }
-        Resp { status, location, body }
+        Resp { status, location, body, bytes }
     }
 
     fn cookies(&self) -> String {

@@ -9,6 +9,7 @@ mod business_case;
 mod cli;
 mod concurrency;
 mod diagnosis;
+mod documents;
 mod organisation;
 mod projects;
 mod risks;

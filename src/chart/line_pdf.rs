@@ -1,0 +1,61 @@
+//! The target trend chart drawn with PDF operations from the same [`LineChart`] model as the
+//! SVG: measured line with points, dashed forecast, baseline and target levels, target date.
+use super::line::{LineChart, Style};
+use super::svg::{nice_ticks, short};
+use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
+
+fn color(s: Style) -> (u8, u8, u8) {
+    match s {
+        Style::Measured => ACCENT,
+        Style::Forecast => (214, 125, 30),
+        Style::Baseline => MUTED,
+        Style::Target => (46, 139, 87),
+    }
+}
+
+impl Chart for LineChart {
+    fn height(&self, width: f32) -> f32 {
+        (width * 0.36).min(190.0)
+    }
+
+    fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
+        let h = self.height(width);
+        c.text(x, y, &self.title, 9.5, true, INK);
+        let Some((d0, d1, lo, hi)) = self.bounds() else { return };
+        let (px0, px1, py0, py1) = (x + 44.0, x + width - 90.0, y + 18.0, y + h - 18.0);
+        let span = (d1 - d0).num_days().max(1) as f32;
+        let sx = |d: chrono::NaiveDate| px0 + (d - d0).num_days() as f32 / span * (px1 - px0);
+        let sy = |v: f64| py1 - ((v - lo) / (hi - lo).max(1e-9)) as f32 * (py1 - py0);
+        for t in nice_ticks(lo, hi, 4) {
+            if t < lo || t > hi {
+                continue;
+            }
+            let ty = sy(t);
+            c.line(px0, ty, px1, ty, 0.3, RULE);
+            c.text_right(px0 - 4.0, ty - 3.5, &short(t), 7.0, false, MUTED);
+        }
+        c.line(px0, py1, px1, py1, 0.6, MUTED);
+        c.text(px0, py1 + 4.0, &d0.to_string(), 7.0, false, MUTED);
+        c.text_right(px1, py1 + 4.0, &d1.to_string(), 7.0, false, MUTED);
+        for l in &self.levels {
+            let ly = sy(l.value);
+            c.polyline(&[(px0, ly), (px1, ly)], 0.8, color(l.style), Some(&[4.0, 3.0]));
+            c.text(px1 + 4.0, ly - 4.0, &l.label, 7.0, false, color(l.style));
+        }
+        if let Some((d, label)) = &self.marker {
+            let mx = sx(*d);
+            c.polyline(&[(mx, py0), (mx, py1)], 0.6, MUTED, Some(&[2.0, 2.0]));
+            c.text_center(mx, py0 - 10.0, label, 7.0, false, MUTED);
+        }
+        for s in &self.series {
+            let pts: Vec<(f32, f32)> = s.points.iter().map(|&(d, v)| (sx(d), sy(v))).collect();
+            let dash = matches!(s.style, Style::Forecast).then_some(&[3.0f32, 2.0][..]);
+            c.polyline(&pts, 1.4, color(s.style), dash);
+            if s.style == Style::Measured {
+                for (px, py) in pts {
+                    c.rect(px - 1.6, py - 1.6, 3.2, 3.2, Some(color(s.style)), None);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! PDF layout on printpdf drawing operations: fonts embedded from `fonts/` (Noto Sans CJK SC,
+//! parsed once per process, subset per document), text flow with Chinese/Latin line
+//! breaking, headings, paragraphs, bullet lists, bordered tables whose header row repeats
+//! and whose rows never split, charts, a cover page, a table of contents, a page header and
+//! a "page X of Y" footer (laid out first, numbered after).
+pub mod text;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Rect, Rgb, TextItem,
+};
+use std::sync::OnceLock;
+
+pub const PAGE_W: f32 = 595.28;
+pub const PAGE_H: f32 = 841.89;
+pub const MARGIN_X: f32 = 56.0;
+const TOP: f32 = 72.0;
+const BOTTOM: f32 = 64.0;
+pub const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+/// The two faces, parsed once per process.
+pub struct Fonts {
+    pub regular: ParsedFont,
+    pub bold: ParsedFont,
+    upem: [f32; 2],
+}
+
+static REGULAR: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Regular.otf");
+static BOLD: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf");
+
+pub fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut warnings = Vec::new();
+        let regular = ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("vendored regular font parses");
+        let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("vendored bold font parses");
+        let upem = [
+            f32::from(regular.pdf_font_metrics.units_per_em.max(1)),
+            f32::from(bold.pdf_font_metrics.units_per_em.max(1)),
+        ];
+        Fonts { regular, bold, upem }
+    })
+}
+
+impl Fonts {
+    /// Width of `s` in points at `size`.
+    pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
+        let (f, upem) = if bold { (&self.bold, self.upem[1]) } else { (&self.regular, self.upem[0]) };
+        let units: u32 =
+            s.chars().map(|c| u32::from(f.get_horizontal_advance(f.lookup_glyph_index(c as u32).unwrap_or(0)))).sum();
+        units as f32 / upem * size
+    }
+}
+
+/// RGB colour from 0–255 components.
+pub fn rgb(r: u8, g: u8, b: u8) -> Color {
+    Color::Rgb(Rgb { r: f32::from(r) / 255.0, g: f32::from(g) / 255.0, b: f32::from(b) / 255.0, icc_profile: None })
+}
+
+pub const INK: (u8, u8, u8) = (33, 37, 41);
+pub const MUTED: (u8, u8, u8) = (108, 117, 125);
+pub const ACCENT: (u8, u8, u8) = (31, 78, 121);
+pub const RULE: (u8, u8, u8) = (173, 181, 189);
+
+fn col(c: (u8, u8, u8)) -> Color {
+    rgb(c.0, c.1, c.2)
+}
+
+/// Drawing on one page in top-left coordinates (y grows downwards), in points.
+pub struct Canvas<'a> {
+    pub ops: Vec<Op>,
+    fonts: &'a Fonts,
+    ids: &'a (FontId, FontId),
+}
+
+impl<'a> Canvas<'a> {
+    fn new(fonts: &'a Fonts, ids: &'a (FontId, FontId)) -> Self {
+        Canvas { ops: Vec::new(), fonts, ids }
+    }
+
+    pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
+        self.fonts.width(s, size, bold)
+    }
+
+    /// Text with its top at `y` (the baseline sits at y + 0.88 size).
+    pub fn text(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, color: (u8, u8, u8)) {
+        if s.is_empty() {
+            return;
+        }
+        let id = if bold { &self.ids.1 } else { &self.ids.0 };
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: col(color) },
+            Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(size) },
+            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(PAGE_H - y - 0.88 * size) } },
+            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Text ending at `x`.
+    pub fn text_right(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, color: (u8, u8, u8)) {
+        let w = self.width(s, size, bold);
+        self.text(x - w, y, s, size, bold, color);
+    }
+
+    pub fn text_center(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, color: (u8, u8, u8)) {
+        let w = self.width(s, size, bold);
+        self.text(x - w / 2.0, y, s, size, bold, color);
+    }
+
+    /// A polyline, optionally dashed.
+    pub fn polyline(&mut self, pts: &[(f32, f32)], width: f32, color: (u8, u8, u8), dash: Option<&[f32]>) {
+        if pts.len() < 2 {
+            return;
+        }
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetOutlineColor { col: col(color) });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        if let Some(d) = dash {
+            self.ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, d) });
+        }
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: pts
+                    .iter()
+                    .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(PAGE_H - y) }, bezier: false })
+                    .collect(),
+                is_closed: false,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, color: (u8, u8, u8)) {
+        self.polyline(&[(x1, y1), (x2, y2)], width, color, None);
+    }
+
+    /// A rectangle with its top-left at (x, y): filled, stroked, or both.
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<(u8, u8, u8)>, stroke: Option<(u8, u8, u8)>) {
+        use printpdf::PaintMode;
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            (None, Some(_)) => PaintMode::Stroke,
+            (None, None) => return,
+        };
+        self.ops.push(Op::SaveGraphicsState);
+        if let Some(f) = fill {
+            self.ops.push(Op::SetFillColor { col: col(f) });
+        }
+        if let Some(s) = stroke {
+            self.ops.push(Op::SetOutlineColor { col: col(s) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+        }
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(PAGE_H - y - h),
+                width: Pt(w),
+                height: Pt(h),
+                mode: Some(mode),
+                winding_order: None,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// A filled polygon (e.g. a milestone diamond).
+    pub fn polygon(&mut self, pts: &[(f32, f32)], fill: (u8, u8, u8)) {
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetFillColor { col: col(fill) });
+        self.ops.push(Op::DrawPolygon {
+            polygon: printpdf::Polygon {
+                rings: vec![printpdf::PolygonRing {
+                    points: pts
+                        .iter()
+                        .map(|&(x, y)| LinePoint { p: Point { x: Pt(x), y: Pt(PAGE_H - y) }, bezier: false })
+                        .collect(),
+                }],
+                mode: printpdf::PaintMode::Fill,
+                winding_order: printpdf::WindingOrder::NonZero,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+/// A chart drawn into a box of the page.
+pub trait Chart {
+    /// Height in points for a given width.
+    fn height(&self, width: f32) -> f32;
+    /// Draw with the top-left corner at (x, y).
+    fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32);
+}
+
+/// A table: column widths as fractions of the text width, a header row and body rows.
+pub struct Table {
+    pub widths: Vec<f32>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns aligned right (figures).
+    pub right: Vec<usize>,
+}
+
+pub enum Block {
+    /// Level 1 starts a new page and goes into the table of contents; level 2 goes there too.
+    Heading(u8, String),
+    Para(String),
+    Note(String),
+    Bullets(Vec<String>),
+    /// Label/value pairs in two columns.
+    Fields(Vec<(String, String)>),
+    Table(Table),
+    Chart(Box<dyn Chart + Send + Sync>),
+}
+
+/// What a document is: the cover's facts, its labels in the chosen language, and its blocks.
+pub struct Document {
+    pub title: String,
+    pub client: String,
+    pub project: String,
+    pub version: String,
+    pub date: String,
+    pub author: String,
+    /// Labels for the cover: client, project, document, version, date, author.
+    pub cover_labels: [String; 6],
+    pub approval_title: String,
+    /// Approval block rows: role, name; signature and date columns are left blank.
+    pub approvals: Vec<(String, String)>,
+    pub approval_header: [String; 4],
+    pub toc_title: String,
+    /// "Page {x} of {y}" with `{x}` and `{y}` placeholders.
+    pub page_label: String,
+    pub blocks: Vec<Block>,
+}
+
+struct Page<'a> {
+    canvas: Canvas<'a>,
+}
+
+struct Flow<'a> {
+    fonts: &'a Fonts,
+    ids: &'a (FontId, FontId),
+    pages: Vec<Page<'a>>,
+    y: f32,
+    toc: Vec<(u8, String, usize)>,
+}
+
+const BODY: f32 = 10.0;
+const LH: f32 = 1.55;
+const CELL: f32 = 8.5;
+
+impl<'a> Flow<'a> {
+    fn cur(&mut self) -> &mut Canvas<'a> {
+        &mut self.pages.last_mut().expect("a page").canvas
+    }
+    fn new_page(&mut self) {
+        self.pages.push(Page { canvas: Canvas::new(self.fonts, self.ids) });
+        self.y = TOP;
+    }
+    fn room(&self) -> f32 {
+        PAGE_H - BOTTOM - self.y
+    }
+    fn ensure(&mut self, h: f32) {
+        if h > self.room() && self.y > TOP + 0.1 {
+            self.new_page();
+        }
+    }
+    fn wrap(&self, s: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
+        let f = self.fonts;
+        text::wrap(s, max, &|t| f.width(t, size, bold))
+    }
+    fn lines(&mut self, x: f32, lines: &[String], size: f32, bold: bool, color: (u8, u8, u8)) {
+        for l in lines {
+            self.ensure(size * LH);
+            let y = self.y;
+            self.cur().text(x, y, l, size, bold, color);
+            self.y += size * LH;
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading(level, t) => {
+                let size = if *level == 1 { 17.0 } else { 12.5 };
+                if *level == 1 {
+                    if self.y > TOP + 0.1 || self.pages.is_empty() {
+                        self.new_page();
+                    }
+                } else {
+                    // Keep a heading with at least a few lines of what follows.
+                    self.ensure(size * LH + 8.0 + 60.0);
+                    self.y += 8.0;
+                }
+                let lines = self.wrap(t, size, true, CONTENT_W);
+                self.toc.push((*level, t.clone(), self.pages.len()));
+                self.lines(MARGIN_X, &lines, size, true, ACCENT);
+                if *level == 1 {
+                    let y = self.y + 2.0;
+                    self.cur().line(MARGIN_X, y, PAGE_W - MARGIN_X, y, 1.2, ACCENT);
+                    self.y += 12.0;
+                } else {
+                    self.y += 3.0;
+                }
+            }
+            Block::Para(t) => {
+                let lines = self.wrap(t, BODY, false, CONTENT_W);
+                self.lines(MARGIN_X, &lines, BODY, false, INK);
+                self.y += 6.0;
+            }
+            Block::Note(t) => {
+                let lines = self.wrap(t, 9.0, false, CONTENT_W);
+                self.lines(MARGIN_X, &lines, 9.0, false, MUTED);
+                self.y += 6.0;
+            }
+            Block::Bullets(items) => {
+                for it in items {
+                    let lines = self.wrap(it, BODY, false, CONTENT_W - 14.0);
+                    self.ensure(BODY * LH);
+                    let y = self.y;
+                    self.cur().rect(MARGIN_X + 3.0, y + BODY * 0.45, 3.2, 3.2, Some(ACCENT), None);
+                    self.lines(MARGIN_X + 14.0, &lines, BODY, false, INK);
+                }
+                self.y += 6.0;
+            }
+            Block::Fields(pairs) => {
+                let lw = CONTENT_W * 0.3;
+                for (k, v) in pairs {
+                    let vl = self.wrap(v, BODY, false, CONTENT_W - lw);
+                    let h = vl.len().max(1) as f32 * BODY * LH;
+                    self.ensure(h);
+                    let y = self.y;
+                    self.cur().text(MARGIN_X, y, k, BODY, true, MUTED);
+                    for (i, l) in vl.iter().enumerate() {
+                        self.cur().text(MARGIN_X + lw, y + i as f32 * BODY * LH, l, BODY, false, INK);
+                    }
+                    self.y += h;
+                }
+                self.y += 6.0;
+            }
+            Block::Table(t) => self.table(t),
+            Block::Chart(ch) => {
+                let h = ch.height(CONTENT_W);
+                self.ensure(h + 8.0);
+                let y = self.y;
+                ch.draw(self.cur(), MARGIN_X, y, CONTENT_W);
+                self.y += h + 10.0;
+            }
+        }
+    }
+
+    fn table(&mut self, t: &Table) {
+        let total: f32 = t.widths.iter().sum::<f32>().max(0.0001);
+        let ws: Vec<f32> = t.widths.iter().map(|w| w / total * CONTENT_W).collect();
+        let pad = 4.0;
+        let f = self.fonts;
+        let layout = |row: &[String], bold: bool| -> (Vec<Vec<String>>, f32) {
+            let cells: Vec<Vec<String>> =
+                row.iter().zip(&ws).map(|(c, w)| text::wrap(c, w - 2.0 * pad, &|s| f.width(s, CELL, bold))).collect();
+            let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            (cells, n as f32 * CELL * 1.4 + 2.0 * pad)
+        };
+        let head = layout(&t.header, true);
+        let draw_row = |flow: &mut Flow, cells: &[Vec<String>], h: f32, header: bool| {
+            let y = flow.y;
+            let mut x = MARGIN_X;
+            for (i, (lines, w)) in cells.iter().zip(&ws).enumerate() {
+                let c = flow.cur();
+                c.rect(x, y, *w, h, if header { Some((232, 238, 244)) } else { None }, Some(RULE));
+                for (k, l) in lines.iter().enumerate() {
+                    let ty = y + pad + k as f32 * CELL * 1.4;
+                    if t.right.contains(&i) && !header {
+                        c.text_right(x + w - pad, ty, l, CELL, header, INK);
+                    } else {
+                        c.text(x + pad, ty, l, CELL, header, INK);
+                    }
+                }
+                x += w;
+            }
+            flow.y += h;
+        };
+        self.ensure(head.1 + 24.0);
+        draw_row(self, &head.0, head.1, true);
+        for r in &t.rows {
+            let (cells, h) = layout(r, false);
+            if h > self.room() {
+                self.new_page();
+                draw_row(self, &head.0, head.1, true);
+            }
+            draw_row(self, &cells, h, false);
+        }
+        self.y += 10.0;
+    }
+}
+
+/// Lay the document out and write it: cover, contents, body; header and footer on every
+/// page after the cover.
+pub fn render(doc: &Document) -> Vec<u8> {
+    render_counted(doc).0
+}
+
+/// As `render`, with the number of pages.
+pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
+    let fonts = fonts();
+    let mut pdf = PdfDocument::new(&doc.title);
+    let ids = (pdf.add_font(&fonts.regular), pdf.add_font(&fonts.bold));
+    let mut flow = Flow { fonts, ids: &ids, pages: Vec::new(), y: TOP, toc: Vec::new() };
+    for b in &doc.blocks {
+        flow.block(b);
+    }
+    // Cover and contents go in front: two pages.
+    let front = 2usize;
+    let total = flow.pages.len() + front;
+    let mut cover = Canvas::new(fonts, &ids);
+    draw_cover(&mut cover, doc);
+    let mut toc = Canvas::new(fonts, &ids);
+    draw_toc(&mut toc, doc, &flow.toc, front);
+    let mut all: Vec<Canvas> = vec![cover, toc];
+    all.extend(flow.pages.into_iter().map(|p| p.canvas));
+    let pages: Vec<PdfPage> = all
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut c)| {
+            if i > 0 {
+                decorate(&mut c, doc, i + 1, total);
+            }
+            PdfPage::new(Mm(210.0), Mm(297.0), c.ops)
+        })
+        .collect();
+    pdf.with_pages(pages);
+    let mut warnings = Vec::new();
+    (pdf.save(&PdfSaveOptions { image_optimization: None, ..Default::default() }, &mut warnings), total)
+}
+
+fn decorate(c: &mut Canvas, doc: &Document, n: usize, total: usize) {
+    let head = format!("{} · {}", doc.project, doc.title);
+    c.text(MARGIN_X, 30.0, &head, 8.0, false, MUTED);
+    c.text_right(PAGE_W - MARGIN_X, 30.0, &doc.client, 8.0, false, MUTED);
+    c.line(MARGIN_X, 44.0, PAGE_W - MARGIN_X, 44.0, 0.5, RULE);
+    c.line(MARGIN_X, PAGE_H - 44.0, PAGE_W - MARGIN_X, PAGE_H - 44.0, 0.5, RULE);
+    let label = doc.page_label.replace("{x}", &n.to_string()).replace("{y}", &total.to_string());
+    c.text_right(PAGE_W - MARGIN_X, PAGE_H - 38.0, &label, 8.0, false, MUTED);
+    c.text(MARGIN_X, PAGE_H - 38.0, &format!("{} {}", doc.version, doc.date), 8.0, false, MUTED);
+}
+
+fn draw_cover(c: &mut Canvas, doc: &Document) {
+    c.rect(0.0, 0.0, PAGE_W, 14.0, Some(ACCENT), None);
+    c.text(MARGIN_X, 130.0, &doc.client, 14.0, false, MUTED);
+    let f = c.fonts;
+    let mut y = 160.0;
+    for l in text::wrap(&doc.title, CONTENT_W, &|s| f.width(s, 28.0, true)) {
+        c.text(MARGIN_X, y, &l, 28.0, true, ACCENT);
+        y += 40.0;
+    }
+    c.text(MARGIN_X, y + 4.0, &doc.project, 15.0, false, INK);
+    y += 60.0;
+    c.line(MARGIN_X, y, PAGE_W - MARGIN_X, y, 0.8, RULE);
+    y += 14.0;
+    let values = [&doc.client, &doc.project, &doc.title, &doc.version, &doc.date, &doc.author];
+    for (label, value) in doc.cover_labels.iter().zip(values) {
+        c.text(MARGIN_X, y, label, 10.0, true, MUTED);
+        c.text(MARGIN_X + 130.0, y, value, 10.0, false, INK);
+        y += 20.0;
+    }
+    y += 30.0;
+    c.text(MARGIN_X, y, &doc.approval_title, 12.0, true, ACCENT);
+    y += 22.0;
+    let ws = [0.3, 0.3, 0.22, 0.18].map(|w| w * CONTENT_W);
+    let mut rows: Vec<[String; 4]> = vec![doc.approval_header.clone()];
+    rows.extend(doc.approvals.iter().map(|(r, n)| [r.clone(), n.clone(), String::new(), String::new()]));
+    for (i, row) in rows.iter().enumerate() {
+        let h = if i == 0 { 20.0 } else { 30.0 };
+        let mut x = MARGIN_X;
+        for (cell, w) in row.iter().zip(ws) {
+            c.rect(x, y, w, h, if i == 0 { Some((232, 238, 244)) } else { None }, Some(RULE));
+            c.text(x + 5.0, y + 5.0, cell, 9.0, i == 0, INK);
+            x += w;
+        }
+        y += h;
+    }
+}
+
+fn draw_toc(c: &mut Canvas, doc: &Document, toc: &[(u8, String, usize)], front: usize) {
+    c.text(MARGIN_X, TOP, &doc.toc_title, 17.0, true, ACCENT);
+    c.line(MARGIN_X, TOP + 28.0, PAGE_W - MARGIN_X, TOP + 28.0, 1.2, ACCENT);
+    let mut y = TOP + 42.0;
+    // One page of contents: level-2 entries are dropped when they would not fit.
+    let fits_all = toc.len() as f32 * 17.0 < PAGE_H - BOTTOM - y;
+    for (level, title, page) in toc.iter().filter(|e| fits_all || e.0 == 1) {
+        if y > PAGE_H - BOTTOM - 17.0 {
+            break;
+        }
+        let (x, size, bold) = if *level == 1 { (MARGIN_X, 10.5, true) } else { (MARGIN_X + 16.0, 9.5, false) };
+        let num = (page + front).to_string();
+        let nw = c.width(&num, size, bold);
+        let max = PAGE_W - MARGIN_X - nw - 20.0 - x;
+        let f = c.fonts;
+        let line = text::wrap(title, max, &|s| f.width(s, size, bold)).into_iter().next().unwrap_or_default();
+        let tw = c.width(&line, size, bold);
+        c.text(x, y, &line, size, bold, INK);
+        c.polyline(
+            &[(x + tw + 4.0, y + size * 0.85), (PAGE_W - MARGIN_X - nw - 4.0, y + size * 0.85)],
+            0.5,
+            RULE,
+            Some(&[1.0, 2.0]),
+        );
+        c.text_right(PAGE_W - MARGIN_X, y, &num, size, bold, INK);
+        y += 17.0;
+    }
+}

@@ -1,0 +1,99 @@
+//! The Documents tab: the deliverable PDFs a project can generate, in English or Chinese,
+//! every generated version (who, when, SHA-256) and its exact bytes to download.
+use super::context::Ctx;
+use super::form::FormData;
+use super::projects::{authorize, can, today};
+use super::render::{page, ser};
+use crate::AppState;
+use crate::domain::policy::Action;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{self, Lang};
+use crate::report::Kind;
+use crate::service::documents;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use std::collections::HashMap;
+
+fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{filename}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let lang = q.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(ctx.lang);
+    let versions = documents::list(&state.db.conn, id).await?;
+    let kinds: Vec<_> = Kind::ALL
+        .iter()
+        .map(|k| {
+            context! {
+                key => k.key(),
+                title => k.title(ctx.lang),
+                versions => ser(&versions.iter().filter(|v| v.doc.kind == k.key()).collect::<Vec<_>>()),
+            }
+        })
+        .collect();
+    let data = context! {
+        project => ser(&a.project),
+        kinds => kinds,
+        lang => lang.code(),
+        can => can(a.role),
+    };
+    Ok(page(&state, &ctx, "documents/index.html", data).into_response())
+}
+
+/// Generate a new version of a document and keep it.
+pub async fn generate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let kind = Kind::parse(form.get("kind")).ok_or(AppError::BadRequest)?;
+    let lang = Lang::parse(form.get("lang")).unwrap_or(ctx.lang);
+    documents::generate(&state.db, Some(actor), id, kind, lang, today()).await?;
+    Ok(Redirect::to(&format!("/projects/{id}/documents?lang={}", lang.code())).into_response())
+}
+
+/// A stored version, byte for byte.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, doc)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    authorize(&state, &ctx, id, Action::View).await?;
+    let d = documents::get(&state.db.conn, id, doc).await?;
+    let name = format!("{}-{}-v{}.pdf", d.kind, d.lang, d.doc_version);
+    Ok(pdf_response(d.bytes, &name))
+}
+
+/// A preview of a document as it would be generated now (not kept): `?lang=zh` for Chinese.
+pub async fn preview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(i32, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    authorize(&state, &ctx, id, Action::View).await?;
+    let kind = Kind::parse(kind.trim_end_matches(".pdf")).ok_or(AppError::NotFound)?;
+    let lang = q.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(ctx.lang);
+    let facts = crate::report::facts(&state.db.conn, id, today()).await?;
+    let draft = i18n::t(lang, "pdf.draft");
+    let author = ctx.user()?.name.clone();
+    let bytes = crate::pdf::render(&crate::report::document(&facts, kind, lang, &draft, &author));
+    Ok(pdf_response(bytes, &format!("{}-{}.pdf", kind.key(), lang.code())))
+}
