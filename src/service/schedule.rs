@@ -1110,16 +1110,25 @@ pub struct Due {
 
 pub async fn upcoming<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Vec<Due>> {
     let horizon = today + Duration::days(14);
+    // A phase that passed its gate has nothing left due: its open items are moot.
+    let closed: Vec<i32> = super::projects::phases(c, project_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "closed")
+        .map(|p| p.id)
+        .collect();
     let ms = milestone::Entity::find()
         .filter(milestone::Column::ProjectId.eq(project_id))
         .filter(milestone::Column::Status.ne("done"))
         .filter(milestone::Column::DueDate.lte(horizon))
+        .filter(milestone::Column::PhaseId.is_not_in(closed.clone()))
         .all(c)
         .await?;
     let acts = activity::Entity::find()
         .filter(activity::Column::ProjectId.eq(project_id))
         .filter(activity::Column::Status.ne("done"))
         .filter(activity::Column::PlannedFinish.lte(horizon))
+        .filter(activity::Column::PhaseId.is_not_in(closed))
         .all(c)
         .await?;
     let mut out: Vec<Due> = ms

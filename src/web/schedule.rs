@@ -100,7 +100,8 @@ async fn page_of(
         .iter()
         .map(|i| {
             let slip = base.get(&(i.kind.to_string(), i.id)).map(|(_, f)| (i.finish - *f).num_days());
-            let rag = crate::domain::health::item_rag(today(), i.finish, i.done || i.percent >= 100, slip, i.total_float);
+            let closed = plan.phases.iter().any(|p| p.id == i.phase_id && p.status == "closed");
+            let rag = crate::domain::health::item_rag(today(), i.finish, closed || i.done || i.percent >= 100, slip, i.total_float);
             context! { i => ser(i), slip, slip_txt => slip.map(|d| format!("{d:+}")), late => i.kind == MILESTONE && !i.done && i.finish < today(), rag => ser(&rag) }
         })
         .collect();

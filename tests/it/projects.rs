@@ -163,6 +163,31 @@ async fn demo_loads_once_and_is_in_phase_three() {
         assert_eq!(counts.1, 1);
         assert_eq!(t.count("SELECT COUNT(*) FROM phases WHERE status = 'closed'").await, 2);
         assert_eq!(t.count("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 3").await, 1);
+        // Work of the phases that passed their gates is not listed as overdue.
+        let p = t.count("SELECT MIN(id) FROM projects").await as i32;
+        let closed: Vec<i32> = ninefold::service::projects::phases(&t.db.conn, p)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|x| x.status == "closed")
+            .map(|x| x.id)
+            .collect();
+        let due = ninefold::service::schedule::upcoming(&t.db.conn, p, today).await.unwrap();
+        let plan = ninefold::service::schedule::load(&t.db.conn, p).await.unwrap();
+        let stale = plan
+            .activities
+            .iter()
+            .filter(|a| closed.contains(&a.phase_id) && a.status != "done" && a.planned_finish < today)
+            .count();
+        assert!(stale > 0, "the closed phases still hold unticked activities, which must not show as overdue");
+        for d in &due {
+            let phase = if d.kind == "milestone" {
+                plan.milestones.iter().find(|m| m.id == d.id).unwrap().phase_id
+            } else {
+                plan.activities.iter().find(|a| a.id == d.id).unwrap().phase_id
+            };
+            assert!(!closed.contains(&phase), "{} belongs to a closed phase", d.name_en);
+        }
         // The director logs in and sees the project in phase 3. Its phase and gate are on
         // track; the roll-up (domain::health::roll_up) makes it amber for the demo's
         // deliberate organisation findings and its red target, each reason listed.
