@@ -1,12 +1,44 @@
 //! Deliverable documents: one view model per document kind, built from the services, laid
 //! out by `pdf`. The same `Facts` feed every kind so documents never disagree.
 use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
+use crate::chart::line;
 use crate::entity::{activity, deliverable, project, training_session};
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 use crate::service::{self, Result, organisation, projects, reviews, targets, training};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// The trend chart of a target, shared by the target pages and the documents: measurements, baseline, target, target date and forecast.
+pub fn trend_chart(v: &targets::TargetView, lang: Lang) -> Option<line::LineChart> {
+    let t = &v.target;
+    let (bd, b) = (t.baseline_date?, t.baseline_value?);
+    let mut measured = vec![(bd, b)];
+    measured.extend(v.measurements.iter().map(|m| (m.measured_on, m.value)));
+    measured.sort_by_key(|p| p.0);
+    let mut series = vec![line::Series { style: line::Style::Measured, points: measured.clone() }];
+    let mut levels = vec![line::Level {
+        style: line::Style::Baseline,
+        value: b,
+        label: format!("{} {}", i18n::t(lang, "target.baseline"), crate::chart::svg::short(b)),
+    }];
+    if let Some(tv) = t.target_value {
+        levels.push(line::Level {
+            style: line::Style::Target,
+            value: tv,
+            label: format!("{} {}", i18n::t(lang, "target.target"), crate::chart::svg::short(tv)),
+        });
+    }
+    if let (Some(a), Some(td), Some(last)) = (&v.assessment, t.target_date, measured.last())
+        && let (Some(tr), true) = (a.trend, measured.len() > 1)
+    {
+        series.push(line::Series {
+            style: line::Style::Forecast,
+            points: vec![(last.0, tr.at(last.0)), (td, tr.at(td))],
+        });
+    }
+    Some(line::LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
+}
 
 /// The kinds of document a project can generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -464,7 +496,7 @@ fn target_sheet(f: &Facts, lang: Lang, detail: bool) -> Vec<Block> {
     let mut b = vec![h1(t(lang, "targets.summary")), Block::Table(target_rows(f, lang))];
     b.push(h1(t(lang, "targets.trends")));
     for v in &f.targets {
-        if let Some(chart) = crate::web::targets::trend_chart(v, lang) {
+        if let Some(chart) = trend_chart(v, lang) {
             if detail {
                 let tg = &v.target;
                 b.push(h2(tg.name.clone()));

@@ -4,47 +4,18 @@ use super::form::{Feedback, FormData};
 use super::projects::{authorize, can, error_map, today};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::chart::line::{Level, LineChart, Series, Style};
 use crate::domain::policy::Action;
 use crate::entity::{project, target};
 use crate::error::{AppError, AppResult};
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::service::modules;
 use crate::service::targets::{self, RawTarget, TargetView};
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 
-/// The trend chart of a target: measurements, baseline, target, target date and forecast.
-pub fn trend_chart(v: &TargetView, lang: Lang) -> Option<LineChart> {
-    let t = &v.target;
-    let (bd, b) = (t.baseline_date?, t.baseline_value?);
-    let mut measured = vec![(bd, b)];
-    measured.extend(v.measurements.iter().map(|m| (m.measured_on, m.value)));
-    measured.sort_by_key(|p| p.0);
-    let mut series = vec![Series { style: Style::Measured, points: measured.clone() }];
-    let mut levels = vec![Level {
-        style: Style::Baseline,
-        value: b,
-        label: format!("{} {}", i18n::t(lang, "target.baseline"), crate::chart::svg::short(b)),
-    }];
-    if let Some(tv) = t.target_value {
-        levels.push(Level {
-            style: Style::Target,
-            value: tv,
-            label: format!("{} {}", i18n::t(lang, "target.target"), crate::chart::svg::short(tv)),
-        });
-    }
-    if let (Some(a), Some(td), Some(last)) = (&v.assessment, t.target_date, measured.last())
-        && let (Some(tr), true) = (a.trend, measured.len() > 1)
-    {
-        series.push(Series { style: Style::Forecast, points: vec![(last.0, tr.at(last.0)), (td, tr.at(td))] });
-    }
-    Some(LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
-}
-
 fn view_value(v: &TargetView, lang: Lang, w: f64, h: f64) -> Value {
-    let chart = trend_chart(v, lang).map(|c| Value::from_safe_string(c.to_svg(w, h)));
+    let chart = crate::report::trend_chart(v, lang).map(|c| Value::from_safe_string(c.to_svg(w, h)));
     context! { v => ser(v), chart }
 }
 
