@@ -32,5 +32,5 @@ impl AppState {
 }
 
 pub fn build_app(state: AppState) -> axum::Router {
-    web::router(state)
+    web::router(state, api::router())
 }

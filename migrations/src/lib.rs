@@ -11,6 +11,7 @@ mod m20261122_000004_targets;
 mod m20261122_000005_schedule;
 mod m20261122_000006_diagnosis;
 mod m20261122_000007_documents;
+mod m20261201_000008_views;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_schedule::Migration),
             Box::new(m20261122_000006_diagnosis::Migration),
             Box::new(m20261122_000007_documents::Migration),
+            Box::new(m20261201_000008_views::Migration),
         ]
     }
 }

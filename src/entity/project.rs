@@ -19,6 +19,8 @@ pub struct Model {
     #[serde(skip)]
     pub playbook_snapshot: String,
     pub status: String,
+    /// IANA time zone (e.g. `Asia/Shanghai`): the project's "today" for due dates and RAG.
+    pub time_zone: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

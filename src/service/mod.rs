@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod blueprint;
 pub mod business_case;
+pub mod clock;
 pub mod demo;
 pub mod demo_diagnosis;
 pub mod diagnosis;
@@ -20,6 +21,7 @@ pub mod targets;
 pub mod training;
 pub mod users;
 pub mod work;
+pub mod write;
 
 use crate::domain::validation::FieldErrors;
 use sea_orm::sea_query::{Expr, ExprTrait};

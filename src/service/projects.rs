@@ -32,6 +32,7 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
         playbook_key: Set(pb.key.clone()),
         playbook_snapshot: Set(snapshot),
         status: Set("active".into()),
+        time_zone: Set(super::clock::default_time_zone()),
         version: Set(1),
         created_at: Set(t),
         updated_at: Set(t),

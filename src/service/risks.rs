@@ -1,7 +1,7 @@
 //! The risk register: seed 003's failure factors pre-loaded into every new project as
 //! candidate risks, which the team accepts, rates or dismisses with a reason; the heat map,
 //! the top risks for the steering review, and the health roll-up's signals.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+use super::{Actor, Error, Result, audit, now, update_guarded, write};
 use crate::db::Db;
 use crate::domain::health::Signals;
 use crate::domain::risk::{self, CATEGORIES, FACTORS, Level, RiskFacts, STATUSES};
@@ -180,18 +180,11 @@ pub async fn ensure_loaded(db: &Db, actor: Actor, project_id: i32) -> Result<()>
 }
 
 pub async fn create(db: &Db, actor: Actor, project_id: i32, input: &RiskInput) -> Result<risk_e::Model> {
-    let tx = db.write().await?;
-    let t = now();
     let mut am = active(input);
     am.project_id = Set(project_id);
     am.factor_key = Set(None);
-    am.version = Set(1);
-    am.created_at = Set(t);
-    am.updated_at = Set(t);
-    let r = risk_e::Entity::insert(am).exec_with_returning(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "risk", r.id, "create", None::<&()>, Some(&r)).await?;
-    tx.commit().await?;
-    Ok(r)
+    write::transaction(db, async |tx| write::insert::<risk_e::Entity, _>(tx, actor, project_id, am, "create").await)
+        .await
 }
 
 pub async fn update(
@@ -202,20 +195,13 @@ pub async fn update(
     version: i32,
     input: &RiskInput,
 ) -> Result<risk_e::Model> {
-    let tx = db.write().await?;
-    let before = get(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let mut am = active(input);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    update_guarded::<risk_e::Entity, _>(&*tx, am, id, version).await?;
-    let after = get(&*tx, project_id, id).await?;
-    let action = if after.status == "dismissed" && before.status != "dismissed" { "dismiss" } else { "update" };
-    audit::record(&*tx, actor, Some(project_id), "risk", id, action, Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        let before = write::get::<risk_e::Entity, _>(tx, project_id, id).await?;
+        let action = if input.status == "dismissed" && before.status != "dismissed" { "dismiss" } else { "update" };
+        let ch = write::update::<risk_e::Entity, _>(tx, actor, project_id, id, version, active(input), action).await?;
+        Ok(ch.after)
+    })
+    .await
 }
 
 /// Dismiss a risk (typically a pre-loaded candidate that does not apply): the reason is

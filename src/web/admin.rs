@@ -56,3 +56,9 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, form: FormData
         Err(e) => Err(e.into()),
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/admin/users", get(users).post(create_user))
+}

@@ -70,6 +70,15 @@ pub async fn set_locale(State(state): State<AppState>, ctx: Ctx, form: FormData)
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(form.get("next")))).into_response())
 }
 
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/locale", post(set_locale))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

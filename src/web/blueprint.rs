@@ -234,3 +234,12 @@ pub async fn add_feature(
         }
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/blueprint", get(index).post(create))
+        .route("/projects/{id}/blueprint/features", post(add_feature))
+        .route("/projects/{id}/blueprint/{bid}", get(show).post(revise))
+}

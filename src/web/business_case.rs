@@ -666,3 +666,23 @@ pub async fn benefit_delete(
         Err(e) => show_view(&state, &ctx, a, None, Feedback::from_service(e)?, RealisedFeedback::default()).await,
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/business-case", get(show).post(create))
+        .route("/projects/{id}/business-case/approve", post(approve))
+        .route("/projects/{id}/business-case/scenarios", post(scenario_create))
+        .route("/projects/{id}/business-case/scenarios/new", get(scenario_new))
+        .route("/projects/{id}/business-case/scenarios/{sid}", get(scenario_edit).post(scenario_update))
+        .route("/projects/{id}/business-case/costs", post(cost_create))
+        .route("/projects/{id}/business-case/costs/new", get(cost_new))
+        .route("/projects/{id}/business-case/costs/{cid}", get(cost_edit).post(cost_update))
+        .route("/projects/{id}/business-case/costs/{cid}/delete", post(cost_delete))
+        .route("/projects/{id}/business-case/benefits", post(benefit_create))
+        .route("/projects/{id}/business-case/benefits/new", get(benefit_new))
+        .route("/projects/{id}/business-case/benefits/{bid}", get(benefit_edit).post(benefit_update))
+        .route("/projects/{id}/business-case/benefits/{bid}/delete", post(benefit_delete))
+        .route("/projects/{id}/business-case/benefits/{bid}/realised", post(realised))
+}

@@ -471,3 +471,19 @@ pub async fn add_check(
         }
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/diagnosis", get(index))
+        .route("/projects/{id}/diagnosis/processes", post(create_process))
+        .route("/projects/{id}/diagnosis/processes/{pid}", get(process_page).post(update_process))
+        .route("/projects/{id}/diagnosis/processes/{pid}/score", post(score_process))
+        .route("/projects/{id}/diagnosis/fishbones", post(create_fishbone))
+        .route("/projects/{id}/diagnosis/fishbones/{fid}", get(fishbone_page).post(update_fishbone))
+        .route("/projects/{id}/diagnosis/environments", post(save_environment))
+        .route("/projects/{id}/diagnosis/sources", post(create_source))
+        .route("/projects/{id}/diagnosis/sources/{sid}", post(update_source))
+        .route("/projects/{id}/diagnosis/sources/{sid}/checks", post(add_check))
+}

@@ -97,3 +97,12 @@ pub async fn preview(
     let bytes = crate::pdf::render(&crate::report::document(&facts, kind, lang, &draft, &author));
     Ok(pdf_response(bytes, &format!("{}-{}.pdf", kind.key(), lang.code())))
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/projects/{id}/documents", get(index).post(generate))
+        .route("/projects/{id}/documents/preview/{kind}", get(preview))
+        .route("/projects/{id}/documents/{doc}", get(download))
+}

@@ -117,3 +117,11 @@ pub async fn reopen(
         Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/phases/{seq}/gate", get(gate_page).post(decide))
+        .route("/projects/{id}/phases/{seq}/reopen", post(reopen))
+}

@@ -98,3 +98,12 @@ pub async fn add(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, f
         }
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/modules", get(list).post(add))
+        .route("/projects/{id}/modules/{mid}", post(update))
+        .route("/projects/{id}/features/{fid}", post(set_feature))
+}

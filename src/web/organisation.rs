@@ -571,3 +571,20 @@ pub async fn set_owner(
         Err(e) => responsibilities_page(&state, &ctx, a, seq, Feedback::from_service(e)?).await,
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/organisation", get(index))
+        .route("/projects/{id}/organisation/groups", post(add_group))
+        .route("/projects/{id}/organisation/units/{uid}/members", post(add_member))
+        .route("/projects/{id}/organisation/units/{uid}/delete", post(remove_group))
+        .route("/projects/{id}/organisation/memberships/{mid}", post(update_member))
+        .route("/projects/{id}/organisation/memberships/{mid}/delete", post(remove_member))
+        .route("/projects/{id}/people", get(people_index).post(create_person))
+        .route("/projects/{id}/people/import", get(import_form).post(import))
+        .route("/projects/{id}/people/{pid}", get(person_show).post(person_update))
+        .route("/projects/{id}/people/{pid}/delete", post(person_remove))
+        .route("/projects/{id}/responsibilities/{seq}", get(responsibilities).post(set_owner))
+}

@@ -385,3 +385,16 @@ pub async fn history(
     )
     .into_response())
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects", get(portfolio).post(create))
+        .route("/projects/new", get(new_form))
+        .route("/projects/{id}", get(overview))
+        .route("/projects/{id}/edit", get(edit_form).post(update))
+        .route("/projects/{id}/members", get(members).post(set_member))
+        .route("/projects/{id}/members/{mid}/delete", post(remove_member))
+        .route("/projects/{id}/history", get(history))
+}

@@ -115,3 +115,14 @@ pub async fn action_status(
     };
     Ok(Redirect::to(&back).into_response())
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/reviews", get(list).post(create))
+        .route("/projects/{id}/reviews/{rid}", get(show))
+        .route("/projects/{id}/reviews/{rid}/decisions", post(save_decisions))
+        .route("/projects/{id}/reviews/{rid}/actions", post(add_action))
+        .route("/projects/{id}/actions/{aid}/status", post(action_status))
+}

@@ -226,3 +226,12 @@ pub async fn dismiss(
         }
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/risks", get(index).post(create))
+        .route("/projects/{id}/risks/{rid}", get(edit_form).post(update))
+        .route("/projects/{id}/risks/{rid}/dismiss", post(dismiss))
+}

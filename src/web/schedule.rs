@@ -492,3 +492,25 @@ pub async fn mspdi_import(
         Err(e) => act(&state, &ctx, a, "items", Err(e)).await,
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/schedule", get(show))
+        .route("/projects/{id}/schedule.csv", get(csv))
+        .route("/projects/{id}/schedule.xml", get(mspdi_export))
+        .route("/projects/{id}/schedule/import", post(mspdi_import))
+        .route("/projects/{id}/schedule/activities/{aid}", get(activity_form).post(update_activity))
+        .route("/projects/{id}/schedule/dependencies", post(add_dependency))
+        .route("/projects/{id}/schedule/dependencies/{did}/delete", post(remove_dependency))
+        .route("/projects/{id}/schedule/milestones", post(add_milestone))
+        .route("/projects/{id}/schedule/milestones/{mid}/status", post(milestone_status))
+        .route("/projects/{id}/schedule/calendar", post(add_day))
+        .route("/projects/{id}/schedule/calendar/import", post(import_days))
+        .route("/projects/{id}/schedule/calendar/{cid}/delete", post(remove_day))
+        .route("/projects/{id}/schedule/baselines", post(save_baseline))
+        .route("/projects/{id}/schedule/feeds", post(create_feed))
+        .route("/projects/{id}/schedule/feeds/{fid}/revoke", post(revoke_feed))
+        .route("/feeds/{file}", get(feed))
+}

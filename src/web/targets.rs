@@ -313,3 +313,17 @@ pub async fn revoke_token(
     targets::revoke_token(&state.db, actor, id, tid).await?;
     Ok(Redirect::to(&format!("/projects/{id}/tokens")).into_response())
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/targets", get(list).post(create))
+        .route("/projects/{id}/targets/new", get(new_form))
+        .route("/projects/{id}/targets/import", post(import))
+        .route("/projects/{id}/targets/{tid}", get(show))
+        .route("/projects/{id}/targets/{tid}/edit", get(edit_form).post(update))
+        .route("/projects/{id}/targets/{tid}/measurements", post(add_measurement))
+        .route("/projects/{id}/tokens", get(tokens).post(create_token))
+        .route("/projects/{id}/tokens/{tid}/revoke", post(revoke_token))
+}

@@ -312,3 +312,13 @@ pub async fn attendance(
         Err(e) => session_page(&state, &ctx, a, sid, Feedback::from_service(e)?, None).await,
     }
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/training", get(index).post(create))
+        .route("/projects/{id}/training/{sid}", get(show).post(update))
+        .route("/projects/{id}/training/{sid}/invite", post(invite))
+        .route("/projects/{id}/training/{sid}/attendance/{aid}", post(attendance))
+}

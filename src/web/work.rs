@@ -134,3 +134,14 @@ async fn outcome(
     let d = work::deliverable(&state.db.conn, id, did).await?;
     deliverable_view(state, ctx, a, d, fb, notes).await
 }
+
+/// This area's pages and form posts.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/projects/{id}/phases/{seq}/activities", post(add_activity))
+        .route("/projects/{id}/activities/{aid}/status", post(activity_status))
+        .route("/projects/{id}/deliverables/{did}", get(deliverable_page))
+        .route("/projects/{id}/deliverables/{did}/notes", post(save_notes))
+        .route("/projects/{id}/deliverables/{did}/transition", post(transition))
+}

@@ -8,6 +8,7 @@ mod bad_input;
 mod business_case;
 mod cli;
 mod concurrency;
+mod consistency;
 mod diagnosis;
 mod documents;
 mod organisation;

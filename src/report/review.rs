@@ -1,0 +1,103 @@
+//! The steering committee review pack.
+use super::*;
+
+pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
+    let pack = &f.pack;
+    let active = f.phases.iter().find(|p| p.status == "active");
+    let count = |rag: &str| pack.targets.iter().filter(|x| x.rag == rag).count();
+    let mut b = vec![
+        h1(t(lang, "review.summary")),
+        Block::Fields(vec![
+            (t(lang, "review.as_of"), pack.as_of.to_string()),
+            (
+                t(lang, "review.current"),
+                active.map_or("–".into(), |p| format!("{}. {}", p.seq, name(lang, &p.name_en, &p.name_zh))),
+            ),
+            (
+                t(lang, "review.targets_rag"),
+                format!(
+                    "{} {} · {} {} · {} {}",
+                    count("green"),
+                    i18n::t(lang, "trag.green"),
+                    count("amber"),
+                    i18n::t(lang, "trag.amber"),
+                    count("red"),
+                    i18n::t(lang, "trag.red")
+                ),
+            ),
+            (t(lang, "review.open_actions"), pack.actions.len().to_string()),
+        ]),
+        h2(t(lang, "plan.gantt")),
+        Block::Chart(Box::new(super::plan::gantt(f, lang, true))),
+    ];
+    b.extend(super::targets::blocks(f, lang, false));
+    b.push(h1(t(lang, "review.phases")));
+    if pack.phases.is_empty() {
+        b.push(Block::Note(t(lang, "none")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![0.6, 2.6, 1.3, 1.1, 0.9, 2.6],
+            header: ["seq", "phase", "finish", "status", "days_late", "gate_open"]
+                .map(|k| t(lang, &format!("col.{k}")))
+                .to_vec(),
+            rows: pack
+                .phases
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.seq.to_string(),
+                        name(lang, &p.name_en, &p.name_zh),
+                        p.planned_finish.to_string(),
+                        i18n::t(lang, &format!("phase.{}", p.status)),
+                        p.days_late.to_string(),
+                        p.gate_open.join("; "),
+                    ]
+                })
+                .collect(),
+            right: vec![0, 4],
+        }));
+    }
+    b.push(h2(t(lang, "review.deliverables")));
+    b.push(Block::Table(deliverables_table(f, lang, None)));
+    b.push(h1(t(lang, "review.gates")));
+    if f.decisions.is_empty() {
+        b.push(Block::Note(t(lang, "none")));
+    } else {
+        b.push(Block::Table(decisions_table(f, lang)));
+    }
+    b.push(h1(t(lang, "review.risks")));
+    b.push(Block::Note(t(lang, "review.no_risks")));
+    b.push(h1(t(lang, "review.decisions")));
+    for r in &f.reviews {
+        b.push(h2(format!("{} · {}", r.held_on, r.title)));
+        if !r.attendees.trim().is_empty() {
+            b.push(Block::Fields(vec![(t(lang, "review.attendees"), r.attendees.clone())]));
+        }
+        if !r.decisions.trim().is_empty() {
+            b.push(Block::Para(r.decisions.clone()));
+        }
+    }
+    b.push(h2(t(lang, "review.actions")));
+    if pack.actions.is_empty() {
+        b.push(Block::Note(t(lang, "none")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![3.6, 1.6, 1.2, 0.9],
+            header: ["action", "owner", "due", "overdue"].map(|k| t(lang, &format!("col.{k}"))).to_vec(),
+            rows: pack
+                .actions
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.text.clone(),
+                        a.owner.clone(),
+                        date(a.due_date),
+                        if a.overdue { t(lang, "yes") } else { String::new() },
+                    ]
+                })
+                .collect(),
+            right: vec![],
+        }));
+    }
+    b
+}

@@ -1,0 +1,160 @@
+//! The write mechanics every service shares: a transaction as a closure, a project-scoped
+//! lookup, and the audited insert, update and delete. An update names the version the form
+//! was loaded with in its `WHERE`, so a stale save touches no row and becomes a 409; every
+//! change appends its audit row in the same transaction, with the record before and after.
+use super::{Actor, Error, Result, audit, now};
+use crate::db::Db;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Value,
+};
+use serde::Serialize;
+use std::str::FromStr;
+
+/// A table whose rows belong to a project and are audited under one record kind.
+pub trait Audited: EntityTrait {
+    /// The record kind in the audit log and on the History tab.
+    const KIND: &'static str;
+    /// The column that ties a row to its project; rows of child tables (a session's
+    /// attendance, a module's features) are scoped through their parent by the caller.
+    const PROJECT_COLUMN: Option<&'static str> = Some("project_id");
+}
+
+/// Run `body` in one write transaction: committed when it returns `Ok`, rolled back
+/// otherwise (including on `?`). On SQLite the writer lock is held for exactly its span.
+pub async fn transaction<T>(db: &Db, body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T>) -> Result<T> {
+    let tx = db.write().await?;
+    let out = body(&*tx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// The row `id` of project `project_id`, or `NotFound` (also when it belongs to another
+/// project: ids in URLs are never trusted across projects).
+pub async fn get<E, C>(c: &C, project_id: i32, id: i32) -> Result<E::Model>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let mut q = E::find().filter(Expr::col("id").eq(id));
+    if let Some(col) = E::PROJECT_COLUMN {
+        q = q.filter(Expr::col(col).eq(project_id));
+    }
+    q.one(c).await?.ok_or(Error::NotFound)
+}
+
+/// Set a column by name when the table has it (version and timestamps on mutable rows).
+fn set_if_present<A: ActiveModelTrait>(am: &mut A, name: &str, v: Value) {
+    if let Ok(col) = <<A::Entity as EntityTrait>::Column as FromStr>::from_str(name) {
+        am.set(col, v);
+    }
+}
+
+/// Insert a new row (version 1, created and updated now) and audit it as `action`.
+pub async fn insert<E, C>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    mut am: E::ActiveModel,
+    action: &str,
+) -> Result<E::Model>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let t = now();
+    if am.get(col::<E>("version")).is_not_set() {
+        set_if_present(&mut am, "version", 1i32.into());
+    }
+    set_if_present(&mut am, "created_at", t.into());
+    set_if_present(&mut am, "updated_at", t.into());
+    let row = E::insert(am).exec_with_returning(c).await?;
+    let id = id_of::<E>(&row);
+    audit::record(c, actor, Some(project_id), E::KIND, id, action, None::<&()>, Some(&row)).await?;
+    Ok(row)
+}
+
+fn col<E: EntityTrait>(name: &str) -> E::Column {
+    <E::Column as FromStr>::from_str(name).unwrap_or_else(|_| panic!("{name} is a column of every audited table"))
+}
+
+fn id_of<E>(row: &E::Model) -> i32
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
+    E::ActiveModel: ActiveModelTrait<Entity = E>,
+{
+    match row.clone().into_active_model().get(col::<E>("id")).into_value() {
+        Some(Value::Int(Some(id))) => id,
+        other => panic!("audited tables have an integer id, found {other:?}"),
+    }
+}
+
+/// A row before and after a change.
+#[derive(Clone, Debug)]
+pub struct Change<M> {
+    pub before: M,
+    pub after: M,
+}
+
+/// Update row `id` of the project if it still has `version`: the fields set in `am` change,
+/// the version goes up by one, `updated_at` is now, and the audit log gets `action` with the
+/// row before and after. A stale version changes nothing and is `Conflict`.
+#[allow(clippy::too_many_arguments)]
+pub async fn update<E, C>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    mut am: E::ActiveModel,
+    action: &str,
+) -> Result<Change<E::Model>>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let before = get::<E, C>(c, project_id, id).await?;
+    let next = version.checked_add(1).ok_or(Error::Conflict)?;
+    set_if_present(&mut am, "version", next.into());
+    set_if_present(&mut am, "updated_at", now().into());
+    let res = E::update_many()
+        .set(am)
+        .filter(Expr::col("id").eq(id))
+        .filter(Expr::col("version").eq(version))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(Error::Conflict);
+    }
+    let after = get::<E, C>(c, project_id, id).await?;
+    audit::record(c, actor, Some(project_id), E::KIND, id, action, Some(&before), Some(&after)).await?;
+    Ok(Change { before, after })
+}
+
+/// Delete row `id` of the project if it still has `version` (`None`: whatever its version,
+/// for rows without one), auditing the row as it was. Returns the deleted row.
+pub async fn delete<E, C>(c: &C, actor: Actor, project_id: i32, id: i32, version: Option<i32>) -> Result<E::Model>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let before = get::<E, C>(c, project_id, id).await?;
+    let mut q = E::delete_many().filter(Expr::col("id").eq(id));
+    if let Some(v) = version {
+        q = q.filter(Expr::col("version").eq(v));
+    }
+    if q.exec(c).await?.rows_affected == 0 {
+        return Err(Error::Conflict);
+    }
+    audit::record(c, actor, Some(project_id), E::KIND, id, "delete", Some(&before), None::<&()>).await?;
+    Ok(before)
+}

@@ -1,0 +1,3 @@
+//! Consistency of the training figures across surfaces (see ../consistency.rs).
+#[allow(unused_imports)]
+use super::*;
