@@ -51,7 +51,7 @@ enum Command {
         /// Project id.
         #[arg(long)]
         project: i32,
-        /// Document kind: charter, organisation, plan, training, targets, gate, review.
+        /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.
@@ -129,11 +129,14 @@ async fn main() -> anyhow::Result<()> {
                 format!("unknown document `{doc}`; one of: {}", kinds.join(", "))
             })?;
             let lang = ninefold::i18n::Lang::parse(&lang).context("--lang must be en or zh")?;
+            // Open the output first: a path that cannot be written must not store a version.
+            let mut file =
+                std::fs::File::create(&output).with_context(|| format!("cannot write {}", output.display()))?;
             let today = chrono::Utc::now().date_naive();
             let saved = service::documents::generate(&db, None, project, kind, lang, today)
                 .await
                 .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
-            std::fs::write(&output, &saved.bytes).with_context(|| format!("writing {}", output.display()))?;
+            std::io::Write::write_all(&mut file, &saved.bytes).with_context(|| format!("writing {}", output.display()))?;
             println!(
                 "{}: {} v{} ({} bytes, sha256 {})",
                 output.display(),

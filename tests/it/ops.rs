@@ -209,3 +209,26 @@ fn sigterm_finishes_the_request_in_flight_and_exits_cleanly() {
     // New connections are refused once it has stopped.
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+/// `ninefold pdf` to a path that cannot be written fails before storing a version, and its
+/// help names every document kind.
+#[tokio::test]
+async fn the_pdf_command_stores_nothing_when_it_cannot_write() {
+    on_each_db(|t| async move {
+        let project = crate::consistency::demo(&t).await;
+        let out = Command::new(env!("CARGO_BIN_EXE_ninefold"))
+            .args(["--database-url", &t.url, "pdf", "--project", &project.to_string(), "--doc", "charter"])
+            .args(["-o", "/nonexistent-dir/charter.pdf"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write /nonexistent-dir/charter.pdf"));
+        assert_eq!(t.count("SELECT COUNT(*) FROM documents").await, 0, "no version stored");
+        let help = Command::new(env!("CARGO_BIN_EXE_ninefold")).args(["pdf", "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&help.stdout);
+        for kind in ninefold::report::Kind::ALL {
+            assert!(help.contains(kind.key()), "`pdf --help` lacks {}", kind.key());
+        }
+    })
+    .await;
+}
