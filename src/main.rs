@@ -136,7 +136,8 @@ async fn main() -> anyhow::Result<()> {
             let saved = service::documents::generate(&db, None, project, kind, lang, today)
                 .await
                 .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
-            std::io::Write::write_all(&mut file, &saved.bytes).with_context(|| format!("writing {}", output.display()))?;
+            std::io::Write::write_all(&mut file, &saved.bytes)
+                .with_context(|| format!("writing {}", output.display()))?;
             println!(
                 "{}: {} v{} ({} bytes, sha256 {})",
                 output.display(),
