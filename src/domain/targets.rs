@@ -250,8 +250,23 @@ pub fn non_negative(unit: &str, metric: &str, baseline: Option<f64>, target: Opt
     if baseline.is_some_and(|b| b < 0.0) || target.is_some_and(|t| t < 0.0) {
         return false;
     }
-    const SIGNED: &[&str] =
-        &["nps", "net promoter", "°", "℃", "℉", "pp", "growth", "margin", "profit", "balance", "增长", "增幅", "利润", "净推荐", "差额"];
+    const SIGNED: &[&str] = &[
+        "nps",
+        "net promoter",
+        "°",
+        "℃",
+        "℉",
+        "pp",
+        "growth",
+        "margin",
+        "profit",
+        "balance",
+        "增长",
+        "增幅",
+        "利润",
+        "净推荐",
+        "差额",
+    ];
     let words = format!("{} {}", unit.to_lowercase(), metric.to_lowercase());
     let unit_l = unit.trim().to_lowercase();
     !SIGNED.iter().any(|w| if *w == "pp" { unit_l == "pp" } else { words.contains(w) })

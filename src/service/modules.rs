@@ -183,30 +183,30 @@ pub async fn update(
     }
     e.check()?;
     write::transaction(db, async |tx| {
-    let before = write::get::<crm_module::Entity, _>(tx, project_id, id).await?;
-    if before.version != version {
-        return Err(super::Error::Conflict);
-    }
-    let mut dates: BTreeMap<String, String> = serde_json::from_str(&before.status_dates).unwrap_or_default();
-    if raw.status != before.status {
-        if !can_move(&before.status, &raw.status) {
-            return Err(FieldErrors::single("status", "err.rollout_backwards").into());
+        let before = write::get::<crm_module::Entity, _>(tx, project_id, id).await?;
+        if before.version != version {
+            return Err(super::Error::Conflict);
         }
-        if let Some(d) = date {
-            dates.insert(raw.status.clone(), d.to_string());
+        let mut dates: BTreeMap<String, String> = serde_json::from_str(&before.status_dates).unwrap_or_default();
+        if raw.status != before.status {
+            if !can_move(&before.status, &raw.status) {
+                return Err(FieldErrors::single("status", "err.rollout_backwards").into());
+            }
+            if let Some(d) = date {
+                dates.insert(raw.status.clone(), d.to_string());
+            }
         }
-    }
-    let am = crm_module::ActiveModel {
-        in_scope: Set(raw.in_scope),
-        owner_group: Set((!owner.is_empty()).then(|| owner.to_string())),
-        status: Set(raw.status.clone()),
-        lifecycle: Set(raw.lifecycle.clone()),
-        planned_users: Set(planned),
-        active_users: Set(active),
-        status_dates: Set(serde_json::to_string(&dates).unwrap_or_else(|_| "{}".into())),
-        ..Default::default()
-    };
-    Ok(write::update::<crm_module::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+        let am = crm_module::ActiveModel {
+            in_scope: Set(raw.in_scope),
+            owner_group: Set((!owner.is_empty()).then(|| owner.to_string())),
+            status: Set(raw.status.clone()),
+            lifecycle: Set(raw.lifecycle.clone()),
+            planned_users: Set(planned),
+            active_users: Set(active),
+            status_dates: Set(serde_json::to_string(&dates).unwrap_or_else(|_| "{}".into())),
+            ..Default::default()
+        };
+        Ok(write::update::<crm_module::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
     })
     .await
 }
@@ -236,22 +236,22 @@ pub async fn add_custom(
     let zh = required_text(&mut e, "name_zh", if name_zh.trim().is_empty() { name_en } else { name_zh }, 200);
     e.check()?;
     write::transaction(db, async |tx| {
-    let n = modules(tx, project_id).await?.len();
-    let am = crm_module::ActiveModel {
-        project_id: Set(project_id),
-        key: Set(format!("custom-{}", n + 1)),
-        name_en: Set(en),
-        name_zh: Set(zh),
-        in_scope: Set(true),
-        owner_group: Set(None),
-        status: Set("planned".into()),
-        lifecycle: Set("data_integration".into()),
-        planned_users: Set(0),
-        active_users: Set(0),
-        status_dates: Set("{}".into()),
-        ..Default::default()
-    };
-    write::insert::<crm_module::Entity, _>(tx, actor, project_id, am, "create").await
+        let n = modules(tx, project_id).await?.len();
+        let am = crm_module::ActiveModel {
+            project_id: Set(project_id),
+            key: Set(format!("custom-{}", n + 1)),
+            name_en: Set(en),
+            name_zh: Set(zh),
+            in_scope: Set(true),
+            owner_group: Set(None),
+            status: Set("planned".into()),
+            lifecycle: Set("data_integration".into()),
+            planned_users: Set(0),
+            active_users: Set(0),
+            status_dates: Set("{}".into()),
+            ..Default::default()
+        };
+        write::insert::<crm_module::Entity, _>(tx, actor, project_id, am, "create").await
     })
     .await
 }

@@ -210,11 +210,7 @@ pub async fn dismiss(db: &Db, actor: Actor, project_id: i32, id: i32, version: i
     let mut e = FieldErrors::default();
     let reason = long_text(&mut e, "reason", reason, 2000, true);
     e.check()?;
-    let am = risk_e::ActiveModel {
-        status: Set("dismissed".into()),
-        dismiss_reason: Set(reason),
-        ..Default::default()
-    };
+    let am = risk_e::ActiveModel { status: Set("dismissed".into()), dismiss_reason: Set(reason), ..Default::default() };
     write::transaction(db, async |tx| {
         write::update::<risk_e::Entity, _>(tx, actor, project_id, id, version, am, "dismiss").await.map(|_| ())
     })
@@ -373,12 +369,7 @@ pub async fn register<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang)
 }
 
 /// The register as it stands, with review dates judged against `today`.
-pub async fn register_on<C: ConnectionTrait>(
-    c: &C,
-    project_id: i32,
-    today: NaiveDate,
-    lang: Lang,
-) -> Result<Register> {
+pub async fn register_on<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate, lang: Lang) -> Result<Register> {
     let all = list(c, project_id).await?;
     let top = top(&all, TOP_N);
     let counts = Counts::of(all.iter().map(|r| r.status.as_str()));

@@ -235,7 +235,9 @@ pub async fn update(
         } else if key_taken(tx, project_id, &input.key, Some(id)).await? {
             return Err(FieldErrors::single("key", "err.key_taken").into());
         }
-        Ok(write::update::<target::Entity, _>(tx, actor, project_id, id, version, active(&input), "update").await?.after)
+        Ok(write::update::<target::Entity, _>(tx, actor, project_id, id, version, active(&input), "update")
+            .await?
+            .after)
     })
     .await
 }
@@ -643,10 +645,8 @@ async fn push_in<C: ConnectionTrait>(
     key: &str,
     r: &Reading,
 ) -> Result<std::result::Result<Recorded, PushError>> {
-    let found = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(sessions::hash_token(token)))
-        .one(tx)
-        .await?;
+    let found =
+        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(sessions::hash_token(token))).one(tx).await?;
     let tok = match found {
         Some(t) if t.revoked_at.is_none() => t,
         _ => return Ok(Err(PushError::Unauthorized)),

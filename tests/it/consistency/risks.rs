@@ -23,12 +23,13 @@ async fn agree(c: &mut Client, p: i32, lang: Lang) {
     assert!(!top.is_empty(), "{reg}");
     let title = |r: &Value| r[if lang == Lang::Zh { "title_zh" } else { "title_en" }].as_str().unwrap().to_string();
     // The top risks are on the Risks page with the same score.
+    let table = &page[page.find("risk-table").unwrap()..];
     for r in &top {
         let t = html(&title(r));
-        let at = page.find(&t).unwrap_or_else(|| panic!("Risks page lacks {t}"));
-        let row_start = page[..at].rfind("<tr").unwrap();
-        let row_end = at + page[at..].find("</tr>").unwrap();
-        assert!(page[row_start..row_end].contains(&format!(">{}</span>", r["score"])), "{t}");
+        let at = table.find(&format!("<strong>{t}</strong>")).unwrap_or_else(|| panic!("Risks page lacks {t}"));
+        let row_start = table[..at].rfind("<tr").unwrap();
+        let row_end = at + table[at..].find("</tr>").unwrap();
+        assert!(table[row_start..row_end].contains(&format!(">{}</span>", r["score"])), "{t}");
     }
     // A review held today freezes the same top risks, in the same order, into its deck.
     c.get(&format!("/projects/{p}/reviews")).await;
@@ -100,7 +101,12 @@ async fn risk_counts_and_top_risks_agree_on_page_api_deck_and_review_pack() {
         .assert_redirect();
         d.post(
             &format!("/projects/{g}/risks"),
-            &[("title", "Dealer ERP interface late"), ("category", "technology"), ("probability", "3"), ("impact", "5")],
+            &[
+                ("title", "Dealer ERP interface late"),
+                ("category", "technology"),
+                ("probability", "3"),
+                ("impact", "5"),
+            ],
         )
         .await
         .assert_redirect();

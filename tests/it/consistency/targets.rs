@@ -50,13 +50,19 @@ async fn agree(c: &mut Client, p: i32) -> Vec<Value> {
         }
         let detail = c.get(&format!("/projects/{p}/targets/{id}")).await.body;
         let d_att = shown.clone().unwrap_or_else(|| "—".into());
-        assert!(detail.contains(&format!(r#"<span class="attainment">{d_att}</span>"#)), "detail lacks {d_att} for {name}");
+        assert!(
+            detail.contains(&format!(r#"<span class="attainment">{d_att}</span>"#)),
+            "detail lacks {d_att} for {name}"
+        );
         if s["forecast_below_zero"].as_bool().unwrap() {
             assert!(v["assessment"]["forecast"].is_null(), "{name}: no negative forecast in the API");
             assert!(detail.contains("will not reach zero") && list.contains("will not reach zero"), "{name}");
         } else if let Some(f) = s["forecast"].as_str() {
             assert!(list.contains(&format!("Forecast {f}")), "list lacks forecast {f} for {name}");
-            assert!(detail.contains(&format!(r#"<dd class="forecast">{f} — "#)), "detail lacks forecast {f} for {name}");
+            assert!(
+                detail.contains(&format!(r#"<dd class="forecast">{f} — "#)),
+                "detail lacks forecast {f} for {name}"
+            );
         }
         // The row of the target sheet and of the review pack: latest, attainment, forecast, RAG.
         let cells = squeezed(&format!(
