@@ -10,44 +10,12 @@ pub(crate) mod targets;
 mod training;
 
 use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
-use crate::chart::line;
 use crate::entity::{activity, deliverable, project, training_session};
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 use crate::service::{self, Result, projects, reviews};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-
-/// The trend chart of a target, shared by the target pages and the documents: measurements, baseline, target, target date and forecast.
-pub fn trend_chart(v: &service::targets::TargetView, lang: Lang) -> Option<line::LineChart> {
-    let t = &v.target;
-    let (bd, b) = (t.baseline_date?, t.baseline_value?);
-    let mut measured = vec![(bd, b)];
-    measured.extend(v.measurements.iter().map(|m| (m.measured_on, m.value)));
-    measured.sort_by_key(|p| p.0);
-    let mut series = vec![line::Series { style: line::Style::Measured, points: measured.clone() }];
-    let mut levels = vec![line::Level {
-        style: line::Style::Baseline,
-        value: b,
-        label: format!("{} {}", i18n::t(lang, "target.baseline"), crate::chart::svg::short(b)),
-    }];
-    if let Some(tv) = t.target_value {
-        levels.push(line::Level {
-            style: line::Style::Target,
-            value: tv,
-            label: format!("{} {}", i18n::t(lang, "target.target"), crate::chart::svg::short(tv)),
-        });
-    }
-    if let (Some(a), Some(td), Some(last)) = (&v.assessment, t.target_date, measured.last())
-        && let (Some(tr), true) = (a.trend, measured.len() > 1)
-    {
-        series.push(line::Series {
-            style: line::Style::Forecast,
-            points: vec![(last.0, tr.at(last.0)), (td, tr.at(td))],
-        });
-    }
-    Some(line::LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
-}
 
 /// The kinds of document a project can generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +97,10 @@ pub struct Facts {
     pub deliverables: Vec<deliverable::Model>,
     pub decisions: Vec<projects::DecisionRow>,
     pub members: Vec<projects::MemberRow>,
+    /// The targets view (figures and trend charts as the Targets page shows them).
     pub targets: Vec<service::targets::TargetView>,
+    /// The risk register view (counts, top risks, heat map as the Risks page shows them).
+    pub risks: service::risks::Register,
     pub people: Vec<crate::entity::person::Model>,
     pub sessions: Vec<training_session::Model>,
     pub reviews: Vec<crate::entity::review::Model>,
@@ -139,8 +110,10 @@ pub struct Facts {
     pub today: NaiveDate,
 }
 
-pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Facts> {
+pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate, lang: Lang) -> Result<Facts> {
     let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(service::Error::NotFound)?;
+    let targets = service::targets::page(c, &project, lang).await?;
+    let risks = service::risks::register(c, &project, lang).await?;
     let phases = projects::phases(c, project_id).await?;
     let activities = activity::Entity::find()
         .filter(activity::Column::ProjectId.eq(project_id))
@@ -159,11 +132,12 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate)
     let reviewer_names = service::user_names(c, deliverables.iter().filter_map(|d| d.reviewed_by)).await?;
     Ok(Facts {
         members: projects::members(c, project_id).await?,
-        targets: service::targets::views(c, project_id, today).await?,
+        targets: targets.targets,
+        risks,
         people: service::organisation::people(c, project_id).await?,
         sessions: service::training::sessions(c, project_id).await?,
         reviews: reviews::list(c, project_id).await?,
-        pack: reviews::build_pack(c, project_id, today).await?,
+        pack: reviews::build_pack(c, project_id, service::clock::today(&project)).await?,
         project,
         phases,
         activities,

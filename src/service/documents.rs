@@ -44,7 +44,7 @@ pub async fn generate(
     lang: Lang,
     today: NaiveDate,
 ) -> Result<Saved> {
-    let facts = report::facts(&db.conn, project_id, today).await?;
+    let facts = report::facts(&db.conn, project_id, today, lang).await?;
     let author = match actor {
         Some(a) => user::Entity::find_by_id(a.user_id).one(&db.conn).await?.map(|u| u.name).unwrap_or_default(),
         None => "Ninefold".to_string(),

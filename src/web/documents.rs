@@ -91,7 +91,7 @@ pub async fn preview(
     authorize(&state, &ctx, id, Action::View).await?;
     let kind = Kind::parse(kind.trim_end_matches(".pdf")).ok_or(AppError::NotFound)?;
     let lang = q.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(ctx.lang);
-    let facts = crate::report::facts(&state.db.conn, id, today()).await?;
+    let facts = crate::report::facts(&state.db.conn, id, today(), lang).await?;
     let draft = i18n::t(lang, "pdf.draft");
     let author = ctx.user()?.name.clone();
     let bytes = crate::pdf::render(&crate::report::document(&facts, kind, lang, &draft, &author));

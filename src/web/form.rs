@@ -18,6 +18,19 @@ impl FormData {
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
+    /// The fields as a typed form struct (`#[derive(Deserialize)] #[serde(default)]`): fields
+    /// it does not name (csrf, version) are ignored, missing ones take their default, and a
+    /// repeated key counts once (its first value, as [`FormData::get`]).
+    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        let mut first: Vec<&(String, String)> = Vec::with_capacity(self.0.len());
+        for kv in &self.0 {
+            if !first.iter().any(|(k, _)| *k == kv.0) {
+                first.push(kv);
+            }
+        }
+        let body = serde_urlencoded::to_string(&first).map_err(|_| AppError::BadRequest)?;
+        serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest)
+    }
     /// The optimistic-locking version the form was loaded with.
     pub fn version(&self) -> Result<i32, AppError> {
         self.get("version").trim().parse().map_err(|_| AppError::BadRequest)
