@@ -11,7 +11,7 @@ mod training;
 
 use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
 use crate::chart::line;
-use crate::entity::{activity, deliverable, project, training_session};
+use crate::entity::{activity, deliverable, project};
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 use crate::service::{self, Result, projects, reviews};
@@ -131,11 +131,11 @@ pub struct Facts {
     pub members: Vec<projects::MemberRow>,
     pub targets: Vec<service::targets::TargetView>,
     pub people: Vec<crate::entity::person::Model>,
-    pub sessions: Vec<training_session::Model>,
+    pub training: service::training::TrainingView,
     pub reviews: Vec<crate::entity::review::Model>,
     pub pack: reviews::Pack,
     pub reviewer_names: std::collections::HashMap<i32, String>,
-    pub business_case: Option<service::business_case::Loaded>,
+    pub business_case: Option<service::business_case::CaseView>,
     pub today: NaiveDate,
 }
 
@@ -161,7 +161,8 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate)
         members: projects::members(c, project_id).await?,
         targets: service::targets::views(c, project_id, today).await?,
         people: service::organisation::people(c, project_id).await?,
-        sessions: service::training::sessions(c, project_id).await?,
+        training: service::training::view(c, &project).await?,
+        business_case: service::business_case::view(c, &project, None, today).await?,
         reviews: reviews::list(c, project_id).await?,
         pack: reviews::build_pack(c, project_id, today).await?,
         project,
@@ -170,7 +171,6 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate)
         deliverables,
         decisions,
         reviewer_names,
-        business_case: service::business_case::load(c, project_id).await?,
         today,
     })
 }

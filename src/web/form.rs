@@ -18,6 +18,16 @@ impl FormData {
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
+    /// The form as a typed struct: `#[derive(Deserialize)] #[serde(default)]` with `String`
+    /// fields as typed (validated by the domain) and checkboxes read with
+    /// `domain::validation::checkbox`. The first value of a repeated key counts (as `get`);
+    /// keys the struct does not name (csrf, version) are ignored.
+    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        let mut seen = std::collections::HashSet::new();
+        let first: Vec<&(String, String)> = self.0.iter().filter(|(k, _)| seen.insert(k.as_str())).collect();
+        let body = serde_urlencoded::to_string(first).map_err(|_| AppError::BadRequest)?;
+        serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest)
+    }
     /// The optimistic-locking version the form was loaded with.
     pub fn version(&self) -> Result<i32, AppError> {
         self.get("version").trim().parse().map_err(|_| AppError::BadRequest)
