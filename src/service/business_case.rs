@@ -1,6 +1,13 @@
 //! The business case of a project: scenarios, cost and benefit lines, realised benefits and
 //! the steering committee's approval. Every change to the plan bumps the case's
 //! `plan_revision`, so an approval is valid only for the revision it froze.
+//!
+//! [`view`] is the one place the case's figures are made (TCO, NPV, ROI, IRR, payback,
+//! break-even rate, sensitivity, realised against plan and ROI to date, each formatted
+//! once by `domain::money`), and [`CaseView::charts`] the one builder of its charts (cash
+//! flow, costs by category, tornado). The case page, `GET /api/v1/projects/{id}/business-case`,
+//! the business-case document and the review pack's summary all take the `CaseView`.
+//! Writes go through `service::write`; every change of plan runs in `change_plan`.
 use super::{Actor, Error, Result, now, update_guarded, write};
 use crate::chart::{BarChart, CashFlowChart, Tornado};
 use crate::db::Db;
@@ -339,8 +346,8 @@ pub async fn delete_benefit(db: &Db, actor: Actor, project_id: i32, id: i32, ver
 
 /// Record what a benefit has realised to date. This is an observation, not a change of plan,
 /// so it leaves the approval alone. (Once measurable targets exist, a benefit linked to a
-/// target will take this from the target's measurements.)
-#[allow(clippy::too_many_arguments)]
+/// target will take this from the target's measurements.) The date may not lie after the
+/// project's today.
 pub async fn set_realised(
     db: &Db,
     actor: Actor,
@@ -349,10 +356,9 @@ pub async fn set_realised(
     version: i32,
     amount: &str,
     as_of: &str,
-    today: NaiveDate,
 ) -> Result<bc_benefit::Model> {
     let p = project_of(&db.conn, project_id).await?;
-    let (v, date) = bc::validate_realised(amount, as_of, &p.currency, today)?;
+    let (v, date) = bc::validate_realised(amount, as_of, &p.currency, super::clock::today(&p))?;
     let am =
         bc_benefit::ActiveModel { realised_minor: Set(Some(v)), realised_as_of: Set(Some(date)), ..Default::default() };
     write::transaction(db, async |tx| {

@@ -1,5 +1,10 @@
 //! The training plan: sessions, invitations and attendance, and the checks over them
 //! (senior management first, coverage of functional groups, budget).
+//!
+//! [`view`] is the one place the plan's figures are made (session costs, budget planned
+//! against actual by phase and audience, hours), in the project's currency through
+//! `domain::money`; the Training page, `GET /api/v1/projects/{id}/training` and the training
+//! plan document take the `TrainingView`. [`session_view`] serves a session's page.
 use super::{Actor, Result, organisation, write};
 use crate::db::Db;
 use crate::domain::money;

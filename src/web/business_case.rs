@@ -139,7 +139,7 @@ pub async fn realised(
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let (amount, as_of) = (form.get("realised"), form.get("as_of"));
-    match svc::set_realised(&state.db, actor, id, bid, form.version()?, amount, as_of, clock::today(&a.project)).await {
+    match svc::set_realised(&state.db, actor, id, bid, form.version()?, amount, as_of).await {
         Ok(_) => Ok(Redirect::to(&format!("{}#realised", base(id))).into_response()),
         Err(e) => {
             let rf = RealisedFeedback { benefit: Some(bid), amount: amount.into(), as_of: as_of.into() };
