@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/projects/{id}/reviews", get(list_reviews))
         .route("/api/v1/projects/{id}/reviews/{rid}", get(show_review))
         .route("/api/v1/projects/{id}/targets/{key}/measurements", post(push))
+        .merge(money_routes())
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<projects::PortfolioRow>>> {
@@ -92,6 +93,45 @@ async fn show_review(
 }
 
 // ---- end of targets, risks, reviews ----
+
+// ---- business case and training: the pages' views as JSON ----
+
+fn money_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/projects/{id}/business-case", get(business_case))
+        .route("/api/v1/projects/{id}/training", get(training))
+}
+
+#[derive(serde::Deserialize)]
+struct ScenarioQuery {
+    scenario: Option<i32>,
+}
+
+/// `GET /api/v1/projects/{id}/business-case[?scenario=N]`: the case page's view (404 when
+/// the project has no case yet).
+async fn business_case(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    axum::extract::Query(q): axum::extract::Query<ScenarioQuery>,
+) -> AppResult<Json<crate::service::business_case::CaseView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let today = crate::service::clock::today(&a.project);
+    crate::service::business_case::view(&state.db.conn, &a.project, q.scenario, today)
+        .await?
+        .map(Json)
+        .ok_or(crate::error::AppError::NotFound)
+}
+
+/// `GET /api/v1/projects/{id}/training`: the training page's view.
+async fn training(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::training::TrainingView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::training::view(&state.db.conn, &a.project).await?))
+}
 
 fn problem(status: StatusCode, error: &str, field: Option<&str>, message: &str) -> Response {
     (status, Json(json!({ "error": error, "field": field, "message": message }))).into_response()

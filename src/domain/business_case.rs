@@ -325,7 +325,8 @@ fn choice(e: &mut FieldErrors, field: &str, raw: &str, list: &[&str]) -> String 
 }
 
 /// Scenario form fields as typed.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RawScenario {
     pub name: String,
     pub horizon: String,
@@ -355,7 +356,8 @@ pub fn validate_scenario(r: &RawScenario) -> Result<ScenarioInput, FieldErrors> 
     })
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RawCost {
     pub category: String,
     pub description: String,
@@ -374,7 +376,8 @@ pub fn validate_cost(r: &RawCost, currency: &str) -> Result<CostLine, FieldError
     e.into_result(CostLine { id: 0, category, description, recurrence, amount, growth })
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RawBenefit {
     pub kind: String,
     pub description: String,
@@ -384,6 +387,7 @@ pub struct RawBenefit {
     pub growth: String,
     pub first_year: String,
     pub risk: String,
+    #[serde(deserialize_with = "super::validation::checkbox")]
     pub include_in_roi: bool,
     pub target_key: String,
 }

@@ -1,10 +1,13 @@
-//! Money as integer minor units (cents, 分): parsing what people type and formatting with
-//! thousands separators. Only integers are used here; no amount passes through floating point.
+//! The one money module: every amount in the product (business case lines, training costs,
+//! budgets to come) is an integer count of the currency's minor units (cents, 分; yen and won
+//! have none), parsed from what people type and formatted here, honouring the currency's
+//! decimals. Only integers are used for amounts; no amount passes through floating point
+//! (`compact`, for chart axes, rounds for display only).
 
 /// Digits after the decimal point for a currency (ISO 4217 minor unit).
 pub fn minor_digits(currency: &str) -> u32 {
     match currency {
-        "JPY" => 0,
+        "JPY" | "KRW" => 0,
         _ => 2,
     }
 }
@@ -19,6 +22,7 @@ pub fn symbol(currency: &str) -> &'static str {
         "HKD" => "HK$",
         "SGD" => "S$",
         "TWD" => "NT$",
+        "KRW" => "₩",
         _ => "",
     }
 }
@@ -127,6 +131,12 @@ pub fn plain(minor: i64, currency: &str) -> String {
     }
 }
 
+/// "1234.56" (no symbol, no separators, the currency's decimals), for tables of sums such
+/// as the training budget, where the currency is named once in the heading.
+pub fn decimal(minor: i64, currency: &str) -> String {
+    plain(minor, currency).replace(',', "")
+}
+
 /// "¥1,234.56", for display.
 pub fn format(minor: i64, currency: &str) -> String {
     let p = plain(minor, currency);
@@ -143,6 +153,24 @@ pub fn format_whole(minor: i64, currency: &str) -> String {
     let p = group(whole.unsigned_abs());
     let sign = if whole < 0 { "-" } else { "" };
     format!("{sign}{}{p}", symbol(currency))
+}
+
+/// A short money label for axes: "¥1.2M", "-¥850k", "¥40".
+pub fn compact(minor: i64, currency: &str) -> String {
+    let unit = 10_i64.pow(minor_digits(currency));
+    let major = minor as f64 / unit as f64;
+    let sym = symbol(currency);
+    let sign = if major < 0.0 { "-" } else { "" };
+    let a = major.abs();
+    if a >= 1e9 {
+        format!("{sign}{sym}{:.1}B", a / 1e9)
+    } else if a >= 1e6 {
+        format!("{sign}{sym}{:.1}M", a / 1e6)
+    } else if a >= 1e3 {
+        format!("{sign}{sym}{:.0}k", a / 1e3)
+    } else {
+        format!("{sign}{sym}{a:.0}")
+    }
 }
 
 #[cfg(test)]
@@ -189,5 +217,22 @@ mod tests {
         for v in [0, 1, 99, 100_000, 123_456_789] {
             assert_eq!(parse(&plain(v, "CNY"), "CNY"), Ok(v));
         }
+    }
+
+    #[test]
+    fn compact_labels() {
+        assert_eq!(compact(123_456_789, "CNY"), "¥1.2M");
+        assert_eq!(compact(-8_500_000, "CNY"), "-¥85k");
+        assert_eq!(compact(4_000, "USD"), "$40");
+        assert_eq!(compact(0, "CNY"), "¥0");
+    }
+
+    #[test]
+    fn currencies_without_decimals() {
+        assert_eq!(parse("4,600", "KRW"), Ok(4600));
+        assert_eq!(parse("12.5", "KRW"), Err(MoneyError::TooManyDecimals));
+        assert_eq!(decimal(4_600_000, "CNY"), "46000.00");
+        assert_eq!(decimal(46_000, "JPY"), "46000");
+        assert_eq!(format(46_000, "KRW"), "₩46,000");
     }
 }

@@ -1,9 +1,10 @@
 //! The training plan (seed 004: training runs through every phase, each session has an
 //! audience, time, place and cost, and training starts with senior management): checking
 //! a session, the order check, coverage of functional groups, and the budget.
-use super::validation::{FieldErrors, required_text};
+use super::money;
+use super::validation::{FieldErrors, checkbox, required_text};
 use chrono::{NaiveDate, NaiveTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const AUDIENCES: &[&str] =
@@ -11,7 +12,9 @@ pub const AUDIENCES: &[&str] =
 pub const STATUSES: &[&str] = &["planned", "held", "cancelled"];
 pub const SCORE_MAX: i32 = 100;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// The session form as typed (read with `FormData::typed`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawSession {
     pub title: String,
     pub audience: String,
@@ -25,10 +28,12 @@ pub struct RawSession {
     pub start_time: String,
     pub duration_minutes: String,
     pub place: String,
+    #[serde(deserialize_with = "checkbox")]
     pub online: bool,
     pub trainer: String,
-    /// Money as typed: "1200" or "1200.50" in major units.
+    /// Money as typed: "1200" or "1200.50" in major units of the project's currency.
     pub cost: String,
+    #[serde(deserialize_with = "checkbox")]
     pub hands_on: bool,
     pub status: String,
 }
@@ -58,31 +63,17 @@ pub struct Choices<'a> {
     pub modules: &'a [&'a str],
     pub group_ids: &'a [i32],
     pub departments: &'a [&'a str],
+    /// The project's currency: costs are in its minor units.
+    pub currency: &'a str,
 }
 
-/// Money typed in major units ("1200", "1,200.5") to minor units, exactly (no floats).
-pub fn parse_money(s: &str) -> Option<i64> {
-    let s: String = s.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
-    if s.is_empty() {
+/// A session's cost as typed, in the project's currency (parsed by the one money module,
+/// honouring its decimals): empty means free; anything unreadable is `None`.
+pub fn parse_cost(s: &str, currency: &str) -> Option<i64> {
+    if s.trim().is_empty() {
         return Some(0);
     }
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
-        return None;
-    }
-    if !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(cents).filter(|v| *v <= 1_000_000_000_000)
-}
-
-/// Minor units back to "1200.50" for forms and tables.
-pub fn format_money(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", m / 100, m % 100)
+    money::parse(s, currency).ok()
 }
 
 pub fn validate(raw: &RawSession, c: &Choices) -> Result<SessionInput, FieldErrors> {
@@ -142,7 +133,7 @@ pub fn validate(raw: &RawSession, c: &Choices) -> Result<SessionInput, FieldErro
         e.add("place", "err.place_or_online");
     }
     let trainer = required_text(&mut e, "trainer", &raw.trainer, 200);
-    let cost = parse_money(&raw.cost);
+    let cost = parse_cost(&raw.cost, c.currency);
     if cost.is_none() {
         e.add("cost", "err.money");
     }
@@ -369,6 +360,8 @@ mod tests {
 
     #[test]
     fn money_is_exact() {
+        let parse_money = |s: &str| parse_cost(s, "CNY");
+        let format_money = |m: i64| money::decimal(m, "CNY");
         assert_eq!(parse_money("1,200.5"), Some(120_050));
         assert_eq!(parse_money("0.07"), Some(7));
         assert_eq!(parse_money(""), Some(0));
@@ -380,7 +373,7 @@ mod tests {
 
     #[test]
     fn session_validation_names_fields() {
-        let c = Choices { phases: 9, modules: &["sales"], group_ids: &[4], departments: &["sales"] };
+        let c = Choices { phases: 9, modules: &["sales"], group_ids: &[4], departments: &["sales"], currency: "CNY" };
         let mut raw = RawSession {
             title: "CRM concepts".into(),
             audience: "senior_management".into(),

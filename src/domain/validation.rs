@@ -1,5 +1,11 @@
 //! Field-level validation results. Messages are i18n keys, translated at the edge.
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A form checkbox read into a typed form struct (`#[serde(deserialize_with = "checkbox")]`):
+/// ticked when it sent "1"; absent is `false` with `#[serde(default)]`.
+pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(String::deserialize(d)? == "1")
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldError {

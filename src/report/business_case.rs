@@ -1,63 +1,45 @@
-//! The business case: TCO, NPV, ROI, IRR, payback and the cash-flow charts.
+//! The business case: TCO, NPV, ROI, IRR, payback and the cash-flow charts, laid out from
+//! the case page's view (`service::business_case::view`), figures as the page shows them.
 use super::*;
+use crate::service::business_case::CaseView;
+
+/// The headline figures as the page's cards and tables show them (present values in whole
+/// units, like the cards), the same lines in the business-case document and the review pack.
+pub(super) fn summary(v: &CaseView, lang: Lang) -> Block {
+    let f = &v.figures;
+    let approved = if v.approved_current { t(lang, "yes") } else { t(lang, "bc.not_approved") };
+    Block::Fields(vec![
+        (t(lang, "bc.scenario"), v.scenario.name.clone()),
+        (t(lang, "bc.tco"), format!("{} ({} {})", f.tco_nominal, t(lang, "bc.pv"), f.card.tco_pv)),
+        (t(lang, "bc.benefits"), format!("{} ({} {})", f.benefits_nominal, t(lang, "bc.pv"), f.card.benefits_pv)),
+        (t(lang, "bc.npv"), f.npv.clone()),
+        (t(lang, "bc.roi"), f.roi.clone().unwrap_or_else(|| "–".into())),
+        (t(lang, "bc.irr"), f.irr.text(lang)),
+        (t(lang, "bc.payback"), f.payback_text(lang)),
+        (t(lang, "bc.approved"), approved),
+    ])
+}
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
-    use crate::chart::{BarChart, CashFlowChart};
-    use crate::domain::finance::{Irr, Payback};
-    use crate::domain::money::format_whole;
-    let Some(l) = &f.business_case else { return vec![h1(t(lang, "bc.summary")), Block::Note(t(lang, "bc.none"))] };
-    let Some(s) = l.scenarios.first() else { return vec![h1(t(lang, "bc.summary")), Block::Note(t(lang, "bc.none"))] };
-    let r = service::business_case::evaluate(l, s);
-    let cur = f.project.currency.as_str();
-    let m = |v: i64| format_whole(v, cur);
-    let payback = match r.payback {
-        Payback::Months(mo) => t(lang, "bc.payback_months").replace("{n}", &format!("{mo:.1}")),
-        Payback::NotWithinHorizon => t(lang, "bc.payback_none"),
-    };
-    let irr = match r.irr {
-        Irr::Rate(x) => format!("{:.1}%", x * 100.0),
-        _ => "–".into(),
-    };
-    let approved = if l.approved_current() { t(lang, "yes") } else { t(lang, "bc.not_approved") };
+    let Some(v) = &f.business_case else { return vec![h1(t(lang, "bc.summary")), Block::Note(t(lang, "bc.none"))] };
+    let charts = v.charts(lang);
     vec![
         h1(t(lang, "bc.summary")),
-        Block::Fields(vec![
-            (t(lang, "bc.scenario"), s.name.clone()),
-            (t(lang, "bc.tco"), format!("{} ({} {})", m(r.tco_nominal), t(lang, "bc.pv"), m(r.tco_pv))),
-            (t(lang, "bc.benefits"), format!("{} ({} {})", m(r.benefits_nominal), t(lang, "bc.pv"), m(r.benefits_pv))),
-            (t(lang, "bc.npv"), m(r.npv)),
-            (t(lang, "bc.roi"), r.roi.map_or("–".into(), |x| format!("{:.0}%", x * 100.0))),
-            (t(lang, "bc.irr"), irr),
-            (t(lang, "bc.payback"), payback.clone()),
-            (t(lang, "bc.approved"), approved),
-        ]),
-        Block::Chart(Box::new(CashFlowChart {
-            title: t(lang, "bc.cash_flow"),
-            labels: r.years.iter().map(|y| format!("Y{} {}", y.t, y.calendar_year)).collect(),
-            cumulative: r.years.iter().map(|y| y.cumulative).collect(),
-            payback: match r.payback {
-                Payback::Months(mo) => Some((mo / 12.0, format!("{}: {payback}", t(lang, "bc.payback")))),
-                Payback::NotWithinHorizon => None,
-            },
-            currency: cur.into(),
-        })),
+        summary(v, lang),
+        Block::Chart(Box::new(charts.cash)),
         h1(t(lang, "bc.by_year")),
         Block::Table(Table {
             widths: vec![1.1, 1.5, 1.5, 1.5, 1.6],
             header: ["year", "costs", "benefits", "net", "cumulative"].map(|k| t(lang, &format!("bc.{k}"))).to_vec(),
-            rows: r
+            rows: v
                 .years
                 .iter()
                 .map(|y| {
-                    vec![format!("Y{} {}", y.t, y.calendar_year), m(y.costs), m(y.benefits), m(y.net), m(y.cumulative)]
+                    vec![y.label.clone(), y.costs.clone(), y.benefits.clone(), y.net.clone(), y.cumulative.clone()]
                 })
                 .collect(),
             right: vec![1, 2, 3, 4],
         }),
-        Block::Chart(Box::new(BarChart {
-            title: t(lang, "bc.by_category"),
-            bars: r.costs_by_category.iter().map(|(c, v)| (i18n::t(lang, &format!("cost_cat.{c}")), *v)).collect(),
-            currency: cur.into(),
-        })),
+        Block::Chart(Box::new(charts.categories)),
     ]
 }

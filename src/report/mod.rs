@@ -10,7 +10,7 @@ pub(crate) mod targets;
 mod training;
 
 use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
-use crate::entity::{activity, deliverable, project, training_session};
+use crate::entity::{activity, deliverable, project};
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 use crate::service::{self, Result, projects, reviews};
@@ -102,11 +102,11 @@ pub struct Facts {
     /// The risk register view (counts, top risks, heat map as the Risks page shows them).
     pub risks: service::risks::Register,
     pub people: Vec<crate::entity::person::Model>,
-    pub sessions: Vec<training_session::Model>,
+    pub training: service::training::TrainingView,
     pub reviews: Vec<crate::entity::review::Model>,
     pub pack: reviews::Pack,
     pub reviewer_names: std::collections::HashMap<i32, String>,
-    pub business_case: Option<service::business_case::Loaded>,
+    pub business_case: Option<service::business_case::CaseView>,
     pub today: NaiveDate,
 }
 
@@ -135,7 +135,8 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate,
         targets: targets.targets,
         risks,
         people: service::organisation::people(c, project_id).await?,
-        sessions: service::training::sessions(c, project_id).await?,
+        training: service::training::view(c, &project).await?,
+        business_case: service::business_case::view(c, &project, None, today).await?,
         reviews: reviews::list(c, project_id).await?,
         pack: reviews::build_pack(c, project_id, service::clock::today(&project)).await?,
         project,
@@ -144,7 +145,6 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate,
         deliverables,
         decisions,
         reviewer_names,
-        business_case: service::business_case::load(c, project_id).await?,
         today,
     })
 }

@@ -65,6 +65,12 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     } else {
         b.push(Block::Table(decisions_table(f, lang)));
     }
+    // The business case in brief: the case page's figures, as the business-case document prints them.
+    b.push(h1(t(lang, "bc.summary")));
+    match &f.business_case {
+        Some(v) => b.push(super::business_case::summary(v, lang)),
+        None => b.push(Block::Note(t(lang, "bc.none"))),
+    }
     b.extend(risk_blocks(f, lang));
     b.push(h1(t(lang, "review.decisions")));
     for r in &f.reviews {

@@ -1,25 +1,42 @@
-//! The training plan: sessions, hours and cost.
+//! The training plan: sessions, hours and cost, laid out from the Training page's view.
 use super::*;
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
-    let total: i64 = f.sessions.iter().map(|s| s.cost).sum();
-    let minutes: i64 = f.sessions.iter().map(|s| i64::from(s.duration_minutes)).sum();
+    let v = &f.training;
+    let cur = &v.currency;
+    let money = |m: &service::training::MoneyRow| vec![m.planned.clone(), m.actual.clone()];
+    let mut budget: Vec<Vec<String>> = v
+        .budget
+        .by_phase
+        .iter()
+        .map(|b| [vec![i18n::tf(lang, "overview.phase_n", &[("n", &b.seq.to_string())])], money(&b.m)].concat())
+        .collect();
+    budget.extend(
+        v.budget
+            .by_audience
+            .iter()
+            .map(|b| [vec![i18n::t(lang, &format!("audience.{}", b.audience))], money(&b.m)].concat()),
+    );
+    budget.push([vec![format!("{} ({cur})", i18n::t(lang, "training.total"))], money(&v.budget.total)].concat());
     vec![
         h1(t(lang, "training.sessions")),
         Block::Fields(vec![
-            (t(lang, "training.count"), f.sessions.len().to_string()),
-            (t(lang, "training.hours"), format!("{:.1}", minutes as f64 / 60.0)),
-            (t(lang, "training.cost"), format!("{} {}", total, f.project.currency)),
+            (t(lang, "training.count"), v.count.to_string()),
+            (t(lang, "training.hours"), v.hours.clone()),
+            (t(lang, "training.cost"), format!("{} {cur}", v.budget.total.planned)),
         ]),
         Block::Table(Table {
-            widths: vec![2.4, 1.6, 1.2, 0.9, 1.5, 1.4],
+            widths: vec![2.4, 1.6, 1.2, 0.9, 1.5, 1.4, 1.3],
             header: ["session", "audience", "date", "minutes", "place", "trainer"]
                 .map(|k| t(lang, &format!("col.{k}")))
-                .to_vec(),
-            rows: f
-                .sessions
+                .into_iter()
+                .chain([format!("{} ({cur})", i18n::t(lang, "field.cost"))])
+                .collect(),
+            rows: v
+                .rows
                 .iter()
-                .map(|s| {
+                .map(|r| {
+                    let s = &r.s;
                     vec![
                         s.title.clone(),
                         s.audience.clone(),
@@ -27,10 +44,18 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                         s.duration_minutes.to_string(),
                         s.place.clone(),
                         s.trainer.clone(),
+                        r.cost.clone(),
                     ]
                 })
                 .collect(),
-            right: vec![3],
+            right: vec![3, 6],
+        }),
+        h2(i18n::t(lang, "training.budget")),
+        Block::Table(Table {
+            widths: vec![3.0, 1.6, 1.6],
+            header: vec![String::new(), i18n::t(lang, "training.planned"), i18n::t(lang, "training.actual")],
+            rows: budget,
+            right: vec![1, 2],
         }),
     ]
 }

@@ -1,14 +1,27 @@
 //! The business case of a project: scenarios, cost and benefit lines, realised benefits and
 //! the steering committee's approval. Every change to the plan bumps the case's
 //! `plan_revision`, so an approval is valid only for the revision it froze.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+//!
+//! [`view`] is the one place the case's figures are made (TCO, NPV, ROI, IRR, payback,
+//! break-even rate, sensitivity, realised against plan and ROI to date, each formatted
+//! once by `domain::money`), and [`CaseView::charts`] the one builder of its charts (cash
+//! flow, costs by category, tornado). The case page, `GET /api/v1/projects/{id}/business-case`,
+//! the business-case document and the review pack's summary all take the `CaseView`.
+//! Writes go through `service::write`; every change of plan runs in `change_plan`.
+use super::{Actor, Error, Result, now, update_guarded, write};
+use crate::chart::{BarChart, CashFlowChart, Tornado};
 use crate::db::Db;
 use crate::domain::business_case::{
     self as bc, BenefitLine, CostLine, RawBenefit, RawCost, RawScenario, Results, Scenario, ScenarioInput,
 };
+use crate::domain::finance::{self, Payback};
+use crate::domain::money;
 use crate::entity::{bc_benefit, bc_cost, bc_scenario, business_case, project};
+use crate::i18n::{self, Lang};
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 /// A case with everything in it.
@@ -128,38 +141,42 @@ const DEFAULT_SCENARIOS: &[(&str, i32, i32)] =
 
 /// Start the project's business case: five years at 8% from the project's start year.
 pub async fn create(db: &Db, actor: Actor, project_id: i32) -> Result<business_case::Model> {
-    let tx = db.write().await?;
-    let p = project_of(&*tx, project_id).await?;
-    if case_of(&*tx, project_id).await?.is_some() {
-        return Err(Error::Rule("err.business_case_exists"));
-    }
-    let t = now();
-    let k = business_case::Entity::insert(business_case::ActiveModel {
-        project_id: Set(project_id),
-        plan_revision: Set(1),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
+    write::transaction(db, async |tx| {
+        let p = project_of(tx, project_id).await?;
+        if case_of(tx, project_id).await?.is_some() {
+            return Err(Error::Rule("err.business_case_exists"));
+        }
+        let am =
+            business_case::ActiveModel { project_id: Set(project_id), plan_revision: Set(1), ..Default::default() };
+        let k = write::insert::<business_case::Entity, _>(tx, actor, project_id, am, "create").await?;
+        for (name, cf, bf) in DEFAULT_SCENARIOS {
+            let input = ScenarioInput {
+                name: (*name).into(),
+                params: Scenario {
+                    horizon: 5,
+                    rate: 0.08,
+                    start_year: p.start_date.year(),
+                    cost_factor_pct: *cf,
+                    benefit_factor_pct: *bf,
+                },
+            };
+            insert_scenario(tx, actor, &k, &input).await?;
+        }
+        Ok(k)
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "business_case", k.id, "create", None::<&()>, Some(&k)).await?;
-    for (name, cf, bf) in DEFAULT_SCENARIOS {
-        let input = ScenarioInput {
-            name: (*name).into(),
-            params: Scenario {
-                horizon: 5,
-                rate: 0.08,
-                start_year: p.start_date.year(),
-                cost_factor_pct: *cf,
-                benefit_factor_pct: *bf,
-            },
-        };
-        insert_scenario(&*tx, actor, &k, &input).await?;
+    .await
+}
+
+fn scenario_model(s: &ScenarioInput) -> bc_scenario::ActiveModel {
+    bc_scenario::ActiveModel {
+        name: Set(s.name.clone()),
+        horizon_years: Set(s.params.horizon),
+        discount_rate: Set(s.params.rate),
+        start_year: Set(s.params.start_year),
+        cost_factor_pct: Set(s.params.cost_factor_pct),
+        benefit_factor_pct: Set(s.params.benefit_factor_pct),
+        ..Default::default()
     }
-    tx.commit().await?;
-    Ok(k)
 }
 
 async fn insert_scenario<C: ConnectionTrait>(
@@ -168,43 +185,35 @@ async fn insert_scenario<C: ConnectionTrait>(
     k: &business_case::Model,
     s: &ScenarioInput,
 ) -> Result<bc_scenario::Model> {
-    let t = now();
-    let row = bc_scenario::Entity::insert(bc_scenario::ActiveModel {
-        case_id: Set(k.id),
-        project_id: Set(k.project_id),
-        name: Set(s.name.clone()),
-        horizon_years: Set(s.params.horizon),
-        discount_rate: Set(s.params.rate),
-        start_year: Set(s.params.start_year),
-        cost_factor_pct: Set(s.params.cost_factor_pct),
-        benefit_factor_pct: Set(s.params.benefit_factor_pct),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    })
-    .exec_with_returning(c)
-    .await?;
-    audit::record(c, actor, Some(k.project_id), "bc_scenario", row.id, "create", None::<&()>, Some(&row)).await?;
-    Ok(row)
+    let mut am = scenario_model(s);
+    am.case_id = Set(k.id);
+    am.project_id = Set(k.project_id);
+    write::insert::<bc_scenario::Entity, _>(c, actor, k.project_id, am, "create").await
 }
 
 pub async fn scenario<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<bc_scenario::Model> {
-    bc_scenario::Entity::find_by_id(id)
-        .filter(bc_scenario::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<bc_scenario::Entity, _>(c, project_id, id).await
+}
+
+/// Every change to the plan runs here: in one transaction with the case loaded, then the
+/// plan's revision goes up (so an approval no longer matches it).
+async fn change_plan<T>(
+    db: &Db,
+    project_id: i32,
+    body: impl AsyncFnOnce(&DatabaseTransaction, &business_case::Model) -> Result<T>,
+) -> Result<T> {
+    write::transaction(db, async |tx| {
+        let k = case_for_write(tx, project_id).await?;
+        let out = body(tx, &k).await?;
+        bump_plan(tx, &k).await?;
+        Ok(out)
+    })
+    .await
 }
 
 pub async fn add_scenario(db: &Db, actor: Actor, project_id: i32, raw: &RawScenario) -> Result<bc_scenario::Model> {
     let input = bc::validate_scenario(raw)?;
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let row = insert_scenario(&*tx, actor, &k, &input).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(row)
+    change_plan(db, project_id, async |tx, k| insert_scenario(tx, actor, k, &input).await).await
 }
 
 pub async fn update_scenario(
@@ -216,61 +225,40 @@ pub async fn update_scenario(
     raw: &RawScenario,
 ) -> Result<bc_scenario::Model> {
     let s = bc::validate_scenario(raw)?;
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let before = scenario(&*tx, project_id, id).await?;
-    let am = bc_scenario::ActiveModel {
-        name: Set(s.name.clone()),
-        horizon_years: Set(s.params.horizon),
-        discount_rate: Set(s.params.rate),
-        start_year: Set(s.params.start_year),
-        cost_factor_pct: Set(s.params.cost_factor_pct),
-        benefit_factor_pct: Set(s.params.benefit_factor_pct),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<bc_scenario::Entity, _>(&*tx, am, id, version).await?;
-    let after = scenario(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_scenario", id, "update", Some(&before), Some(&after)).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(after)
+    change_plan(db, project_id, async |tx, _| {
+        let ch =
+            write::update::<bc_scenario::Entity, _>(tx, actor, project_id, id, version, scenario_model(&s), "update")
+                .await?;
+        Ok(ch.after)
+    })
+    .await
 }
 
 pub async fn cost<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<bc_cost::Model> {
-    bc_cost::Entity::find_by_id(id)
-        .filter(bc_cost::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<bc_cost::Entity, _>(c, project_id, id).await
 }
 
-pub async fn add_cost(db: &Db, actor: Actor, project_id: i32, raw: &RawCost) -> Result<bc_cost::Model> {
-    let p = project_of(&db.conn, project_id).await?;
-    let line = bc::validate_cost(raw, &p.currency)?;
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let t = now();
-    let row = bc_cost::Entity::insert(bc_cost::ActiveModel {
-        case_id: Set(k.id),
-        project_id: Set(project_id),
+fn cost_model(line: CostLine) -> bc_cost::ActiveModel {
+    bc_cost::ActiveModel {
         category: Set(line.category),
         description: Set(line.description),
         recurrence: Set(line.recurrence),
         amount_minor: Set(line.amount),
         growth_rate: Set(line.growth),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
+    }
+}
+
+pub async fn add_cost(db: &Db, actor: Actor, project_id: i32, raw: &RawCost) -> Result<bc_cost::Model> {
+    let p = project_of(&db.conn, project_id).await?;
+    let line = bc::validate_cost(raw, &p.currency)?;
+    change_plan(db, project_id, async |tx, k| {
+        let mut am = cost_model(line);
+        am.case_id = Set(k.id);
+        am.project_id = Set(project_id);
+        write::insert::<bc_cost::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_cost", row.id, "create", None::<&()>, Some(&row)).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(row)
+    .await
 }
 
 pub async fn update_cost(
@@ -283,58 +271,27 @@ pub async fn update_cost(
 ) -> Result<bc_cost::Model> {
     let p = project_of(&db.conn, project_id).await?;
     let line = bc::validate_cost(raw, &p.currency)?;
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let before = cost(&*tx, project_id, id).await?;
-    let am = bc_cost::ActiveModel {
-        category: Set(line.category),
-        description: Set(line.description),
-        recurrence: Set(line.recurrence),
-        amount_minor: Set(line.amount),
-        growth_rate: Set(line.growth),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<bc_cost::Entity, _>(&*tx, am, id, version).await?;
-    let after = cost(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_cost", id, "update", Some(&before), Some(&after)).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(after)
+    change_plan(db, project_id, async |tx, _| {
+        let ch =
+            write::update::<bc_cost::Entity, _>(tx, actor, project_id, id, version, cost_model(line), "update").await?;
+        Ok(ch.after)
+    })
+    .await
 }
 
 pub async fn delete_cost(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let before = cost(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    bc_cost::Entity::delete_by_id(id).exec(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_cost", id, "delete", Some(&before), None::<&()>).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(())
+    change_plan(db, project_id, async |tx, _| {
+        write::delete::<bc_cost::Entity, _>(tx, actor, project_id, id, Some(version)).await.map(|_| ())
+    })
+    .await
 }
 
 pub async fn benefit<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<bc_benefit::Model> {
-    bc_benefit::Entity::find_by_id(id)
-        .filter(bc_benefit::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<bc_benefit::Entity, _>(c, project_id, id).await
 }
 
-pub async fn add_benefit(db: &Db, actor: Actor, project_id: i32, raw: &RawBenefit) -> Result<bc_benefit::Model> {
-    let p = project_of(&db.conn, project_id).await?;
-    let (b, target) = bc::validate_benefit(raw, &p.currency)?;
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let t = now();
-    let row = bc_benefit::Entity::insert(bc_benefit::ActiveModel {
-        case_id: Set(k.id),
-        project_id: Set(project_id),
+fn benefit_model(b: BenefitLine, target: Option<String>) -> bc_benefit::ActiveModel {
+    bc_benefit::ActiveModel {
         kind: Set(b.kind),
         description: Set(b.description),
         amount_minor: Set(b.amount),
@@ -345,19 +302,22 @@ pub async fn add_benefit(db: &Db, actor: Actor, project_id: i32, raw: &RawBenefi
         risk_adjustment: Set(b.risk),
         include_in_roi: Set(b.include_in_roi),
         target_key: Set(target),
-        realised_minor: Set(None),
-        realised_as_of: Set(None),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
+    }
+}
+
+pub async fn add_benefit(db: &Db, actor: Actor, project_id: i32, raw: &RawBenefit) -> Result<bc_benefit::Model> {
+    let p = project_of(&db.conn, project_id).await?;
+    let (b, target) = bc::validate_benefit(raw, &p.currency)?;
+    change_plan(db, project_id, async |tx, k| {
+        let mut am = benefit_model(b, target);
+        am.case_id = Set(k.id);
+        am.project_id = Set(project_id);
+        am.realised_minor = Set(None);
+        am.realised_as_of = Set(None);
+        write::insert::<bc_benefit::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_benefit", row.id, "create", None::<&()>, Some(&row)).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(row)
+    .await
 }
 
 pub async fn update_benefit(
@@ -370,50 +330,24 @@ pub async fn update_benefit(
 ) -> Result<bc_benefit::Model> {
     let p = project_of(&db.conn, project_id).await?;
     let (b, target) = bc::validate_benefit(raw, &p.currency)?;
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let before = benefit(&*tx, project_id, id).await?;
-    let am = bc_benefit::ActiveModel {
-        kind: Set(b.kind),
-        description: Set(b.description),
-        amount_minor: Set(b.amount),
-        hours: Set(b.hours),
-        margin: Set(b.margin),
-        growth_rate: Set(b.growth),
-        first_year: Set(b.first_year),
-        risk_adjustment: Set(b.risk),
-        include_in_roi: Set(b.include_in_roi),
-        target_key: Set(target),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<bc_benefit::Entity, _>(&*tx, am, id, version).await?;
-    let after = benefit(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_benefit", id, "update", Some(&before), Some(&after)).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(after)
+    change_plan(db, project_id, async |tx, _| {
+        let am = benefit_model(b, target);
+        Ok(write::update::<bc_benefit::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+    })
+    .await
 }
 
 pub async fn delete_benefit(db: &Db, actor: Actor, project_id: i32, id: i32, version: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let k = case_for_write(&*tx, project_id).await?;
-    let before = benefit(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    bc_benefit::Entity::delete_by_id(id).exec(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_benefit", id, "delete", Some(&before), None::<&()>).await?;
-    bump_plan(&*tx, &k).await?;
-    tx.commit().await?;
-    Ok(())
+    change_plan(db, project_id, async |tx, _| {
+        write::delete::<bc_benefit::Entity, _>(tx, actor, project_id, id, Some(version)).await.map(|_| ())
+    })
+    .await
 }
 
 /// Record what a benefit has realised to date. This is an observation, not a change of plan,
 /// so it leaves the approval alone. (Once measurable targets exist, a benefit linked to a
-/// target will take this from the target's measurements.)
-#[allow(clippy::too_many_arguments)]
+/// target will take this from the target's measurements.) The date may not lie after the
+/// project's today.
 pub async fn set_realised(
     db: &Db,
     actor: Actor,
@@ -422,24 +356,15 @@ pub async fn set_realised(
     version: i32,
     amount: &str,
     as_of: &str,
-    today: NaiveDate,
 ) -> Result<bc_benefit::Model> {
     let p = project_of(&db.conn, project_id).await?;
-    let (v, date) = bc::validate_realised(amount, as_of, &p.currency, today)?;
-    let tx = db.write().await?;
-    let before = benefit(&*tx, project_id, id).await?;
-    let am = bc_benefit::ActiveModel {
-        realised_minor: Set(Some(v)),
-        realised_as_of: Set(Some(date)),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<bc_benefit::Entity, _>(&*tx, am, id, version).await?;
-    let after = benefit(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "bc_benefit", id, "realised", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    let (v, date) = bc::validate_realised(amount, as_of, &p.currency, super::clock::today(&p))?;
+    let am =
+        bc_benefit::ActiveModel { realised_minor: Set(Some(v)), realised_as_of: Set(Some(date)), ..Default::default() };
+    write::transaction(db, async |tx| {
+        Ok(write::update::<bc_benefit::Entity, _>(tx, actor, project_id, id, version, am, "realised").await?.after)
+    })
+    .await
 }
 
 /// The frozen record of an approval: the plan as it stood and every scenario's results.
@@ -455,38 +380,378 @@ struct Snapshot<'a> {
 /// The steering committee approves the case as it stands at `version` (role checked by the
 /// caller). The plan and its computed results are frozen as JSON in the same transaction.
 pub async fn approve(db: &Db, actor: Actor, project_id: i32, version: i32) -> Result<business_case::Model> {
-    let tx = db.write().await?;
-    let p = project_of(&*tx, project_id).await?;
-    let l = load(&*tx, project_id).await?.ok_or(Error::NotFound)?;
-    if l.case.version != version {
-        return Err(Error::Conflict);
-    }
-    if l.costs.is_empty() || l.benefits.is_empty() {
-        return Err(Error::Rule("err.business_case_incomplete"));
-    }
-    let snapshot = Snapshot {
-        plan_revision: l.case.plan_revision,
-        currency: &p.currency,
-        scenarios: l.scenarios.iter().map(|s| (s, evaluate(&l, s))).collect(),
-        costs: &l.costs,
-        benefits: &l.benefits,
+    write::transaction(db, async |tx| {
+        let p = project_of(tx, project_id).await?;
+        let l = load(tx, project_id).await?.ok_or(Error::NotFound)?;
+        if l.case.version != version {
+            return Err(Error::Conflict);
+        }
+        if l.costs.is_empty() || l.benefits.is_empty() {
+            return Err(Error::Rule("err.business_case_incomplete"));
+        }
+        let snapshot = Snapshot {
+            plan_revision: l.case.plan_revision,
+            currency: &p.currency,
+            scenarios: l.scenarios.iter().map(|s| (s, evaluate(&l, s))).collect(),
+            costs: &l.costs,
+            benefits: &l.benefits,
+        };
+        let json = serde_json::to_string(&snapshot).map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+        let am = business_case::ActiveModel {
+            approved_revision: Set(Some(l.case.plan_revision)),
+            approved_by: Set(Some(actor.user_id)),
+            approved_at: Set(Some(now())),
+            approved_snapshot: Set(Some(json)),
+            ..Default::default()
+        };
+        Ok(write::update::<business_case::Entity, _>(tx, actor, project_id, l.case.id, version, am, "approve")
+            .await?
+            .after)
+    })
+    .await
+}
+// ---- the case page's view: every figure of the case, computed once ----
+
+/// A ratio as the product shows it everywhere: "19.5%".
+fn pct1(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// A rate that may not exist (IRR, break-even rate): the rate as shown, or why there is none
+/// (`kind`: `rate`, `no_sign_change`, `multiple`, `not_found`; the words are `bc.irr_<kind>`).
+#[derive(Clone, Debug, Serialize)]
+pub struct RateFigure {
+    pub kind: &'static str,
+    pub rate: Option<String>,
+}
+
+fn rate_figure(i: &finance::Irr) -> RateFigure {
+    use finance::Irr;
+    let kind = match i {
+        Irr::Rate(_) => "rate",
+        Irr::NoSignChange => "no_sign_change",
+        Irr::Multiple => "multiple",
+        Irr::NotFound => "not_found",
     };
-    let json = serde_json::to_string(&snapshot).map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
-    let before = l.case.clone();
-    let t = now();
-    let am = business_case::ActiveModel {
-        approved_revision: Set(Some(before.plan_revision)),
-        approved_by: Set(Some(actor.user_id)),
-        approved_at: Set(Some(t)),
-        approved_snapshot: Set(Some(json)),
-        version: Set(version + 1),
-        updated_at: Set(t),
-        ..Default::default()
+    RateFigure { kind, rate: if let Irr::Rate(x) = i { Some(pct1(*x)) } else { None } }
+}
+
+impl RateFigure {
+    pub fn text(&self, lang: Lang) -> String {
+        self.rate.clone().unwrap_or_else(|| i18n::t(lang, &format!("bc.irr_{}", self.kind)))
+    }
+}
+
+/// The headline figures of a scenario, formatted once: tables show cents, cards whole units.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figures {
+    pub tco_nominal: String,
+    pub tco_pv: String,
+    pub benefits_nominal: String,
+    pub benefits_pv: String,
+    pub card: Cards,
+    pub excluded_pv: Option<String>,
+    pub npv: String,
+    pub npv_negative: bool,
+    pub roi: Option<String>,
+    pub irr: RateFigure,
+    pub break_even: RateFigure,
+    /// Payback in months, one decimal ("24.0"); none when not within the horizon.
+    pub payback_months: Option<String>,
+}
+
+impl Figures {
+    /// "24.0 months" / "not within the horizon", in `lang`.
+    pub fn payback_text(&self, lang: Lang) -> String {
+        match &self.payback_months {
+            Some(n) => i18n::tf(lang, "bc.payback_months", &[("n", n)]),
+            None => i18n::t(lang, "bc.payback_none"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Cards {
+    pub npv: String,
+    pub tco_nominal: String,
+    pub tco_pv: String,
+    pub benefits_nominal: String,
+    pub benefits_pv: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct YearView {
+    pub t: usize,
+    pub calendar_year: i32,
+    /// "Y1 2027", the label of the year in tables and charts.
+    pub label: String,
+    pub costs: String,
+    pub benefits: String,
+    pub net: String,
+    pub cumulative: String,
+    pub negative: bool,
+    pub pv_net: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CostView {
+    pub row: bc_cost::Model,
+    pub amount: String,
+    pub nominal: String,
+    pub pv: String,
+    pub growth_pct: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BenefitView {
+    pub row: bc_benefit::Model,
+    pub annual: String,
+    pub nominal: String,
+    pub pv: String,
+    pub counted: bool,
+    /// The plan to the date of the measurement (or today), and what was realised.
+    pub planned_to_date: String,
+    pub realised: Option<String>,
+    pub variance: Option<String>,
+    pub behind: bool,
+    pub amount_plain: String,
+    pub risk_pct: String,
+    pub margin_pct: String,
+    pub growth_pct: String,
+    /// What the realised form starts with.
+    pub realised_plain: String,
+    pub as_of: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SensitivityView {
+    pub label: String,
+    pub is_cost: bool,
+    pub minus: String,
+    pub plus: String,
+}
+
+/// Realised against plan to date, and the return on what was spent so far.
+#[derive(Clone, Debug, Serialize)]
+pub struct ToDate {
+    pub planned_minor: i64,
+    pub realised_minor: i64,
+    pub costs_minor: i64,
+    pub planned: String,
+    pub realised: String,
+    pub costs: String,
+    /// (realised − costs to date) / costs to date, when both are positive.
+    pub roi: Option<String>,
+    pub any: bool,
+}
+
+/// The business case page of one scenario (and `GET /api/v1/projects/{id}/business-case`,
+/// the business-case document and the review pack's summary): the plan, the results in
+/// minor units, and every figure formatted once in the project's currency.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub currency: String,
+    pub case: business_case::Model,
+    pub approved_current: bool,
+    pub approver: Option<String>,
+    pub scenarios: Vec<bc_scenario::Model>,
+    pub scenario: bc_scenario::Model,
+    pub rate_pct: String,
+    pub results: Results,
+    pub figures: Figures,
+    pub years: Vec<YearView>,
+    pub costs: Vec<CostView>,
+    pub benefits: Vec<BenefitView>,
+    pub sensitivity: Vec<SensitivityView>,
+    pub to_date: ToDate,
+}
+
+/// The case's charts, built once from the view: the page draws them as SVG, the documents
+/// with printpdf. Only the titles and labels depend on the reader's language.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseCharts {
+    pub cash: CashFlowChart,
+    pub categories: BarChart,
+    pub tornado: Tornado,
+}
+
+impl CaseView {
+    pub fn charts(&self, lang: Lang) -> CaseCharts {
+        let r = &self.results;
+        let cur = &self.currency;
+        CaseCharts {
+            cash: CashFlowChart {
+                title: i18n::t(lang, "bc.chart_cash"),
+                labels: self.years.iter().map(|y| y.label.clone()).collect(),
+                cumulative: r.years.iter().map(|y| y.cumulative).collect(),
+                payback: match r.payback {
+                    Payback::Months(mo) => Some((
+                        mo / 12.0,
+                        format!("{}: {}", i18n::t(lang, "bc.payback"), self.figures.payback_text(lang)),
+                    )),
+                    Payback::NotWithinHorizon => None,
+                },
+                currency: cur.clone(),
+            },
+            categories: BarChart {
+                title: i18n::t(lang, "bc.chart_categories"),
+                bars: r.costs_by_category.iter().map(|(c, v)| (i18n::t(lang, &format!("cost_cat.{c}")), *v)).collect(),
+                currency: cur.clone(),
+            },
+            tornado: Tornado {
+                title: i18n::t(lang, "bc.chart_tornado"),
+                base: r.npv,
+                base_label: i18n::t(lang, "bc.npv"),
+                rows: r.sensitivity.iter().take(10).map(|x| (x.label.clone(), x.npv_minus, x.npv_plus)).collect(),
+                currency: cur.clone(),
+            },
+        }
+    }
+}
+
+/// The case of the project for `scenario` (the first one when not given or unknown), with
+/// plan-to-date figures as of `today` (the project's date). `None` when there is no case yet.
+pub async fn view<C: ConnectionTrait>(
+    c: &C,
+    p: &project::Model,
+    scenario: Option<i32>,
+    today: NaiveDate,
+) -> Result<Option<CaseView>> {
+    let Some(l) = load(c, p.id).await? else { return Ok(None) };
+    let s = scenario.and_then(|sid| l.scenarios.iter().find(|s| s.id == sid)).or(l.scenarios.first()).cloned();
+    let Some(s) = s else { return Err(Error::NotFound) };
+    let approver = match l.case.approved_by {
+        Some(uid) => super::user_names(c, [uid]).await?.remove(&uid),
+        None => None,
     };
-    update_guarded::<business_case::Entity, _>(&*tx, am, before.id, version).await?;
-    let after = case_for_write(&*tx, project_id).await?;
-    audit::record(&*tx, actor, Some(project_id), "business_case", after.id, "approve", Some(&before), Some(&after))
-        .await?;
-    tx.commit().await?;
-    Ok(after)
+    Ok(Some(build(p, l, s, approver, today)))
+}
+
+fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<String>, today: NaiveDate) -> CaseView {
+    let r = evaluate(&l, &s);
+    let cur = p.currency.as_str();
+    let m = |v: i64| money::format(v, cur);
+    let w = |v: i64| money::format_whole(v, cur);
+
+    let mut realised_total = 0_i64;
+    let mut planned_total = 0_i64;
+    let benefits: Vec<BenefitView> = l
+        .benefits
+        .iter()
+        .zip(&r.benefit_lines)
+        .map(|(b, lr)| {
+            let as_of = b.realised_as_of.unwrap_or(today);
+            let planned = bc::planned_to_date(&lr.flows, s.start_year, as_of);
+            if lr.counted {
+                planned_total = planned_total.saturating_add(planned);
+                realised_total = realised_total.saturating_add(b.realised_minor.unwrap_or(0));
+            }
+            BenefitView {
+                row: b.clone(),
+                annual: m(bc::benefit_annual(&b.kind, b.amount_minor, b.hours, b.margin)),
+                nominal: m(lr.nominal),
+                pv: m(lr.pv),
+                counted: lr.counted,
+                planned_to_date: m(planned),
+                realised: b.realised_minor.map(m),
+                variance: b.realised_minor.map(|v| m(v.saturating_sub(planned))),
+                behind: b.realised_minor.is_some_and(|v| v < planned),
+                amount_plain: money::plain(b.amount_minor, cur),
+                risk_pct: bc::percent_text(b.risk_adjustment),
+                margin_pct: bc::percent_text(b.margin),
+                growth_pct: bc::percent_text(b.growth_rate),
+                realised_plain: b.realised_minor.map(|v| money::plain(v, cur)).unwrap_or_default(),
+                as_of: b.realised_as_of.unwrap_or(today).to_string(),
+            }
+        })
+        .collect();
+    let costs_to_date = finance::total(r.cost_lines.iter().map(|c| bc::planned_to_date(&c.flows, s.start_year, today)));
+    let roi_to_date = (costs_to_date > 0 && realised_total > 0)
+        .then(|| realised_total.saturating_sub(costs_to_date) as f64 / costs_to_date as f64);
+    let costs = l
+        .costs
+        .iter()
+        .zip(&r.cost_lines)
+        .map(|(c, lr)| CostView {
+            row: c.clone(),
+            amount: m(c.amount_minor),
+            nominal: m(lr.nominal),
+            pv: m(lr.pv),
+            growth_pct: bc::percent_text(c.growth_rate),
+        })
+        .collect();
+    let years = r
+        .years
+        .iter()
+        .map(|y| YearView {
+            t: y.t,
+            calendar_year: y.calendar_year,
+            label: format!("Y{} {}", y.t, y.calendar_year),
+            costs: m(y.costs),
+            benefits: m(y.benefits),
+            net: m(y.net),
+            cumulative: m(y.cumulative),
+            negative: y.cumulative < 0,
+            pv_net: m(y.pv_net),
+        })
+        .collect();
+    let figures = Figures {
+        tco_nominal: m(r.tco_nominal),
+        tco_pv: m(r.tco_pv),
+        benefits_nominal: m(r.benefits_nominal),
+        benefits_pv: m(r.benefits_pv),
+        card: Cards {
+            npv: w(r.npv),
+            tco_nominal: w(r.tco_nominal),
+            tco_pv: w(r.tco_pv),
+            benefits_nominal: w(r.benefits_nominal),
+            benefits_pv: w(r.benefits_pv),
+        },
+        excluded_pv: (r.excluded_pv != 0).then(|| m(r.excluded_pv)),
+        npv: m(r.npv),
+        npv_negative: r.npv < 0,
+        roi: r.roi.map(pct1),
+        irr: rate_figure(&r.irr),
+        break_even: rate_figure(&r.break_even_rate),
+        payback_months: match r.payback {
+            Payback::Months(mo) => Some(format!("{mo:.1}")),
+            Payback::NotWithinHorizon => None,
+        },
+    };
+    let sensitivity = r
+        .sensitivity
+        .iter()
+        .map(|x| SensitivityView {
+            label: x.label.clone(),
+            is_cost: x.is_cost,
+            minus: m(x.npv_minus),
+            plus: m(x.npv_plus),
+        })
+        .collect();
+    let to_date = ToDate {
+        planned_minor: planned_total,
+        realised_minor: realised_total,
+        costs_minor: costs_to_date,
+        planned: m(planned_total),
+        realised: m(realised_total),
+        costs: m(costs_to_date),
+        roi: roi_to_date.map(pct1),
+        any: l.benefits.iter().any(|b| b.realised_minor.is_some()),
+    };
+    CaseView {
+        currency: p.currency.clone(),
+        approved_current: l.approved_current(),
+        approver,
+        rate_pct: bc::percent_text(s.discount_rate),
+        case: l.case,
+        scenarios: l.scenarios,
+        scenario: s,
+        results: r,
+        figures,
+        years,
+        costs,
+        benefits,
+        sensitivity,
+        to_date,
+    }
 }

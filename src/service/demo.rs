@@ -527,6 +527,7 @@ async fn organisation_and_training(
         modules: &modules,
         group_ids: &group_ids,
         departments: crate::domain::org::DEPARTMENTS,
+        currency: &p.currency,
     };
     let day = |d: i64| (start + Duration::days(d)).to_string();
     // (title, audience, group, department, phase, module, date, minutes, place, online, trainer,

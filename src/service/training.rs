@@ -1,7 +1,13 @@
 //! The training plan: sessions, invitations and attendance, and the checks over them
 //! (senior management first, coverage of functional groups, budget).
-use super::{Actor, Error, Result, audit, now, organisation, update_guarded};
+//!
+//! [`view`] is the one place the plan's figures are made (session costs, budget planned
+//! against actual by phase and audience, hours), in the project's currency through
+//! `domain::money`; the Training page, `GET /api/v1/projects/{id}/training` and the training
+//! plan document take the `TrainingView`. [`session_view`] serves a session's page.
+use super::{Actor, Result, organisation, write};
 use crate::db::Db;
+use crate::domain::money;
 use crate::domain::org::module_of_department;
 use crate::domain::training::{self, Budget, Coverage, GroupPeople, OrderCheck, SessionInput};
 use crate::domain::validation::FieldErrors;
@@ -21,11 +27,7 @@ pub async fn sessions<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<
 }
 
 pub async fn session<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<training_session::Model> {
-    training_session::Entity::find_by_id(id)
-        .filter(training_session::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<training_session::Entity, _>(c, project_id, id).await
 }
 
 fn active_model(i: &SessionInput) -> training_session::ActiveModel {
@@ -56,18 +58,11 @@ pub async fn create_session(
     p: &project::Model,
     i: &SessionInput,
 ) -> Result<training_session::Model> {
-    let t = now();
     let mut am = active_model(i);
     am.project_id = Set(p.id);
     am.currency = Set(p.currency.clone());
-    am.version = Set(1);
-    am.created_at = Set(t);
-    am.updated_at = Set(t);
-    let tx = db.write().await?;
-    let s = training_session::Entity::insert(am).exec_with_returning(&*tx).await?;
-    audit::record(&*tx, actor, Some(p.id), "training_session", s.id, "create", None::<&()>, Some(&s)).await?;
-    tx.commit().await?;
-    Ok(s)
+    write::transaction(db, async |tx| write::insert::<training_session::Entity, _>(tx, actor, p.id, am, "create").await)
+        .await
 }
 
 pub async fn update_session(
@@ -78,16 +73,12 @@ pub async fn update_session(
     version: i32,
     i: &SessionInput,
 ) -> Result<training_session::Model> {
-    let tx = db.write().await?;
-    let before = session(&*tx, project_id, id).await?;
-    let mut am = active_model(i);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    update_guarded::<training_session::Entity, _>(&*tx, am, id, version).await?;
-    let after = session(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "training_session", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    let am = active_model(i);
+    write::transaction(db, async |tx| {
+        write::update::<training_session::Entity, _>(tx, actor, project_id, id, version, am, "update").await
+    })
+    .await
+    .map(|ch| ch.after)
 }
 
 pub async fn attendance_of<C: ConnectionTrait>(c: &C, session_id: i32) -> Result<Vec<attendance::Model>> {
@@ -100,43 +91,38 @@ pub async fn attendance_of<C: ConnectionTrait>(c: &C, session_id: i32) -> Result
 
 /// Invite people to a session; people already invited are left as they are.
 pub async fn invite(db: &Db, actor: Actor, project_id: i32, session_id: i32, person_ids: &[String]) -> Result<usize> {
-    let tx = db.write().await?;
-    let s = session(&*tx, project_id, session_id).await?;
-    let people = organisation::people(&*tx, project_id).await?;
-    let mut ids = BTreeSet::new();
-    for raw in person_ids {
-        match raw.trim().parse::<i32>().ok().filter(|id| people.iter().any(|p| p.id == *id)) {
-            Some(id) => {
-                ids.insert(id);
+    write::transaction(db, async |tx| {
+        let s = session(tx, project_id, session_id).await?;
+        let people = organisation::people(tx, project_id).await?;
+        let mut ids = BTreeSet::new();
+        for raw in person_ids {
+            match raw.trim().parse::<i32>().ok().filter(|id| people.iter().any(|p| p.id == *id)) {
+                Some(id) => {
+                    ids.insert(id);
+                }
+                None => return Err(FieldErrors::single("person_id", "err.choose_from_list").into()),
             }
-            None => return Err(FieldErrors::single("person_id", "err.choose_from_list").into()),
         }
-    }
-    if ids.is_empty() {
-        return Err(FieldErrors::single("person_id", "err.required").into());
-    }
-    let already: BTreeSet<i32> = attendance_of(&*tx, s.id).await?.into_iter().map(|a| a.person_id).collect();
-    let t = now();
-    let mut n = 0;
-    for pid in ids.difference(&already) {
-        let a = attendance::Entity::insert(attendance::ActiveModel {
-            project_id: Set(project_id),
-            session_id: Set(s.id),
-            person_id: Set(*pid),
-            attended: Set(false),
-            score: Set(None),
-            version: Set(1),
-            created_at: Set(t),
-            updated_at: Set(t),
-            ..Default::default()
-        })
-        .exec_with_returning(&*tx)
-        .await?;
-        audit::record(&*tx, actor, Some(project_id), "attendance", a.id, "create", None::<&()>, Some(&a)).await?;
-        n += 1;
-    }
-    tx.commit().await?;
-    Ok(n)
+        if ids.is_empty() {
+            return Err(FieldErrors::single("person_id", "err.required").into());
+        }
+        let already: BTreeSet<i32> = attendance_of(tx, s.id).await?.into_iter().map(|a| a.person_id).collect();
+        let mut n = 0;
+        for pid in ids.difference(&already) {
+            let am = attendance::ActiveModel {
+                project_id: Set(project_id),
+                session_id: Set(s.id),
+                person_id: Set(*pid),
+                attended: Set(false),
+                score: Set(None),
+                ..Default::default()
+            };
+            write::insert::<attendance::Entity, _>(tx, actor, project_id, am, "create").await?;
+            n += 1;
+        }
+        Ok(n)
+    })
+    .await
 }
 
 /// Record whether an invitee attended and, optionally, their assessment score (0–100).
@@ -156,37 +142,18 @@ pub async fn record_attendance(
             None => return Err(FieldErrors::single("score", "err.score").into()),
         },
     };
-    let tx = db.write().await?;
-    let before = attendance::Entity::find_by_id(id)
-        .filter(attendance::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let am = attendance::ActiveModel {
-        attended: Set(attended),
-        score: Set(score),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<attendance::Entity, _>(&*tx, am, id, version).await?;
-    let after = attendance::Model { attended, score, version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "attendance", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    let am = attendance::ActiveModel { attended: Set(attended), score: Set(score), ..Default::default() };
+    write::transaction(db, async |tx| {
+        write::update::<attendance::Entity, _>(tx, actor, project_id, id, version, am, "update").await
+    })
+    .await
+    .map(|ch| ch.after)
 }
 
 pub async fn uninvite(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let a = attendance::Entity::find_by_id(id)
-        .filter(attendance::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    attendance::Entity::delete_by_id(a.id).exec(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "attendance", a.id, "delete", Some(&a), None::<&()>).await?;
-    tx.commit().await?;
-    Ok(())
+    write::transaction(db, async |tx| write::delete::<attendance::Entity, _>(tx, actor, project_id, id, None).await)
+        .await
+        .map(|_| ())
 }
 
 /// A person's training record: each session they were invited to, with the outcome.
@@ -225,6 +192,7 @@ fn facts(s: &training_session::Model) -> training::Session {
     }
 }
 
+#[derive(Clone, Debug, Serialize)]
 pub struct Checks {
     pub order: OrderCheck,
     pub budget: Budget,
@@ -275,4 +243,131 @@ pub async fn checks<C: ConnectionTrait>(
         budget: training::budget(&facts),
         coverage: training::coverage(&groups, &facts, &attended),
     })
+}
+
+/// One session of the plan as the page and the documents list it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionRow {
+    pub s: training_session::Model,
+    /// The cost in the project's currency, e.g. "1200.50" (the currency is named beside it).
+    pub cost: String,
+    /// Scheduled before the first senior-management session.
+    pub early: bool,
+}
+
+/// Planned against actual cost, in minor units and as shown.
+#[derive(Clone, Debug, Serialize)]
+pub struct MoneyRow {
+    pub planned_minor: i64,
+    pub actual_minor: i64,
+    pub planned: String,
+    pub actual: String,
+    /// More was spent than planned.
+    pub over: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseBudget {
+    pub seq: i32,
+    pub m: MoneyRow,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AudienceBudget {
+    pub audience: String,
+    pub m: MoneyRow,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BudgetView {
+    pub by_phase: Vec<PhaseBudget>,
+    pub by_audience: Vec<AudienceBudget>,
+    pub total: MoneyRow,
+}
+
+/// The training plan page (and the training plan document, and
+/// `GET /api/v1/projects/{id}/training`): every session with its cost, the checks, the
+/// budget by phase and audience, and the plan's size. Amounts are formatted once here by
+/// the one money module in the project's currency.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainingView {
+    pub currency: String,
+    pub rows: Vec<SessionRow>,
+    pub order: OrderCheck,
+    pub coverage: Vec<Coverage>,
+    pub budget: BudgetView,
+    /// Sessions in the plan (cancelled ones included, as listed).
+    pub count: usize,
+    /// Hours of all listed sessions, one decimal: "12.5".
+    pub hours: String,
+}
+
+pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<TrainingView> {
+    let sessions = sessions(c, p.id).await?;
+    let checks = checks(c, p, &sessions).await?;
+    let cur = p.currency.as_str();
+    let money = |m: &training::Money| MoneyRow {
+        planned_minor: m.planned,
+        actual_minor: m.actual,
+        planned: money::decimal(m.planned, cur),
+        actual: money::decimal(m.actual, cur),
+        over: m.actual > m.planned,
+    };
+    let minutes: i64 = sessions.iter().map(|s| i64::from(s.duration_minutes)).sum();
+    let budget = BudgetView {
+        by_phase: checks.budget.by_phase.iter().map(|(seq, m)| PhaseBudget { seq: *seq, m: money(m) }).collect(),
+        by_audience: checks
+            .budget
+            .by_audience
+            .iter()
+            .map(|(a, m)| AudienceBudget { audience: a.clone(), m: money(m) })
+            .collect(),
+        total: money(&checks.budget.total),
+    };
+    Ok(TrainingView {
+        currency: p.currency.clone(),
+        count: sessions.len(),
+        hours: format!("{:.1}", minutes as f64 / 60.0),
+        rows: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                cost: money::decimal(s.cost, cur),
+                early: checks.order.before_senior_management.contains(&s.id),
+                s,
+            })
+            .collect(),
+        order: checks.order,
+        coverage: checks.coverage,
+        budget,
+    })
+}
+
+/// A session's page: the session, its cost as shown, its invitees and who else can be invited.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionView {
+    pub s: training_session::Model,
+    pub cost: String,
+    pub invitees: Vec<Invitee>,
+    pub invitable: Vec<crate::entity::person::Model>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Invitee {
+    pub a: attendance::Model,
+    pub person: crate::entity::person::Model,
+}
+
+pub async fn session_view<C: ConnectionTrait>(c: &C, p: &project::Model, sid: i32) -> Result<SessionView> {
+    let s = session(c, p.id, sid).await?;
+    let people = organisation::people(c, p.id).await?;
+    let att = attendance_of(c, s.id).await?;
+    let invitees = att
+        .iter()
+        .filter_map(|x| {
+            let person = people.iter().find(|pp| pp.id == x.person_id)?.clone();
+            Some(Invitee { a: x.clone(), person })
+        })
+        .collect();
+    let invitable = people.into_iter().filter(|pp| !att.iter().any(|x| x.person_id == pp.id)).collect();
+    Ok(SessionView { cost: money::decimal(s.cost, &p.currency), s, invitees, invitable })
 }

@@ -18,17 +18,14 @@ impl FormData {
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
-    /// The fields as a typed form struct (`#[derive(Deserialize)] #[serde(default)]`): fields
-    /// it does not name (csrf, version) are ignored, missing ones take their default, and a
-    /// repeated key counts once (its first value, as [`FormData::get`]).
+    /// The form as a typed struct: `#[derive(Deserialize)] #[serde(default)]` with `String`
+    /// fields as typed (validated by the domain) and checkboxes read with
+    /// `domain::validation::checkbox`. The first value of a repeated key counts (as `get`);
+    /// keys the struct does not name (csrf, version) are ignored.
     pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
-        let mut first: Vec<&(String, String)> = Vec::with_capacity(self.0.len());
-        for kv in &self.0 {
-            if !first.iter().any(|(k, _)| *k == kv.0) {
-                first.push(kv);
-            }
-        }
-        let body = serde_urlencoded::to_string(&first).map_err(|_| AppError::BadRequest)?;
+        let mut seen = std::collections::HashSet::new();
+        let first: Vec<&(String, String)> = self.0.iter().filter(|(k, _)| seen.insert(k.as_str())).collect();
+        let body = serde_urlencoded::to_string(first).map_err(|_| AppError::BadRequest)?;
         serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest)
     }
     /// The optimistic-locking version the form was loaded with.

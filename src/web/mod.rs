@@ -5,6 +5,7 @@ pub mod auth;
 pub mod blueprint;
 pub mod business_case;
 pub mod context;
+pub mod crud;
 pub mod diagnosis;
 pub mod documents;
 pub mod form;

@@ -7,9 +7,10 @@ use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::catalog::MODULES;
+use crate::domain::money;
 use crate::domain::org;
 use crate::domain::policy::Action;
-use crate::domain::training::{self as domain, AUDIENCES, Choices, RawSession, STATUSES, format_money};
+use crate::domain::training::{self as domain, AUDIENCES, Choices, RawSession, STATUSES};
 use crate::entity::{org_unit, project, training_session};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -18,27 +19,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 
-fn raw_from(form: &FormData) -> RawSession {
-    RawSession {
-        title: form.get("title").into(),
-        audience: form.get("audience").into(),
-        audience_unit_id: form.get("audience_unit_id").into(),
-        audience_department: form.get("audience_department").into(),
-        phase_seq: form.get("phase_seq").into(),
-        module: form.get("module").into(),
-        date: form.get("date").into(),
-        start_time: form.get("start_time").into(),
-        duration_minutes: form.get("duration_minutes").into(),
-        place: form.get("place").into(),
-        online: form.get("online") == "1",
-        trainer: form.get("trainer").into(),
-        cost: form.get("cost").into(),
-        hands_on: form.get("hands_on") == "1",
-        status: form.get("status").into(),
-    }
-}
-
-fn raw_of(s: &training_session::Model) -> RawSession {
+fn raw_of(s: &training_session::Model, cur: &str) -> RawSession {
     RawSession {
         title: s.title.clone(),
         audience: s.audience.clone(),
@@ -52,7 +33,7 @@ fn raw_of(s: &training_session::Model) -> RawSession {
         place: s.place.clone(),
         online: s.online,
         trainer: s.trainer.clone(),
-        cost: format_money(s.cost),
+        cost: money::decimal(s.cost, cur),
         hands_on: s.hands_on,
         status: s.status.clone(),
     }
@@ -96,54 +77,45 @@ async fn options(state: &AppState, lang: Lang, p: &project::Model) -> AppResult<
     Ok((o, units))
 }
 
-fn choices<'a>(o: &'a Options) -> Choices<'a> {
+fn choices<'a>(o: &'a Options, p: &'a project::Model) -> Choices<'a> {
     Choices {
         phases: o.phases.len() as i32,
         modules: &o.modules,
         group_ids: &o.group_ids,
         departments: org::DEPARTMENTS,
+        currency: &p.currency,
     }
 }
 
 async fn index_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, raw: RawSession) -> AppResult<Response> {
     let lang = ctx.lang;
-    let c = &state.db.conn;
     let p = &a.project;
     let (o, units) = options(state, lang, p).await?;
-    let sessions = training::sessions(c, p.id).await?;
-    let checks = training::checks(c, p, &sessions).await?;
-    let rows: Vec<Value> = sessions
-        .iter()
-        .map(|s| {
-            context! {
-                s => ser(s),
-                audience => audience_label(lang, s, &units),
-                cost => format_money(s.cost),
-                early => checks.order.before_senior_management.contains(&s.id),
-            }
-        })
-        .collect();
-    let coverage: Vec<Value> = checks
+    let v = training::view(&state.db.conn, p).await?;
+    // Labels only (names of audiences and groups in the reader's language); every figure is the view's.
+    let audiences: Vec<String> = v.rows.iter().map(|r| audience_label(lang, &r.s, &units)).collect();
+    let labels: Vec<String> = v
         .coverage
         .iter()
-        .map(|cv| {
-            let label = units.iter().find(|u| u.id == cv.unit_id).map(|u| unit_label(lang, u)).unwrap_or_default();
-            context! { c => ser(cv), label }
-        })
+        .map(|cv| units.iter().find(|u| u.id == cv.unit_id).map(|u| unit_label(lang, u)).unwrap_or_default())
         .collect();
-    let money = |m: &domain::Money| context! { planned => format_money(m.planned), actual => format_money(m.actual), over => m.actual > m.planned };
-    let by_phase: Vec<Value> = checks.budget.by_phase.iter().map(|(seq, m)| context! { seq, m => money(m) }).collect();
-    let by_audience: Vec<Value> =
-        checks.budget.by_audience.iter().map(|(aud, m)| context! { audience => aud, m => money(m) }).collect();
+    let rows: Vec<Value> = v
+        .rows
+        .iter()
+        .zip(audiences)
+        .map(|(r, audience)| context! { s => ser(&r.s), audience, cost => r.cost.clone(), early => r.early })
+        .collect();
+    let coverage: Vec<Value> =
+        v.coverage.iter().zip(labels).map(|(cv, label)| context! { c => ser(cv), label }).collect();
     let data = context! {
         project => ser(p),
         can => can(a.role),
         rows,
-        order => ser(&checks.order),
+        order => ser(&v.order),
         coverage,
-        by_phase,
-        by_audience,
-        total => money(&checks.budget.total),
+        by_phase => ser(&v.budget.by_phase),
+        by_audience => ser(&v.budget.by_audience),
+        total => ser(&v.budget.total),
         form => ser(&raw),
         errors => error_map(&fb.errors),
         audiences => ser(&AUDIENCES),
@@ -183,9 +155,9 @@ pub async fn create(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw = raw_from(&form);
+    let raw: RawSession = form.typed()?;
     let (o, _) = options(&state, ctx.lang, &a.project).await?;
-    let r = match domain::validate(&raw, &choices(&o)) {
+    let r = match domain::validate(&raw, &choices(&o, &a.project)) {
         Ok(i) => training::create_session(&state.db, actor, &a.project, &i).await,
         Err(e) => Err(e.into()),
     };
@@ -204,33 +176,18 @@ async fn session_page(
     raw: Option<RawSession>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let c = &state.db.conn;
     let p = &a.project;
-    let s = training::session(c, p.id, sid).await?;
+    let v = training::session_view(&state.db.conn, p, sid).await?;
     let (o, units) = options(state, lang, p).await?;
-    let people = organisation::people(c, p.id).await?;
-    let att = training::attendance_of(c, s.id).await?;
-    let invitees: Vec<Value> = att
-        .iter()
-        .filter_map(|x| {
-            let person = people.iter().find(|pp| pp.id == x.person_id)?;
-            Some(context! { a => ser(x), person => ser(person) })
-        })
-        .collect();
-    let invitable: Vec<Value> = people
-        .iter()
-        .filter(|pp| !att.iter().any(|x| x.person_id == pp.id))
-        .map(|pp| context! { id => pp.id, name => pp.name.clone(), department => pp.department.clone() })
-        .collect();
     let data = context! {
         project => ser(p),
         can => can(a.role),
-        s => ser(&s),
-        audience => audience_label(lang, &s, &units),
-        cost => format_money(s.cost),
-        form => ser(&raw.unwrap_or_else(|| raw_of(&s))),
-        invitees,
-        invitable,
+        s => ser(&v.s),
+        audience => audience_label(lang, &v.s, &units),
+        cost => v.cost.clone(),
+        form => ser(&raw.unwrap_or_else(|| raw_of(&v.s, &p.currency))),
+        invitees => ser(&v.invitees),
+        invitable => ser(&v.invitable),
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
         audiences => ser(&AUDIENCES),
@@ -255,10 +212,10 @@ pub async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw = raw_from(&form);
+    let raw: RawSession = form.typed()?;
     let version = form.version()?;
     let (o, _) = options(&state, ctx.lang, &a.project).await?;
-    let r = match domain::validate(&raw, &choices(&o)) {
+    let r = match domain::validate(&raw, &choices(&o, &a.project)) {
         Ok(i) => training::update_session(&state.db, actor, id, sid, version, &i).await,
         Err(e) => Err(e.into()),
     };
