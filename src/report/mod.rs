@@ -9,9 +9,8 @@ mod review;
 pub(crate) mod targets;
 mod training;
 
-use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
 use crate::chart::line;
-use crate::entity::{activity, deliverable, project, training_session};
+use crate::entity::{deliverable, project, training_session};
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 use crate::service::{self, Result, projects, reviews};
@@ -125,7 +124,8 @@ pub(crate) fn date(d: Option<NaiveDate>) -> String {
 pub struct Facts {
     pub project: project::Model,
     pub phases: Vec<crate::entity::phase::Model>,
-    pub activities: Vec<activity::Model>,
+    /// The schedule as the schedule page shows it (Gantt, milestones, activities).
+    pub schedule: service::schedule::ScheduleView,
     pub deliverables: Vec<deliverable::Model>,
     pub decisions: Vec<projects::DecisionRow>,
     pub members: Vec<projects::MemberRow>,
@@ -142,13 +142,7 @@ pub struct Facts {
 pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Facts> {
     let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(service::Error::NotFound)?;
     let phases = projects::phases(c, project_id).await?;
-    let activities = activity::Entity::find()
-        .filter(activity::Column::ProjectId.eq(project_id))
-        .order_by_asc(activity::Column::PhaseId)
-        .order_by_asc(activity::Column::Seq)
-        .order_by_asc(activity::Column::Id)
-        .all(c)
-        .await?;
+    let schedule = service::schedule::view(c, &project, service::schedule::ViewOptions::default()).await?;
     let deliverables = deliverable::Entity::find()
         .filter(deliverable::Column::ProjectId.eq(project_id))
         .order_by_asc(deliverable::Column::PhaseId)
@@ -166,7 +160,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate)
         pack: reviews::build_pack(c, project_id, today).await?,
         project,
         phases,
-        activities,
+        schedule,
         deliverables,
         decisions,
         reviewer_names,

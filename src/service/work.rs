@@ -96,24 +96,14 @@ pub async fn set_activity_done(
     version: i32,
     done: bool,
 ) -> Result<()> {
-    let tx = db.write().await?;
-    let before = activity::Entity::find_by_id(id)
-        .filter(activity::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    ensure_open(&phase_of(&*tx, project_id, before.phase_id).await?)?;
-    let status = if done { "done" } else { "open" };
-    let am = activity::ActiveModel {
-        status: Set(status.into()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<activity::Entity, _>(&*tx, am, id, version).await?;
-    let after = activity::Model { status: status.into(), version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "activity", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await.map_err(Error::from)
+    super::write::transaction(db, async |tx| {
+        let before = super::write::get::<activity::Entity, _>(tx, project_id, id).await?;
+        ensure_open(&phase_of(tx, project_id, before.phase_id).await?)?;
+        let status = if done { "done" } else { "open" };
+        let am = activity::ActiveModel { status: Set(status.into()), ..Default::default() };
+        super::write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update").await.map(drop)
+    })
+    .await
 }
 
 pub async fn deliverable<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<deliverable::Model> {
