@@ -59,7 +59,9 @@ fn benches(c: &mut Criterion) {
         today: Some(start),
         scale: Scale::Month,
     };
-    c.bench_function("Gantt SVG, 1,000 activities / 2,000 links", |b| b.iter(|| black_box(&gantt).to_svg(1200.0, ninefold::i18n::Lang::En)));
+    c.bench_function("Gantt SVG, 1,000 activities / 2,000 links", |b| {
+        b.iter(|| black_box(&gantt).to_svg(1200.0, ninefold::i18n::Lang::En))
+    });
 }
 
 criterion_group!(schedule_benches, benches);

@@ -92,7 +92,11 @@ impl Gantt {
                 rows.push(r.clone());
             }
         }
-        let links = self.links.iter().filter_map(|&(a, b)| Some((row_of.get(a).copied()??, row_of.get(b).copied()??))).collect();
+        let links = self
+            .links
+            .iter()
+            .filter_map(|&(a, b)| Some((row_of.get(a).copied()??, row_of.get(b).copied()??)))
+            .collect();
         Gantt { rows, links, today: self.today, scale: self.scale }
     }
 
@@ -301,7 +305,9 @@ mod tests {
         assert_eq!(o.rows.iter().map(|r| r.kind).collect::<Vec<_>>(), vec![RowKind::Summary, RowKind::Milestone]);
         assert!(o.links.is_empty());
         assert!(
-            Gantt { rows: vec![], links: vec![], today: None, scale: Scale::Week }.to_svg(100.0, Lang::En).ends_with("</svg>")
+            Gantt { rows: vec![], links: vec![], today: None, scale: Scale::Week }
+                .to_svg(100.0, Lang::En)
+                .ends_with("</svg>")
         );
     }
 }

@@ -29,7 +29,8 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 .milestones
                 .iter()
                 .map(|m| {
-                    let status = if m.overdue { t(lang, "col.overdue") } else { i18n::t(lang, &format!("status.{}", m.status)) };
+                    let status =
+                        if m.overdue { t(lang, "col.overdue") } else { i18n::t(lang, &format!("status.{}", m.status)) };
                     vec![m.phase_seq.to_string(), name(lang, &m.name_en, &m.name_zh), m.due_date.to_string(), status]
                 })
                 .collect(),

@@ -401,7 +401,10 @@ pub async fn view<C: ConnectionTrait>(c: &C, project: &project::Model, opts: Vie
         })
         .collect();
     let name = |k: &str, id: i32| {
-        computed.index.get(&(kind_of(k), id)).map(|&i| (computed.items[i].name_en.clone(), computed.items[i].name_zh.clone()))
+        computed
+            .index
+            .get(&(kind_of(k), id))
+            .map(|&i| (computed.items[i].name_en.clone(), computed.items[i].name_zh.clone()))
     };
     let links = plan
         .links
@@ -630,14 +633,16 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
                 duration_days: Set(duration),
                 ..Default::default()
             };
-            write::update_loaded::<activity::Entity, _>(c, actor, project_id, a.clone(), a.version, am, "reschedule").await?;
+            write::update_loaded::<activity::Entity, _>(c, actor, project_id, a.clone(), a.version, am, "reschedule")
+                .await?;
         }
     }
     for m in &plan.milestones {
         let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
         if m.due_date != it.start {
             let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
-            write::update_loaded::<milestone::Entity, _>(c, actor, project_id, m.clone(), m.version, am, "reschedule").await?;
+            write::update_loaded::<milestone::Entity, _>(c, actor, project_id, m.clone(), m.version, am, "reschedule")
+                .await?;
         }
     }
     // Phase windows follow their work; deliverables are due when their phase ends.
@@ -647,8 +652,10 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
             continue;
         };
         if p.planned_start != start || p.planned_finish != finish {
-            let am = phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
-            write::update_loaded::<phase::Entity, _>(c, actor, project_id, p.clone(), p.version, am, "reschedule").await?;
+            let am =
+                phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
+            write::update_loaded::<phase::Entity, _>(c, actor, project_id, p.clone(), p.version, am, "reschedule")
+                .await?;
             deliverable::Entity::update_many()
                 .set(deliverable::ActiveModel { due_date: Set(finish), ..Default::default() })
                 .filter(deliverable::Column::PhaseId.eq(p.id))
@@ -1133,8 +1140,10 @@ pub async fn create_feed(db: &Db, actor: Actor, project_id: i32) -> Result<Strin
         revoked_at: Set(None),
         ..Default::default()
     };
-    write::transaction(db, async |tx| write::insert::<calendar_feed::Entity, _>(tx, actor, project_id, am, "create").await)
-        .await?;
+    write::transaction(db, async |tx| {
+        write::insert::<calendar_feed::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await?;
     Ok(token)
 }
 
@@ -1149,8 +1158,17 @@ pub async fn revoke_feed(db: &Db, actor: Actor, project_id: i32, id: i32) -> Res
                 .filter(calendar_feed::Column::Id.eq(id))
                 .exec(tx)
                 .await?;
-            super::audit::record(tx, actor, Some(project_id), calendar_feed::Entity::KIND, id, "revoke", Some(&f), Some(&after))
-                .await?;
+            super::audit::record(
+                tx,
+                actor,
+                Some(project_id),
+                calendar_feed::Entity::KIND,
+                id,
+                "revoke",
+                Some(&f),
+                Some(&after),
+            )
+            .await?;
         }
         Ok(())
     })
@@ -1286,7 +1304,16 @@ pub async fn import_mspdi(
                 let id = match found {
                     Some(m) => {
                         let am = milestone::ActiveModel { not_before: Set(Some(t.start)), ..Default::default() };
-                        write::update_loaded::<milestone::Entity, _>(tx, Some(actor), project_id, m.clone(), m.version, am, "import").await?;
+                        write::update_loaded::<milestone::Entity, _>(
+                            tx,
+                            Some(actor),
+                            project_id,
+                            m.clone(),
+                            m.version,
+                            am,
+                            "import",
+                        )
+                        .await?;
                         m.id
                     }
                     None => {
@@ -1318,7 +1345,16 @@ pub async fn import_mspdi(
                             percent_complete: Set(t.percent),
                             ..Default::default()
                         };
-                        write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, a.clone(), a.version, am, "import").await?;
+                        write::update_loaded::<activity::Entity, _>(
+                            tx,
+                            Some(actor),
+                            project_id,
+                            a.clone(),
+                            a.version,
+                            am,
+                            "import",
+                        )
+                        .await?;
                         a.id
                     }
                     None => {

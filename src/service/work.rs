@@ -101,7 +101,9 @@ pub async fn set_activity_done(
         ensure_open(&phase_of(tx, project_id, before.phase_id).await?)?;
         let status = if done { "done" } else { "open" };
         let am = activity::ActiveModel { status: Set(status.into()), ..Default::default() };
-        super::write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update").await.map(drop)
+        super::write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update")
+            .await
+            .map(drop)
     })
     .await
 }

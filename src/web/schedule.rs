@@ -112,7 +112,13 @@ fn typed<T: serde::de::DeserializeOwned>(form: &FormData) -> AppResult<T> {
 
 /// The outcome of a schedule write: back to the section on success; on a refusal the
 /// schedule page again with what went wrong.
-async fn act(state: &AppState, ctx: &Ctx, a: Access, anchor: &str, r: crate::service::Result<()>) -> AppResult<Response> {
+async fn act(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Access,
+    anchor: &str,
+    r: crate::service::Result<()>,
+) -> AppResult<Response> {
     match r {
         Ok(()) => Ok(back(a.project.id, anchor)),
         Err(e) => page_of(state, ctx, a, &ViewQuery::default(), Feedback::from_service(e)?, Value::from(())).await,
@@ -121,8 +127,12 @@ async fn act(state: &AppState, ctx: &Ctx, a: Access, anchor: &str, r: crate::ser
 
 /// A refused upload: the page again with the message and what could not be read.
 async fn refused(state: &AppState, ctx: &Ctx, a: Access, error: &'static str, detail: String) -> AppResult<Response> {
-    let fb =
-        Feedback { status: StatusCode::UNPROCESSABLE_ENTITY, error: Some(error), detail: Some(detail), ..Default::default() };
+    let fb = Feedback {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        error: Some(error),
+        detail: Some(detail),
+        ..Default::default()
+    };
     page_of(state, ctx, a, &ViewQuery::default(), fb, Value::from(())).await
 }
 
@@ -264,7 +274,8 @@ pub async fn revoke_feed(
 /// A file to download.
 fn attachment(content_type: &str, name: String, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
 }
 
 /// The schedule as CSV (UTF-8 with BOM, so Excel opens Chinese names correctly).
