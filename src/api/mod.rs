@@ -45,10 +45,8 @@ async fn schedule_view(
     Path(id): Path<i32>,
     axum::extract::Query(q): axum::extract::Query<ScheduleQuery>,
 ) -> AppResult<Json<crate::service::schedule::ScheduleView>> {
-    use crate::chart::gantt::Scale;
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let scale = if q.scale.as_deref() == Some("week") { Scale::Week } else { Scale::Month };
-    let opts = crate::service::schedule::ViewOptions { scale, baseline: q.baseline };
+    let opts = crate::service::schedule::ViewOptions::from_query(q.scale.as_deref(), q.baseline);
     Ok(Json(crate::service::schedule::view(&state.db.conn, &a.project, opts).await?))
 }
 

@@ -238,6 +238,13 @@ pub struct ViewOptions {
     pub baseline: Option<i32>,
 }
 
+impl ViewOptions {
+    /// As the page's query and the API's name them: `scale=week` (else months), `baseline=N`.
+    pub fn from_query(scale: Option<&str>, baseline: Option<i32>) -> ViewOptions {
+        ViewOptions { scale: if scale == Some("week") { Scale::Week } else { Scale::Month }, baseline }
+    }
+}
+
 impl Default for ViewOptions {
     fn default() -> Self {
         ViewOptions { scale: Scale::Month, baseline: None }
@@ -667,26 +674,24 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
 }
 
 /// A new milestone of a phase: the one shape every way of adding one uses (the playbook's
-/// seed, the form, a Microsoft Project import).
+/// seed, the form, a Microsoft Project import); no key and no owner unless the caller sets them.
 fn new_milestone(
     project_id: i32,
     phase_id: i32,
-    key: Option<String>,
     (en, zh): (String, String),
     date: NaiveDate,
     not_before: Option<NaiveDate>,
-    owner: String,
     done: bool,
 ) -> milestone::ActiveModel {
     milestone::ActiveModel {
         project_id: Set(project_id),
         phase_id: Set(phase_id),
-        key: Set(key),
+        key: Set(None),
         name_en: Set(en),
         name_zh: Set(zh),
         due_date: Set(date),
         not_before: Set(not_before),
-        owner: Set(owner),
+        owner: Set(String::new()),
         status: Set(if done { "done" } else { "open" }.into()),
         completed_on: Set(None),
         ..Default::default()
@@ -745,14 +750,13 @@ pub async fn seed_milestones<C: ConnectionTrait>(
                 version: Set(1),
                 created_at: Set(t0),
                 updated_at: Set(t0),
+                key: Set(Some(m.key.clone())),
                 ..new_milestone(
                     project_id,
                     *phase_id,
-                    Some(m.key.clone()),
                     (m.name.en.clone(), m.name.zh.clone()),
                     *finish,
                     Some(*finish),
-                    String::new(),
                     false,
                 )
             })
@@ -951,7 +955,10 @@ pub async fn add_milestone(db: &Db, actor: Actor, project_id: i32, f: &NewMilest
             .find(|p| p.seq == phase_seq)
             .ok_or(Error::NotFound)?;
         let due = date.unwrap_or(ph.planned_finish);
-        let am = new_milestone(project_id, ph.id, None, (name.clone(), name), due, date, owner, false);
+        let am = milestone::ActiveModel {
+            owner: Set(owner),
+            ..new_milestone(project_id, ph.id, (name.clone(), name), due, date, false)
+        };
         write::insert::<milestone::Entity, _>(tx, actor, project_id, am, "create").await?;
         reschedule(tx, actor, project_id).await
     })
@@ -1317,16 +1324,7 @@ pub async fn import_mspdi(
                         m.id
                     }
                     None => {
-                        let am = new_milestone(
-                            project_id,
-                            ph.id,
-                            None,
-                            split_name(&t.name),
-                            t.start,
-                            Some(t.start),
-                            String::new(),
-                            done,
-                        );
+                        let am = new_milestone(project_id, ph.id, split_name(&t.name), t.start, Some(t.start), done);
                         write::insert::<milestone::Entity, _>(tx, actor, project_id, am, "create").await?.id
                     }
                 };

@@ -6,7 +6,6 @@ use super::form::{Feedback, FormData};
 use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::chart::gantt::Scale;
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 use crate::service::access::Access;
@@ -25,10 +24,7 @@ pub struct ViewQuery {
 
 impl ViewQuery {
     fn options(&self) -> ViewOptions {
-        ViewOptions {
-            scale: if self.scale.as_deref() == Some("week") { Scale::Week } else { Scale::Month },
-            baseline: self.baseline,
-        }
+        ViewOptions::from_query(self.scale.as_deref(), self.baseline)
     }
 }
 
