@@ -698,6 +698,31 @@ fn new_milestone(
     }
 }
 
+/// A new activity of a phase: the one shape adding one by hand (`work::add_activity`) and
+/// importing one from Microsoft Project share; open, planned over `start..=finish`.
+pub fn new_activity(
+    project_id: i32,
+    phase_id: i32,
+    seq: i32,
+    (en, zh): (String, String),
+    tier: &str,
+    (start, finish): (NaiveDate, NaiveDate),
+) -> activity::ActiveModel {
+    activity::ActiveModel {
+        project_id: Set(project_id),
+        phase_id: Set(phase_id),
+        seq: Set(seq),
+        key: Set(None),
+        name_en: Set(en),
+        name_zh: Set(zh),
+        tier: Set(tier.into()),
+        planned_start: Set(start),
+        planned_finish: Set(finish),
+        status: Set("open".into()),
+        ..Default::default()
+    }
+}
+
 /// A new link; refused when either end is not an item of the project or the link exists.
 async fn insert_dependency<C: ConnectionTrait>(
     c: &C,
@@ -1356,24 +1381,21 @@ pub async fn import_mspdi(
                         a.id
                     }
                     None => {
-                        let (en, zh) = split_name(&t.name);
                         let seq =
                             plan.activities.iter().filter(|a| a.phase_id == ph.id).count() as i32 + 1 + changed as i32;
                         let am = activity::ActiveModel {
-                            project_id: Set(project_id),
-                            phase_id: Set(ph.id),
-                            seq: Set(seq),
-                            key: Set(None),
-                            name_en: Set(en),
-                            name_zh: Set(zh),
-                            tier: Set("project_team".into()),
-                            planned_start: Set(t.start),
-                            planned_finish: Set(t.finish),
                             status: Set(if done { "done" } else { "open" }.into()),
                             duration_days: Set(duration),
                             percent_complete: Set(t.percent),
                             not_before: Set(Some(t.start)),
-                            ..Default::default()
+                            ..new_activity(
+                                project_id,
+                                ph.id,
+                                seq,
+                                split_name(&t.name),
+                                "project_team",
+                                (t.start, t.finish),
+                            )
                         };
                         write::insert::<activity::Entity, _>(tx, actor, project_id, am, "create").await?.id
                     }

@@ -47,44 +47,28 @@ pub async fn add_activity(
         e.add("tier", "err.choose_from_list");
     }
     e.check()?;
-    let tx = db.write().await?;
-    let ph = phase::Entity::find()
-        .filter(phase::Column::ProjectId.eq(project_id))
-        .filter(phase::Column::Seq.eq(phase_seq))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    ensure_open(&ph)?;
-    let last: Option<i32> = activity::Entity::find()
-        .select_only()
-        .column_as(activity::Column::Seq.max(), "m")
-        .filter(activity::Column::PhaseId.eq(ph.id))
-        .into_tuple::<Option<i32>>()
-        .one(&*tx)
-        .await?
-        .flatten();
-    let t = now();
-    let a = activity::Entity::insert(activity::ActiveModel {
-        project_id: Set(project_id),
-        phase_id: Set(ph.id),
-        seq: Set(last.unwrap_or(0) + 1),
-        key: Set(None),
-        name_en: Set(en),
-        name_zh: Set(zh),
-        tier: Set(tier.unwrap_or_default().into()),
-        planned_start: Set(ph.planned_start),
-        planned_finish: Set(ph.planned_finish),
-        status: Set("open".into()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
+    super::write::transaction(db, async |tx| {
+        let ph = phase::Entity::find()
+            .filter(phase::Column::ProjectId.eq(project_id))
+            .filter(phase::Column::Seq.eq(phase_seq))
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        ensure_open(&ph)?;
+        let last: Option<i32> = activity::Entity::find()
+            .select_only()
+            .column_as(activity::Column::Seq.max(), "m")
+            .filter(activity::Column::PhaseId.eq(ph.id))
+            .into_tuple::<Option<i32>>()
+            .one(tx)
+            .await?
+            .flatten();
+        let tier = tier.unwrap_or_default();
+        let window = (ph.planned_start, ph.planned_finish);
+        let am = super::schedule::new_activity(project_id, ph.id, last.unwrap_or(0) + 1, (en, zh), tier, window);
+        super::write::insert::<activity::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "activity", a.id, "create", None::<&()>, Some(&a)).await?;
-    tx.commit().await?;
-    Ok(a)
+    .await
 }
 
 /// Mark an activity done or open again.
