@@ -44,7 +44,7 @@ fn benches(c: &mut Criterion) {
         .iter()
         .enumerate()
         .map(|(i, s)| Row {
-            label: format!("Activity {i} 活动"),
+            label: ninefold::chart::gantt::Label { en: format!("Activity {i}"), zh: format!("活动 {i}") },
             kind: if tasks[i].duration == 0 { RowKind::Milestone } else { RowKind::Task },
             start: days[s.early_start as usize],
             finish: days[(s.early_finish.max(s.early_start + 1) - 1) as usize],
@@ -59,7 +59,9 @@ fn benches(c: &mut Criterion) {
         today: Some(start),
         scale: Scale::Month,
     };
-    c.bench_function("Gantt SVG, 1,000 activities / 2,000 links", |b| b.iter(|| black_box(&gantt).to_svg(1200.0)));
+    c.bench_function("Gantt SVG, 1,000 activities / 2,000 links", |b| {
+        b.iter(|| black_box(&gantt).to_svg(1200.0, ninefold::i18n::Lang::En))
+    });
 }
 
 criterion_group!(schedule_benches, benches);

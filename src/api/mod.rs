@@ -28,7 +28,35 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/projects/{id}/reviews/{rid}", get(show_review))
         .route("/api/v1/projects/{id}/targets/{key}/measurements", post(push))
         .merge(money_routes())
+        .merge(schedule_routes())
 }
+
+// ---- Schedule (area: schedule) ----
+
+/// `GET /api/v1/projects/{id}/schedule[?baseline=N&scale=week]`: the schedule view the
+/// schedule page renders and the plan document lays out.
+fn schedule_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/projects/{id}/schedule", get(schedule_view))
+}
+
+#[derive(serde::Deserialize)]
+struct ScheduleQuery {
+    baseline: Option<i32>,
+    scale: Option<String>,
+}
+
+async fn schedule_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    axum::extract::Query(q): axum::extract::Query<ScheduleQuery>,
+) -> AppResult<Json<crate::service::schedule::ScheduleView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let opts = crate::service::schedule::ViewOptions::from_query(q.scale.as_deref(), q.baseline);
+    Ok(Json(crate::service::schedule::view(&state.db.conn, &a.project, opts).await?))
+}
+
+// ---- end schedule ----
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<projects::PortfolioRow>>> {
     let user = ctx.user()?;

@@ -1,6 +1,7 @@
 //! The Gantt chart: phases as summary bars, activities with their progress, milestones as
 //! diamonds, dependency arrows, a today line, baseline ghost bars and the critical path.
 use super::svg::{esc, n};
+use crate::i18n::Lang;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::fmt::Write;
@@ -20,9 +21,25 @@ pub enum Scale {
     Month,
 }
 
+/// A row's name in both languages; each renderer draws the one of its reader.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Label {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
-    pub label: String,
+    pub label: Label,
     pub kind: RowKind,
     pub start: NaiveDate,
     /// Inclusive last day (equal to `start` for a milestone).
@@ -64,8 +81,27 @@ impl Gantt {
         Some((lo, hi + Duration::days(7)))
     }
 
-    /// Render at `width` pixels; the height follows the number of rows.
-    pub fn to_svg(&self, width: f64) -> String {
+    /// The phases and milestones only (the outline a document has room for), links kept
+    /// between the rows that remain.
+    pub fn outline(&self) -> Gantt {
+        let mut row_of = vec![None; self.rows.len()];
+        let mut rows = vec![];
+        for (i, r) in self.rows.iter().enumerate() {
+            if r.kind != RowKind::Task {
+                row_of[i] = Some(rows.len());
+                rows.push(r.clone());
+            }
+        }
+        let links = self
+            .links
+            .iter()
+            .filter_map(|&(a, b)| Some((row_of.get(a).copied()??, row_of.get(b).copied()??)))
+            .collect();
+        Gantt { rows, links, today: self.today, scale: self.scale }
+    }
+
+    /// Render at `width` pixels in `lang`; the height follows the number of rows.
+    pub fn to_svg(&self, width: f64, lang: Lang) -> String {
         let height = HEAD_H + ROW_H * self.rows.len() as f64 + 8.0;
         let mut s = String::with_capacity(256 + self.rows.len() * 420);
         let _ = write!(
@@ -129,13 +165,14 @@ impl Gantt {
                 );
             }
             let indent = if r.kind == RowKind::Summary { 4.0 } else { 16.0 };
-            let label = super::svg::fit(&r.label, 11.0, (LABEL_W - indent - 8.0) as f32);
+            let name = r.label.get(lang);
+            let label = super::svg::fit(name, 11.0, (LABEL_W - indent - 8.0) as f32);
             let _ = write!(
                 s,
                 r#"<text class="row-label {class}" x="{}" y="{}"><title>{}</title>{}</text>"#,
                 n(indent),
                 n(y + 14.0),
-                esc(&r.label),
+                esc(name),
                 esc(&label)
             );
             if let Some((bs, bf)) = r.baseline {
@@ -156,7 +193,7 @@ impl Gantt {
                         r#"<path class="diamond{crit}" d="M{} {}l6 6l-6 6l-6 -6z"><title>{} {}</title></path>"#,
                         n(cx),
                         n(cy - 6.0),
-                        esc(&r.label),
+                        esc(r.label.get(lang)),
                         r.start
                     );
                 }
@@ -170,7 +207,7 @@ impl Gantt {
                         n(bar_y),
                         n(w),
                         n(bar_h),
-                        esc(&r.label),
+                        esc(r.label.get(lang)),
                         r.start,
                         r.finish
                     );
@@ -232,7 +269,7 @@ mod tests {
     #[test]
     fn draws_rows_links_today_and_ghosts() {
         let row = |label: &str, kind, a, b, critical| Row {
-            label: label.into(),
+            label: Label { en: label.into(), zh: format!("{label}（中）") },
             kind,
             start: d(a),
             finish: d(b),
@@ -251,7 +288,7 @@ mod tests {
             scale: Scale::Week,
         };
         g.rows[1].baseline = Some((d("2026-02-23"), d("2026-03-06")));
-        let svg = g.to_svg(1000.0);
+        let svg = g.to_svg(1000.0, Lang::En);
         assert!(svg.contains("Phase &lt;1&gt;"));
         assert_eq!(svg.matches("class=\"bar ").count(), 2);
         assert!(svg.contains("class=\"diamond critical\""));
@@ -262,9 +299,15 @@ mod tests {
         // The ghost bar starts a week before the span of the bars: the chart widened to it.
         assert!(svg.contains(">02-23<"));
         g.scale = Scale::Month;
-        assert!(g.to_svg(1000.0).contains(">2026-03<"));
+        assert!(g.to_svg(1000.0, Lang::Zh).contains(">2026-03<") && g.to_svg(1000.0, Lang::Zh).contains("Scope（中）"));
+        // The outline keeps the phase and the milestone, not the task.
+        let o = g.outline();
+        assert_eq!(o.rows.iter().map(|r| r.kind).collect::<Vec<_>>(), vec![RowKind::Summary, RowKind::Milestone]);
+        assert!(o.links.is_empty());
         assert!(
-            Gantt { rows: vec![], links: vec![], today: None, scale: Scale::Week }.to_svg(100.0).ends_with("</svg>")
+            Gantt { rows: vec![], links: vec![], today: None, scale: Scale::Week }
+                .to_svg(100.0, Lang::En)
+                .ends_with("</svg>")
         );
     }
 }

@@ -1,19 +1,27 @@
 //! The Gantt chart drawn with PDF operations from the same [`Gantt`] model as the SVG:
-//! summary bars, tasks with progress, milestones, a today line and month/week ticks.
+//! summary bars, tasks with progress, milestones, the critical path, baseline ghost bars,
+//! dependency links, a today line and month ticks.
 use super::gantt::{Gantt, RowKind};
+use crate::i18n::Lang;
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
 use chrono::{Datelike, Duration};
 
 const ROW: f32 = 13.0;
 const HEAD: f32 = 16.0;
+const CRITICAL: (u8, u8, u8) = (192, 57, 43);
+const GHOST: (u8, u8, u8) = (170, 170, 170);
 
-impl Chart for Gantt {
+/// A Gantt drawn in a document, its rows named in the reader's language.
+pub struct InLang(pub Gantt, pub Lang);
+
+impl Chart for InLang {
     fn height(&self, _width: f32) -> f32 {
-        HEAD + self.rows.len() as f32 * ROW + 4.0
+        HEAD + self.0.rows.len() as f32 * ROW + 4.0
     }
 
     fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
-        let Some((lo, hi)) = self.span() else { return };
+        let (g, lang) = (&self.0, self.1);
+        let Some((lo, hi)) = g.span() else { return };
         let label_w = width * 0.34;
         let (px0, px1) = (x + label_w, x + width);
         let span = (hi - lo).num_days().max(1) as f32;
@@ -36,26 +44,32 @@ impl Chart for Gantt {
             };
         }
         c.line(x, y + HEAD - 2.0, px1, y + HEAD - 2.0, 0.6, MUTED);
-        for (i, r) in self.rows.iter().enumerate() {
-            let ry = y + HEAD + i as f32 * ROW;
+        let row_y = |i: usize| y + HEAD + i as f32 * ROW;
+        for (i, r) in g.rows.iter().enumerate() {
+            let ry = row_y(i);
             let bold = r.kind == RowKind::Summary;
             let indent = if bold { 0.0 } else { 8.0 };
-            let mut label = r.label.clone();
+            let mut label = r.label.get(lang).to_string();
             while c.width(&label, 7.0, bold) > label_w - indent - 6.0 && label.chars().count() > 2 {
                 label.pop();
                 label.pop();
                 label.push('…');
             }
             c.text(x + indent, ry + 2.5, &label, 7.0, bold, INK);
+            if let Some((bs, bf)) = r.baseline {
+                let (gx0, gx1) = (sx(bs), sx(bf + Duration::days(1)).max(sx(bs) + 1.5));
+                c.rect(gx0, ry + ROW - 2.5, gx1 - gx0, 1.6, Some(GHOST), None);
+            }
             let (bx0, bx1) = (sx(r.start), sx(r.finish + Duration::days(1)).max(sx(r.start) + 1.5));
-            let fill = if r.critical { (192, 57, 43) } else { ACCENT };
+            let fill = if r.critical { CRITICAL } else { ACCENT };
             match r.kind {
                 RowKind::Milestone => {
                     let (cx, cy) = (bx0, ry + ROW / 2.0);
-                    c.polygon(&[(cx, cy - 4.5), (cx + 4.5, cy), (cx, cy + 4.5), (cx - 4.5, cy)], INK);
+                    let ink = if r.critical { CRITICAL } else { INK };
+                    c.polygon(&[(cx, cy - 4.5), (cx + 4.5, cy), (cx, cy + 4.5), (cx - 4.5, cy)], ink);
                 }
                 RowKind::Summary => {
-                    c.rect(bx0, ry + 3.5, bx1 - bx0, 5.0, Some(INK), None);
+                    c.rect(bx0, ry + 3.5, bx1 - bx0, 5.0, Some(if r.critical { CRITICAL } else { INK }), None);
                 }
                 RowKind::Task => {
                     c.rect(bx0, ry + 2.5, bx1 - bx0, 8.0, Some((200, 214, 229)), None);
@@ -66,9 +80,19 @@ impl Chart for Gantt {
                 }
             }
         }
-        if let Some(t) = self.today.filter(|t| *t >= lo && *t <= hi) {
+        // Links from the end of the predecessor to the start of the successor.
+        for &(a, b) in &g.links {
+            let (Some(ra), Some(rb)) = (g.rows.get(a), g.rows.get(b)) else { continue };
+            let x1 = sx(ra.finish + Duration::days(1));
+            let x2 = sx(rb.start);
+            let (y1, y2) = (row_y(a) + ROW / 2.0, row_y(b) + ROW / 2.0);
+            let mid = (x1 + 2.0).max(x2 - 3.0);
+            let ink = if ra.critical && rb.critical { CRITICAL } else { MUTED };
+            c.polyline(&[(x1, y1), (mid, y1), (mid, y2), (x2, y2)], 0.4, ink, None);
+        }
+        if let Some(t) = g.today.filter(|t| *t >= lo && *t <= hi) {
             let tx = sx(t);
-            c.polyline(&[(tx, y + HEAD - 2.0), (tx, bottom)], 0.9, (192, 57, 43), Some(&[3.0, 2.0]));
+            c.polyline(&[(tx, y + HEAD - 2.0), (tx, bottom)], 0.9, CRITICAL, Some(&[3.0, 2.0]));
         }
     }
 }

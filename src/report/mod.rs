@@ -9,8 +9,7 @@ mod review;
 pub(crate) mod targets;
 mod training;
 
-use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
-use crate::entity::{activity, deliverable, project};
+use crate::entity::{deliverable, project};
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 use crate::service::{self, Result, projects, reviews};
@@ -93,7 +92,8 @@ pub(crate) fn date(d: Option<NaiveDate>) -> String {
 pub struct Facts {
     pub project: project::Model,
     pub phases: Vec<crate::entity::phase::Model>,
-    pub activities: Vec<activity::Model>,
+    /// The schedule as the schedule page shows it (Gantt, milestones, activities).
+    pub schedule: service::schedule::ScheduleView,
     pub deliverables: Vec<deliverable::Model>,
     pub decisions: Vec<projects::DecisionRow>,
     pub members: Vec<projects::MemberRow>,
@@ -115,13 +115,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate,
     let targets = service::targets::page(c, &project, lang).await?;
     let risks = service::risks::register(c, &project, lang).await?;
     let phases = projects::phases(c, project_id).await?;
-    let activities = activity::Entity::find()
-        .filter(activity::Column::ProjectId.eq(project_id))
-        .order_by_asc(activity::Column::PhaseId)
-        .order_by_asc(activity::Column::Seq)
-        .order_by_asc(activity::Column::Id)
-        .all(c)
-        .await?;
+    let schedule = service::schedule::view(c, &project, service::schedule::ViewOptions::default()).await?;
     let deliverables = deliverable::Entity::find()
         .filter(deliverable::Column::ProjectId.eq(project_id))
         .order_by_asc(deliverable::Column::PhaseId)
@@ -141,7 +135,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate,
         pack: reviews::build_pack(c, project_id, service::clock::today(&project)).await?,
         project,
         phases,
-        activities,
+        schedule,
         deliverables,
         decisions,
         reviewer_names,

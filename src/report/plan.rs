@@ -1,52 +1,45 @@
-//! The project plan: phases, the Gantt chart and the activities of each phase.
+//! The project plan: phases, the Gantt chart, the milestones and the activities of each
+//! phase, all laid out from the schedule view the schedule page shows.
 use super::*;
+use crate::chart::gantt_pdf::InLang;
 
-/// The Gantt of the plan as it stands: each phase a summary bar with its activities.
-pub fn gantt(f: &Facts, lang: Lang, only_summary: bool) -> Gantt {
-    let mut rows = Vec::new();
-    for ph in &f.phases {
-        let progress = match ph.status.as_str() {
-            "closed" => 100.0,
-            _ => 0.0,
-        };
-        rows.push(Row {
-            label: format!("{}. {}", ph.seq, name(lang, &ph.name_en, &ph.name_zh)),
-            kind: RowKind::Summary,
-            start: ph.planned_start,
-            finish: ph.planned_finish,
-            progress,
-            critical: false,
-            baseline: None,
-        });
-        if only_summary {
-            continue;
-        }
-        for a in f.activities.iter().filter(|a| a.phase_id == ph.id) {
-            let done = matches!(a.status.as_str(), "done" | "completed");
-            rows.push(Row {
-                label: name(lang, &a.name_en, &a.name_zh),
-                kind: if a.planned_start == a.planned_finish { RowKind::Milestone } else { RowKind::Task },
-                start: a.planned_start,
-                finish: a.planned_finish,
-                progress: if done { 100.0 } else { 0.0 },
-                critical: false,
-                baseline: None,
-            });
-        }
-    }
-    Gantt { rows, links: vec![], today: Some(f.today), scale: Scale::Month }
+/// The schedule's Gantt in `lang`: with `outline`, only its phases and milestones (the rows
+/// a page has room for); otherwise every row.
+pub fn gantt(f: &Facts, lang: Lang, outline: bool) -> InLang {
+    let g = &f.schedule.gantt;
+    InLang(if outline { g.outline() } else { g.clone() }, lang)
 }
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
+    let v = &f.schedule;
     let mut b = vec![
         h1(t(lang, "plan.overview")),
         Block::Table(phase_table(f, lang)),
         h2(t(lang, "plan.gantt")),
         Block::Chart(Box::new(gantt(f, lang, true))),
-        h1(t(lang, "plan.activities")),
+        h2(t(lang, "plan.milestones")),
     ];
-    for ph in &f.phases {
-        let acts: Vec<_> = f.activities.iter().filter(|a| a.phase_id == ph.id).collect();
+    if v.milestones.is_empty() {
+        b.push(Block::Para(t(lang, "none")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![0.6, 3.2, 1.3, 1.2],
+            header: ["seq", "milestone", "due", "status"].map(|k| t(lang, &format!("col.{k}"))).to_vec(),
+            rows: v
+                .milestones
+                .iter()
+                .map(|m| {
+                    let status =
+                        if m.overdue { t(lang, "col.overdue") } else { i18n::t(lang, &format!("status.{}", m.status)) };
+                    vec![m.phase_seq.to_string(), name(lang, &m.name_en, &m.name_zh), m.due_date.to_string(), status]
+                })
+                .collect(),
+            right: vec![0],
+        }));
+    }
+    b.push(h1(t(lang, "plan.activities")));
+    for ph in &v.phases {
+        let acts: Vec<_> = v.items.iter().filter(|i| i.item.phase_id == ph.id && i.item.kind == "activity").collect();
         if acts.is_empty() {
             continue;
         }
@@ -57,11 +50,12 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             rows: acts
                 .iter()
                 .map(|a| {
+                    let status = if a.item.done { "done" } else { "open" };
                     vec![
-                        name(lang, &a.name_en, &a.name_zh),
-                        a.planned_start.to_string(),
-                        a.planned_finish.to_string(),
-                        i18n::t(lang, &format!("status.{}", a.status)),
+                        name(lang, &a.item.name_en, &a.item.name_zh),
+                        a.item.start.to_string(),
+                        a.item.finish.to_string(),
+                        i18n::t(lang, &format!("status.{status}")),
                     ]
                 })
                 .collect(),

@@ -694,7 +694,8 @@ async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDa
     use super::schedule;
     schedule::save_baseline(db, director, project_id, "批准的计划 · Approved plan").await?;
     for (day, name) in [("2027-01-01", "元旦 New Year's Day"), ("2027-05-03", "劳动节 Labour Day")] {
-        schedule::add_day(db, director, project_id, day, "holiday", name).await?;
+        let day = schedule::NewDay { day: day.into(), kind: "holiday".into(), name: name.into() };
+        schedule::add_day(db, director, project_id, &day).await?;
     }
     let plan = schedule::load(&db.conn, project_id).await?;
     let by_key = |key: &str| plan.activities.iter().find(|a| a.key.as_deref() == Some(key));
@@ -707,10 +708,12 @@ async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDa
             db,
             director,
             project_id,
-            &format!("activity:{}", review.id),
-            &format!("activity:{}", next.id),
-            "FS",
-            "0",
+            &schedule::NewLink {
+                pred: format!("activity:{}", review.id),
+                succ: format!("activity:{}", next.id),
+                kind: "FS".into(),
+                lag: "0".into(),
+            },
         )
         .await?;
     }
@@ -719,10 +722,12 @@ async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDa
             db,
             director,
             project_id,
-            &format!("activity:{}", data.id),
-            &format!("activity:{}", review.id),
-            "SS",
-            "2",
+            &schedule::NewLink {
+                pred: format!("activity:{}", data.id),
+                succ: format!("activity:{}", review.id),
+                kind: "SS".into(),
+                lag: "2".into(),
+            },
         )
         .await?;
     }
@@ -734,10 +739,12 @@ async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDa
                 db,
                 director,
                 project_id,
-                &format!("activity:{}", analysis.id),
-                &format!("activity:{}", review.id),
-                "FF",
-                "0",
+                &schedule::NewLink {
+                    pred: format!("activity:{}", analysis.id),
+                    succ: format!("activity:{}", review.id),
+                    kind: "FF".into(),
+                    lag: "0".into(),
+                },
             )
             .await?;
         }

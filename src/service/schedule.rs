@@ -1,17 +1,21 @@
 //! The schedule: activities and milestones linked by dependencies, scheduled by the critical
 //! path method on the project's working-day calendar. Any change that can move dates ends
 //! with `reschedule`, in the same transaction, so stored dates are always the computed ones.
-use super::{Actor, Error, Result, audit, now, sessions, update_guarded};
+use super::write::{self, Audited};
+use super::{Actor, Error, Result, clock, now, sessions};
+use crate::chart::gantt::{Gantt, Label, Row, RowKind, Scale};
 use crate::db::Db;
 use crate::domain::calendar::{WorkCalendar, parse_ics_holidays};
 use crate::domain::cpm::{self, Link, LinkKind, ScheduleError, Slot, Task};
+use crate::domain::health::{Rag, item_rag};
+use crate::domain::ical::{self, Event, When};
 use crate::domain::validation::{FieldErrors, required_text};
 use crate::entity::{
     activity, baseline, baseline_item, calendar_day, calendar_feed, deliverable, dependency, milestone, phase, project,
 };
-use chrono::{Duration, NaiveDate};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 pub const ACTIVITY: &str = "activity";
@@ -224,6 +228,397 @@ impl Plan {
     }
 }
 
+// ---- The schedule view: the one place the schedule's figures are made ----
+
+/// How the page asked to see the schedule.
+#[derive(Clone, Copy, Debug)]
+pub struct ViewOptions {
+    pub scale: Scale,
+    /// A saved baseline to compare with: ghost bars and slips.
+    pub baseline: Option<i32>,
+}
+
+impl ViewOptions {
+    /// As the page's query and the API's name them: `scale=week` (else months), `baseline=N`.
+    pub fn from_query(scale: Option<&str>, baseline: Option<i32>) -> ViewOptions {
+        ViewOptions { scale: if scale == Some("week") { Scale::Week } else { Scale::Month }, baseline }
+    }
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions { scale: Scale::Month, baseline: None }
+    }
+}
+
+/// A scheduled activity or milestone with what the page, the API and the plan say about it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemRow {
+    #[serde(flatten)]
+    pub item: Item,
+    pub phase_seq: i32,
+    /// Working days the finish moved against the baseline shown (positive: later).
+    pub slip: Option<i64>,
+    /// A milestone not reached although its day has passed (the project's today).
+    pub late: bool,
+    pub rag: Rag,
+}
+
+/// A milestone as every surface shows it: its scheduled date and whether it is reached.
+#[derive(Clone, Debug, Serialize)]
+pub struct MilestoneRow {
+    pub id: i32,
+    pub version: i32,
+    pub phase_id: i32,
+    pub phase_seq: i32,
+    pub name_en: String,
+    pub name_zh: String,
+    pub due_date: NaiveDate,
+    pub owner: String,
+    pub status: String,
+    pub done: bool,
+    pub overdue: bool,
+    pub critical: bool,
+}
+
+/// A dependency with the names of both ends.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkRow {
+    pub id: i32,
+    pub pred_kind: &'static str,
+    pub pred_id: i32,
+    pub succ_kind: &'static str,
+    pub succ_id: i32,
+    pub kind: String,
+    pub lag_days: i32,
+    pub pred_name_en: String,
+    pub pred_name_zh: String,
+    pub succ_name_en: String,
+    pub succ_name_zh: String,
+}
+
+/// A phase's finish against the baseline shown.
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseSlip {
+    pub phase_id: i32,
+    pub seq: i32,
+    pub name_en: String,
+    pub name_zh: String,
+    pub planned_finish: NaiveDate,
+    pub baseline_finish: NaiveDate,
+    pub slip: i64,
+    pub late: bool,
+}
+
+/// A calendar feed as listed (never its token).
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedRow {
+    pub id: i32,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The schedule page, its JSON (`GET /api/v1/projects/{id}/schedule`) and the plan document.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScheduleView {
+    pub project_id: i32,
+    pub project_name: String,
+    /// The project's today in its time zone: overdue marks, RAG and the Gantt's today line.
+    pub today: NaiveDate,
+    pub scale: Scale,
+    pub baseline: Option<i32>,
+    pub phases: Vec<phase::Model>,
+    /// Activities and milestones, phase by phase as scheduled.
+    pub items: Vec<ItemRow>,
+    pub milestones: Vec<MilestoneRow>,
+    pub links: Vec<LinkRow>,
+    pub phase_slips: Vec<PhaseSlip>,
+    pub days: Vec<calendar_day::Model>,
+    pub baselines: Vec<baseline::Model>,
+    pub feeds: Vec<FeedRow>,
+    pub gantt: Gantt,
+}
+
+impl ScheduleView {
+    pub fn item(&self, kind: &str, id: i32) -> Option<&ItemRow> {
+        self.items.iter().find(|i| i.item.kind == kind && i.item.id == id)
+    }
+}
+
+type Baseline = HashMap<(String, i32), (NaiveDate, NaiveDate)>;
+
+/// The schedule of a project as it stands, for its today.
+pub async fn view<C: ConnectionTrait>(c: &C, project: &project::Model, opts: ViewOptions) -> Result<ScheduleView> {
+    let plan = load(c, project.id).await?;
+    let computed = plan.compute().map_err(|_| Error::Rule("err.cycle"))?;
+    let base: Baseline = match opts.baseline {
+        Some(b) => baseline_dates(c, project.id, b).await?,
+        None => HashMap::new(),
+    };
+    let today = clock::today(project);
+    let (_, days) = calendar(c, project.id).await?;
+    let baselines = baselines(c, project.id).await?;
+    let feeds = feeds(c, project.id)
+        .await?
+        .into_iter()
+        .map(|f| FeedRow { id: f.id, created_at: f.created_at, revoked_at: f.revoked_at })
+        .collect();
+    let seq_of: HashMap<i32, i32> = plan.phases.iter().map(|p| (p.id, p.seq)).collect();
+    let closed = |phase_id: i32| plan.phases.iter().any(|p| p.id == phase_id && p.status == "closed");
+    // Phase by phase, each phase's items by date (milestones after work ending that day).
+    let mut order: Vec<usize> = (0..computed.items.len()).collect();
+    order.sort_by_key(|&i| {
+        let it = &computed.items[i];
+        (seq_of.get(&it.phase_id).copied().unwrap_or(i32::MAX), it.start, it.kind == MILESTONE)
+    });
+    let items: Vec<ItemRow> = order
+        .iter()
+        .map(|&i| {
+            let it = &computed.items[i];
+            let slip = base.get(&(it.kind.to_string(), it.id)).map(|(_, f)| (it.finish - *f).num_days());
+            let finished = closed(it.phase_id) || it.done || it.percent >= 100;
+            ItemRow {
+                phase_seq: seq_of.get(&it.phase_id).copied().unwrap_or(0),
+                slip,
+                late: it.kind == MILESTONE && !it.done && it.finish < today,
+                rag: item_rag(today, it.finish, finished, slip, it.total_float),
+                item: it.clone(),
+            }
+        })
+        .collect();
+    let milestones = plan
+        .milestones
+        .iter()
+        .map(|m| {
+            let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
+            MilestoneRow {
+                id: m.id,
+                version: m.version,
+                phase_id: m.phase_id,
+                phase_seq: seq_of.get(&m.phase_id).copied().unwrap_or(0),
+                name_en: m.name_en.clone(),
+                name_zh: m.name_zh.clone(),
+                due_date: it.start,
+                owner: m.owner.clone(),
+                status: m.status.clone(),
+                done: it.done,
+                overdue: !it.done && !closed(m.phase_id) && it.start < today,
+                critical: it.critical,
+            }
+        })
+        .collect();
+    let name = |k: &str, id: i32| {
+        computed
+            .index
+            .get(&(kind_of(k), id))
+            .map(|&i| (computed.items[i].name_en.clone(), computed.items[i].name_zh.clone()))
+    };
+    let links = plan
+        .links
+        .iter()
+        .map(|l| {
+            let (pred_name_en, pred_name_zh) = name(&l.pred_kind, l.pred_id).unwrap_or_default();
+            let (succ_name_en, succ_name_zh) = name(&l.succ_kind, l.succ_id).unwrap_or_default();
+            LinkRow {
+                id: l.id,
+                pred_kind: kind_of(&l.pred_kind),
+                pred_id: l.pred_id,
+                succ_kind: kind_of(&l.succ_kind),
+                succ_id: l.succ_id,
+                kind: l.kind.clone(),
+                lag_days: l.lag_days,
+                pred_name_en,
+                pred_name_zh,
+                succ_name_en,
+                succ_name_zh,
+            }
+        })
+        .collect();
+    let phase_slips = plan
+        .phases
+        .iter()
+        .filter_map(|p| {
+            let (_, bf) = base.get(&("phase".to_string(), p.id))?;
+            Some(PhaseSlip {
+                phase_id: p.id,
+                seq: p.seq,
+                name_en: p.name_en.clone(),
+                name_zh: p.name_zh.clone(),
+                planned_finish: p.planned_finish,
+                baseline_finish: *bf,
+                slip: (p.planned_finish - *bf).num_days(),
+                late: p.planned_finish > *bf,
+            })
+        })
+        .collect();
+    let gantt = gantt(&plan.phases, &items, &plan.links, &base, opts.scale, today);
+    Ok(ScheduleView {
+        project_id: project.id,
+        project_name: project.name.clone(),
+        today,
+        scale: opts.scale,
+        baseline: opts.baseline,
+        phases: plan.phases,
+        items,
+        milestones,
+        links,
+        phase_slips,
+        days,
+        baselines,
+        feeds,
+        gantt,
+    })
+}
+
+/// The one Gantt of a schedule: each phase a summary bar, then its activities and milestones
+/// in the order of `items`, with progress, the critical path, baseline ghost bars, dependency
+/// arrows and the project's today. The page draws it as SVG, the documents with PDF drawing.
+fn gantt(
+    phases: &[phase::Model],
+    items: &[ItemRow],
+    links: &[dependency::Model],
+    base: &Baseline,
+    scale: Scale,
+    today: NaiveDate,
+) -> Gantt {
+    let mut rows = vec![];
+    let mut row_of: HashMap<(&'static str, i32), usize> = HashMap::new();
+    for p in phases {
+        let mine: Vec<&ItemRow> = items.iter().filter(|i| i.item.phase_id == p.id).collect();
+        rows.push(Row {
+            label: Label { en: format!("{} {}", p.seq, p.name_en), zh: format!("{} {}", p.seq, p.name_zh) },
+            kind: RowKind::Summary,
+            start: p.planned_start,
+            finish: p.planned_finish,
+            progress: if p.status == "closed" { 100.0 } else { 0.0 },
+            critical: mine.iter().any(|i| i.item.critical),
+            baseline: base.get(&("phase".to_string(), p.id)).copied(),
+        });
+        for i in mine {
+            let it = &i.item;
+            row_of.insert((it.kind, it.id), rows.len());
+            rows.push(Row {
+                label: Label { en: it.name_en.clone(), zh: it.name_zh.clone() },
+                kind: if it.kind == MILESTONE { RowKind::Milestone } else { RowKind::Task },
+                start: it.start,
+                finish: it.finish,
+                progress: f64::from(it.percent),
+                critical: it.critical,
+                baseline: base.get(&(it.kind.to_string(), it.id)).copied(),
+            });
+        }
+    }
+    let links = links
+        .iter()
+        .filter_map(|l| {
+            Some((*row_of.get(&(kind_of(&l.pred_kind), l.pred_id))?, *row_of.get(&(kind_of(&l.succ_kind), l.succ_id))?))
+        })
+        .collect();
+    Gantt { rows, links, today: Some(today), scale }
+}
+
+/// The schedule as CSV (UTF-8 with BOM, so Excel opens Chinese names correctly).
+pub fn csv(v: &ScheduleView) -> String {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::from(
+        "\u{feff}kind,phase,name_en,name_zh,start,finish,working_days,percent_complete,total_float,critical,predecessors\r\n",
+    );
+    for row in &v.items {
+        let it = &row.item;
+        let preds: Vec<String> = v
+            .links
+            .iter()
+            .filter(|l| l.succ_kind == it.kind && l.succ_id == it.id)
+            .map(|l| format!("{}:{}{}{:+}", l.pred_kind, l.pred_id, l.kind, l.lag_days))
+            .collect();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            it.kind,
+            row.phase_seq,
+            q(&it.name_en),
+            q(&it.name_zh),
+            it.start,
+            it.finish,
+            it.duration,
+            it.percent,
+            it.total_float,
+            it.critical,
+            q(&preds.join(" "))
+        ));
+    }
+    out
+}
+
+/// The iCalendar feed behind a secret token: milestones, phase gates and training sessions,
+/// dated as the schedule view dates them. `None` for an unknown or revoked token.
+pub async fn feed_calendar<C: ConnectionTrait>(c: &C, token: &str) -> Result<Option<String>> {
+    let Some(project_id) = feed_project(c, token).await? else { return Ok(None) };
+    let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
+    let v = view(c, &project, ViewOptions::default()).await?;
+    let mut events = vec![];
+    for m in &v.milestones {
+        events.push(Event {
+            uid: format!("milestone-{}@ninefold", m.id),
+            when: When::Day(m.due_date),
+            summary: format!("◆ {} / {}", m.name_en, m.name_zh),
+            description: v.project_name.clone(),
+        });
+    }
+    for p in &v.phases {
+        events.push(Event {
+            uid: format!("gate-{}@ninefold", p.id),
+            when: When::Day(p.planned_finish),
+            summary: format!("Gate {}: {} / 阶段评审：{}", p.seq, p.name_en, p.name_zh),
+            description: v.project_name.clone(),
+        });
+    }
+    for s in super::training::sessions(c, project_id).await? {
+        let start = chrono::NaiveTime::parse_from_str(&s.start_time, "%H:%M").ok();
+        let when = match start {
+            Some(t) => When::At(s.date.and_time(t), i64::from(s.duration_minutes)),
+            None => When::Day(s.date),
+        };
+        events.push(Event {
+            uid: format!("training-{}@ninefold", s.id),
+            when,
+            summary: s.title.clone(),
+            description: if s.online { "online".into() } else { s.place.clone() },
+        });
+    }
+    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    Ok(Some(ical::calendar(&v.project_name, &stamp, &events)))
+}
+
+/// The activity form: the activity, its computed dates, and the form as typed (or as stored).
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivityView {
+    pub activity: activity::Model,
+    pub item: Option<Item>,
+    pub form: RawActivity,
+}
+
+pub async fn activity_view<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    id: i32,
+    typed: Option<RawActivity>,
+) -> Result<ActivityView> {
+    let plan = load(c, project_id).await?;
+    let act = plan.activities.iter().find(|x| x.id == id).cloned().ok_or(Error::NotFound)?;
+    let computed = plan.compute().map_err(|_| Error::Rule("err.cycle"))?;
+    let item = computed.index.get(&(ACTIVITY, id)).map(|&i| computed.items[i].clone());
+    let form = typed.unwrap_or_else(|| RawActivity {
+        start: act.not_before.unwrap_or(act.planned_start).to_string(),
+        duration: item.as_ref().map_or(i64::from(act.duration_days), |i| i.duration).to_string(),
+        percent: act.percent_complete.to_string(),
+        actual_start: act.actual_start.map(|d| d.to_string()).unwrap_or_default(),
+        actual_finish: act.actual_finish.map(|d| d.to_string()).unwrap_or_default(),
+    });
+    Ok(ActivityView { activity: act, item, form })
+}
+
+// ---- Writes ----
+
 /// Recompute the schedule and store every date that moved (activities, milestones, phase
 /// windows, deliverable due dates), audited. Part of the caller's transaction.
 pub async fn reschedule<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32) -> Result<()> {
@@ -235,7 +630,6 @@ pub async fn reschedule<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32
 pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, project_id: i32) -> Result<()> {
     let plan = load(c, project_id).await?;
     let computed = plan.compute().map_err(Error::Cycle)?;
-    let t0 = now();
     for a in &plan.activities {
         let it = &computed.items[computed.index[&(ACTIVITY, a.id)]];
         let duration = plan.duration_of(a) as i32;
@@ -244,39 +638,18 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
                 planned_start: Set(it.start),
                 planned_finish: Set(it.finish),
                 duration_days: Set(duration),
-                version: Set(a.version + 1),
-                updated_at: Set(t0),
                 ..Default::default()
             };
-            update_guarded::<activity::Entity, _>(c, am, a.id, a.version).await?;
-            let after = activity::Model {
-                planned_start: it.start,
-                planned_finish: it.finish,
-                duration_days: duration,
-                version: a.version + 1,
-                ..a.clone()
-            };
-            if let Some(actor) = actor {
-                audit::record(c, actor, Some(project_id), "activity", a.id, "reschedule", Some(a), Some(&after))
-                    .await?;
-            }
+            write::update_loaded::<activity::Entity, _>(c, actor, project_id, a.clone(), a.version, am, "reschedule")
+                .await?;
         }
     }
     for m in &plan.milestones {
         let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
         if m.due_date != it.start {
-            let am = milestone::ActiveModel {
-                due_date: Set(it.start),
-                version: Set(m.version + 1),
-                updated_at: Set(t0),
-                ..Default::default()
-            };
-            update_guarded::<milestone::Entity, _>(c, am, m.id, m.version).await?;
-            let after = milestone::Model { due_date: it.start, version: m.version + 1, ..m.clone() };
-            if let Some(actor) = actor {
-                audit::record(c, actor, Some(project_id), "milestone", m.id, "reschedule", Some(m), Some(&after))
-                    .await?;
-            }
+            let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
+            write::update_loaded::<milestone::Entity, _>(c, actor, project_id, m.clone(), m.version, am, "reschedule")
+                .await?;
         }
     }
     // Phase windows follow their work; deliverables are due when their phase ends.
@@ -286,19 +659,10 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
             continue;
         };
         if p.planned_start != start || p.planned_finish != finish {
-            let am = phase::ActiveModel {
-                planned_start: Set(start),
-                planned_finish: Set(finish),
-                version: Set(p.version + 1),
-                updated_at: Set(t0),
-                ..Default::default()
-            };
-            update_guarded::<phase::Entity, _>(c, am, p.id, p.version).await?;
-            let after =
-                phase::Model { planned_start: start, planned_finish: finish, version: p.version + 1, ..p.clone() };
-            if let Some(actor) = actor {
-                audit::record(c, actor, Some(project_id), "phase", p.id, "reschedule", Some(p), Some(&after)).await?;
-            }
+            let am =
+                phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
+            write::update_loaded::<phase::Entity, _>(c, actor, project_id, p.clone(), p.version, am, "reschedule")
+                .await?;
             deliverable::Entity::update_many()
                 .set(deliverable::ActiveModel { due_date: Set(finish), ..Default::default() })
                 .filter(deliverable::Column::PhaseId.eq(p.id))
@@ -309,7 +673,95 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
     Ok(())
 }
 
-/// The playbook's milestones of a new project, each at the end of its phase.
+/// A new milestone of a phase: the one shape every way of adding one uses (the playbook's
+/// seed, the form, a Microsoft Project import); no key and no owner unless the caller sets them.
+fn new_milestone(
+    project_id: i32,
+    phase_id: i32,
+    (en, zh): (String, String),
+    date: NaiveDate,
+    not_before: Option<NaiveDate>,
+    done: bool,
+) -> milestone::ActiveModel {
+    milestone::ActiveModel {
+        project_id: Set(project_id),
+        phase_id: Set(phase_id),
+        key: Set(None),
+        name_en: Set(en),
+        name_zh: Set(zh),
+        due_date: Set(date),
+        not_before: Set(not_before),
+        owner: Set(String::new()),
+        status: Set(if done { "done" } else { "open" }.into()),
+        completed_on: Set(None),
+        ..Default::default()
+    }
+}
+
+/// A new activity of a phase: the one shape adding one by hand (`work::add_activity`) and
+/// importing one from Microsoft Project share; open, planned over `start..=finish`.
+pub fn new_activity(
+    project_id: i32,
+    phase_id: i32,
+    seq: i32,
+    (en, zh): (String, String),
+    tier: &str,
+    (start, finish): (NaiveDate, NaiveDate),
+) -> activity::ActiveModel {
+    activity::ActiveModel {
+        project_id: Set(project_id),
+        phase_id: Set(phase_id),
+        seq: Set(seq),
+        key: Set(None),
+        name_en: Set(en),
+        name_zh: Set(zh),
+        tier: Set(tier.into()),
+        planned_start: Set(start),
+        planned_finish: Set(finish),
+        status: Set("open".into()),
+        ..Default::default()
+    }
+}
+
+/// A new link; refused when either end is not an item of the project or the link exists.
+async fn insert_dependency<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    (pk, pid): (&'static str, i32),
+    (sk, sid): (&'static str, i32),
+    kind: LinkKind,
+    lag: i32,
+) -> Result<dependency::Model> {
+    if !exists(c, project_id, pk, pid).await? || !exists(c, project_id, sk, sid).await? {
+        return Err(FieldErrors::single("pred", "err.choose_from_list").into());
+    }
+    let duplicate = dependency::Entity::find()
+        .filter(dependency::Column::ProjectId.eq(project_id))
+        .filter(dependency::Column::PredKind.eq(pk))
+        .filter(dependency::Column::PredId.eq(pid))
+        .filter(dependency::Column::SuccKind.eq(sk))
+        .filter(dependency::Column::SuccId.eq(sid))
+        .one(c)
+        .await?;
+    if duplicate.is_some() {
+        return Err(FieldErrors::single("succ", "err.link_exists").into());
+    }
+    let am = dependency::ActiveModel {
+        project_id: Set(project_id),
+        pred_kind: Set(pk.into()),
+        pred_id: Set(pid),
+        succ_kind: Set(sk.into()),
+        succ_id: Set(sid),
+        kind: Set(kind.code().into()),
+        lag_days: Set(lag),
+        ..Default::default()
+    };
+    write::insert::<dependency::Entity, _>(c, actor, project_id, am, "create").await
+}
+
+/// The playbook's milestones of a new project, each at the end of its phase (part of the
+/// project's creation, audited as a whole).
 pub async fn seed_milestones<C: ConnectionTrait>(
     c: &C,
     project_id: i32,
@@ -320,20 +772,18 @@ pub async fn seed_milestones<C: ConnectionTrait>(
         .iter()
         .flat_map(|(phase_id, finish, ms)| {
             ms.iter().map(move |m| milestone::ActiveModel {
-                project_id: Set(project_id),
-                phase_id: Set(*phase_id),
-                key: Set(Some(m.key.clone())),
-                name_en: Set(m.name.en.clone()),
-                name_zh: Set(m.name.zh.clone()),
-                due_date: Set(*finish),
-                not_before: Set(Some(*finish)),
-                owner: Set(String::new()),
-                status: Set("open".into()),
-                completed_on: Set(None),
                 version: Set(1),
                 created_at: Set(t0),
                 updated_at: Set(t0),
-                ..Default::default()
+                key: Set(Some(m.key.clone())),
+                ..new_milestone(
+                    project_id,
+                    *phase_id,
+                    (m.name.en.clone(), m.name.zh.clone()),
+                    *finish,
+                    Some(*finish),
+                    false,
+                )
             })
         })
         .collect();
@@ -370,7 +820,8 @@ fn parse_int(e: &mut FieldErrors, field: &str, raw: &str, range: std::ops::Range
 }
 
 /// The activity form as typed.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawActivity {
     pub start: String,
     pub duration: String,
@@ -400,47 +851,36 @@ pub async fn update_activity(
         e.add("actual_finish", "err.finish_before_start");
     }
     e.check()?;
-    let tx = db.write().await?;
-    let before = activity::Entity::find_by_id(id)
-        .filter(activity::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let percent = percent.unwrap_or(0);
-    let am = activity::ActiveModel {
-        not_before: Set(start),
-        duration_days: Set(duration.unwrap_or(1)),
-        percent_complete: Set(percent),
-        actual_start: Set(actual_start),
-        actual_finish: Set(actual_finish),
-        status: Set(if percent >= 100 || actual_finish.is_some() { "done".into() } else { before.status.clone() }),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<activity::Entity, _>(&*tx, am, id, version).await?;
-    let after = activity::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
-    audit::record(&*tx, actor, Some(project_id), "activity", id, "update", Some(&before), Some(&after)).await?;
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    write::transaction(db, async |tx| {
+        let before = write::get::<activity::Entity, _>(tx, project_id, id).await?;
+        let percent = percent.unwrap_or(0);
+        let done = percent >= 100 || actual_finish.is_some();
+        let am = activity::ActiveModel {
+            not_before: Set(start),
+            duration_days: Set(duration.unwrap_or(1)),
+            percent_complete: Set(percent),
+            actual_start: Set(actual_start),
+            actual_finish: Set(actual_finish),
+            status: Set(if done { "done".into() } else { before.status.clone() }),
+            ..Default::default()
+        };
+        write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update").await?;
+        reschedule(tx, actor, project_id).await
+    })
+    .await
 }
 
 async fn exists<C: ConnectionTrait>(c: &C, project_id: i32, kind: &str, id: i32) -> Result<bool> {
-    Ok(match kind {
-        ACTIVITY => {
-            activity::Entity::find_by_id(id).filter(activity::Column::ProjectId.eq(project_id)).one(c).await?.is_some()
-        }
-        MILESTONE => milestone::Entity::find_by_id(id)
-            .filter(milestone::Column::ProjectId.eq(project_id))
-            .one(c)
-            .await?
-            .is_some(),
-        _ => false,
-    })
+    let found = match kind {
+        ACTIVITY => write::get::<activity::Entity, _>(c, project_id, id).await.map(drop),
+        MILESTONE => write::get::<milestone::Entity, _>(c, project_id, id).await.map(drop),
+        _ => return Ok(false),
+    };
+    match found {
+        Ok(()) => Ok(true),
+        Err(Error::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// "activity:12" / "milestone:3" as the forms send them.
@@ -454,19 +894,21 @@ pub fn parse_ref(s: &str) -> Option<(&'static str, i32)> {
     Some((kind, id.parse().ok()?))
 }
 
+/// The dependency form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewLink {
+    pub pred: String,
+    pub succ: String,
+    pub kind: String,
+    pub lag: String,
+}
+
 /// Link two items. A link that would close a loop is refused, naming the loop.
-pub async fn add_dependency(
-    db: &Db,
-    actor: Actor,
-    project_id: i32,
-    pred: &str,
-    succ: &str,
-    kind: &str,
-    lag: &str,
-) -> Result<()> {
+pub async fn add_dependency(db: &Db, actor: Actor, project_id: i32, f: &NewLink) -> Result<()> {
     let mut e = FieldErrors::default();
-    let p = parse_ref(pred);
-    let s = parse_ref(succ);
+    let p = parse_ref(&f.pred);
+    let s = parse_ref(&f.succ);
     if p.is_none() {
         e.add("pred", "err.choose_from_list");
     }
@@ -476,174 +918,127 @@ pub async fn add_dependency(
     if p.is_some() && p == s {
         e.add("succ", "err.self_link");
     }
-    let kind = LinkKind::parse(kind);
+    let kind = LinkKind::parse(&f.kind);
     if kind.is_none() {
         e.add("kind", "err.choose_from_list");
     }
-    let lag = match lag.trim() {
+    let lag = match f.lag.trim() {
         "" => Some(0),
         l => parse_int(&mut e, "lag", l, -365..=365),
     };
     e.check()?;
-    let ((pk, pid), (sk, sid), kind) =
-        (p.unwrap_or_default(), s.unwrap_or_default(), kind.unwrap_or(LinkKind::FinishToStart));
-    let tx = db.write().await?;
-    if !exists(&*tx, project_id, pk, pid).await? || !exists(&*tx, project_id, sk, sid).await? {
-        return Err(FieldErrors::single("pred", "err.choose_from_list").into());
-    }
-    let duplicate = dependency::Entity::find()
-        .filter(dependency::Column::ProjectId.eq(project_id))
-        .filter(dependency::Column::PredKind.eq(pk))
-        .filter(dependency::Column::PredId.eq(pid))
-        .filter(dependency::Column::SuccKind.eq(sk))
-        .filter(dependency::Column::SuccId.eq(sid))
-        .one(&*tx)
-        .await?;
-    if duplicate.is_some() {
-        return Err(FieldErrors::single("succ", "err.link_exists").into());
-    }
-    let t0 = now();
-    let d = dependency::Entity::insert(dependency::ActiveModel {
-        project_id: Set(project_id),
-        pred_kind: Set(pk.into()),
-        pred_id: Set(pid),
-        succ_kind: Set(sk.into()),
-        succ_id: Set(sid),
-        kind: Set(kind.code().into()),
-        lag_days: Set(lag.unwrap_or(0)),
-        version: Set(1),
-        created_at: Set(t0),
-        updated_at: Set(t0),
-        ..Default::default()
+    let (p, s, kind) = (p.unwrap_or_default(), s.unwrap_or_default(), kind.unwrap_or(LinkKind::FinishToStart));
+    write::transaction(db, async |tx| {
+        insert_dependency(tx, actor, project_id, p, s, kind, lag.unwrap_or(0)).await?;
+        // A cycle fails here and the transaction is rolled back: nothing is written.
+        reschedule(tx, actor, project_id).await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "dependency", d.id, "create", None::<&()>, Some(&d)).await?;
-    // A cycle fails here and the transaction is dropped: nothing is written.
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
+}
+
+/// Delete a row that shapes the schedule (a dependency, a calendar day) and reschedule.
+async fn remove_and_reschedule<E>(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    write::transaction(db, async |tx| {
+        write::delete::<E, _>(tx, actor, project_id, id, None).await?;
+        reschedule(tx, actor, project_id).await
+    })
+    .await
 }
 
 pub async fn remove_dependency(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let d = dependency::Entity::find_by_id(id)
-        .filter(dependency::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    dependency::Entity::delete_by_id(id).exec(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "dependency", id, "delete", Some(&d), None::<&()>).await?;
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    remove_and_reschedule::<dependency::Entity>(db, actor, project_id, id).await
+}
+
+/// The milestone form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewMilestone {
+    /// The phase's sequence number.
+    pub phase: String,
+    pub name: String,
+    pub date: String,
+    pub owner: String,
 }
 
 /// Add a milestone of the project's own to a phase.
-pub async fn add_milestone(
-    db: &Db,
-    actor: Actor,
-    project_id: i32,
-    phase_seq: i32,
-    name: &str,
-    date: &str,
-    owner: &str,
-) -> Result<()> {
+pub async fn add_milestone(db: &Db, actor: Actor, project_id: i32, f: &NewMilestone) -> Result<()> {
     let mut e = FieldErrors::default();
-    let name = required_text(&mut e, "name", name, 300);
-    let date = parse_date(&mut e, "date", date, true);
-    let owner = owner.trim().chars().take(200).collect::<String>();
+    let name = required_text(&mut e, "name", &f.name, 300);
+    let date = parse_date(&mut e, "date", &f.date, true);
+    let owner = f.owner.trim().chars().take(200).collect::<String>();
     e.check()?;
-    let tx = db.write().await?;
-    let ph = super::projects::phases(&*tx, project_id)
-        .await?
-        .into_iter()
-        .find(|p| p.seq == phase_seq)
-        .ok_or(Error::NotFound)?;
-    let t0 = now();
-    let m = milestone::Entity::insert(milestone::ActiveModel {
-        project_id: Set(project_id),
-        phase_id: Set(ph.id),
-        key: Set(None),
-        name_en: Set(name.clone()),
-        name_zh: Set(name),
-        due_date: Set(date.unwrap_or(ph.planned_finish)),
-        not_before: Set(date),
-        owner: Set(owner),
-        status: Set("open".into()),
-        completed_on: Set(None),
-        version: Set(1),
-        created_at: Set(t0),
-        updated_at: Set(t0),
-        ..Default::default()
+    let phase_seq: i32 = f.phase.trim().parse().unwrap_or(0);
+    write::transaction(db, async |tx| {
+        let ph = super::projects::phases(tx, project_id)
+            .await?
+            .into_iter()
+            .find(|p| p.seq == phase_seq)
+            .ok_or(Error::NotFound)?;
+        let due = date.unwrap_or(ph.planned_finish);
+        let am = milestone::ActiveModel {
+            owner: Set(owner),
+            ..new_milestone(project_id, ph.id, (name.clone(), name), due, date, false)
+        };
+        write::insert::<milestone::Entity, _>(tx, actor, project_id, am, "create").await?;
+        reschedule(tx, actor, project_id).await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "milestone", m.id, "create", None::<&()>, Some(&m)).await?;
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
-/// Mark a milestone reached (or open again).
+/// Mark a milestone reached on the project's today (or open again).
 pub async fn set_milestone_done(
     db: &Db,
     actor: Actor,
-    project_id: i32,
+    project: &project::Model,
     id: i32,
     version: i32,
     done: bool,
-    today: NaiveDate,
 ) -> Result<()> {
-    let tx = db.write().await?;
-    let before = milestone::Entity::find_by_id(id)
-        .filter(milestone::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let (status, on) = if done { ("done", Some(today)) } else { ("open", None) };
-    let am = milestone::ActiveModel {
-        status: Set(status.into()),
-        completed_on: Set(on),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<milestone::Entity, _>(&*tx, am, id, version).await?;
-    let after = milestone::Model { status: status.into(), completed_on: on, version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "milestone", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(())
+    let (status, on) = if done { ("done", Some(clock::today(project))) } else { ("open", None) };
+    let am = milestone::ActiveModel { status: Set(status.into()), completed_on: Set(on), ..Default::default() };
+    write::transaction(db, async |tx| {
+        write::update::<milestone::Entity, _>(tx, actor, project.id, id, version, am, "update").await.map(drop)
+    })
+    .await
+}
+
+/// The calendar-day form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewDay {
+    pub day: String,
+    pub kind: String,
+    pub name: String,
 }
 
 /// Add a holiday or a make-up working day; the schedule follows.
-pub async fn add_day(db: &Db, actor: Actor, project_id: i32, day: &str, kind: &str, name: &str) -> Result<()> {
+pub async fn add_day(db: &Db, actor: Actor, project_id: i32, f: &NewDay) -> Result<()> {
     let mut e = FieldErrors::default();
-    let day = parse_date(&mut e, "day", day, true);
-    if !["holiday", "workday"].contains(&kind) {
+    let day = parse_date(&mut e, "day", &f.day, true);
+    if !["holiday", "workday"].contains(&f.kind.as_str()) {
         e.add("kind", "err.choose_from_list");
     }
     e.check()?;
-    let tx = db.write().await?;
-    insert_days(
-        &*tx,
-        actor,
-        project_id,
-        &[(day.unwrap_or_default(), kind.to_string(), name.trim().chars().take(200).collect())],
-    )
-    .await?;
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    let days = [(day.unwrap_or_default(), f.kind.clone(), f.name.trim().chars().take(200).collect())];
+    write::transaction(db, async |tx| {
+        insert_days(tx, actor, project_id, &days).await?;
+        reschedule(tx, actor, project_id).await
+    })
+    .await
 }
 
+/// Store days off and make-up days; a day already in the calendar is replaced.
 async fn insert_days<C: ConnectionTrait>(
     c: &C,
     actor: Actor,
     project_id: i32,
     days: &[(NaiveDate, String, String)],
 ) -> Result<usize> {
-    let mut n = 0;
     for (day, kind, name) in days {
         let existing = calendar_day::Entity::find()
             .filter(calendar_day::Column::ProjectId.eq(project_id))
@@ -651,36 +1046,22 @@ async fn insert_days<C: ConnectionTrait>(
             .one(c)
             .await?;
         if let Some(x) = existing {
-            calendar_day::Entity::delete_by_id(x.id).exec(c).await?;
+            write::delete::<calendar_day::Entity, _>(c, actor, project_id, x.id, None).await?;
         }
-        let d = calendar_day::Entity::insert(calendar_day::ActiveModel {
+        let am = calendar_day::ActiveModel {
             project_id: Set(project_id),
             day: Set(*day),
             kind: Set(kind.clone()),
             name: Set(name.clone()),
-            created_at: Set(now()),
             ..Default::default()
-        })
-        .exec_with_returning(c)
-        .await?;
-        audit::record(c, actor, Some(project_id), "calendar_day", d.id, "create", None::<&()>, Some(&d)).await?;
-        n += 1;
+        };
+        write::insert::<calendar_day::Entity, _>(c, actor, project_id, am, "create").await?;
     }
-    Ok(n)
+    Ok(days.len())
 }
 
 pub async fn remove_day(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let d = calendar_day::Entity::find_by_id(id)
-        .filter(calendar_day::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    calendar_day::Entity::delete_by_id(id).exec(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "calendar_day", id, "delete", Some(&d), None::<&()>).await?;
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    remove_and_reschedule::<calendar_day::Entity>(db, actor, project_id, id).await
 }
 
 /// Import holidays and make-up days from an iCalendar file; all or nothing.
@@ -700,11 +1081,12 @@ pub async fn import_ics(
     if days.is_empty() {
         return Ok(Err(vec![1]));
     }
-    let tx = db.write().await?;
-    let n = insert_days(&*tx, actor, project_id, &days).await?;
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(Ok(n))
+    write::transaction(db, async |tx| {
+        let n = insert_days(tx, actor, project_id, &days).await?;
+        reschedule(tx, actor, project_id).await?;
+        Ok(Ok(n))
+    })
+    .await
 }
 
 // ---- Baselines ----
@@ -722,41 +1104,41 @@ pub async fn save_baseline(db: &Db, actor: Actor, project_id: i32, name: &str) -
     let mut e = FieldErrors::default();
     let name = required_text(&mut e, "name", name, 200);
     e.check()?;
-    let tx = db.write().await?;
-    let plan = load(&*tx, project_id).await?;
-    let b = baseline::Entity::insert(baseline::ActiveModel {
-        project_id: Set(project_id),
-        name: Set(name),
-        created_by: Set(actor.user_id),
-        created_at: Set(now()),
-        ..Default::default()
-    })
-    .exec_with_returning(&*tx)
-    .await?;
-    let mut rows: Vec<baseline_item::ActiveModel> = vec![];
-    let mut push = |kind: &str, id: i32, start: NaiveDate, finish: NaiveDate| {
-        rows.push(baseline_item::ActiveModel {
-            baseline_id: Set(b.id),
-            item_kind: Set(kind.into()),
-            item_id: Set(id),
-            start: Set(start),
-            finish: Set(finish),
+    write::transaction(db, async |tx| {
+        let plan = load(tx, project_id).await?;
+        let am = baseline::ActiveModel {
+            project_id: Set(project_id),
+            name: Set(name),
+            created_by: Set(actor.user_id),
             ..Default::default()
-        });
-    };
-    for p in &plan.phases {
-        push("phase", p.id, p.planned_start, p.planned_finish);
-    }
-    for a in &plan.activities {
-        push(ACTIVITY, a.id, a.planned_start, a.planned_finish);
-    }
-    for m in &plan.milestones {
-        push(MILESTONE, m.id, m.due_date, m.due_date);
-    }
-    baseline_item::Entity::insert_many(rows).exec_without_returning(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "baseline", b.id, "create", None::<&()>, Some(&b)).await?;
-    tx.commit().await?;
-    Ok(b)
+        };
+        let b = write::insert::<baseline::Entity, _>(tx, actor, project_id, am, "create").await?;
+        let mut rows: Vec<baseline_item::ActiveModel> = vec![];
+        let mut push = |kind: &str, id: i32, start: NaiveDate, finish: NaiveDate| {
+            rows.push(baseline_item::ActiveModel {
+                baseline_id: Set(b.id),
+                item_kind: Set(kind.into()),
+                item_id: Set(id),
+                start: Set(start),
+                finish: Set(finish),
+                ..Default::default()
+            });
+        };
+        for p in &plan.phases {
+            push("phase", p.id, p.planned_start, p.planned_finish);
+        }
+        for a in &plan.activities {
+            push(ACTIVITY, a.id, a.planned_start, a.planned_finish);
+        }
+        for m in &plan.milestones {
+            push(MILESTONE, m.id, m.due_date, m.due_date);
+        }
+        if !rows.is_empty() {
+            baseline_item::Entity::insert_many(rows).exec_without_returning(tx).await?;
+        }
+        Ok(b)
+    })
+    .await
 }
 
 /// Baseline dates by (kind, id).
@@ -765,11 +1147,7 @@ pub async fn baseline_dates<C: ConnectionTrait>(
     project_id: i32,
     baseline_id: i32,
 ) -> Result<HashMap<(String, i32), (NaiveDate, NaiveDate)>> {
-    baseline::Entity::find_by_id(baseline_id)
-        .filter(baseline::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)?;
+    write::get::<baseline::Entity, _>(c, project_id, baseline_id).await?;
     let items = baseline_item::Entity::find().filter(baseline_item::Column::BaselineId.eq(baseline_id)).all(c).await?;
     Ok(items.into_iter().map(|i| ((i.item_kind, i.item_id), (i.start, i.finish))).collect())
 }
@@ -787,50 +1165,46 @@ pub async fn feeds<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<cal
 /// A secret feed URL token; shown once, stored hashed.
 pub async fn create_feed(db: &Db, actor: Actor, project_id: i32) -> Result<String> {
     let token = sessions::random_token();
-    let tx = db.write().await?;
-    let f = calendar_feed::Entity::insert(calendar_feed::ActiveModel {
+    let am = calendar_feed::ActiveModel {
         project_id: Set(project_id),
         token_hash: Set(sessions::hash_token(&token)),
         created_by: Set(actor.user_id),
-        created_at: Set(now()),
         revoked_at: Set(None),
         ..Default::default()
+    };
+    write::transaction(db, async |tx| {
+        write::insert::<calendar_feed::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
     .await?;
-    audit::record(&*tx, actor, Some(project_id), "calendar_feed", f.id, "create", None::<&()>, Some(&f)).await?;
-    tx.commit().await?;
     Ok(token)
 }
 
+/// Revoke a feed (a feed has no version: revoking twice is revoking once).
 pub async fn revoke_feed(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let f = calendar_feed::Entity::find_by_id(id)
-        .filter(calendar_feed::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if f.revoked_at.is_none() {
-        let at = now();
-        calendar_feed::Entity::update_many()
-            .set(calendar_feed::ActiveModel { revoked_at: Set(Some(at)), ..Default::default() })
-            .filter(calendar_feed::Column::Id.eq(id))
-            .exec(&*tx)
+    write::transaction(db, async |tx| {
+        let f = write::get::<calendar_feed::Entity, _>(tx, project_id, id).await?;
+        if f.revoked_at.is_none() {
+            let after = calendar_feed::Model { revoked_at: Some(now()), ..f.clone() };
+            calendar_feed::Entity::update_many()
+                .set(calendar_feed::ActiveModel { revoked_at: Set(after.revoked_at), ..Default::default() })
+                .filter(calendar_feed::Column::Id.eq(id))
+                .exec(tx)
+                .await?;
+            super::audit::record(
+                tx,
+                actor,
+                Some(project_id),
+                calendar_feed::Entity::KIND,
+                id,
+                "revoke",
+                Some(&f),
+                Some(&after),
+            )
             .await?;
-        audit::record(
-            &*tx,
-            actor,
-            Some(project_id),
-            "calendar_feed",
-            id,
-            "revoke",
-            Some(&f),
-            Some(&calendar_feed::Model { revoked_at: Some(at), ..f.clone() }),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The project whose live feed this token opens.
@@ -936,157 +1310,117 @@ pub async fn import_mspdi(
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
-    let tx = db.write().await?;
-    let plan = load(&*tx, project_id).await?;
-    let t0 = now();
-    let mut item_of_uid: HashMap<i64, (&'static str, i32)> = HashMap::new();
-    let mut phase_idx: Option<usize> = None;
-    let mut summaries_seen = 0usize;
-    let mut changed = 0usize;
-    for t in &tasks {
-        if t.summary || t.outline_level <= 1 {
-            phase_idx = plan
-                .phases
-                .iter()
-                .position(|p| name_matches(&t.name, &p.name_en, &p.name_zh))
-                .or((summaries_seen < plan.phases.len()).then_some(summaries_seen));
-            summaries_seen += 1;
-            continue;
-        }
-        let Some(ph) = phase_idx.and_then(|i| plan.phases.get(i)).or(plan.phases.last()) else { continue };
-        if t.milestone {
-            let found =
-                plan.milestones.iter().find(|m| m.phase_id == ph.id && name_matches(&t.name, &m.name_en, &m.name_zh));
-            let id = match found {
-                Some(m) => {
-                    milestone::Entity::update_many()
-                        .set(milestone::ActiveModel {
+    write::transaction(db, async |tx| {
+        let plan = load(tx, project_id).await?;
+        let mut item_of_uid: HashMap<i64, (&'static str, i32)> = HashMap::new();
+        let mut phase_idx: Option<usize> = None;
+        let mut summaries_seen = 0usize;
+        let mut changed = 0usize;
+        for t in &tasks {
+            if t.summary || t.outline_level <= 1 {
+                phase_idx = plan
+                    .phases
+                    .iter()
+                    .position(|p| name_matches(&t.name, &p.name_en, &p.name_zh))
+                    .or((summaries_seen < plan.phases.len()).then_some(summaries_seen));
+                summaries_seen += 1;
+                continue;
+            }
+            let Some(ph) = phase_idx.and_then(|i| plan.phases.get(i)).or(plan.phases.last()) else { continue };
+            let done = t.percent >= 100;
+            let item = if t.milestone {
+                let found = plan
+                    .milestones
+                    .iter()
+                    .find(|m| m.phase_id == ph.id && name_matches(&t.name, &m.name_en, &m.name_zh));
+                let id = match found {
+                    Some(m) => {
+                        let am = milestone::ActiveModel { not_before: Set(Some(t.start)), ..Default::default() };
+                        write::update_loaded::<milestone::Entity, _>(
+                            tx,
+                            Some(actor),
+                            project_id,
+                            m.clone(),
+                            m.version,
+                            am,
+                            "import",
+                        )
+                        .await?;
+                        m.id
+                    }
+                    None => {
+                        let am = new_milestone(project_id, ph.id, split_name(&t.name), t.start, Some(t.start), done);
+                        write::insert::<milestone::Entity, _>(tx, actor, project_id, am, "create").await?.id
+                    }
+                };
+                (MILESTONE, id)
+            } else {
+                let found = plan
+                    .activities
+                    .iter()
+                    .find(|a| a.phase_id == ph.id && name_matches(&t.name, &a.name_en, &a.name_zh));
+                let duration = t.duration_days.max(1) as i32;
+                let id = match found {
+                    Some(a) => {
+                        let am = activity::ActiveModel {
                             not_before: Set(Some(t.start)),
-                            version: Set(m.version + 1),
-                            updated_at: Set(t0),
+                            duration_days: Set(duration),
+                            percent_complete: Set(t.percent),
                             ..Default::default()
-                        })
-                        .filter(milestone::Column::Id.eq(m.id))
-                        .exec(&*tx)
+                        };
+                        write::update_loaded::<activity::Entity, _>(
+                            tx,
+                            Some(actor),
+                            project_id,
+                            a.clone(),
+                            a.version,
+                            am,
+                            "import",
+                        )
                         .await?;
-                    m.id
-                }
-                None => {
-                    let (en, zh) = split_name(&t.name);
-                    let m = milestone::Entity::insert(milestone::ActiveModel {
-                        project_id: Set(project_id),
-                        phase_id: Set(ph.id),
-                        key: Set(None),
-                        name_en: Set(en),
-                        name_zh: Set(zh),
-                        due_date: Set(t.start),
-                        not_before: Set(Some(t.start)),
-                        owner: Set(String::new()),
-                        status: Set(if t.percent >= 100 { "done".into() } else { "open".into() }),
-                        completed_on: Set(None),
-                        version: Set(1),
-                        created_at: Set(t0),
-                        updated_at: Set(t0),
-                        ..Default::default()
-                    })
-                    .exec_with_returning(&*tx)
-                    .await?;
-                    audit::record(&*tx, actor, Some(project_id), "milestone", m.id, "create", None::<&()>, Some(&m))
-                        .await?;
-                    m.id
-                }
+                        a.id
+                    }
+                    None => {
+                        let seq =
+                            plan.activities.iter().filter(|a| a.phase_id == ph.id).count() as i32 + 1 + changed as i32;
+                        let am = activity::ActiveModel {
+                            status: Set(if done { "done" } else { "open" }.into()),
+                            duration_days: Set(duration),
+                            percent_complete: Set(t.percent),
+                            not_before: Set(Some(t.start)),
+                            ..new_activity(
+                                project_id,
+                                ph.id,
+                                seq,
+                                split_name(&t.name),
+                                "project_team",
+                                (t.start, t.finish),
+                            )
+                        };
+                        write::insert::<activity::Entity, _>(tx, actor, project_id, am, "create").await?.id
+                    }
+                };
+                (ACTIVITY, id)
             };
-            item_of_uid.insert(t.uid, (MILESTONE, id));
-        } else {
-            let found =
-                plan.activities.iter().find(|a| a.phase_id == ph.id && name_matches(&t.name, &a.name_en, &a.name_zh));
-            let duration = t.duration_days.max(1) as i32;
-            let id = match found {
-                Some(a) => {
-                    let am = activity::ActiveModel {
-                        not_before: Set(Some(t.start)),
-                        duration_days: Set(duration),
-                        percent_complete: Set(t.percent),
-                        version: Set(a.version + 1),
-                        updated_at: Set(t0),
-                        ..Default::default()
-                    };
-                    update_guarded::<activity::Entity, _>(&*tx, am, a.id, a.version).await?;
-                    let after = activity::Model {
-                        not_before: Some(t.start),
-                        duration_days: duration,
-                        percent_complete: t.percent,
-                        version: a.version + 1,
-                        ..a.clone()
-                    };
-                    audit::record(&*tx, actor, Some(project_id), "activity", a.id, "import", Some(a), Some(&after))
-                        .await?;
-                    a.id
-                }
-                None => {
-                    let (en, zh) = split_name(&t.name);
-                    let seq =
-                        plan.activities.iter().filter(|a| a.phase_id == ph.id).count() as i32 + 1 + changed as i32;
-                    let a = activity::Entity::insert(activity::ActiveModel {
-                        project_id: Set(project_id),
-                        phase_id: Set(ph.id),
-                        seq: Set(seq),
-                        key: Set(None),
-                        name_en: Set(en),
-                        name_zh: Set(zh),
-                        tier: Set("project_team".into()),
-                        planned_start: Set(t.start),
-                        planned_finish: Set(t.finish),
-                        status: Set(if t.percent >= 100 { "done".into() } else { "open".into() }),
-                        duration_days: Set(duration),
-                        percent_complete: Set(t.percent),
-                        not_before: Set(Some(t.start)),
-                        version: Set(1),
-                        created_at: Set(t0),
-                        updated_at: Set(t0),
-                        ..Default::default()
-                    })
-                    .exec_with_returning(&*tx)
-                    .await?;
-                    audit::record(&*tx, actor, Some(project_id), "activity", a.id, "create", None::<&()>, Some(&a))
-                        .await?;
-                    a.id
-                }
-            };
-            item_of_uid.insert(t.uid, (ACTIVITY, id));
+            item_of_uid.insert(t.uid, item);
+            changed += 1;
         }
-        changed += 1;
-    }
-    // The file's links replace the project's.
-    for l in &plan.links {
-        dependency::Entity::delete_by_id(l.id).exec(&*tx).await?;
-        audit::record(&*tx, actor, Some(project_id), "dependency", l.id, "delete", Some(l), None::<&()>).await?;
-    }
-    for t in &tasks {
-        let Some(&(sk, sid)) = item_of_uid.get(&t.uid) else { continue };
-        for l in &t.preds {
-            let Some(&(pk, pid)) = item_of_uid.get(&l.pred_uid) else { continue };
-            let d = dependency::Entity::insert(dependency::ActiveModel {
-                project_id: Set(project_id),
-                pred_kind: Set(pk.into()),
-                pred_id: Set(pid),
-                succ_kind: Set(sk.into()),
-                succ_id: Set(sid),
-                kind: Set(l.kind.into()),
-                lag_days: Set(l.lag_days as i32),
-                version: Set(1),
-                created_at: Set(t0),
-                updated_at: Set(t0),
-                ..Default::default()
-            })
-            .exec_with_returning(&*tx)
-            .await?;
-            audit::record(&*tx, actor, Some(project_id), "dependency", d.id, "create", None::<&()>, Some(&d)).await?;
+        // The file's links replace the project's.
+        for l in &plan.links {
+            write::delete::<dependency::Entity, _>(tx, actor, project_id, l.id, None).await?;
         }
-    }
-    reschedule(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(Ok(changed))
+        for t in &tasks {
+            let Some(&succ) = item_of_uid.get(&t.uid) else { continue };
+            for l in &t.preds {
+                let Some(&pred) = item_of_uid.get(&l.pred_uid) else { continue };
+                let kind = LinkKind::parse(l.kind).unwrap_or(LinkKind::FinishToStart);
+                insert_dependency(tx, actor, project_id, pred, succ, kind, l.lag_days as i32).await?;
+            }
+        }
+        reschedule(tx, actor, project_id).await?;
+        Ok(Ok(changed))
+    })
+    .await
 }
 
 /// "English / 中文" back into its two languages (one name serves both when not split).

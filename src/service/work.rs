@@ -47,44 +47,28 @@ pub async fn add_activity(
         e.add("tier", "err.choose_from_list");
     }
     e.check()?;
-    let tx = db.write().await?;
-    let ph = phase::Entity::find()
-        .filter(phase::Column::ProjectId.eq(project_id))
-        .filter(phase::Column::Seq.eq(phase_seq))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    ensure_open(&ph)?;
-    let last: Option<i32> = activity::Entity::find()
-        .select_only()
-        .column_as(activity::Column::Seq.max(), "m")
-        .filter(activity::Column::PhaseId.eq(ph.id))
-        .into_tuple::<Option<i32>>()
-        .one(&*tx)
-        .await?
-        .flatten();
-    let t = now();
-    let a = activity::Entity::insert(activity::ActiveModel {
-        project_id: Set(project_id),
-        phase_id: Set(ph.id),
-        seq: Set(last.unwrap_or(0) + 1),
-        key: Set(None),
-        name_en: Set(en),
-        name_zh: Set(zh),
-        tier: Set(tier.unwrap_or_default().into()),
-        planned_start: Set(ph.planned_start),
-        planned_finish: Set(ph.planned_finish),
-        status: Set("open".into()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
+    super::write::transaction(db, async |tx| {
+        let ph = phase::Entity::find()
+            .filter(phase::Column::ProjectId.eq(project_id))
+            .filter(phase::Column::Seq.eq(phase_seq))
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        ensure_open(&ph)?;
+        let last: Option<i32> = activity::Entity::find()
+            .select_only()
+            .column_as(activity::Column::Seq.max(), "m")
+            .filter(activity::Column::PhaseId.eq(ph.id))
+            .into_tuple::<Option<i32>>()
+            .one(tx)
+            .await?
+            .flatten();
+        let tier = tier.unwrap_or_default();
+        let window = (ph.planned_start, ph.planned_finish);
+        let am = super::schedule::new_activity(project_id, ph.id, last.unwrap_or(0) + 1, (en, zh), tier, window);
+        super::write::insert::<activity::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "activity", a.id, "create", None::<&()>, Some(&a)).await?;
-    tx.commit().await?;
-    Ok(a)
+    .await
 }
 
 /// Mark an activity done or open again.
@@ -96,24 +80,16 @@ pub async fn set_activity_done(
     version: i32,
     done: bool,
 ) -> Result<()> {
-    let tx = db.write().await?;
-    let before = activity::Entity::find_by_id(id)
-        .filter(activity::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    ensure_open(&phase_of(&*tx, project_id, before.phase_id).await?)?;
-    let status = if done { "done" } else { "open" };
-    let am = activity::ActiveModel {
-        status: Set(status.into()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<activity::Entity, _>(&*tx, am, id, version).await?;
-    let after = activity::Model { status: status.into(), version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "activity", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await.map_err(Error::from)
+    super::write::transaction(db, async |tx| {
+        let before = super::write::get::<activity::Entity, _>(tx, project_id, id).await?;
+        ensure_open(&phase_of(tx, project_id, before.phase_id).await?)?;
+        let status = if done { "done" } else { "open" };
+        let am = activity::ActiveModel { status: Set(status.into()), ..Default::default() };
+        super::write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update")
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 pub async fn deliverable<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<deliverable::Model> {

@@ -67,7 +67,7 @@ where
     C: ConnectionTrait,
 {
     let t = now();
-    // Tables without a version (API tokens) are inserted all the same.
+    // Tables without a version (API tokens, calendar days, baselines, feeds) are inserted all the same.
     if let Ok(v) = <E::Column as FromStr>::from_str("version")
         && am.get(v).is_not_set()
     {
@@ -114,7 +114,7 @@ pub async fn update<E, C>(
     project_id: i32,
     id: i32,
     version: i32,
-    mut am: E::ActiveModel,
+    am: E::ActiveModel,
     action: &str,
 ) -> Result<Change<E::Model>>
 where
@@ -124,6 +124,30 @@ where
     C: ConnectionTrait,
 {
     let before = get::<E, C>(c, project_id, id).await?;
+    update_loaded::<E, C>(c, Some(actor), project_id, before, version, am, action).await
+}
+
+/// As [`update`], for a caller that already holds the row as it was read in this transaction
+/// (a recomputation that loaded every row at once, or a form whose new values depend on the
+/// old ones). Without an actor no audit row is written: a new project's first schedule is
+/// part of its creation, which is audited as a whole.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_loaded<E, C>(
+    c: &C,
+    actor: Option<Actor>,
+    project_id: i32,
+    before: E::Model,
+    version: i32,
+    mut am: E::ActiveModel,
+    action: &str,
+) -> Result<Change<E::Model>>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    let id = id_of::<E>(&before);
     let next = version.checked_add(1).ok_or(Error::Conflict)?;
     set_if_present(&mut am, "version", next.into());
     set_if_present(&mut am, "updated_at", now().into());
@@ -137,7 +161,9 @@ where
         return Err(Error::Conflict);
     }
     let after = get::<E, C>(c, project_id, id).await?;
-    audit::record(c, actor, Some(project_id), E::KIND, id, action, Some(&before), Some(&after)).await?;
+    if let Some(actor) = actor {
+        audit::record(c, actor, Some(project_id), E::KIND, id, action, Some(&before), Some(&after)).await?;
+    }
     Ok(Change { before, after })
 }
 
