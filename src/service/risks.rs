@@ -334,9 +334,8 @@ pub async fn top<C: ConnectionTrait>(c: &C, project_id: i32, n: usize) -> Result
 /// What the health roll-up needs beyond the phase: organisation findings, target RAGs and
 /// risk exposure.
 pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate) -> Result<Signals> {
-    let org_findings = super::organisation::view(c, p)
+    let org_findings = super::organisation::findings(c, p)
         .await?
-        .findings
         .iter()
         .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
         .count();

@@ -18,6 +18,16 @@ impl FormData {
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
+    /// The form as a typed struct (`#[derive(Deserialize)] #[serde(default)]` with `String`
+    /// fields): the first value of each key; keys the struct does not name are ignored.
+    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        let mut first = std::collections::BTreeMap::new();
+        for (k, v) in &self.0 {
+            first.entry(k.as_str()).or_insert(v.as_str());
+        }
+        let d = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(first.into_iter());
+        T::deserialize(d).map_err(|_| AppError::BadRequest)
+    }
     /// The optimistic-locking version the form was loaded with.
     pub fn version(&self) -> Result<i32, AppError> {
         self.get("version").trim().parse().map_err(|_| AppError::BadRequest)
