@@ -4,7 +4,7 @@
 //! the number refers to the list beside the chart, so 60 risks or 40 processes stay readable.
 use super::svg::{esc, fit, n};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Item {
     /// 1–5 on each axis.
     pub x: i32,
@@ -17,7 +17,7 @@ pub struct Item {
     pub shade: Option<u8>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub enum Kind {
     /// Cells coloured by x × y in the low / medium / high bands of a risk matrix.
     Heat,
@@ -25,7 +25,7 @@ pub enum Kind {
     Priority,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Matrix {
     pub kind: Kind,
     pub x_label: String,
