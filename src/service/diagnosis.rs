@@ -2,14 +2,14 @@
 //! analyses, the installation and access-control record, data sources and their quality
 //! checks over time.
 use super::{Actor, Error, Result, write};
+use crate::chart::fishbone::{Bone, Fishbone as FishboneChart, Rib};
+use crate::chart::matrix::{Item, Kind as MatrixKind, Matrix};
 use crate::db::Db;
 use crate::domain::diagnosis::{
     self, CAUSE_CATEGORIES, Cause, DATA_ENTITIES, DATA_STATES, ENVIRONMENTS, Quality, Rankable, Scores,
 };
 use crate::domain::risk::parse_rating;
 use crate::domain::validation::{FieldErrors, long_text, required_text};
-use crate::chart::fishbone::{Bone, Fishbone as FishboneChart, Rib};
-use crate::chart::matrix::{Item, Kind as MatrixKind, Matrix};
 use crate::entity::{data_source, environment, fishbone, process, project, quality_check};
 use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
@@ -459,8 +459,10 @@ fn source_model(i: &SourceInput) -> data_source::ActiveModel {
 
 pub async fn create_source(db: &Db, actor: Actor, project_id: i32, i: &SourceInput) -> Result<data_source::Model> {
     let am = data_source::ActiveModel { project_id: Set(project_id), ..source_model(i) };
-    write::transaction(db, async |tx| write::insert::<data_source::Entity, _>(tx, actor, project_id, am, "create").await)
-        .await
+    write::transaction(db, async |tx| {
+        write::insert::<data_source::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await
 }
 
 pub async fn update_source(
@@ -730,8 +732,10 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> 
         })
         .collect();
     let envs = environments(c, p.id).await?;
-    let environments =
-        ENVIRONMENTS.iter().map(|k| EnvironmentRow { kind: k, env: envs.iter().find(|e| e.kind == *k).cloned() }).collect();
+    let environments = ENVIRONMENTS
+        .iter()
+        .map(|k| EnvironmentRow { kind: k, env: envs.iter().find(|e| e.kind == *k).cloned() })
+        .collect();
     let sources = sources(c, p.id).await?;
     let summary = DiagnosisSummary {
         processes: procs.len(),

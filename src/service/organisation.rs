@@ -2,14 +2,14 @@
 //! rules checked over them. Tiers are created lazily, on the first visit of a page that
 //! needs them, so projects created before this feature get them too.
 use super::{Actor, Error, Result, write};
+use crate::chart::org as chart;
 use crate::db::Db;
 use crate::domain::org::{self, UnitKind};
-use crate::chart::org as chart;
 use crate::domain::org_rules::{self, Finding, Severity};
-use crate::i18n::{self, Lang};
 use crate::domain::people::PersonInput;
 use crate::domain::validation::FieldErrors;
 use crate::entity::{activity, deliverable, membership, org_unit, person, project};
+use crate::i18n::{self, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
@@ -229,8 +229,7 @@ pub async fn remove_person(db: &Db, actor: Actor, project_id: i32, id: i32) -> R
     write::transaction(db, async |tx| {
         person(tx, project_id, id).await?;
         let in_tier = membership::Entity::find().filter(membership::Column::PersonId.eq(id)).one(tx).await?.is_some();
-        let invited =
-            attendance::Entity::find().filter(attendance::Column::PersonId.eq(id)).one(tx).await?.is_some();
+        let invited = attendance::Entity::find().filter(attendance::Column::PersonId.eq(id)).one(tx).await?.is_some();
         let (acts, dels) = owned_by(tx, project_id, id).await?;
         if in_tier || invited || !acts.is_empty() || !dels.is_empty() {
             return Err(Error::Rule("err.person_in_use"));
@@ -506,7 +505,13 @@ pub async fn findings<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<V
     Ok(if units.is_empty() { vec![] } else { org_rules::check(&facts(p, &people, &units, &members)) })
 }
 
-fn org_chart(lang: Lang, people: &[person::Model], units: &[org_unit::Model], members: &[membership::Model], findings: &[Finding]) -> chart::OrgChart {
+fn org_chart(
+    lang: Lang,
+    people: &[person::Model],
+    units: &[org_unit::Model],
+    members: &[membership::Model],
+    findings: &[Finding],
+) -> chart::OrgChart {
     let node = |u: &org_unit::Model| chart::Node {
         title: unit_label(lang, u),
         flagged: findings.iter().any(|f| f.unit_id == Some(u.id)),
@@ -577,8 +582,11 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> 
         })
         .collect();
     let count = |s: Severity| raw.iter().filter(|f| f.severity == s).count();
-    let finding_counts =
-        FindingCounts { error: count(Severity::Error), warning: count(Severity::Warning), advice: count(Severity::Advice) };
+    let finding_counts = FindingCounts {
+        error: count(Severity::Error),
+        warning: count(Severity::Warning),
+        advice: count(Severity::Advice),
+    };
     let free_departments = org::DEPARTMENTS
         .iter()
         .copied()

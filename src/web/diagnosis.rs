@@ -10,7 +10,9 @@ use crate::domain::diagnosis::{CAUSE_CATEGORIES, DATA_ENTITIES, DATA_STATES};
 use crate::domain::policy::{Action, Role};
 use crate::entity::project;
 use crate::error::AppResult;
-use crate::service::diagnosis::{self as svc, CheckForm, FishboneForm, RawEnvironment, RawProcess, RawScore, RawSource};
+use crate::service::diagnosis::{
+    self as svc, CheckForm, FishboneForm, RawEnvironment, RawProcess, RawScore, RawSource,
+};
 use crate::service::{self, Actor};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};

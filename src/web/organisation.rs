@@ -94,7 +94,9 @@ async fn org_write(state: AppState, ctx: Ctx, id: i32, w: OrgWrite, form: FormDa
         }
         OrgWrite::AddGroup => (
             "add-group".into(),
-            organisation::add_group(db, actor, id, &form.typed::<GroupForm>()?).await.map(|u| format!("#unit-{}", u.id)),
+            organisation::add_group(db, actor, id, &form.typed::<GroupForm>()?)
+                .await
+                .map(|u| format!("#unit-{}", u.id)),
         ),
         OrgWrite::RemoveGroup(uid) => {
             (format!("unit-{uid}"), organisation::remove_group(db, actor, id, uid).await.map(|_| String::new()))
@@ -394,17 +396,9 @@ pub async fn set_owner(
     let f: OwnerForm = form.typed()?;
     let target: i32 = f.id.parse().map_err(|_| AppError::BadRequest)?;
     let version = form.version()?;
-    let r = organisation::set_owner(
-        &state.db,
-        actor,
-        id,
-        &f.entity,
-        target,
-        version,
-        &f.owner_person_id,
-        &f.owner_unit_id,
-    )
-    .await;
+    let r =
+        organisation::set_owner(&state.db, actor, id, &f.entity, target, version, &f.owner_person_id, &f.owner_unit_id)
+            .await;
     match r {
         Ok(()) => {
             Ok(Redirect::to(&format!("/projects/{id}/responsibilities/{seq}#{}-{target}", f.entity)).into_response())
