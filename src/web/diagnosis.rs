@@ -9,14 +9,16 @@ use crate::AppState;
 use crate::domain::diagnosis::{CAUSE_CATEGORIES, DATA_ENTITIES, DATA_STATES};
 use crate::domain::policy::{Action, Role};
 use crate::entity::project;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::diagnosis::{
     self as svc, CheckForm, FishboneForm, RawEnvironment, RawProcess, RawScore, RawSource,
 };
 use crate::service::{self, Actor};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, post};
 use minijinja::{Value, context};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 fn form_value(form: &FormData) -> Value {
@@ -69,20 +71,36 @@ async fn index_page(
 }
 
 /// A form posted on the diagnosis page.
+#[derive(Clone, Copy)]
 enum IndexWrite {
     CreateProcess,
     CreateFishbone,
     SaveEnvironment,
     CreateSource,
-    UpdateSource(i32),
-    AddCheck(i32),
+    UpdateSource,
+    AddCheck,
+}
+
+/// The ids in a diagnosis URL: the project, and the data source where there is one.
+#[derive(Deserialize)]
+struct Ids {
+    id: i32,
+    sid: Option<i32>,
+}
+
+/// The route of a form posted on the diagnosis page: all of them take the one flow below.
+fn index_form(w: IndexWrite) -> MethodRouter<AppState> {
+    post(move |State(state): State<AppState>, ctx: Ctx, Path(ids): Path<Ids>, form: FormData| async move {
+        index_write(state, ctx, ids, w, form).await
+    })
 }
 
 /// The one flow of the diagnosis page's forms: authorise, validate and write, then back to
 /// the page at the changed part, or the page again with the problem by the form's fields.
-async fn index_write(state: AppState, ctx: Ctx, id: i32, w: IndexWrite, form: FormData) -> AppResult<Response> {
+async fn index_write(state: AppState, ctx: Ctx, ids: Ids, w: IndexWrite, form: FormData) -> AppResult<Response> {
+    let id = ids.id;
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let (which, result) = run_index_write(&state, actor, id, &w, &form).await?;
+    let (which, result) = run_index_write(&state, actor, ids, w, &form).await?;
     match result {
         Ok(to) => Ok(Redirect::to(&format!("/projects/{id}/{to}")).into_response()),
         Err(e) => index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, &which, &form).await,
@@ -93,12 +111,13 @@ async fn index_write(state: AppState, ctx: Ctx, id: i32, w: IndexWrite, form: Fo
 async fn run_index_write(
     state: &AppState,
     actor: Actor,
-    id: i32,
-    w: &IndexWrite,
+    ids: Ids,
+    w: IndexWrite,
     form: &FormData,
 ) -> AppResult<(String, service::Result<String>)> {
-    let (db, c) = (&state.db, &state.db.conn);
-    Ok(match *w {
+    let (db, c, id) = (&state.db, &state.db.conn, ids.id);
+    let sid = || ids.sid.ok_or(AppError::NotFound);
+    Ok(match w {
         IndexWrite::CreateProcess => {
             let keys = svc::module_keys(c, id).await?;
             let r = match svc::validate_process(&form.typed::<RawProcess>()?, &keys) {
@@ -128,75 +147,22 @@ async fn run_index_write(
             };
             ("source".into(), r)
         }
-        IndexWrite::UpdateSource(sid) => {
-            let version = form.version()?;
+        IndexWrite::UpdateSource => {
+            let (sid, version) = (sid()?, form.version()?);
             let r = match svc::validate_source(&form.typed::<RawSource>()?) {
                 Ok(i) => svc::update_source(db, actor, id, sid, version, &i).await.map(|_| "diagnosis#data".into()),
                 Err(e) => Err(e.into()),
             };
             (format!("source-{sid}"), r)
         }
-        IndexWrite::AddCheck(sid) => {
+        IndexWrite::AddCheck => {
+            let sid = sid()?;
             let f: CheckForm = form.typed()?;
             let q = [f.completeness.as_str(), f.duplicates.as_str(), f.validity.as_str()];
             let r = svc::add_check(db, actor, id, sid, &f.measured_on, q).await.map(|_| "diagnosis#data".into());
             (format!("check-{sid}"), r)
         }
     })
-}
-
-pub async fn create_process(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    index_write(state, ctx, id, IndexWrite::CreateProcess, form).await
-}
-
-pub async fn create_fishbone(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    index_write(state, ctx, id, IndexWrite::CreateFishbone, form).await
-}
-
-pub async fn save_environment(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    index_write(state, ctx, id, IndexWrite::SaveEnvironment, form).await
-}
-
-pub async fn create_source(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    index_write(state, ctx, id, IndexWrite::CreateSource, form).await
-}
-
-pub async fn update_source(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, sid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    index_write(state, ctx, id, IndexWrite::UpdateSource(sid), form).await
-}
-
-pub async fn add_check(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, sid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    index_write(state, ctx, id, IndexWrite::AddCheck(sid), form).await
 }
 
 pub async fn process_page(
@@ -266,9 +232,16 @@ async fn process_view(
 }
 
 /// The two forms of a process's page: its description and its score.
+#[derive(Clone, Copy)]
 enum ProcessWrite {
     Describe,
     Score,
+}
+
+fn process_form(w: ProcessWrite) -> MethodRouter<AppState> {
+    post(move |State(state): State<AppState>, ctx: Ctx, Path(ids): Path<(i32, i32)>, form: FormData| async move {
+        process_write(state, ctx, ids, w, form).await
+    })
 }
 
 async fn process_write(
@@ -305,24 +278,6 @@ async fn process_write(
             process_view(&state, &ctx, &a.project, a.role, pid, fb, which, &form, Some(version)).await
         }
     }
-}
-
-pub async fn update_process(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(ids): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    process_write(state, ctx, ids, ProcessWrite::Describe, form).await
-}
-
-pub async fn score_process(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(ids): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    process_write(state, ctx, ids, ProcessWrite::Score, form).await
 }
 
 pub async fn fishbone_page(
@@ -400,16 +355,19 @@ pub async fn update_fishbone(
 
 /// This area's pages and form posts.
 pub fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, post};
+    use axum::routing::get;
     axum::Router::new()
         .route("/projects/{id}/diagnosis", get(index))
-        .route("/projects/{id}/diagnosis/processes", post(create_process))
-        .route("/projects/{id}/diagnosis/processes/{pid}", get(process_page).post(update_process))
-        .route("/projects/{id}/diagnosis/processes/{pid}/score", post(score_process))
-        .route("/projects/{id}/diagnosis/fishbones", post(create_fishbone))
+        .route("/projects/{id}/diagnosis/processes", index_form(IndexWrite::CreateProcess))
+        .route(
+            "/projects/{id}/diagnosis/processes/{pid}",
+            get(process_page).merge(process_form(ProcessWrite::Describe)),
+        )
+        .route("/projects/{id}/diagnosis/processes/{pid}/score", process_form(ProcessWrite::Score))
+        .route("/projects/{id}/diagnosis/fishbones", index_form(IndexWrite::CreateFishbone))
         .route("/projects/{id}/diagnosis/fishbones/{fid}", get(fishbone_page).post(update_fishbone))
-        .route("/projects/{id}/diagnosis/environments", post(save_environment))
-        .route("/projects/{id}/diagnosis/sources", post(create_source))
-        .route("/projects/{id}/diagnosis/sources/{sid}", post(update_source))
-        .route("/projects/{id}/diagnosis/sources/{sid}/checks", post(add_check))
+        .route("/projects/{id}/diagnosis/environments", index_form(IndexWrite::SaveEnvironment))
+        .route("/projects/{id}/diagnosis/sources", index_form(IndexWrite::CreateSource))
+        .route("/projects/{id}/diagnosis/sources/{sid}", index_form(IndexWrite::UpdateSource))
+        .route("/projects/{id}/diagnosis/sources/{sid}/checks", index_form(IndexWrite::AddCheck))
 }

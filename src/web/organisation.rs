@@ -17,6 +17,7 @@ use crate::service::{self, access::Access};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, post};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
 
@@ -62,44 +63,64 @@ pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>)
 }
 
 /// A write on the organisation page.
+#[derive(Clone, Copy)]
 enum OrgWrite {
-    AddMember(i32),
-    UpdateMember(i32),
-    RemoveMember(i32),
+    AddMember,
+    UpdateMember,
+    RemoveMember,
     AddGroup,
-    RemoveGroup(i32),
+    RemoveGroup,
+}
+
+/// The ids in an organisation URL: the project, and the tier (`uid`) or membership (`mid`).
+#[derive(serde::Deserialize)]
+struct Ids {
+    id: i32,
+    uid: Option<i32>,
+    mid: Option<i32>,
+}
+
+/// The route of a form posted on the organisation page: all of them take the one flow below.
+fn org_form(w: OrgWrite) -> MethodRouter<AppState> {
+    post(move |State(state): State<AppState>, ctx: Ctx, Path(ids): Path<Ids>, form: FormData| async move {
+        org_write(state, ctx, ids, w, form).await
+    })
 }
 
 /// The one flow of the organisation page's forms: authorise, run the write, then back to
 /// the page (at the changed part), or the page again with the problem shown at the form
 /// that caused it.
-async fn org_write(state: AppState, ctx: Ctx, id: i32, w: OrgWrite, form: FormData) -> AppResult<Response> {
+async fn org_write(state: AppState, ctx: Ctx, ids: Ids, w: OrgWrite, form: FormData) -> AppResult<Response> {
+    let id = ids.id;
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let db = &state.db;
+    let uid = || ids.uid.ok_or(AppError::NotFound);
+    let mid = || ids.mid.ok_or(AppError::NotFound);
     let (form_id, result): (String, service::Result<String>) = match w {
-        OrgWrite::AddMember(uid) => (
-            format!("add-{uid}"),
-            organisation::add_membership(db, actor, id, uid, &form.typed::<MemberForm>()?)
+        OrgWrite::AddMember => (
+            format!("add-{}", uid()?),
+            organisation::add_membership(db, actor, id, uid()?, &form.typed::<MemberForm>()?)
                 .await
                 .map(|m| format!("#m-{}", m.id)),
         ),
-        OrgWrite::UpdateMember(mid) => (
-            format!("m-{mid}"),
-            organisation::update_membership(db, actor, id, mid, form.version()?, &form.typed::<MemberForm>()?)
+        OrgWrite::UpdateMember => (
+            format!("m-{}", mid()?),
+            organisation::update_membership(db, actor, id, mid()?, form.version()?, &form.typed::<MemberForm>()?)
                 .await
                 .map(|m| format!("#m-{}", m.id)),
         ),
-        OrgWrite::RemoveMember(mid) => {
-            (format!("m-{mid}"), organisation::remove_membership(db, actor, id, mid).await.map(|_| String::new()))
-        }
+        OrgWrite::RemoveMember => (
+            format!("m-{}", mid()?),
+            organisation::remove_membership(db, actor, id, mid()?).await.map(|_| String::new()),
+        ),
         OrgWrite::AddGroup => (
             "add-group".into(),
             organisation::add_group(db, actor, id, &form.typed::<GroupForm>()?)
                 .await
                 .map(|u| format!("#unit-{}", u.id)),
         ),
-        OrgWrite::RemoveGroup(uid) => {
-            (format!("unit-{uid}"), organisation::remove_group(db, actor, id, uid).await.map(|_| String::new()))
+        OrgWrite::RemoveGroup => {
+            (format!("unit-{}", uid()?), organisation::remove_group(db, actor, id, uid()?).await.map(|_| String::new()))
         }
     };
     match result {
@@ -110,51 +131,6 @@ async fn org_write(state: AppState, ctx: Ctx, id: i32, w: OrgWrite, form: FormDa
             org_page(&state, &ctx, a, Some(Target { form: form_id, fb, values })).await
         }
     }
-}
-
-pub async fn add_member(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, uid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    org_write(state, ctx, id, OrgWrite::AddMember(uid), form).await
-}
-
-pub async fn update_member(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, mid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    org_write(state, ctx, id, OrgWrite::UpdateMember(mid), form).await
-}
-
-pub async fn remove_member(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, mid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    org_write(state, ctx, id, OrgWrite::RemoveMember(mid), form).await
-}
-
-pub async fn add_group(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    org_write(state, ctx, id, OrgWrite::AddGroup, form).await
-}
-
-pub async fn remove_group(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, uid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    org_write(state, ctx, id, OrgWrite::RemoveGroup(uid), form).await
 }
 
 async fn people_page(
@@ -409,14 +385,14 @@ pub async fn set_owner(
 
 /// This area's pages and form posts.
 pub fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, post};
+    use axum::routing::get;
     axum::Router::new()
         .route("/projects/{id}/organisation", get(index))
-        .route("/projects/{id}/organisation/groups", post(add_group))
-        .route("/projects/{id}/organisation/units/{uid}/members", post(add_member))
-        .route("/projects/{id}/organisation/units/{uid}/delete", post(remove_group))
-        .route("/projects/{id}/organisation/memberships/{mid}", post(update_member))
-        .route("/projects/{id}/organisation/memberships/{mid}/delete", post(remove_member))
+        .route("/projects/{id}/organisation/groups", org_form(OrgWrite::AddGroup))
+        .route("/projects/{id}/organisation/units/{uid}/members", org_form(OrgWrite::AddMember))
+        .route("/projects/{id}/organisation/units/{uid}/delete", org_form(OrgWrite::RemoveGroup))
+        .route("/projects/{id}/organisation/memberships/{mid}", org_form(OrgWrite::UpdateMember))
+        .route("/projects/{id}/organisation/memberships/{mid}/delete", org_form(OrgWrite::RemoveMember))
         .route("/projects/{id}/people", get(people_index).post(create_person))
         .route("/projects/{id}/people/import", get(import_form).post(import))
         .route("/projects/{id}/people/{pid}", get(person_show).post(person_update))
