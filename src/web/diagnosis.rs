@@ -2,7 +2,7 @@
 //! fishbone analyses, the installation record, data sources and their quality. Every figure
 //! and chart model comes from `service::diagnosis`'s views; handlers only render them.
 use super::context::Ctx;
-use super::form::{Feedback, FormData};
+use super::form::{Feedback, FormData, form_route};
 use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
@@ -16,7 +16,6 @@ use crate::service::diagnosis::{
 use crate::service::{self, Actor};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, post};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -86,13 +85,6 @@ enum IndexWrite {
 struct Ids {
     id: i32,
     sid: Option<i32>,
-}
-
-/// The route of a form posted on the diagnosis page: all of them take the one flow below.
-fn index_form(w: IndexWrite) -> MethodRouter<AppState> {
-    post(move |State(state): State<AppState>, ctx: Ctx, Path(ids): Path<Ids>, form: FormData| async move {
-        index_write(state, ctx, ids, w, form).await
-    })
 }
 
 /// The one flow of the diagnosis page's forms: authorise, validate and write, then back to
@@ -238,12 +230,6 @@ enum ProcessWrite {
     Score,
 }
 
-fn process_form(w: ProcessWrite) -> MethodRouter<AppState> {
-    post(move |State(state): State<AppState>, ctx: Ctx, Path(ids): Path<(i32, i32)>, form: FormData| async move {
-        process_write(state, ctx, ids, w, form).await
-    })
-}
-
 async fn process_write(
     state: AppState,
     ctx: Ctx,
@@ -358,16 +344,16 @@ pub fn routes() -> axum::Router<crate::AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/projects/{id}/diagnosis", get(index))
-        .route("/projects/{id}/diagnosis/processes", index_form(IndexWrite::CreateProcess))
+        .route("/projects/{id}/diagnosis/processes", form_route(IndexWrite::CreateProcess, index_write))
         .route(
             "/projects/{id}/diagnosis/processes/{pid}",
-            get(process_page).merge(process_form(ProcessWrite::Describe)),
+            get(process_page).merge(form_route(ProcessWrite::Describe, process_write)),
         )
-        .route("/projects/{id}/diagnosis/processes/{pid}/score", process_form(ProcessWrite::Score))
-        .route("/projects/{id}/diagnosis/fishbones", index_form(IndexWrite::CreateFishbone))
+        .route("/projects/{id}/diagnosis/processes/{pid}/score", form_route(ProcessWrite::Score, process_write))
+        .route("/projects/{id}/diagnosis/fishbones", form_route(IndexWrite::CreateFishbone, index_write))
         .route("/projects/{id}/diagnosis/fishbones/{fid}", get(fishbone_page).post(update_fishbone))
-        .route("/projects/{id}/diagnosis/environments", index_form(IndexWrite::SaveEnvironment))
-        .route("/projects/{id}/diagnosis/sources", index_form(IndexWrite::CreateSource))
-        .route("/projects/{id}/diagnosis/sources/{sid}", index_form(IndexWrite::UpdateSource))
-        .route("/projects/{id}/diagnosis/sources/{sid}/checks", index_form(IndexWrite::AddCheck))
+        .route("/projects/{id}/diagnosis/environments", form_route(IndexWrite::SaveEnvironment, index_write))
+        .route("/projects/{id}/diagnosis/sources", form_route(IndexWrite::CreateSource, index_write))
+        .route("/projects/{id}/diagnosis/sources/{sid}", form_route(IndexWrite::UpdateSource, index_write))
+        .route("/projects/{id}/diagnosis/sources/{sid}/checks", form_route(IndexWrite::AddCheck, index_write))
 }

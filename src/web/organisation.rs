@@ -2,7 +2,7 @@
 //! import from CSV, and responsibilities. Every figure comes from `service::organisation`'s
 //! views; these handlers parse, authorise, call one service function and render.
 use super::context::Ctx;
-use super::form::{Feedback, FormData};
+use super::form::{Feedback, FormData, form_route};
 use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
@@ -17,7 +17,6 @@ use crate::service::{self, access::Access};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, post};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
 
@@ -78,13 +77,6 @@ struct Ids {
     id: i32,
     uid: Option<i32>,
     mid: Option<i32>,
-}
-
-/// The route of a form posted on the organisation page: all of them take the one flow below.
-fn org_form(w: OrgWrite) -> MethodRouter<AppState> {
-    post(move |State(state): State<AppState>, ctx: Ctx, Path(ids): Path<Ids>, form: FormData| async move {
-        org_write(state, ctx, ids, w, form).await
-    })
 }
 
 /// The one flow of the organisation page's forms: authorise, run the write, then back to
@@ -385,14 +377,14 @@ pub async fn set_owner(
 
 /// This area's pages and form posts.
 pub fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
+    use axum::routing::{get, post};
     axum::Router::new()
         .route("/projects/{id}/organisation", get(index))
-        .route("/projects/{id}/organisation/groups", org_form(OrgWrite::AddGroup))
-        .route("/projects/{id}/organisation/units/{uid}/members", org_form(OrgWrite::AddMember))
-        .route("/projects/{id}/organisation/units/{uid}/delete", org_form(OrgWrite::RemoveGroup))
-        .route("/projects/{id}/organisation/memberships/{mid}", org_form(OrgWrite::UpdateMember))
-        .route("/projects/{id}/organisation/memberships/{mid}/delete", org_form(OrgWrite::RemoveMember))
+        .route("/projects/{id}/organisation/groups", form_route(OrgWrite::AddGroup, org_write))
+        .route("/projects/{id}/organisation/units/{uid}/members", form_route(OrgWrite::AddMember, org_write))
+        .route("/projects/{id}/organisation/units/{uid}/delete", form_route(OrgWrite::RemoveGroup, org_write))
+        .route("/projects/{id}/organisation/memberships/{mid}", form_route(OrgWrite::UpdateMember, org_write))
+        .route("/projects/{id}/organisation/memberships/{mid}/delete", form_route(OrgWrite::RemoveMember, org_write))
         .route("/projects/{id}/people", get(people_index).post(create_person))
         .route("/projects/{id}/people/import", get(import_form).post(import))
         .route("/projects/{id}/people/{pid}", get(person_show).post(person_update))
