@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/projects/{id}/targets/{key}/measurements", post(push))
         .merge(money_routes())
         .merge(schedule_routes())
+        .merge(organisation_diagnosis_blueprint())
 }
 
 // ---- Schedule (area: schedule) ----
@@ -234,6 +235,47 @@ async fn push(
             problem(StatusCode::NOT_FOUND, "not_found", None, "no such project or target for this token")
         }
     })
+}
+
+// ---------- organisation, diagnosis and blueprint: the pages' views as JSON ----------
+
+fn organisation_diagnosis_blueprint() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/projects/{id}/organisation", get(organisation_view))
+        .route("/api/v1/projects/{id}/diagnosis", get(diagnosis_view))
+        .route("/api/v1/projects/{id}/blueprint", get(blueprint_view))
+}
+
+/// `GET /api/v1/projects/{id}/organisation`: tiers, people, findings and the chart model,
+/// as the organisation page shows them (labels in the reader's language).
+async fn organisation_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::organisation::OrgView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::organisation::view(&state.db.conn, &a.project, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/diagnosis`: the ranked processes, priority matrix, fishbones,
+/// environments and data quality, as the diagnosis page shows them.
+async fn diagnosis_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::diagnosis::DiagnosisView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::diagnosis::view(&state.db.conn, &a.project, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/blueprint`: the blueprints and the process-to-module map.
+async fn blueprint_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::blueprint::BlueprintView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::blueprint::view(&state.db.conn, a.project.id).await?))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::svg::{esc, fit};
 use std::fmt::Write;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Entry {
     pub name: String,
     /// The role, already in the reader's language.
@@ -12,7 +12,7 @@ pub struct Entry {
     pub consultant: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Node {
     pub title: String,
     pub entries: Vec<Entry>,
@@ -20,7 +20,7 @@ pub struct Node {
     pub flagged: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct OrgChart {
     pub steering: Node,
     pub team: Node,

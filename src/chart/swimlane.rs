@@ -3,7 +3,7 @@
 //! feature under the action, the rule as a tooltip.
 use super::svg::{esc, fit, n, text_width};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Lane {
     pub actor: String,
     pub action: String,

@@ -2,9 +2,10 @@
 //! people. Pure; the service stores what passes.
 use super::org::{DEPARTMENTS, SIDES, parse_department, parse_side};
 use super::validation::{FieldErrors, required_text};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawPerson {
     pub name: String,
     pub title: String,

@@ -1,21 +1,26 @@
 //! The business blueprint (phase 4): to-be processes as ordered steps with the rules, people
 //! changes and targets they need; every revision kept with who, when and why; the
 //! process-to-module map that feeds the modules' feature checklists.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+use super::{Actor, Error, Result, now, write};
+use crate::chart::swimlane::Lane;
 use crate::db::Db;
 use crate::domain::diagnosis::{Content, DiffLine, diff, parse_steps};
 use crate::domain::validation::{FieldErrors, long_text, required_text};
-use crate::entity::{blueprint, blueprint_revision, crm_module, module_feature};
+use crate::entity::{blueprint, blueprint_revision, crm_module, module_feature, process};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, Serialize)]
+/// The blueprint form. `targets` is a multiple choice: the caller fills it from every
+/// value the form sent.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawBlueprint {
     pub name: String,
     pub process_id: String,
     pub steps: String,
     pub rules: String,
     pub people: String,
+    #[serde(skip_deserializing)]
     pub targets: Vec<String>,
     pub reason: String,
 }
@@ -107,25 +112,20 @@ async fn add_revision<C: ConnectionTrait>(
 }
 
 pub async fn create(db: &Db, actor: Actor, project_id: i32, i: &BlueprintInput) -> Result<blueprint::Model> {
-    let tx = db.write().await?;
-    let t = now();
-    let b = blueprint::Entity::insert(blueprint::ActiveModel {
+    let am = blueprint::ActiveModel {
         project_id: Set(project_id),
         process_id: Set(i.process_id),
         name: Set(i.name.clone()),
         content: Set(json(&i.content)),
         revision: Set(1),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
+    };
+    write::transaction(db, async |tx| {
+        let b = write::insert::<blueprint::Entity, _>(tx, actor, project_id, am, "create").await?;
+        add_revision(tx, actor, &b, &i.reason).await?;
+        Ok(b)
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    add_revision(&*tx, actor, &b, &i.reason).await?;
-    audit::record(&*tx, actor, Some(project_id), "blueprint", b.id, "create", None::<&()>, Some(&b)).await?;
-    tx.commit().await?;
-    Ok(b)
+    .await
 }
 
 /// Revise the blueprint (typically after the prototype tests of phase 5): the new content
@@ -138,34 +138,25 @@ pub async fn revise(
     version: i32,
     i: &BlueprintInput,
 ) -> Result<blueprint::Model> {
-    let tx = db.write().await?;
-    let before = get(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let am = blueprint::ActiveModel {
-        process_id: Set(i.process_id),
-        name: Set(i.name.clone()),
-        content: Set(json(&i.content)),
-        revision: Set(before.revision + 1),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<blueprint::Entity, _>(&*tx, am, id, version).await?;
-    let after = get(&*tx, project_id, id).await?;
-    add_revision(&*tx, actor, &after, &i.reason).await?;
-    audit::record(&*tx, actor, Some(project_id), "blueprint", id, "revise", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        let before = get(tx, project_id, id).await?;
+        let am = blueprint::ActiveModel {
+            process_id: Set(i.process_id),
+            name: Set(i.name.clone()),
+            content: Set(json(&i.content)),
+            revision: Set(before.revision + 1),
+            ..Default::default()
+        };
+        let after =
+            write::update::<blueprint::Entity, _>(tx, actor, project_id, id, version, am, "revise").await?.after;
+        add_revision(tx, actor, &after, &i.reason).await?;
+        Ok(after)
+    })
+    .await
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<blueprint::Model> {
-    blueprint::Entity::find_by_id(id)
-        .filter(blueprint::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<blueprint::Entity, _>(c, project_id, id).await
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<blueprint::Model>> {
@@ -217,7 +208,7 @@ pub struct ModuleMapRow {
 pub async fn module_map<C: ConnectionTrait>(
     c: &C,
     project_id: i32,
-    processes: &[crate::entity::process::Model],
+    processes: &[process::Model],
 ) -> Result<Vec<ModuleMapRow>> {
     let modules = crm_module::Entity::find()
         .filter(crm_module::Column::ProjectId.eq(project_id))
@@ -270,18 +261,36 @@ pub async fn add_feature(db: &Db, actor: Actor, project_id: i32, module_id: i32,
     let mut e = FieldErrors::default();
     let name = required_text(&mut e, "feature", name, 200);
     e.check()?;
-    let tx = db.write().await?;
-    crm_module::Entity::find_by_id(module_id)
-        .filter(crm_module::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let existing =
-        module_feature::Entity::find().filter(module_feature::Column::ModuleId.eq(module_id)).all(&*tx).await?;
-    let same = |a: &str| a.trim().eq_ignore_ascii_case(&name);
-    if existing.iter().any(|f| same(&f.key) || same(&f.name_en) || same(&f.name_zh)) {
-        return Ok(());
-    }
+    write::transaction(db, async |tx| {
+        crm_module::Entity::find_by_id(module_id)
+            .filter(crm_module::Column::ProjectId.eq(project_id))
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let existing =
+            module_feature::Entity::find().filter(module_feature::Column::ModuleId.eq(module_id)).all(tx).await?;
+        let same = |a: &str| a.trim().eq_ignore_ascii_case(&name);
+        if existing.iter().any(|f| same(&f.key) || same(&f.name_en) || same(&f.name_zh)) {
+            return Ok(());
+        }
+        let key = feature_key(&name, &existing);
+        let am = module_feature::ActiveModel {
+            project_id: Set(project_id),
+            module_id: Set(module_id),
+            key: Set(key),
+            name_en: Set(name.clone()),
+            name_zh: Set(name.clone()),
+            status: Set("planned".into()),
+            ..Default::default()
+        };
+        write::insert::<module_feature::Entity, _>(tx, actor, project_id, am, "create").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A checklist key for a feature named `name`, unique among the module's features.
+fn feature_key(name: &str, existing: &[module_feature::Model]) -> String {
     let slug: String = name
         .to_lowercase()
         .chars()
@@ -298,22 +307,134 @@ pub async fn add_feature(db: &Db, actor: Actor, project_id: i32, module_id: i32,
         key = format!("{base}_{i}");
         i += 1;
     }
-    let t = now();
-    let f = module_feature::Entity::insert(module_feature::ActiveModel {
-        project_id: Set(project_id),
-        module_id: Set(module_id),
-        key: Set(key),
-        name_en: Set(name.clone()),
-        name_zh: Set(name.clone()),
-        status: Set("planned".into()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
+    key
+}
+
+// ---------- the pages' views ----------
+
+/// The swimlane chart of a blueprint: one lane per step.
+pub fn swimlane(c: &Content) -> Vec<Lane> {
+    c.steps
+        .iter()
+        .map(|s| Lane {
+            actor: s.actor.clone(),
+            action: s.action.clone(),
+            system: match (s.module.is_empty(), s.feature.is_empty()) {
+                (false, false) => format!("{} · {}", s.module, s.feature),
+                (false, true) => s.module.clone(),
+                _ => s.feature.clone(),
+            },
+            rule: s.rule.clone(),
+            output: s.output.clone(),
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessChoice {
+    pub id: i32,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetChoice {
+    pub id: i32,
+    pub key: String,
+    pub name: String,
+}
+
+/// What a blueprint may refer to: the inventory's processes and the project's targets.
+#[derive(Clone, Debug, Serialize)]
+pub struct Choices {
+    pub processes: Vec<ProcessChoice>,
+    pub targets: Vec<TargetChoice>,
+}
+
+impl Choices {
+    pub fn process_ids(&self) -> Vec<i32> {
+        self.processes.iter().map(|p| p.id).collect()
+    }
+    pub fn target_keys(&self) -> Vec<String> {
+        self.targets.iter().map(|t| t.key.clone()).collect()
+    }
+}
+
+pub async fn choices<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Choices> {
+    let procs = super::diagnosis::processes(c, project_id).await?;
+    let tgs = super::targets::list(c, project_id).await?;
+    Ok(Choices {
+        processes: procs.into_iter().map(|p| ProcessChoice { id: p.id, name: p.name, selected: p.selected }).collect(),
+        targets: tgs.into_iter().map(|t| TargetChoice { id: t.id, key: t.key, name: t.name }).collect(),
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "module_feature", f.id, "create", None::<&()>, Some(&f)).await?;
-    tx.commit().await?;
-    Ok(())
+}
+
+/// A blueprint on the list: how many steps, the targets it serves, the process it redesigns.
+#[derive(Clone, Debug, Serialize)]
+pub struct BlueprintRow {
+    pub b: blueprint::Model,
+    pub steps: usize,
+    pub targets: Vec<String>,
+    pub process: Option<String>,
+}
+
+/// Everything the blueprint page shows, and the API returns.
+#[derive(Clone, Debug, Serialize)]
+pub struct BlueprintView {
+    pub blueprints: Vec<BlueprintRow>,
+    pub map: Vec<ModuleMapRow>,
+    pub choices: Choices,
+}
+
+pub async fn view<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<BlueprintView> {
+    let procs = super::diagnosis::processes(c, project_id).await?;
+    let blueprints = list(c, project_id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let content = content_of(&b.content);
+            BlueprintRow {
+                steps: content.steps.len(),
+                targets: content.targets,
+                process: procs.iter().find(|p| Some(p.id) == b.process_id).map(|p| p.name.clone()),
+                b,
+            }
+        })
+        .collect();
+    let map = module_map(c, project_id, &procs).await?;
+    Ok(BlueprintView { blueprints, map, choices: choices(c, project_id).await? })
+}
+
+/// One blueprint's page: its content and swimlane, its revisions and the diff between two
+/// of them (`from`, `to`: by default the latest against the one before).
+#[derive(Clone, Debug, Serialize)]
+pub struct BlueprintPage {
+    pub b: blueprint::Model,
+    pub content: Content,
+    pub swimlane: Vec<Lane>,
+    pub revisions: Vec<RevisionView>,
+    pub diff: Option<Vec<DiffLine>>,
+    pub from: i32,
+    pub to: i32,
+    /// The targets the blueprint serves.
+    pub served: Vec<TargetChoice>,
+    pub choices: Choices,
+}
+
+pub async fn page<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    id: i32,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> Result<BlueprintPage> {
+    let b = get(c, project_id, id).await?;
+    let content = content_of(&b.content);
+    let revisions = revisions(c, b.id).await?;
+    let to = to.unwrap_or(b.revision);
+    let from = from.unwrap_or(to - 1);
+    let diff = if from >= 1 && from != to { diff_of(&revisions, from, to) } else { None };
+    let choices = choices(c, project_id).await?;
+    let served = choices.targets.iter().filter(|t| content.targets.contains(&t.key)).cloned().collect();
+    Ok(BlueprintPage { swimlane: swimlane(&content), b, content, revisions, diff, from, to, served, choices })
 }

@@ -507,8 +507,12 @@ async fn organisation_and_training(
     let units = organisation::units(&db.conn, p.id).await?;
     for (key, who, role, alloc) in MEMBERS {
         if let Some(u) = units.iter().find(|u| u.key == *key) {
-            let pid = people[*who].id.to_string();
-            organisation::add_membership(db, director, p.id, u.id, &pid, role, &alloc.to_string()).await?;
+            let f = organisation::MemberForm {
+                person_id: people[*who].id.to_string(),
+                role: role.to_string(),
+                allocation: alloc.to_string(),
+            };
+            organisation::add_membership(db, director, p.id, u.id, &f).await?;
         }
     }
     // Responsibilities in the phase under way.

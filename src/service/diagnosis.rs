@@ -1,17 +1,20 @@
 //! Analysis and diagnosis (phase 3): the as-is process inventory and its scoring, fishbone
 //! analyses, the installation and access-control record, data sources and their quality
 //! checks over time.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+use super::{Actor, Error, Result, write};
+use crate::chart::fishbone::{Bone, Fishbone as FishboneChart, Rib};
+use crate::chart::matrix::{Item, Kind as MatrixKind, Matrix};
 use crate::db::Db;
 use crate::domain::diagnosis::{
     self, CAUSE_CATEGORIES, Cause, DATA_ENTITIES, DATA_STATES, ENVIRONMENTS, Quality, Rankable, Scores,
 };
 use crate::domain::risk::parse_rating;
 use crate::domain::validation::{FieldErrors, long_text, required_text};
-use crate::entity::{data_source, environment, fishbone, process, quality_check};
+use crate::entity::{data_source, environment, fishbone, process, project, quality_check};
+use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 fn short_text(e: &mut FieldErrors, field: &str, raw: &str, max: usize) -> String {
     let v = raw.trim();
@@ -21,9 +24,15 @@ fn short_text(e: &mut FieldErrors, field: &str, raw: &str, max: usize) -> String
     v.to_string()
 }
 
+/// A checkbox: ticked when the form sends it with any value.
+fn checkbox<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    Ok(!String::deserialize(d)?.is_empty())
+}
+
 // ---------- processes ----------
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawProcess {
     pub module_key: String,
     pub name: String,
@@ -51,11 +60,8 @@ pub fn validate_process(raw: &RawProcess, modules: &[String]) -> std::result::Re
     e.into_result(out)
 }
 
-pub async fn create_process(db: &Db, actor: Actor, project_id: i32, i: &RawProcess) -> Result<process::Model> {
-    let tx = db.write().await?;
-    let t = now();
-    let p = process::Entity::insert(process::ActiveModel {
-        project_id: Set(project_id),
+fn process_model(i: &RawProcess) -> process::ActiveModel {
+    process::ActiveModel {
         module_key: Set(i.module_key.clone()),
         name: Set(i.name.clone()),
         as_is: Set(i.as_is.clone()),
@@ -63,21 +69,22 @@ pub async fn create_process(db: &Db, actor: Actor, project_id: i32, i: &RawProce
         volume: Set(i.volume.clone()),
         pain_points: Set(i.pain_points.clone()),
         systems: Set(i.systems.clone()),
+        ..Default::default()
+    }
+}
+
+pub async fn create_process(db: &Db, actor: Actor, project_id: i32, i: &RawProcess) -> Result<process::Model> {
+    let am = process::ActiveModel {
+        project_id: Set(project_id),
         importance: Set(None),
         performance: Set(None),
         feasibility: Set(None),
         justification: Set(String::new()),
         selected: Set(false),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "process", p.id, "create", None::<&()>, Some(&p)).await?;
-    tx.commit().await?;
-    Ok(p)
+        ..process_model(i)
+    };
+    write::transaction(db, async |tx| write::insert::<process::Entity, _>(tx, actor, project_id, am, "create").await)
+        .await
 }
 
 pub async fn update_process(
@@ -88,38 +95,23 @@ pub async fn update_process(
     version: i32,
     i: &RawProcess,
 ) -> Result<process::Model> {
-    let tx = db.write().await?;
-    let before = get_process(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let am = process::ActiveModel {
-        module_key: Set(i.module_key.clone()),
-        name: Set(i.name.clone()),
-        as_is: Set(i.as_is.clone()),
-        owner_dept: Set(i.owner_dept.clone()),
-        volume: Set(i.volume.clone()),
-        pain_points: Set(i.pain_points.clone()),
-        systems: Set(i.systems.clone()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<process::Entity, _>(&*tx, am, id, version).await?;
-    let after = get_process(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "process", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    let am = process_model(i);
+    write::transaction(db, async |tx| {
+        Ok(write::update::<process::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+    })
+    .await
 }
 
 /// The scoring form: the three criteria (1–5 each), why, and whether it is chosen for
 /// redesign.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawScore {
     pub importance: String,
     pub performance: String,
     pub feasibility: String,
     pub justification: String,
+    #[serde(deserialize_with = "checkbox")]
     pub selected: bool,
 }
 
@@ -155,34 +147,22 @@ pub async fn score(
     version: i32,
     s: &ScoreInput,
 ) -> Result<process::Model> {
-    let tx = db.write().await?;
-    let before = get_process(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
     let am = process::ActiveModel {
         importance: Set(Some(s.scores.importance)),
         performance: Set(Some(s.scores.performance)),
         feasibility: Set(Some(s.scores.feasibility)),
         justification: Set(s.justification.clone()),
         selected: Set(s.selected),
-        version: Set(version + 1),
-        updated_at: Set(now()),
         ..Default::default()
     };
-    update_guarded::<process::Entity, _>(&*tx, am, id, version).await?;
-    let after = get_process(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "process", id, "score", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        Ok(write::update::<process::Entity, _>(tx, actor, project_id, id, version, am, "score").await?.after)
+    })
+    .await
 }
 
 pub async fn get_process<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<process::Model> {
-    process::Entity::find_by_id(id)
-        .filter(process::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<process::Entity, _>(c, project_id, id).await
 }
 
 pub async fn processes<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<process::Model>> {
@@ -256,6 +236,15 @@ pub fn causes_text(cs: &[Cause]) -> String {
         .join("\n")
 }
 
+/// The fishbone form: the effect, the process it analyses, the causes box.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FishboneForm {
+    pub effect: String,
+    pub process_id: String,
+    pub causes: String,
+}
+
 pub struct FishboneInput {
     pub effect: String,
     pub process_id: Option<i32>,
@@ -298,24 +287,19 @@ pub fn causes_of(f: &fishbone::Model) -> Vec<Cause> {
     serde_json::from_str(&f.causes).unwrap_or_default()
 }
 
-pub async fn create_fishbone(db: &Db, actor: Actor, project_id: i32, i: &FishboneInput) -> Result<fishbone::Model> {
-    let tx = db.write().await?;
-    let t = now();
-    let f = fishbone::Entity::insert(fishbone::ActiveModel {
-        project_id: Set(project_id),
+fn fishbone_model(i: &FishboneInput) -> fishbone::ActiveModel {
+    fishbone::ActiveModel {
         process_id: Set(i.process_id),
         effect: Set(i.effect.clone()),
         causes: Set(causes_json(&i.causes)),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
-    })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "fishbone", f.id, "create", None::<&()>, Some(&f)).await?;
-    tx.commit().await?;
-    Ok(f)
+    }
+}
+
+pub async fn create_fishbone(db: &Db, actor: Actor, project_id: i32, i: &FishboneInput) -> Result<fishbone::Model> {
+    let am = fishbone::ActiveModel { project_id: Set(project_id), ..fishbone_model(i) };
+    write::transaction(db, async |tx| write::insert::<fishbone::Entity, _>(tx, actor, project_id, am, "create").await)
+        .await
 }
 
 pub async fn update_fishbone(
@@ -326,32 +310,15 @@ pub async fn update_fishbone(
     version: i32,
     i: &FishboneInput,
 ) -> Result<fishbone::Model> {
-    let tx = db.write().await?;
-    let before = get_fishbone(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let am = fishbone::ActiveModel {
-        process_id: Set(i.process_id),
-        effect: Set(i.effect.clone()),
-        causes: Set(causes_json(&i.causes)),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<fishbone::Entity, _>(&*tx, am, id, version).await?;
-    let after = get_fishbone(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "fishbone", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    let am = fishbone_model(i);
+    write::transaction(db, async |tx| {
+        Ok(write::update::<fishbone::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+    })
+    .await
 }
 
 pub async fn get_fishbone<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<fishbone::Model> {
-    fishbone::Entity::find_by_id(id)
-        .filter(fishbone::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<fishbone::Entity, _>(c, project_id, id).await
 }
 
 pub async fn fishbones<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<fishbone::Model>> {
@@ -364,12 +331,14 @@ pub async fn fishbones<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec
 
 // ---------- installation and access control ----------
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawEnvironment {
     pub kind: String,
     pub sizing: String,
     pub installed_on: String,
     pub security_roles: String,
+    #[serde(deserialize_with = "checkbox")]
     pub admin_trained: bool,
 }
 
@@ -392,59 +361,32 @@ pub async fn save_environment(db: &Db, actor: Actor, project_id: i32, raw: &RawE
         }
     };
     e.check()?;
-    let tx = db.write().await?;
-    let existing = environment::Entity::find()
-        .filter(environment::Column::ProjectId.eq(project_id))
-        .filter(environment::Column::Kind.eq(raw.kind.as_str()))
-        .one(&*tx)
-        .await?;
-    let t = now();
-    match existing {
-        Some(before) => {
-            let am = environment::ActiveModel {
-                sizing: Set(sizing),
-                installed_on: Set(installed_on),
-                security_roles: Set(roles),
-                admin_trained: Set(raw.admin_trained),
-                version: Set(before.version + 1),
-                updated_at: Set(t),
-                ..Default::default()
-            };
-            update_guarded::<environment::Entity, _>(&*tx, am, before.id, before.version).await?;
-            let after = environment::Entity::find_by_id(before.id).one(&*tx).await?.ok_or(Error::NotFound)?;
-            audit::record(
-                &*tx,
-                actor,
-                Some(project_id),
-                "environment",
-                before.id,
-                "update",
-                Some(&before),
-                Some(&after),
-            )
+    write::transaction(db, async |tx| {
+        let existing = environment::Entity::find()
+            .filter(environment::Column::ProjectId.eq(project_id))
+            .filter(environment::Column::Kind.eq(raw.kind.as_str()))
+            .one(tx)
             .await?;
+        let am = environment::ActiveModel {
+            sizing: Set(sizing),
+            installed_on: Set(installed_on),
+            security_roles: Set(roles),
+            admin_trained: Set(raw.admin_trained),
+            ..Default::default()
+        };
+        match existing {
+            Some(before) => {
+                write::update::<environment::Entity, _>(tx, actor, project_id, before.id, before.version, am, "update")
+                    .await?;
+            }
+            None => {
+                let am = environment::ActiveModel { project_id: Set(project_id), kind: Set(raw.kind.clone()), ..am };
+                write::insert::<environment::Entity, _>(tx, actor, project_id, am, "create").await?;
+            }
         }
-        None => {
-            let env = environment::Entity::insert(environment::ActiveModel {
-                project_id: Set(project_id),
-                kind: Set(raw.kind.clone()),
-                sizing: Set(sizing),
-                installed_on: Set(installed_on),
-                security_roles: Set(roles),
-                admin_trained: Set(raw.admin_trained),
-                version: Set(1),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            })
-            .exec_with_returning(&*tx)
-            .await?;
-            audit::record(&*tx, actor, Some(project_id), "environment", env.id, "create", None::<&()>, Some(&env))
-                .await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 pub async fn environments<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<environment::Model>> {
@@ -453,7 +395,8 @@ pub async fn environments<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
 
 // ---------- data preparation ----------
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawSource {
     pub name: String,
     pub entity: String,
@@ -502,27 +445,24 @@ pub fn validate_source(raw: &RawSource) -> std::result::Result<SourceInput, Fiel
     })
 }
 
-pub async fn create_source(db: &Db, actor: Actor, project_id: i32, i: &SourceInput) -> Result<data_source::Model> {
-    let tx = db.write().await?;
-    let t = now();
-    let s = data_source::Entity::insert(data_source::ActiveModel {
-        project_id: Set(project_id),
+fn source_model(i: &SourceInput) -> data_source::ActiveModel {
+    data_source::ActiveModel {
         name: Set(i.name.clone()),
         entity: Set(i.entity.clone()),
         record_count: Set(i.record_count),
         owner: Set(i.owner.clone()),
         cleansing: Set(i.cleansing.clone()),
         migration: Set(i.migration.clone()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
+    }
+}
+
+pub async fn create_source(db: &Db, actor: Actor, project_id: i32, i: &SourceInput) -> Result<data_source::Model> {
+    let am = data_source::ActiveModel { project_id: Set(project_id), ..source_model(i) };
+    write::transaction(db, async |tx| {
+        write::insert::<data_source::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "data_source", s.id, "create", None::<&()>, Some(&s)).await?;
-    tx.commit().await?;
-    Ok(s)
+    .await
 }
 
 pub async fn update_source(
@@ -533,35 +473,25 @@ pub async fn update_source(
     version: i32,
     i: &SourceInput,
 ) -> Result<data_source::Model> {
-    let tx = db.write().await?;
-    let before = get_source(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let am = data_source::ActiveModel {
-        name: Set(i.name.clone()),
-        entity: Set(i.entity.clone()),
-        record_count: Set(i.record_count),
-        owner: Set(i.owner.clone()),
-        cleansing: Set(i.cleansing.clone()),
-        migration: Set(i.migration.clone()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<data_source::Entity, _>(&*tx, am, id, version).await?;
-    let after = get_source(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "data_source", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    let am = source_model(i);
+    write::transaction(db, async |tx| {
+        Ok(write::update::<data_source::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+    })
+    .await
 }
 
 pub async fn get_source<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<data_source::Model> {
-    data_source::Entity::find_by_id(id)
-        .filter(data_source::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<data_source::Entity, _>(c, project_id, id).await
+}
+
+/// The quality check form of a source.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckForm {
+    pub measured_on: String,
+    pub completeness: String,
+    pub duplicates: String,
+    pub validity: String,
 }
 
 /// Record a quality check of a source: completeness, duplicates and validity in percent.
@@ -591,32 +521,29 @@ pub async fn add_check(
     };
     e.check()?;
     let measured_on = measured_on.ok_or(Error::NotFound)?;
-    let tx = db.write().await?;
-    get_source(&*tx, project_id, source_id).await?;
-    let taken = quality_check::Entity::find()
-        .filter(quality_check::Column::SourceId.eq(source_id))
-        .filter(quality_check::Column::MeasuredOn.eq(measured_on))
-        .one(&*tx)
-        .await?;
-    if taken.is_some() {
-        return Err(FieldErrors::single("measured_on", "err.quality_date_taken").into());
-    }
-    let c = quality_check::Entity::insert(quality_check::ActiveModel {
-        project_id: Set(project_id),
-        source_id: Set(source_id),
-        measured_on: Set(measured_on),
-        completeness: Set(quality.completeness),
-        duplicates: Set(quality.duplicates),
-        validity: Set(quality.validity),
-        created_by: Set(actor.user_id),
-        created_at: Set(now()),
-        ..Default::default()
+    write::transaction(db, async |tx| {
+        get_source(tx, project_id, source_id).await?;
+        let taken = quality_check::Entity::find()
+            .filter(quality_check::Column::SourceId.eq(source_id))
+            .filter(quality_check::Column::MeasuredOn.eq(measured_on))
+            .one(tx)
+            .await?;
+        if taken.is_some() {
+            return Err(FieldErrors::single("measured_on", "err.quality_date_taken").into());
+        }
+        let am = quality_check::ActiveModel {
+            project_id: Set(project_id),
+            source_id: Set(source_id),
+            measured_on: Set(measured_on),
+            completeness: Set(quality.completeness),
+            duplicates: Set(quality.duplicates),
+            validity: Set(quality.validity),
+            created_by: Set(actor.user_id),
+            ..Default::default()
+        };
+        write::insert::<quality_check::Entity, _>(tx, actor, project_id, am, "measure").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "quality_check", c.id, "measure", None::<&()>, Some(&c)).await?;
-    tx.commit().await?;
-    Ok(c)
+    .await
 }
 
 /// A data source with its checks (oldest first) and the latest figures.
@@ -655,4 +582,213 @@ pub async fn sources<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<S
             SourceView { source: s, checks: mine, latest, ok }
         })
         .collect())
+}
+
+// ---------- the pages' views ----------
+
+/// The priority matrix: importance up, poor performance across, dots shaded by feasibility
+/// and numbered by rank.
+pub fn priority_matrix(ranked: &[ProcessView], lang: Lang) -> Matrix {
+    let items = ranked
+        .iter()
+        .filter_map(|v| {
+            let p = &v.process;
+            Some(Item {
+                x: p.performance?,
+                y: p.importance?,
+                label: v.rank?.to_string(),
+                title: format!("{}. {} ({})", v.rank?, p.name, v.priority?),
+                shade: p.feasibility.map(|f| (f - 1).clamp(0, 4) as u8),
+            })
+        })
+        .collect();
+    let tick = |k: &str| std::array::from_fn(|i| format!("{} {}", i + 1, i18n::t(lang, &format!("{k}{}", i + 1))));
+    Matrix {
+        kind: MatrixKind::Priority,
+        x_label: i18n::t(lang, "diag.performance"),
+        y_label: i18n::t(lang, "diag.importance"),
+        x_ticks: tick("diag.performance_"),
+        y_ticks: tick("diag.importance_"),
+        items,
+    }
+}
+
+/// The fishbone chart of an analysis, bones named in the reader's language.
+pub fn fishbone_chart(f: &fishbone::Model, lang: Lang) -> FishboneChart {
+    let causes = causes_of(f);
+    let bones = CAUSE_CATEGORIES
+        .iter()
+        .map(|c| Bone {
+            label: i18n::t(lang, &format!("diag.cat.{c}")),
+            ribs: causes
+                .iter()
+                .filter(|x| x.category == *c)
+                .map(|x| Rib { text: x.text.clone(), note: x.note.clone(), weight: x.weight })
+                .collect(),
+        })
+        .collect();
+    FishboneChart { effect: f.effect.clone(), bones }
+}
+
+/// A CRM module of the project as the pages name it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModuleChoice {
+    pub key: String,
+    pub name_en: String,
+    pub name_zh: String,
+}
+
+async fn module_choices<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<ModuleChoice>> {
+    Ok(super::modules::modules(c, project_id)
+        .await?
+        .into_iter()
+        .map(|m| ModuleChoice { key: m.key, name_en: m.name_en, name_zh: m.name_zh })
+        .collect())
+}
+
+/// The ids of the project's processes (what a fishbone or a blueprint may refer to).
+pub async fn process_ids<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<i32>> {
+    Ok(processes(c, project_id).await?.into_iter().map(|p| p.id).collect())
+}
+
+/// The keys of the project's modules (what a process may belong to).
+pub async fn module_keys<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<String>> {
+    Ok(module_choices(c, project_id).await?.into_iter().map(|m| m.key).collect())
+}
+
+/// The inventory of one module, in rank order.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModuleGroup {
+    pub module: ModuleChoice,
+    pub rows: Vec<ProcessView>,
+}
+
+/// A fishbone analysis with its causes, the process it analyses and its chart.
+#[derive(Clone, Debug, Serialize)]
+pub struct FishboneView {
+    pub f: fishbone::Model,
+    pub causes: Vec<Cause>,
+    pub process: Option<String>,
+    pub chart: FishboneChart,
+}
+
+/// One environment kind and its record, if kept.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnvironmentRow {
+    pub kind: &'static str,
+    pub env: Option<environment::Model>,
+}
+
+/// The diagnosis figures: how many processes, scored and chosen; data sources checked and
+/// meeting the go-live bar.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct DiagnosisSummary {
+    pub processes: usize,
+    pub scored: usize,
+    pub selected: usize,
+    pub fishbones: usize,
+    pub sources: usize,
+    pub sources_checked: usize,
+    pub sources_ok: usize,
+}
+
+/// Everything the diagnosis page shows, and the API returns.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosisView {
+    pub processes: Vec<process::Model>,
+    /// The processes in rank order with their priority.
+    pub ranked: Vec<ProcessView>,
+    pub groups: Vec<ModuleGroup>,
+    pub modules: Vec<ModuleChoice>,
+    pub matrix: Matrix,
+    pub fishbones: Vec<FishboneView>,
+    pub environments: Vec<EnvironmentRow>,
+    pub sources: Vec<SourceView>,
+    pub summary: DiagnosisSummary,
+    /// The project's today (default date of a quality check).
+    pub today: NaiveDate,
+}
+
+pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> Result<DiagnosisView> {
+    let procs = processes(c, p.id).await?;
+    let ranked = ranked(procs.clone());
+    let modules = module_choices(c, p.id).await?;
+    // The inventory grouped by module, in the order of the project's modules.
+    let groups = modules
+        .iter()
+        .filter_map(|m| {
+            let rows: Vec<ProcessView> = ranked.iter().filter(|v| v.process.module_key == m.key).cloned().collect();
+            (!rows.is_empty()).then(|| ModuleGroup { module: m.clone(), rows })
+        })
+        .collect();
+    let fishbones: Vec<FishboneView> = fishbones(c, p.id)
+        .await?
+        .into_iter()
+        .map(|f| FishboneView {
+            process: procs.iter().find(|x| Some(x.id) == f.process_id).map(|x| x.name.clone()),
+            causes: causes_of(&f),
+            chart: fishbone_chart(&f, lang),
+            f,
+        })
+        .collect();
+    let envs = environments(c, p.id).await?;
+    let environments = ENVIRONMENTS
+        .iter()
+        .map(|k| EnvironmentRow { kind: k, env: envs.iter().find(|e| e.kind == *k).cloned() })
+        .collect();
+    let sources = sources(c, p.id).await?;
+    let summary = DiagnosisSummary {
+        processes: procs.len(),
+        scored: ranked.iter().filter(|v| v.rank.is_some()).count(),
+        selected: procs.iter().filter(|x| x.selected).count(),
+        fishbones: fishbones.len(),
+        sources: sources.len(),
+        sources_checked: sources.iter().filter(|s| s.ok.is_some()).count(),
+        sources_ok: sources.iter().filter(|s| s.ok == Some(true)).count(),
+    };
+    Ok(DiagnosisView {
+        matrix: priority_matrix(&ranked, lang),
+        processes: procs,
+        ranked,
+        groups,
+        modules,
+        fishbones,
+        environments,
+        sources,
+        summary,
+        today: super::clock::today(p),
+    })
+}
+
+/// A process's page: the process, its place in the ranking, the modules it may belong to.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProcessPage {
+    pub p: process::Model,
+    pub view: Option<ProcessView>,
+    pub modules: Vec<ModuleChoice>,
+}
+
+pub async fn process_page<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<ProcessPage> {
+    let p = get_process(c, project_id, id).await?;
+    let view = ranked(processes(c, project_id).await?).into_iter().find(|v| v.process.id == id);
+    Ok(ProcessPage { p, view, modules: module_choices(c, project_id).await? })
+}
+
+/// A fishbone's page: the analysis, its chart, the processes it may analyse.
+#[derive(Clone, Debug, Serialize)]
+pub struct FishbonePage {
+    pub f: fishbone::Model,
+    pub causes: Vec<Cause>,
+    pub chart: FishboneChart,
+    pub processes: Vec<process::Model>,
+}
+
+pub async fn fishbone_page<C: ConnectionTrait>(c: &C, project_id: i32, id: i32, lang: Lang) -> Result<FishbonePage> {
+    let f = get_fishbone(c, project_id, id).await?;
+    Ok(FishbonePage {
+        causes: causes_of(&f),
+        chart: fishbone_chart(&f, lang),
+        processes: processes(c, project_id).await?,
+        f,
+    })
 }

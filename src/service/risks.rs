@@ -413,9 +413,8 @@ fn heat_map(views: &[RiskView], lang: Lang) -> Matrix {
 /// What the health roll-up needs beyond the phase: organisation findings, target RAGs and
 /// risk exposure.
 pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate) -> Result<Signals> {
-    let org_findings = super::organisation::view(c, p)
+    let org_findings = super::organisation::findings(c, p)
         .await?
-        .findings
         .iter()
         .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
         .count();

@@ -67,7 +67,7 @@ where
     C: ConnectionTrait,
 {
     let t = now();
-    // Tables without a version (API tokens, calendar days, baselines, feeds) are inserted all the same.
+    // Tables without a version (API tokens, calendar days, baselines, feeds, quality checks) are inserted all the same.
     if let Ok(v) = <E::Column as FromStr>::from_str("version")
         && am.get(v).is_not_set()
     {

@@ -1,78 +1,24 @@
 //! Analysis and diagnosis (phase 3): process inventory, scoring and the priority matrix,
-//! fishbone analyses, the installation record, data sources and their quality.
+//! fishbone analyses, the installation record, data sources and their quality. Every figure
+//! and chart model comes from `service::diagnosis`'s views; handlers only render them.
 use super::context::Ctx;
-use super::form::{Feedback, FormData};
-use super::projects::{authorize, can, error_map, today};
+use super::form::{Feedback, FormData, form_route};
+use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::chart::fishbone::{Bone, Fishbone, Rib};
-use crate::chart::matrix::{Item, Kind, Matrix};
-use crate::domain::diagnosis::{CAUSE_CATEGORIES, DATA_ENTITIES, DATA_STATES, ENVIRONMENTS};
+use crate::domain::diagnosis::{CAUSE_CATEGORIES, DATA_ENTITIES, DATA_STATES};
 use crate::domain::policy::{Action, Role};
-use crate::entity::{fishbone, process, project};
-use crate::error::AppResult;
-use crate::i18n::{self, Lang};
-use crate::service::diagnosis::{self as svc, ProcessView, RawEnvironment, RawProcess, RawScore, RawSource};
-use crate::service::modules;
+use crate::entity::project;
+use crate::error::{AppError, AppResult};
+use crate::service::diagnosis::{
+    self as svc, CheckForm, FishboneForm, RawEnvironment, RawProcess, RawScore, RawSource,
+};
+use crate::service::{self, Actor};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use serde::Deserialize;
 use std::collections::BTreeMap;
-
-/// The priority matrix: importance up, poor performance across, dots shaded by feasibility
-/// and numbered by rank.
-pub fn priority_matrix(ranked: &[ProcessView], lang: Lang) -> Matrix {
-    let items = ranked
-        .iter()
-        .filter_map(|v| {
-            let p = &v.process;
-            Some(Item {
-                x: p.performance?,
-                y: p.importance?,
-                label: v.rank?.to_string(),
-                title: format!("{}. {} ({})", v.rank?, p.name, v.priority?),
-                shade: p.feasibility.map(|f| (f - 1).clamp(0, 4) as u8),
-            })
-        })
-        .collect();
-    let tick = |k: &str| std::array::from_fn(|i| format!("{} {}", i + 1, i18n::t(lang, &format!("{k}{}", i + 1))));
-    Matrix {
-        kind: Kind::Priority,
-        x_label: i18n::t(lang, "diag.performance"),
-        y_label: i18n::t(lang, "diag.importance"),
-        x_ticks: tick("diag.performance_"),
-        y_ticks: tick("diag.importance_"),
-        items,
-    }
-}
-
-pub fn fishbone_svg(f: &fishbone::Model, lang: Lang) -> String {
-    let causes = svc::causes_of(f);
-    let bones = CAUSE_CATEGORIES
-        .iter()
-        .map(|c| Bone {
-            label: i18n::t(lang, &format!("diag.cat.{c}")),
-            ribs: causes
-                .iter()
-                .filter(|x| x.category == *c)
-                .map(|x| Rib { text: x.text.clone(), note: x.note.clone(), weight: x.weight })
-                .collect(),
-        })
-        .collect();
-    Fishbone { effect: f.effect.clone(), bones }.to_svg()
-}
-
-async fn module_list(state: &AppState, project_id: i32) -> AppResult<Vec<Value>> {
-    Ok(modules::modules(&state.db.conn, project_id)
-        .await?
-        .into_iter()
-        .map(|m| context! { key => m.key, name_en => m.name_en, name_zh => m.name_zh })
-        .collect())
-}
-
-async fn module_keys(state: &AppState, project_id: i32) -> AppResult<Vec<String>> {
-    Ok(modules::modules(&state.db.conn, project_id).await?.into_iter().map(|m| m.key).collect())
-}
 
 fn form_value(form: &FormData) -> Value {
     let m: BTreeMap<String, String> = form.0.iter().cloned().collect();
@@ -93,42 +39,24 @@ async fn index_page(
     which: &str,
     form: &FormData,
 ) -> AppResult<Response> {
-    let c = &state.db.conn;
-    let procs = svc::processes(c, project.id).await?;
-    let ranked = svc::ranked(procs.clone());
-    let matrix = Value::from_safe_string(priority_matrix(&ranked, ctx.lang).to_svg());
-    let mods = module_list(state, project.id).await?;
-    // The inventory grouped by module, in the order of the project's modules.
-    let mut groups: Vec<Value> = vec![];
-    for m in &mods {
-        let key = m.get_attr("key").ok().map(|k| k.to_string()).unwrap_or_default();
-        let rows: Vec<&ProcessView> = ranked.iter().filter(|v| v.process.module_key == key).collect();
-        if !rows.is_empty() {
-            groups.push(context! { module => m.clone(), rows => ser(&rows) });
-        }
-    }
-    let fishbones: Vec<Value> = svc::fishbones(c, project.id)
-        .await?
-        .into_iter()
+    let v = svc::view(&state.db.conn, project, ctx.lang).await?;
+    let fishbones: Vec<Value> = v
+        .fishbones
+        .iter()
         .map(|f| {
-            let process = procs.iter().find(|p| Some(p.id) == f.process_id).map(|p| p.name.clone());
-            context! { svg => Value::from_safe_string(fishbone_svg(&f, ctx.lang)), causes => ser(&svc::causes_of(&f)), f => ser(&f), process }
+            context! { svg => Value::from_safe_string(f.chart.to_svg()), causes => ser(&f.causes), f => ser(&f.f), process => f.process.clone() }
         })
         .collect();
-    let envs = svc::environments(c, project.id).await?;
-    let environments: Vec<Value> =
-        ENVIRONMENTS.iter().map(|k| context! { kind => *k, env => ser(&envs.iter().find(|e| e.kind == *k)) }).collect();
-    let sources = svc::sources(c, project.id).await?;
     let data = context! {
         project => ser(project),
-        ranked => ser(&ranked),
-        groups,
-        matrix,
+        ranked => ser(&v.ranked),
+        groups => ser(&v.groups),
+        matrix => Value::from_safe_string(v.matrix.to_svg()),
         fishbones,
-        environments,
-        sources => ser(&sources),
-        processes => ser(&procs),
-        modules => mods,
+        environments => ser(&v.environments),
+        sources => ser(&v.sources),
+        processes => ser(&v.processes),
+        modules => ser(&v.modules),
         can => can(role),
         errors => error_map(&fb.errors),
         which,
@@ -136,39 +64,97 @@ async fn index_page(
         categories => ser(&CAUSE_CATEGORIES),
         entities => ser(&DATA_ENTITIES),
         states => ser(&DATA_STATES),
-        today => today().to_string(),
+        today => v.today.to_string(),
     };
     Ok((fb.status, page(state, ctx, "diagnosis/index.html", data)).into_response())
 }
 
-fn raw_process(form: &FormData) -> RawProcess {
-    RawProcess {
-        module_key: form.get("module_key").into(),
-        name: form.get("name").into(),
-        as_is: form.get("as_is").into(),
-        owner_dept: form.get("owner_dept").into(),
-        volume: form.get("volume").into(),
-        pain_points: form.get("pain_points").into(),
-        systems: form.get("systems").into(),
+/// A form posted on the diagnosis page.
+#[derive(Clone, Copy)]
+enum IndexWrite {
+    CreateProcess,
+    CreateFishbone,
+    SaveEnvironment,
+    CreateSource,
+    UpdateSource,
+    AddCheck,
+}
+
+/// The ids in a diagnosis URL: the project, and the data source where there is one.
+#[derive(Deserialize)]
+struct Ids {
+    id: i32,
+    sid: Option<i32>,
+}
+
+/// The one flow of the diagnosis page's forms: authorise, validate and write, then back to
+/// the page at the changed part, or the page again with the problem by the form's fields.
+async fn index_write(state: AppState, ctx: Ctx, ids: Ids, w: IndexWrite, form: FormData) -> AppResult<Response> {
+    let id = ids.id;
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (which, result) = run_index_write(&state, actor, ids, w, &form).await?;
+    match result {
+        Ok(to) => Ok(Redirect::to(&format!("/projects/{id}/{to}")).into_response()),
+        Err(e) => index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, &which, &form).await,
     }
 }
 
-pub async fn create_process(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let keys = module_keys(&state, id).await?;
-    let result = match svc::validate_process(&raw_process(&form), &keys) {
-        Ok(i) => svc::create_process(&state.db, actor, id, &i).await,
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(p) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis/processes/{}", p.id)).into_response()),
-        Err(e) => index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, "process", &form).await,
-    }
+/// Which form it was (for the errors) and where to go after it worked.
+async fn run_index_write(
+    state: &AppState,
+    actor: Actor,
+    ids: Ids,
+    w: IndexWrite,
+    form: &FormData,
+) -> AppResult<(String, service::Result<String>)> {
+    let (db, c, id) = (&state.db, &state.db.conn, ids.id);
+    let sid = || ids.sid.ok_or(AppError::NotFound);
+    Ok(match w {
+        IndexWrite::CreateProcess => {
+            let keys = svc::module_keys(c, id).await?;
+            let r = match svc::validate_process(&form.typed::<RawProcess>()?, &keys) {
+                Ok(i) => svc::create_process(db, actor, id, &i).await.map(|p| format!("diagnosis/processes/{}", p.id)),
+                Err(e) => Err(e.into()),
+            };
+            ("process".into(), r)
+        }
+        IndexWrite::CreateFishbone => {
+            let ids = svc::process_ids(c, id).await?;
+            let f: FishboneForm = form.typed()?;
+            let r = match svc::validate_fishbone(&f.effect, &f.process_id, &f.causes, &ids) {
+                Ok(i) => svc::create_fishbone(db, actor, id, &i).await.map(|f| format!("diagnosis#fishbone-{}", f.id)),
+                Err(e) => Err(e.into()),
+            };
+            ("fishbone".into(), r)
+        }
+        IndexWrite::SaveEnvironment => {
+            let raw: RawEnvironment = form.typed()?;
+            let r = svc::save_environment(db, actor, id, &raw).await.map(|_| "diagnosis#installation".into());
+            (format!("env-{}", raw.kind), r)
+        }
+        IndexWrite::CreateSource => {
+            let r = match svc::validate_source(&form.typed::<RawSource>()?) {
+                Ok(i) => svc::create_source(db, actor, id, &i).await.map(|_| "diagnosis#data".into()),
+                Err(e) => Err(e.into()),
+            };
+            ("source".into(), r)
+        }
+        IndexWrite::UpdateSource => {
+            let (sid, version) = (sid()?, form.version()?);
+            let r = match svc::validate_source(&form.typed::<RawSource>()?) {
+                Ok(i) => svc::update_source(db, actor, id, sid, version, &i).await.map(|_| "diagnosis#data".into()),
+                Err(e) => Err(e.into()),
+            };
+            (format!("source-{sid}"), r)
+        }
+        IndexWrite::AddCheck => {
+            let sid = sid()?;
+            let f: CheckForm = form.typed()?;
+            let q = [f.completeness.as_str(), f.duplicates.as_str(), f.validity.as_str()];
+            let r = svc::add_check(db, actor, id, sid, &f.measured_on, q).await.map(|_| "diagnosis#data".into());
+            (format!("check-{sid}"), r)
+        }
+    })
 }
 
 pub async fn process_page(
@@ -177,9 +163,7 @@ pub async fn process_page(
     Path((id, pid)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let p = svc::get_process(&state.db.conn, id, pid).await?;
-    let form = FormData(vec![]);
-    process_view(&state, &ctx, &a.project, a.role, &p, Feedback::none(), "", &form, p.version).await
+    process_view(&state, &ctx, &a.project, a.role, pid, Feedback::none(), "", &FormData::default(), None).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -188,17 +172,18 @@ async fn process_view(
     ctx: &Ctx,
     project: &project::Model,
     role: Role,
-    p: &process::Model,
+    pid: i32,
     fb: Feedback,
     which: &str,
     form: &FormData,
-    version: i32,
+    version: Option<i32>,
 ) -> AppResult<Response> {
+    let v = svc::process_page(&state.db.conn, project.id, pid).await?;
+    let p = &v.p;
     // Unsubmitted forms show the stored values.
     let shown = if form.0.is_empty() {
         let opt = |v: Option<i32>| v.map(|x| x.to_string()).unwrap_or_default();
-        let mut f: BTreeMap<String, String> = BTreeMap::new();
-        for (k, v) in [
+        let f: BTreeMap<&str, String> = [
             ("module_key", p.module_key.clone()),
             ("name", p.name.clone()),
             ("as_is", p.as_is.clone()),
@@ -211,110 +196,73 @@ async fn process_view(
             ("feasibility", opt(p.feasibility)),
             ("justification", p.justification.clone()),
             ("selected", if p.selected { "1".into() } else { String::new() }),
-        ] {
-            f.insert(k.into(), v);
-        }
+        ]
+        .into_iter()
+        .collect();
         ser(&f)
     } else {
         form_value(form)
     };
-    let all = svc::ranked(svc::processes(&state.db.conn, project.id).await?);
-    let view = all.iter().find(|v| v.process.id == p.id);
+    // After a stale save the form takes the stored version, to be edited afresh.
+    let version = match version {
+        Some(v) if !fb.conflict => v,
+        _ => p.version,
+    };
     let data = context! {
         project => ser(project),
         p => ser(p),
-        view => ser(&view),
+        view => ser(&v.view),
         form => shown,
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
         which,
         version,
-        modules => module_list(state, project.id).await?,
+        modules => ser(&v.modules),
         can => can(role),
     };
     Ok((fb.status, page(state, ctx, "diagnosis/process.html", data)).into_response())
 }
 
-pub async fn update_process(
-    State(state): State<AppState>,
+/// The two forms of a process's page: its description and its score.
+#[derive(Clone, Copy)]
+enum ProcessWrite {
+    Describe,
+    Score,
+}
+
+async fn process_write(
+    state: AppState,
     ctx: Ctx,
-    Path((id, pid)): Path<(i32, i32)>,
+    (id, pid): (i32, i32),
+    w: ProcessWrite,
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let version = form.version()?;
-    let keys = module_keys(&state, id).await?;
-    let result = match svc::validate_process(&raw_process(&form), &keys) {
-        Ok(i) => svc::update_process(&state.db, actor, id, pid, version, &i).await,
-        Err(e) => Err(e.into()),
+    let db = &state.db;
+    let (which, result) = match w {
+        ProcessWrite::Describe => {
+            let keys = svc::module_keys(&db.conn, id).await?;
+            let r = match svc::validate_process(&form.typed::<RawProcess>()?, &keys) {
+                Ok(i) => svc::update_process(db, actor, id, pid, version, &i).await,
+                Err(e) => Err(e.into()),
+            };
+            ("process", r)
+        }
+        ProcessWrite::Score => {
+            let r = match svc::validate_score(&form.typed::<RawScore>()?) {
+                Ok(s) => svc::score(db, actor, id, pid, version, &s).await,
+                Err(e) => Err(e.into()),
+            };
+            ("score", r)
+        }
     };
-    after_process_write(&state, &ctx, a, id, pid, result, "process", &form, version).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn after_process_write(
-    state: &AppState,
-    ctx: &Ctx,
-    a: crate::service::access::Access,
-    id: i32,
-    pid: i32,
-    result: crate::service::Result<process::Model>,
-    which: &str,
-    form: &FormData,
-    version: i32,
-) -> AppResult<Response> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#ranking")).into_response()),
         Err(e) => {
             let fb = Feedback::from_service(e)?;
-            let p = svc::get_process(&state.db.conn, id, pid).await?;
-            let v = if fb.conflict { p.version } else { version };
-            process_view(state, ctx, &a.project, a.role, &p, fb, which, form, v).await
+            process_view(&state, &ctx, &a.project, a.role, pid, fb, which, &form, Some(version)).await
         }
-    }
-}
-
-pub async fn score_process(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, pid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let version = form.version()?;
-    let raw = RawScore {
-        importance: form.get("importance").into(),
-        performance: form.get("performance").into(),
-        feasibility: form.get("feasibility").into(),
-        justification: form.get("justification").into(),
-        selected: !form.get("selected").is_empty(),
-    };
-    let result = match svc::validate_score(&raw) {
-        Ok(s) => svc::score(&state.db, actor, id, pid, version, &s).await,
-        Err(e) => Err(e.into()),
-    };
-    after_process_write(&state, &ctx, a, id, pid, result, "score", &form, version).await
-}
-
-async fn process_ids(state: &AppState, id: i32) -> AppResult<Vec<i32>> {
-    Ok(svc::processes(&state.db.conn, id).await?.into_iter().map(|p| p.id).collect())
-}
-
-pub async fn create_fishbone(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let ids = process_ids(&state, id).await?;
-    let result = match svc::validate_fishbone(form.get("effect"), form.get("process_id"), form.get("causes"), &ids) {
-        Ok(i) => svc::create_fishbone(&state.db, actor, id, &i).await,
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(f) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#fishbone-{}", f.id)).into_response()),
-        Err(e) => index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, "fishbone", &form).await,
     }
 }
 
@@ -324,35 +272,44 @@ pub async fn fishbone_page(
     Path((id, fid)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let f = svc::get_fishbone(&state.db.conn, id, fid).await?;
-    let form = FormData(vec![
-        ("effect".into(), f.effect.clone()),
-        ("process_id".into(), f.process_id.map(|p| p.to_string()).unwrap_or_default()),
-        ("causes".into(), svc::causes_text(&svc::causes_of(&f))),
-    ]);
-    fishbone_view(&state, &ctx, &a.project, a.role, &f, Feedback::none(), &form, f.version).await
+    fishbone_view(&state, &ctx, &a.project, a.role, fid, Feedback::none(), None, None).await
 }
 
+/// The fishbone page; `form` is what was submitted (none: the stored values).
 #[allow(clippy::too_many_arguments)]
 async fn fishbone_view(
     state: &AppState,
     ctx: &Ctx,
     project: &project::Model,
     role: Role,
-    f: &fishbone::Model,
+    fid: i32,
     fb: Feedback,
-    form: &FormData,
-    version: i32,
+    form: Option<&FormData>,
+    version: Option<i32>,
 ) -> AppResult<Response> {
+    let v = svc::fishbone_page(&state.db.conn, project.id, fid, ctx.lang).await?;
+    let f = &v.f;
+    let form = match form {
+        Some(form) => form_value(form),
+        None => ser(&FishboneForm {
+            effect: f.effect.clone(),
+            process_id: f.process_id.map(|p| p.to_string()).unwrap_or_default(),
+            causes: svc::causes_text(&v.causes),
+        }),
+    };
+    let version = match version {
+        Some(v) if !fb.conflict => v,
+        _ => f.version,
+    };
     let data = context! {
         project => ser(project),
         f => ser(f),
-        svg => Value::from_safe_string(fishbone_svg(f, ctx.lang)),
-        form => form_value(form),
+        svg => Value::from_safe_string(v.chart.to_svg()),
+        form,
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
         version,
-        processes => ser(&svc::processes(&state.db.conn, project.id).await?),
+        processes => ser(&v.processes),
         categories => ser(&CAUSE_CATEGORIES),
         can => can(role),
     };
@@ -367,8 +324,9 @@ pub async fn update_fishbone(
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let version = form.version()?;
-    let ids = process_ids(&state, id).await?;
-    let result = match svc::validate_fishbone(form.get("effect"), form.get("process_id"), form.get("causes"), &ids) {
+    let ids = svc::process_ids(&state.db.conn, id).await?;
+    let f: FishboneForm = form.typed()?;
+    let result = match svc::validate_fishbone(&f.effect, &f.process_id, &f.causes, &ids) {
         Ok(i) => svc::update_fishbone(&state.db, actor, id, fid, version, &i).await,
         Err(e) => Err(e.into()),
     };
@@ -376,114 +334,26 @@ pub async fn update_fishbone(
         Ok(f) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#fishbone-{}", f.id)).into_response()),
         Err(e) => {
             let fb = Feedback::from_service(e)?;
-            let f = svc::get_fishbone(&state.db.conn, id, fid).await?;
-            let v = if fb.conflict { f.version } else { version };
-            fishbone_view(&state, &ctx, &a.project, a.role, &f, fb, &form, v).await
-        }
-    }
-}
-
-pub async fn save_environment(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw = RawEnvironment {
-        kind: form.get("kind").into(),
-        sizing: form.get("sizing").into(),
-        installed_on: form.get("installed_on").into(),
-        security_roles: form.get("security_roles").into(),
-        admin_trained: !form.get("admin_trained").is_empty(),
-    };
-    match svc::save_environment(&state.db, actor, id, &raw).await {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#installation")).into_response()),
-        Err(e) => {
-            let which = format!("env-{}", raw.kind);
-            index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, &which, &form).await
-        }
-    }
-}
-
-fn raw_source(form: &FormData) -> RawSource {
-    RawSource {
-        name: form.get("name").into(),
-        entity: form.get("entity").into(),
-        record_count: form.get("record_count").into(),
-        owner: form.get("owner").into(),
-        cleansing: form.get("cleansing").into(),
-        migration: form.get("migration").into(),
-    }
-}
-
-pub async fn create_source(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let result = match svc::validate_source(&raw_source(&form)) {
-        Ok(i) => svc::create_source(&state.db, actor, id, &i).await,
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#data")).into_response()),
-        Err(e) => index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, "source", &form).await,
-    }
-}
-
-pub async fn update_source(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, sid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let version = form.version()?;
-    let result = match svc::validate_source(&raw_source(&form)) {
-        Ok(i) => svc::update_source(&state.db, actor, id, sid, version, &i).await.map(|_| ()),
-        Err(e) => Err(e.into()),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#data")).into_response()),
-        Err(e) => {
-            let which = format!("source-{sid}");
-            index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, &which, &form).await
-        }
-    }
-}
-
-pub async fn add_check(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, sid)): Path<(i32, i32)>,
-    form: FormData,
-) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let q = [form.get("completeness"), form.get("duplicates"), form.get("validity")];
-    match svc::add_check(&state.db, actor, id, sid, form.get("measured_on"), q).await {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/diagnosis#data")).into_response()),
-        Err(e) => {
-            let which = format!("check-{sid}");
-            index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, &which, &form).await
+            fishbone_view(&state, &ctx, &a.project, a.role, fid, fb, Some(&form), Some(version)).await
         }
     }
 }
 
 /// This area's pages and form posts.
 pub fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, post};
+    use axum::routing::get;
     axum::Router::new()
         .route("/projects/{id}/diagnosis", get(index))
-        .route("/projects/{id}/diagnosis/processes", post(create_process))
-        .route("/projects/{id}/diagnosis/processes/{pid}", get(process_page).post(update_process))
-        .route("/projects/{id}/diagnosis/processes/{pid}/score", post(score_process))
-        .route("/projects/{id}/diagnosis/fishbones", post(create_fishbone))
+        .route("/projects/{id}/diagnosis/processes", form_route(IndexWrite::CreateProcess, index_write))
+        .route(
+            "/projects/{id}/diagnosis/processes/{pid}",
+            get(process_page).merge(form_route(ProcessWrite::Describe, process_write)),
+        )
+        .route("/projects/{id}/diagnosis/processes/{pid}/score", form_route(ProcessWrite::Score, process_write))
+        .route("/projects/{id}/diagnosis/fishbones", form_route(IndexWrite::CreateFishbone, index_write))
         .route("/projects/{id}/diagnosis/fishbones/{fid}", get(fishbone_page).post(update_fishbone))
-        .route("/projects/{id}/diagnosis/environments", post(save_environment))
-        .route("/projects/{id}/diagnosis/sources", post(create_source))
-        .route("/projects/{id}/diagnosis/sources/{sid}", post(update_source))
-        .route("/projects/{id}/diagnosis/sources/{sid}/checks", post(add_check))
+        .route("/projects/{id}/diagnosis/environments", form_route(IndexWrite::SaveEnvironment, index_write))
+        .route("/projects/{id}/diagnosis/sources", form_route(IndexWrite::CreateSource, index_write))
+        .route("/projects/{id}/diagnosis/sources/{sid}", form_route(IndexWrite::UpdateSource, index_write))
+        .route("/projects/{id}/diagnosis/sources/{sid}/checks", form_route(IndexWrite::AddCheck, index_write))
 }

@@ -88,3 +88,22 @@ impl Feedback {
         }
     }
 }
+
+/// The POST route of one form among several that share one write flow: the handler is
+/// `flow(state, ctx, path, which, form)`, `which` telling the forms apart. Saves a handler
+/// per form that only forwards to the flow.
+pub fn form_route<P, W, F, Fut>(which: W, flow: F) -> axum::routing::MethodRouter<crate::AppState>
+where
+    P: serde::de::DeserializeOwned + Send + 'static,
+    W: Copy + Send + Sync + 'static,
+    F: Fn(crate::AppState, super::context::Ctx, P, W, FormData) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = crate::error::AppResult<axum::response::Response>> + Send + 'static,
+{
+    use axum::extract::{Path, State};
+    axum::routing::post(
+        move |State(state): State<crate::AppState>, ctx: super::context::Ctx, Path(p): Path<P>, form: FormData| {
+            let flow = flow.clone();
+            async move { flow(state, ctx, p, which, form).await }
+        },
+    )
+}

@@ -8,6 +8,7 @@ use ninefold::report::Kind;
 
 mod business_case;
 mod health;
+mod organisation;
 mod risks;
 mod schedule;
 mod targets;
