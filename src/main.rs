@@ -91,8 +91,7 @@ async fn main() -> anyhow::Result<()> {
                 format!("unknown document `{doc}`; one of: {}", kinds.join(", "))
             })?;
             let lang = ninefold::i18n::Lang::parse(&lang).context("--lang must be en or zh")?;
-            let today = chrono::Utc::now().date_naive();
-            let saved = service::documents::generate(&db, None, project, kind, lang, today)
+            let saved = ninefold::report::publish(&db, None, project, kind, lang)
                 .await
                 .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
             std::fs::write(&output, &saved.bytes).with_context(|| format!("writing {}", output.display()))?;

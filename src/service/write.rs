@@ -67,7 +67,10 @@ where
     C: ConnectionTrait,
 {
     let t = now();
-    if am.get(col::<E>("version")).is_not_set() {
+    // Tables without a version (decisions, documents) are append-only.
+    if let Ok(v) = <E::Column as FromStr>::from_str("version")
+        && am.get(v).is_not_set()
+    {
         set_if_present(&mut am, "version", 1i32.into());
     }
     set_if_present(&mut am, "created_at", t.into());

@@ -525,7 +525,7 @@ async fn responsibilities_page(state: &AppState, ctx: &Ctx, a: Access, seq: i32,
     let id = a.project.id;
     let phases = projects::phases(c, id).await?;
     let phase = phases.iter().find(|p| p.seq == seq).cloned().ok_or(crate::error::AppError::NotFound)?;
-    let ov = projects::overview(c, a.project.clone(), Some(seq), super::projects::today()).await?;
+    let ov = projects::overview(c, a.project.clone(), Some(seq)).await?;
     let people = organisation::people(c, id).await?;
     let units = organisation::units(c, id).await?;
     let people: Vec<Value> =
