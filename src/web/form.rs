@@ -18,6 +18,21 @@ impl FormData {
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
+    /// The form as a typed struct (`#[derive(Deserialize)]`, `#[serde(default)]` for fields
+    /// a form may leave out; unknown keys such as `_csrf` are ignored; a repeated key's first
+    /// value counts, as with `get`). A value of the wrong type (a version that is not a
+    /// number) is a bad request, as with `version()`.
+    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        let mut first: Vec<&(String, String)> = vec![];
+        for kv in &self.0 {
+            if !first.iter().any(|(k, _)| *k == kv.0) {
+                first.push(kv);
+            }
+        }
+        let body = serde_urlencoded::to_string(&first).map_err(|_| AppError::BadRequest)?;
+        serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest)
+    }
+
     /// The optimistic-locking version the form was loaded with.
     pub fn version(&self) -> Result<i32, AppError> {
         self.get("version").trim().parse().map_err(|_| AppError::BadRequest)

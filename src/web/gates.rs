@@ -11,6 +11,16 @@ use crate::service::{access::Access, clock, gates};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
+use serde::Deserialize;
+
+/// The gate form: a decision with its rationale, or the reason for reopening.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GateForm {
+    decision: String,
+    rationale: String,
+    reason: String,
+}
 
 async fn gate_view(
     state: &AppState,
@@ -67,11 +77,12 @@ pub async fn decide(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::DecideGate).await?;
-    let Some(decision) = Decision::parse_gate(form.get("decision")) else {
+    let f: GateForm = form.typed()?;
+    let Some(decision) = Decision::parse_gate(&f.decision) else {
         return gate_view(&state, &ctx, a, seq, Feedback::field("decision", "err.choose_from_list"), &form).await;
     };
     let today = clock::today(&a.project);
-    match gates::decide(&state.db, actor, id, seq, decision, form.get("rationale"), today).await {
+    match gates::decide(&state.db, actor, id, seq, decision, &f.rationale, today).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
         Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }
@@ -84,7 +95,8 @@ pub async fn reopen(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::DecideGate).await?;
-    match gates::reopen(&state.db, actor, id, seq, form.get("reason")).await {
+    let f: GateForm = form.typed()?;
+    match gates::reopen(&state.db, actor, id, seq, &f.reason).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
         Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }
