@@ -23,7 +23,7 @@ fn benches(c: &mut Criterion) {
     let t0 = std::time::Instant::now();
     ninefold::pdf::fonts();
     eprintln!("fonts parsed once in {:?}", t0.elapsed());
-    let facts = rt.block_on(report::facts(&db.conn, project)).unwrap();
+    let facts = rt.block_on(report::facts(&db.conn, project, Lang::Zh)).unwrap();
     let doc = report::document(&facts, Kind::Review, Lang::Zh, "v1", "王芳 Wang Fang");
     let (bytes, pages) = ninefold::pdf::render_counted(&doc);
     eprintln!("review pack (zh): {pages} pages, {} bytes", bytes.len());
@@ -31,7 +31,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("pdf review pack zh (layout + write)", |b| b.iter(|| ninefold::pdf::render(&doc)));
     c.bench_function("pdf review pack zh (database + layout + write)", |b| {
         b.to_async(&rt).iter(|| async {
-            let f = report::facts(&db.conn, project).await.unwrap();
+            let f = report::facts(&db.conn, project, Lang::Zh).await.unwrap();
             ninefold::pdf::render(&report::document(&f, Kind::Review, Lang::Zh, "v1", "x"))
         })
     });

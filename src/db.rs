@@ -87,3 +87,42 @@ impl Db {
 pub fn sqlite_url(dir: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", dir.join("ninefold.db").display())
 }
+
+impl Db {
+    /// Connections (open, idle, maximum) for the metrics page.
+    pub fn pool_stats(&self) -> (u32, u32, u32) {
+        match self.backend() {
+            DbBackend::Sqlite => {
+                let p = self.conn.get_sqlite_connection_pool();
+                (p.size(), p.num_idle() as u32, p.options().get_max_connections())
+            }
+            DbBackend::Postgres => {
+                let p = self.conn.get_postgres_connection_pool();
+                (p.size(), p.num_idle() as u32, p.options().get_max_connections())
+            }
+            _ => (0, 0, 0),
+        }
+    }
+
+    /// Whether this instance can serve: the database answers, accepts a write, and has
+    /// every migration applied. The error names what is wrong, for `/readyz`.
+    pub async fn readiness(&self) -> Result<(), String> {
+        use sea_orm::ConnectionTrait;
+        self.conn.execute_unprepared("SELECT 1").await.map_err(|e| format!("database unreachable: {e}"))?;
+        // An UPDATE that matches nothing still needs write access: SQLite opened read-only
+        // and a PostgreSQL standby or read-only transaction both refuse it. Rolled back.
+        let tx = self.write().await.map_err(|e| format!("database not writable: {e}"))?;
+        tx.execute_unprepared("UPDATE seaql_migrations SET applied_at = applied_at WHERE 1 = 0")
+            .await
+            .map_err(|e| format!("database not writable: {e}"))?;
+        drop(tx);
+        let pending = Migrator::get_pending_migrations(&self.conn)
+            .await
+            .map_err(|e| format!("cannot read the migrations table: {e}"))?;
+        if !pending.is_empty() {
+            let names: Vec<String> = pending.iter().map(|m| m.name().to_string()).collect();
+            return Err(format!("migrations not applied: {}", names.join(", ")));
+        }
+        Ok(())
+    }
+}

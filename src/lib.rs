@@ -8,6 +8,7 @@ pub mod domain;
 pub mod entity;
 pub mod error;
 pub mod i18n;
+pub mod metrics;
 pub mod pdf;
 pub mod playbook;
 pub mod report;
@@ -23,11 +24,20 @@ pub struct AppState {
     pub playbooks: Arc<playbook::Registry>,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub secure_cookies: bool,
+    /// `NINEFOLD_METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
     pub fn new(db: db::Db, playbooks: playbook::Registry, secure_cookies: bool) -> AppState {
-        AppState { db, playbooks: Arc::new(playbooks), templates: Arc::new(web::render::environment()), secure_cookies }
+        let metrics_token = std::env::var("NINEFOLD_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty());
+        AppState {
+            db,
+            playbooks: Arc::new(playbooks),
+            templates: Arc::new(web::render::environment()),
+            secure_cookies,
+            metrics_token,
+        }
     }
 }
 

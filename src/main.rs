@@ -5,7 +5,21 @@ use ninefold::{AppState, config::Config, db::Db, playbook, service};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "ninefold", version, about = "Run a CRM implementation project the nine-phase way")]
+#[command(
+    name = "ninefold",
+    version,
+    about = "Run a CRM implementation project the nine-phase way",
+    after_help = "Environment:\n  \
+      DATABASE_URL              database (default: SQLite file ninefold.db in the data directory)\n  \
+      NINEFOLD_DATA_DIR         data directory (default .)\n  \
+      NINEFOLD_BIND             listen address of `serve` (default 127.0.0.1:8080)\n  \
+      NINEFOLD_SECURE_COOKIES   1: mark session cookies Secure (serving over HTTPS)\n  \
+      NINEFOLD_TIME_ZONE        time zone of new projects (default Asia/Shanghai)\n  \
+      NINEFOLD_METRICS_TOKEN    when set, /metrics asks for it as a bearer token\n  \
+      NINEFOLD_SHUTDOWN_GRACE   seconds in-flight requests get on SIGTERM (default 20)\n  \
+      NINEFOLD_LOG_FORMAT       json: one JSON object per log line (default: text)\n  \
+      RUST_LOG                  log filter, e.g. info or ninefold=debug (default info)"
+)]
 struct Cli {
     /// Database URL; PostgreSQL as postgres://…, default an SQLite file in --data-dir.
     #[arg(long, env = "DATABASE_URL", global = true)]
@@ -37,7 +51,7 @@ enum Command {
         /// Project id.
         #[arg(long)]
         project: i32,
-        /// Document kind: charter, organisation, plan, training, targets, gate, review.
+        /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.
@@ -47,10 +61,31 @@ enum Command {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Playbook tools.
     Playbook {
         #[command(subcommand)]
         command: PlaybookCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input (a prompt on a
+    /// terminal), never from the command line where `ps` and shell history would keep it.
+    Create {
+        /// E-mail address, the login.
+        email: String,
+        /// Display name (default: the part of the address before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// Make the account an administrator (who creates the other users).
+        #[arg(long)]
+        admin: bool,
     },
 }
 
@@ -62,7 +97,7 @@ enum PlaybookCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_target(false).init();
+    init_logging();
     let cli = Cli::parse();
     if let Command::Playbook { command: PlaybookCommand::Check { file } } = &cli.command {
         return check_playbook(file);
@@ -80,10 +115,13 @@ async fn main() -> anyhow::Result<()> {
             if demo {
                 load_demo(&db, &playbooks).await?;
             }
-            let app = ninefold::build_app(AppState::new(db, playbooks, config.secure_cookies));
+            let app = ninefold::build_app(AppState::new(db.clone(), playbooks, config.secure_cookies));
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
-            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+            serve(listener, app, &db).await?;
+        }
+        Command::User { command: UserCommand::Create { email, name, admin } } => {
+            create_user(&db, email, name, admin).await?;
         }
         Command::Pdf { project, doc, lang, output } => {
             let kind = ninefold::report::Kind::parse(&doc).with_context(|| {
@@ -91,10 +129,14 @@ async fn main() -> anyhow::Result<()> {
                 format!("unknown document `{doc}`; one of: {}", kinds.join(", "))
             })?;
             let lang = ninefold::i18n::Lang::parse(&lang).context("--lang must be en or zh")?;
+            // Open the output first: a path that cannot be written must not store a version.
+            let mut file =
+                std::fs::File::create(&output).with_context(|| format!("cannot write {}", output.display()))?;
             let saved = ninefold::report::publish(&db, None, project, kind, lang)
                 .await
                 .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
-            std::fs::write(&output, &saved.bytes).with_context(|| format!("writing {}", output.display()))?;
+            std::io::Write::write_all(&mut file, &saved.bytes)
+                .with_context(|| format!("writing {}", output.display()))?;
             println!(
                 "{}: {} v{} ({} bytes, sha256 {})",
                 output.display(),
@@ -138,6 +180,101 @@ async fn load_demo(db: &Db, playbooks: &playbook::Registry) -> anyhow::Result<()
     Ok(())
 }
 
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+/// Logs go to standard error (standard output is for the commands' own output), coloured
+/// only on a terminal, filtered by `RUST_LOG`, as JSON lines when `NINEFOLD_LOG_FORMAT=json`.
+fn init_logging() {
+    use std::io::IsTerminal;
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    if std::env::var("NINEFOLD_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        fmt.json().with_current_span(true).init();
+    } else {
+        fmt.with_ansi(std::io::stderr().is_terminal()).init();
+    }
+}
+
+/// Serve until SIGTERM (systemd, Docker, Kubernetes) or Ctrl-C: stop accepting, give the
+/// requests in flight up to `NINEFOLD_SHUTDOWN_GRACE` seconds (default 20), close the pool,
+/// and exit 0.
+async fn serve(listener: tokio::net::TcpListener, app: axum::Router, db: &Db) -> anyhow::Result<()> {
+    let grace = std::env::var("NINEFOLD_SHUTDOWN_GRACE").ok().and_then(|s| s.parse().ok()).unwrap_or(20u64);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!(grace_seconds = grace, "shutting down: finishing requests in flight");
+        let _ = tx.send(());
+    });
+    let mut server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        r = &mut server => r?,
+        _ = async {
+            let _ = rx.await;
+            tokio::time::sleep(std::time::Duration::from_secs(grace)).await;
+        } => tracing::warn!("requests still running after the grace period were cut off"),
+    }
+    db.conn.clone().close().await.ok();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// `ninefold user create EMAIL [--admin]`: the first administrator of a fresh install (or
+/// any later account) without the demo's published password.
+async fn create_user(db: &Db, email: String, name: Option<String>, admin: bool) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for {email} (at least 10 characters; shown as you type): ");
+        std::io::stderr().flush().ok();
+    }
+    let mut password = String::new();
+    stdin.lock().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+    let raw = service::users::NewUser { email: email.clone(), name, password, is_admin: admin };
+    let made = if admin {
+        service::users::bootstrap_admin(db, &raw, false).await
+    } else {
+        let tx = db.write().await.context("opening a transaction")?;
+        let u = service::users::create(&*tx, None, &raw).await;
+        if u.is_ok() {
+            tx.commit().await.context("saving the user")?;
+        }
+        u
+    };
+    match made {
+        Ok(u) => {
+            println!("created {} ({}){}", u.email, u.name, if u.is_admin { ", administrator" } else { "" });
+            Ok(())
+        }
+        Err(service::Error::Invalid(e)) => {
+            let why: Vec<String> =
+                e.0.iter()
+                    .map(|f| format!("{}: {}", f.field, ninefold::i18n::t(ninefold::i18n::Lang::En, f.message)))
+                    .collect();
+            anyhow::bail!("{}", why.join("; "))
+        }
+        Err(e) => Err(anyhow::anyhow!("creating the user: {e}")),
+    }
 }

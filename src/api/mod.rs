@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::domain::policy::Action;
 use crate::domain::targets::parse_number;
 use crate::error::AppResult;
-use crate::service::clock;
 use crate::service::projects;
 use crate::service::targets::{self, PushError, Reading, Recorded};
 use crate::web::context::Ctx;
@@ -22,7 +21,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/projects", get(list))
         .route("/api/v1/projects/{id}", get(show))
         .route("/api/v1/projects/{id}/phases/{seq}/gate", get(gate))
+        // Targets, risks, reviews (area-targets): the views their pages render.
         .route("/api/v1/projects/{id}/targets", get(list_targets))
+        .route("/api/v1/projects/{id}/targets/{tid}", get(show_target))
+        .route("/api/v1/projects/{id}/risks", get(risk_register))
+        .route("/api/v1/projects/{id}/reviews", get(list_reviews))
+        .route("/api/v1/projects/{id}/reviews/{rid}", get(show_review))
         .route("/api/v1/projects/{id}/targets/{key}/measurements", post(push))
 }
 
@@ -48,14 +52,59 @@ async fn gate(
     Ok(Json(crate::service::gates::view(&state.db.conn, &a.project, seq).await?))
 }
 
+// ---- Targets, risks, reviews (area-targets): each returns the view its page renders. ----
+
+/// `GET /api/v1/projects/{id}/targets`: the Targets page's view.
 async fn list_targets(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
-) -> AppResult<Json<Vec<targets::TargetView>>> {
+) -> AppResult<Json<targets::TargetsView>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    Ok(Json(targets::views(&state.db.conn, a.project.id, clock::today(&a.project)).await?))
+    Ok(Json(targets::page(&state.db.conn, &a.project, ctx.lang).await?))
 }
+
+/// `GET /api/v1/projects/{id}/targets/{tid}`: the target page's view.
+async fn show_target(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, tid)): Path<(i32, i32)>,
+) -> AppResult<Json<targets::TargetView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(targets::detail(&state.db.conn, &a.project, tid, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/risks`: the Risks page's view (counts, top risks, heat map).
+async fn risk_register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::risks::Register>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::risks::register(&state.db.conn, &a.project, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/reviews`: the reviews held and the open action items.
+async fn list_reviews(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::reviews::ReviewsView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::reviews::index(&state.db.conn, &a.project).await?))
+}
+
+/// `GET /api/v1/projects/{id}/reviews/{rid}`: a review deck (its frozen pack and actions).
+async fn show_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, rid)): Path<(i32, i32)>,
+) -> AppResult<Json<crate::service::reviews::Deck>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::reviews::deck(&state.db.conn, a.project.id, rid).await?))
+}
+
+// ---- end of targets, risks, reviews ----
 
 fn problem(status: StatusCode, error: &str, field: Option<&str>, message: &str) -> Response {
     (status, Json(json!({ "error": error, "field": field, "message": message }))).into_response()

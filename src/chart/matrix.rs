@@ -3,8 +3,9 @@
 //! dots placed in their cell; a crowded cell shows as many as fit and "+n" for the rest, and
 //! the number refers to the list beside the chart, so 60 risks or 40 processes stay readable.
 use super::svg::{esc, fit, n};
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Item {
     /// 1–5 on each axis.
     pub x: i32,
@@ -17,7 +18,8 @@ pub struct Item {
     pub shade: Option<u8>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Cells coloured by x × y in the low / medium / high bands of a risk matrix.
     Heat,
@@ -25,7 +27,7 @@ pub enum Kind {
     Priority,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Matrix {
     pub kind: Kind,
     pub x_label: String,
@@ -215,5 +217,51 @@ mod tests {
             })
             .collect();
         assert_eq!(matrix(Kind::Priority, items).to_svg().matches("<circle").count(), 40);
+    }
+}
+
+/// The same matrix drawn with PDF operations: coloured cells, the items' numbers in their
+/// cell, tick labels on both axes.
+mod pdf {
+    use super::{Item, Matrix, cell_fill};
+    use crate::pdf::{Canvas, Chart, INK, MUTED};
+
+    fn rgb(hex: &str) -> (u8, u8, u8) {
+        let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0xffffff);
+        ((v >> 16) as u8, (v >> 8) as u8, v as u8)
+    }
+
+    impl Chart for Matrix {
+        fn height(&self, width: f32) -> f32 {
+            ((width - 110.0) / 5.0 * 0.55 * 5.0 + 40.0).min(260.0)
+        }
+
+        fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
+            let left = x + 110.0;
+            let cw = (width - 110.0) / 5.0;
+            let ch = (self.height(width) - 40.0) / 5.0;
+            let top = y + 14.0;
+            c.text(x, y, &format!("{} × {}", self.y_label, self.x_label), 9.5, true, INK);
+            for row in 1..=5 {
+                for col in 1..=5 {
+                    let (cx, cy) = (left + cw * (col - 1) as f32, top + ch * (5 - row) as f32);
+                    c.rect(cx, cy, cw, ch, Some(rgb(cell_fill(self.kind, col, row))), Some((255, 255, 255)));
+                    let here: Vec<&Item> = self.items.iter().filter(|i| i.x == col && i.y == row).collect();
+                    if !here.is_empty() {
+                        let labels: Vec<&str> = here.iter().map(|i| i.label.as_str()).collect();
+                        let text = crate::chart::svg::fit(&labels.join(" "), 8.0, cw - 6.0);
+                        c.text(cx + 3.0, cy + 3.0, &text, 8.0, true, INK);
+                    }
+                }
+            }
+            for i in 0..5 {
+                let tx = left + cw * (i as f32 + 0.5);
+                let tick = crate::chart::svg::fit(&self.x_ticks[i], 7.0, cw - 4.0);
+                c.text_center(tx, top + ch * 5.0 + 4.0, &tick, 7.0, false, MUTED);
+                let ty = top + ch * (4 - i) as f32 + ch / 2.0 - 3.5;
+                let tick = crate::chart::svg::fit(&self.y_ticks[i], 7.0, 104.0);
+                c.text_right(left - 4.0, ty, &tick, 7.0, false, MUTED);
+            }
+        }
     }
 }

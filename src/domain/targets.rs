@@ -128,6 +128,17 @@ pub enum Rag {
     Grey,
 }
 
+impl Rag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+            Rag::Grey => "grey",
+        }
+    }
+}
+
 /// What a target looks like today.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Assessment {
@@ -141,6 +152,9 @@ pub struct Assessment {
     /// Where the trend reaches on the target date.
     pub forecast: Option<f64>,
     pub forecast_meets: Option<bool>,
+    /// The trend runs below zero by the target date for a metric that cannot: no forecast
+    /// figure is given (see [`floor_forecast`]).
+    pub forecast_below_zero: bool,
     pub rag: Rag,
 }
 
@@ -198,7 +212,72 @@ pub fn assess(
         trend,
         forecast,
         forecast_meets,
+        forecast_below_zero: false,
         rag,
+    }
+}
+
+/// A percentage as every surface prints it: whole percent, half away from zero.
+pub fn whole_percent(pct: f64) -> i64 {
+    pct.round() as i64
+}
+
+/// A metric value as people read it: thousands separators, at most `decimals` places, no
+/// trailing zeros (12345.678 → "12,345.68", 2350 → "2,350", −0.5 → "-0.5").
+pub fn figure(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && (grouped != "0" || !frac.is_empty()) { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
+}
+
+/// Whether a metric cannot go below zero, so a trend that runs past zero must not be printed
+/// as a negative forecast. Counts, times, money, shares and rates cannot; a metric is taken to
+/// be signed when its baseline or target is negative, or its unit or metric names a signed
+/// scale (net promoter score, temperature, percentage points of change, growth, margin, profit).
+pub fn non_negative(unit: &str, metric: &str, baseline: Option<f64>, target: Option<f64>) -> bool {
+    if baseline.is_some_and(|b| b < 0.0) || target.is_some_and(|t| t < 0.0) {
+        return false;
+    }
+    const SIGNED: &[&str] = &[
+        "nps",
+        "net promoter",
+        "°",
+        "℃",
+        "℉",
+        "pp",
+        "growth",
+        "margin",
+        "profit",
+        "balance",
+        "增长",
+        "增幅",
+        "利润",
+        "净推荐",
+        "差额",
+    ];
+    let words = format!("{} {}", unit.to_lowercase(), metric.to_lowercase());
+    let unit_l = unit.trim().to_lowercase();
+    !SIGNED.iter().any(|w| if *w == "pp" { unit_l == "pp" } else { words.contains(w) })
+}
+
+/// Apply [`non_negative`]: a forecast below zero of a metric that cannot go there is no
+/// figure; the assessment says it will not reach zero instead (RAG is unchanged).
+pub fn floor_forecast(a: &mut Assessment, non_negative: bool) {
+    if non_negative && a.forecast.is_some_and(|f| f < 0.0) {
+        a.forecast = None;
+        a.forecast_below_zero = true;
     }
 }
 
@@ -303,6 +382,43 @@ mod tests {
         assert_eq!(assess(Direction::Decrease, b, bd, tgt, td, &late, d("2027-02-01")).rag, Rag::Green);
         let missed = [(d("2027-01-15"), 360.0)];
         assert_eq!(assess(Direction::Decrease, b, bd, tgt, td, &missed, d("2027-02-01")).rag, Rag::Red);
+    }
+
+    #[test]
+    fn figures_as_printed() {
+        assert_eq!(figure(12345.678, 2), "12,345.68");
+        assert_eq!(figure(2585.0, 2), "2,585");
+        assert_eq!(figure(-0.5, 1), "-0.5");
+        assert_eq!(whole_percent(40.85), 41);
+        assert_eq!(whole_percent(-6.98), -7);
+    }
+
+    #[test]
+    fn forecasts_of_metrics_that_cannot_go_below_zero() {
+        assert!(non_negative("h", "First response time", Some(26.0), Some(8.0)));
+        assert!(non_negative("CNY", "", Some(86.0), Some(73.1)));
+        assert!(non_negative("tickets", "", Some(120.0), Some(60.0)));
+        assert!(non_negative("%", "CSAT", Some(78.0), Some(85.0)));
+        assert!(!non_negative("points", "NPS", Some(-10.0), Some(20.0)));
+        assert!(!non_negative("points", "Net promoter score", Some(5.0), Some(20.0)));
+        assert!(!non_negative("pp", "", Some(1.0), Some(3.0)));
+        assert!(!non_negative("°C", "Warehouse temperature", Some(4.0), Some(2.0)));
+        assert!(!non_negative("%", "Margin", Some(12.0), Some(15.0)));
+        // Response time 26 h falling fast: the line crosses zero before the target date.
+        let (bd, td) = (d("2026-01-01"), d("2026-12-31"));
+        let ms = [(d("2026-02-01"), 22.0), (d("2026-03-01"), 18.0), (d("2026-04-01"), 14.0)];
+        let mut a = assess(Direction::Decrease, 26.0, bd, 8.0, td, &ms, d("2026-04-02"));
+        assert!(a.forecast.unwrap() < 0.0);
+        let rag = a.rag;
+        floor_forecast(&mut a, true);
+        assert_eq!((a.forecast, a.forecast_below_zero, a.rag), (None, true, rag));
+        // A signed metric keeps its negative forecast; a positive forecast is left alone.
+        let mut b = assess(Direction::Decrease, 26.0, bd, 8.0, td, &ms, d("2026-04-02"));
+        floor_forecast(&mut b, false);
+        assert!(b.forecast.unwrap() < 0.0 && !b.forecast_below_zero);
+        let mut c = assess(Direction::Increase, 0.0, bd, 60.0, td, &[(d("2026-07-02"), 30.0)], d("2026-07-02"));
+        floor_forecast(&mut c, true);
+        assert!(c.forecast.unwrap() > 0.0 && !c.forecast_below_zero);
     }
 
     #[test]

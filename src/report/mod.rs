@@ -12,7 +12,6 @@ pub(crate) mod targets;
 mod training;
 
 use crate::chart::gantt::{Gantt, Row, RowKind, Scale};
-use crate::chart::line;
 use crate::db::Db;
 use crate::entity::{activity, project, training_session};
 use crate::i18n::{self, Lang};
@@ -22,37 +21,6 @@ use crate::service::documents::{self as store, Saved};
 use crate::service::{self, Actor, Result, clock, gates, projects, reviews, work};
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
-
-/// The trend chart of a target, shared by the target pages and the documents: measurements, baseline, target, target date and forecast.
-pub fn trend_chart(v: &service::targets::TargetView, lang: Lang) -> Option<line::LineChart> {
-    let t = &v.target;
-    let (bd, b) = (t.baseline_date?, t.baseline_value?);
-    let mut measured = vec![(bd, b)];
-    measured.extend(v.measurements.iter().map(|m| (m.measured_on, m.value)));
-    measured.sort_by_key(|p| p.0);
-    let mut series = vec![line::Series { style: line::Style::Measured, points: measured.clone() }];
-    let mut levels = vec![line::Level {
-        style: line::Style::Baseline,
-        value: b,
-        label: format!("{} {}", i18n::t(lang, "target.baseline"), crate::chart::svg::short(b)),
-    }];
-    if let Some(tv) = t.target_value {
-        levels.push(line::Level {
-            style: line::Style::Target,
-            value: tv,
-            label: format!("{} {}", i18n::t(lang, "target.target"), crate::chart::svg::short(tv)),
-        });
-    }
-    if let (Some(a), Some(td), Some(last)) = (&v.assessment, t.target_date, measured.last())
-        && let (Some(tr), true) = (a.trend, measured.len() > 1)
-    {
-        series.push(line::Series {
-            style: line::Style::Forecast,
-            points: vec![(last.0, tr.at(last.0)), (td, tr.at(td))],
-        });
-    }
-    Some(line::LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
-}
 
 pub(crate) fn t(lang: Lang, key: &str) -> String {
     i18n::t(lang, &format!("pdf.{key}"))
@@ -91,7 +59,10 @@ pub struct Facts {
     pub members: Vec<projects::MemberRow>,
     /// The gate report's phase, as on its gate page (none without phases).
     pub gate: Option<gates::GateView>,
+    /// The targets view (figures and trend charts as the Targets page shows them).
     pub targets: Vec<service::targets::TargetView>,
+    /// The risk register view (counts, top risks, heat map as the Risks page shows them).
+    pub risks: service::risks::Register,
     pub people: Vec<crate::entity::person::Model>,
     pub sessions: Vec<training_session::Model>,
     pub reviews: Vec<crate::entity::review::Model>,
@@ -101,10 +72,12 @@ pub struct Facts {
     pub today: NaiveDate,
 }
 
-/// Gather the views every document draws on, as of the project's today.
-pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Facts> {
+/// Gather the views every document draws on, in `lang`, as of the project's today.
+pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Result<Facts> {
     let project = projects::get(c, project_id).await?;
     let today = clock::today(&project);
+    let targets = service::targets::page(c, &project, lang).await?;
+    let risks = service::risks::register(c, &project, lang).await?;
     let phases = projects::phases(c, project_id).await?;
     let deliverables = work::deliverable_rows(c, project_id).await?;
     let models: Vec<_> = deliverables.iter().map(|d| d.deliverable.clone()).collect();
@@ -114,7 +87,8 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Facts> 
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
         gate: gates::report(c, &project).await?,
-        targets: service::targets::views(c, project_id, today).await?,
+        targets: targets.targets,
+        risks,
         people: service::organisation::people(c, project_id).await?,
         sessions: service::training::sessions(c, project_id).await?,
         reviews: reviews::list(c, project_id).await?,
@@ -135,7 +109,7 @@ pub async fn render(doc: Document) -> (Vec<u8>, usize) {
 
 /// A document as it would be generated now, not kept (the Documents tab's preview).
 pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &str) -> Result<Vec<u8>> {
-    let f = facts(&db.conn, project_id).await?;
+    let f = facts(&db.conn, project_id, lang).await?;
     let doc = document(&f, kind, lang, &i18n::t(lang, "pdf.draft"), author);
     Ok(render(doc).await.0)
 }
@@ -144,7 +118,7 @@ pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &
 /// render on the blocking pool, then store in a short write transaction. `actor` is `None`
 /// from the command line. Used by the Documents tab and `ninefold pdf`.
 pub async fn publish(db: &Db, actor: Option<Actor>, project_id: i32, kind: Kind, lang: Lang) -> Result<Saved> {
-    let f = facts(&db.conn, project_id).await?;
+    let f = facts(&db.conn, project_id, lang).await?;
     let author = store::author(&db.conn, actor).await?;
     loop {
         let version = store::next_version(&db.conn, project_id, kind, lang).await?;

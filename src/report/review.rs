@@ -4,7 +4,7 @@ use super::*;
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let pack = &f.pack;
     let active = f.phases.iter().find(|p| p.status == "active");
-    let count = |rag: &str| pack.targets.iter().filter(|x| x.rag == rag).count();
+    let count = |rag: &str| f.targets.iter().filter(|v| v.rag.as_str() == rag).count();
     let mut b = vec![
         h1(t(lang, "review.summary")),
         Block::Fields(vec![
@@ -65,8 +65,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     } else {
         b.push(Block::Table(decisions_table(f, lang)));
     }
-    b.push(h1(t(lang, "review.risks")));
-    b.push(Block::Note(t(lang, "review.no_risks")));
+    b.extend(risk_blocks(f, lang));
     b.push(h1(t(lang, "review.decisions")));
     for r in &f.reviews {
         b.push(h2(format!("{} · {}", r.held_on, r.title)));
@@ -99,5 +98,64 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             right: vec![],
         }));
     }
+    b
+}
+
+/// The register's counts by status, the top risks and the heat map, from the risk register
+/// view the Risks page shows (the review deck freezes the same top risks).
+fn risk_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
+    let r = &f.risks;
+    let mut b = vec![h1(t(lang, "review.risks"))];
+    if r.counts.total == 0 {
+        b.push(Block::Note(t(lang, "review.no_risks")));
+        return b;
+    }
+    let c = &r.counts;
+    let status = |k: &str, n: usize| format!("{} {n}", i18n::t(lang, &format!("risk.status.{k}")));
+    b.push(Block::Fields(vec![
+        (t(lang, "review.risk_total"), c.total.to_string()),
+        (
+            t(lang, "review.risk_counts"),
+            [
+                status("candidate", c.candidate),
+                status("open", c.open),
+                status("mitigated", c.mitigated),
+                status("closed", c.closed),
+                status("dismissed", c.dismissed),
+            ]
+            .join(" · "),
+        ),
+    ]));
+    b.push(h2(i18n::t(lang, "risk.top")));
+    if r.top.is_empty() {
+        b.push(Block::Note(i18n::t(lang, "risk.no_top")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![3.0, 0.9, 0.7, 1.6, 3.0],
+            header: vec![
+                i18n::t(lang, "risk.title"),
+                format!("{} × {}", i18n::t(lang, "risk.p"), i18n::t(lang, "risk.i")),
+                i18n::t(lang, "risk.score"),
+                i18n::t(lang, "field.owner"),
+                i18n::t(lang, "risk.mitigation"),
+            ],
+            rows: r
+                .top
+                .iter()
+                .map(|k| {
+                    vec![
+                        name(lang, &k.title_en, &k.title_zh),
+                        format!("{} × {}", k.probability, k.impact),
+                        k.score.to_string(),
+                        k.owner.clone(),
+                        k.mitigation.clone(),
+                    ]
+                })
+                .collect(),
+            right: vec![2],
+        }));
+    }
+    b.push(h2(i18n::t(lang, "risk.heat_map")));
+    b.push(Block::Chart(Box::new(r.heat_map.clone())));
     b
 }

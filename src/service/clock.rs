@@ -16,8 +16,22 @@ pub fn valid(zone: &str) -> bool {
     zone.trim().parse::<Tz>().is_ok()
 }
 
+tokio::task_local! {
+    /// A fixed "today" for the code running inside `with_today` (tests that work with
+    /// fixed dates, so they mean the same next year). Unset in production.
+    static FIXED_TODAY: NaiveDate;
+}
+
+/// Run `f` with "today" fixed to `date` in every time zone.
+pub async fn with_today<F: std::future::Future>(date: NaiveDate, f: F) -> F::Output {
+    FIXED_TODAY.scope(date, f).await
+}
+
 /// Today's date in `zone` (an unknown zone falls back to the default one).
 pub fn today_in(zone: &str) -> NaiveDate {
+    if let Ok(d) = FIXED_TODAY.try_with(|d| *d) {
+        return d;
+    }
     let tz: Tz = zone.trim().parse().unwrap_or(chrono_tz::Asia::Shanghai);
     Utc::now().with_timezone(&tz).date_naive()
 }
@@ -37,5 +51,12 @@ mod tests {
         assert!(!valid("Mars/Olympus") && !valid(""));
         // Whatever the hour, Kiritimati (UTC+14) is never behind Pago Pago (UTC−11).
         assert!(today_in("Pacific/Kiritimati") >= today_in("Pacific/Pago_Pago"));
+    }
+
+    #[tokio::test]
+    async fn a_fixed_today_holds_inside_its_scope_only() {
+        let d = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        assert_eq!(with_today(d, async { today_in("Europe/Berlin") }).await, d);
+        assert_ne!(today_in("UTC"), d);
     }
 }

@@ -1,14 +1,15 @@
 //! The CRM modules of a project: scope, owner, rollout state with dates, lifecycle stage,
 //! users and the feature checklist.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+use super::{Actor, Result, clock, now, write};
 use crate::db::Db;
 use crate::domain::catalog::MODULES;
-use crate::domain::modules::{FEATURE_STATES, LIFECYCLE, ROLLOUT, can_move, standard_features};
+use crate::domain::modules::{FEATURE_STATES, LIFECYCLE, ROLLOUT, adoption, can_move, standard_features};
 use crate::domain::validation::{FieldErrors, required_text};
-use crate::entity::{crm_module, module_feature};
+use crate::entity::{crm_module, module_feature, project};
 use crate::i18n::{Lang, t};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Create the standard modules (in scope when listed in `scope`) with their features.
@@ -59,15 +60,8 @@ pub async fn sync_scope<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32
     for m in modules(c, project_id).await? {
         let in_scope = scope.contains(&m.key);
         if MODULES.contains(&m.key.as_str()) && m.in_scope != in_scope {
-            let am = crm_module::ActiveModel {
-                in_scope: Set(in_scope),
-                version: Set(m.version + 1),
-                updated_at: Set(now()),
-                ..Default::default()
-            };
-            update_guarded::<crm_module::Entity, _>(c, am, m.id, m.version).await?;
-            let after = crm_module::Model { in_scope, version: m.version + 1, ..m.clone() };
-            audit::record(c, actor, Some(project_id), "crm_module", m.id, "update", Some(&m), Some(&after)).await?;
+            let am = crm_module::ActiveModel { in_scope: Set(in_scope), ..Default::default() };
+            write::update::<crm_module::Entity, _>(c, actor, project_id, m.id, m.version, am, "update").await?;
         }
     }
     Ok(())
@@ -89,9 +83,53 @@ pub async fn features<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<
         .await?)
 }
 
+/// A module with its checklist, as the Modules page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModuleView {
+    pub module: crm_module::Model,
+    pub features: Vec<module_feature::Model>,
+    pub features_live: usize,
+    /// Active users as a share of planned users, in percent.
+    pub adoption: Option<f64>,
+    /// When each rollout state was reached.
+    pub dates: BTreeMap<String, String>,
+}
+
+/// The Modules page: every module of the project with its checklist.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModulesView {
+    pub as_of: NaiveDate,
+    pub modules: Vec<ModuleView>,
+}
+
+pub async fn page<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<ModulesView> {
+    let feats = features(c, p.id).await?;
+    let modules = modules(c, p.id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let features: Vec<_> = feats.iter().filter(|f| f.module_id == m.id).cloned().collect();
+            ModuleView {
+                features_live: features.iter().filter(|f| f.status == "live").count(),
+                adoption: adoption(m.planned_users, m.active_users),
+                dates: serde_json::from_str(&m.status_dates).unwrap_or_default(),
+                features,
+                module: m,
+            }
+        })
+        .collect();
+    Ok(ModulesView { as_of: clock::today(p), modules })
+}
+
+fn checkbox<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    Ok(String::deserialize(d)? == "1")
+}
+
 /// The module form as typed.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawModule {
+    #[serde(deserialize_with = "checkbox")]
     pub in_scope: bool,
     pub owner_group: String,
     pub status: String,
@@ -144,41 +182,33 @@ pub async fn update(
         e.add("status", "err.choose_from_list");
     }
     e.check()?;
-    let tx = db.write().await?;
-    let before = crm_module::Entity::find_by_id(id)
-        .filter(crm_module::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let mut dates: BTreeMap<String, String> = serde_json::from_str(&before.status_dates).unwrap_or_default();
-    if raw.status != before.status {
-        if !can_move(&before.status, &raw.status) {
-            return Err(FieldErrors::single("status", "err.rollout_backwards").into());
+    write::transaction(db, async |tx| {
+        let before = write::get::<crm_module::Entity, _>(tx, project_id, id).await?;
+        if before.version != version {
+            return Err(super::Error::Conflict);
         }
-        if let Some(d) = date {
-            dates.insert(raw.status.clone(), d.to_string());
+        let mut dates: BTreeMap<String, String> = serde_json::from_str(&before.status_dates).unwrap_or_default();
+        if raw.status != before.status {
+            if !can_move(&before.status, &raw.status) {
+                return Err(FieldErrors::single("status", "err.rollout_backwards").into());
+            }
+            if let Some(d) = date {
+                dates.insert(raw.status.clone(), d.to_string());
+            }
         }
-    }
-    let am = crm_module::ActiveModel {
-        in_scope: Set(raw.in_scope),
-        owner_group: Set((!owner.is_empty()).then(|| owner.to_string())),
-        status: Set(raw.status.clone()),
-        lifecycle: Set(raw.lifecycle.clone()),
-        planned_users: Set(planned),
-        active_users: Set(active),
-        status_dates: Set(serde_json::to_string(&dates).unwrap_or_else(|_| "{}".into())),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<crm_module::Entity, _>(&*tx, am, id, version).await?;
-    let after = crm_module::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
-    audit::record(&*tx, actor, Some(project_id), "crm_module", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+        let am = crm_module::ActiveModel {
+            in_scope: Set(raw.in_scope),
+            owner_group: Set((!owner.is_empty()).then(|| owner.to_string())),
+            status: Set(raw.status.clone()),
+            lifecycle: Set(raw.lifecycle.clone()),
+            planned_users: Set(planned),
+            active_users: Set(active),
+            status_dates: Set(serde_json::to_string(&dates).unwrap_or_else(|_| "{}".into())),
+            ..Default::default()
+        };
+        Ok(write::update::<crm_module::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+    })
+    .await
 }
 
 /// Mark a checklist feature planned, configured or live.
@@ -186,23 +216,11 @@ pub async fn set_feature(db: &Db, actor: Actor, project_id: i32, id: i32, versio
     if !FEATURE_STATES.contains(&status) {
         return Err(FieldErrors::single("status", "err.choose_from_list").into());
     }
-    let tx = db.write().await?;
-    let before = module_feature::Entity::find_by_id(id)
-        .filter(module_feature::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let am = module_feature::ActiveModel {
-        status: Set(status.into()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<module_feature::Entity, _>(&*tx, am, id, version).await?;
-    let after = module_feature::Model { status: status.into(), version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "module_feature", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(())
+    let am = module_feature::ActiveModel { status: Set(status.into()), ..Default::default() };
+    write::transaction(db, async |tx| {
+        write::update::<module_feature::Entity, _>(tx, actor, project_id, id, version, am, "update").await.map(|_| ())
+    })
+    .await
 }
 
 /// Add a module of the client's own (no standard checklist).
@@ -217,29 +235,23 @@ pub async fn add_custom(
     let en = required_text(&mut e, "name_en", if name_en.trim().is_empty() { name_zh } else { name_en }, 200);
     let zh = required_text(&mut e, "name_zh", if name_zh.trim().is_empty() { name_en } else { name_zh }, 200);
     e.check()?;
-    let tx = db.write().await?;
-    let n = modules(&*tx, project_id).await?.len();
-    let t0 = now();
-    let m = crm_module::Entity::insert(crm_module::ActiveModel {
-        project_id: Set(project_id),
-        key: Set(format!("custom-{}", n + 1)),
-        name_en: Set(en),
-        name_zh: Set(zh),
-        in_scope: Set(true),
-        owner_group: Set(None),
-        status: Set("planned".into()),
-        lifecycle: Set("data_integration".into()),
-        planned_users: Set(0),
-        active_users: Set(0),
-        status_dates: Set("{}".into()),
-        version: Set(1),
-        created_at: Set(t0),
-        updated_at: Set(t0),
-        ..Default::default()
+    write::transaction(db, async |tx| {
+        let n = modules(tx, project_id).await?.len();
+        let am = crm_module::ActiveModel {
+            project_id: Set(project_id),
+            key: Set(format!("custom-{}", n + 1)),
+            name_en: Set(en),
+            name_zh: Set(zh),
+            in_scope: Set(true),
+            owner_group: Set(None),
+            status: Set("planned".into()),
+            lifecycle: Set("data_integration".into()),
+            planned_users: Set(0),
+            active_users: Set(0),
+            status_dates: Set("{}".into()),
+            ..Default::default()
+        };
+        write::insert::<crm_module::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "crm_module", m.id, "create", None::<&()>, Some(&m)).await?;
-    tx.commit().await?;
-    Ok(m)
+    .await
 }

@@ -1,11 +1,12 @@
 //! Steering committee reviews: the pack frozen when the review is held, decisions, and
 //! action items that carry over from review to review until closed.
-use super::{Actor, Error, Result, audit, now, projects, targets, update_guarded};
+use super::{Actor, Result, clock, projects, targets, write};
 use crate::db::Db;
 use crate::domain::gates::PhaseStatus;
 use crate::domain::validation::{FieldErrors, long_text, required_text};
 use crate::domain::workflow::Status;
-use crate::entity::{deliverable, review, review_action};
+use crate::entity::{deliverable, project, review, review_action};
+use crate::i18n::Lang;
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,9 @@ pub struct PackTarget {
     pub latest_date: Option<NaiveDate>,
     pub attainment: Option<f64>,
     pub forecast: Option<f64>,
+    /// The trend runs below zero for a metric that cannot (no forecast figure).
+    #[serde(default)]
+    pub forecast_below_zero: bool,
     pub rag: String,
 }
 
@@ -60,10 +64,13 @@ pub struct Pack {
     /// The top live risks by score (packs frozen before the register have none).
     #[serde(default)]
     pub risks: Vec<super::risks::PackRisk>,
+    /// The register's counts by status (packs frozen before the counts have none).
+    #[serde(default)]
+    pub risk_counts: Option<super::risks::Counts>,
 }
 
 pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Pack> {
-    let targets = targets::views(c, project_id, today)
+    let targets = targets::views(c, project_id, today, Lang::En)
         .await?
         .into_iter()
         .map(|v| PackTarget {
@@ -78,9 +85,8 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
             latest_date: v.assessment.as_ref().and_then(|a| a.latest_date),
             attainment: v.assessment.as_ref().and_then(|a| a.attainment),
             forecast: v.assessment.as_ref().and_then(|a| a.forecast),
-            rag: v.assessment.map_or("grey".into(), |a| {
-                serde_json::to_value(a.rag).ok().and_then(|r| r.as_str().map(String::from)).unwrap_or_default()
-            }),
+            forecast_below_zero: v.shown.forecast_below_zero,
+            rag: v.rag.as_str().into(),
         })
         .collect();
     let dels = deliverable::Entity::find().filter(deliverable::Column::ProjectId.eq(project_id)).all(c).await?;
@@ -118,8 +124,8 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
             due_date: a.due_date,
         })
         .collect();
-    let risks = super::risks::top(c, project_id, 5).await?;
-    Ok(Pack { as_of: today, targets, phases, actions, risks })
+    let register = super::risks::register_on(c, project_id, today, Lang::En).await?;
+    Ok(Pack { as_of: today, targets, phases, actions, risks: register.top, risk_counts: Some(register.counts) })
 }
 
 pub async fn open_actions<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<review_action::Model>> {
@@ -141,7 +147,37 @@ pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<revi
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<review::Model> {
-    review::Entity::find_by_id(id).filter(review::Column::ProjectId.eq(project_id)).one(c).await?.ok_or(Error::NotFound)
+    write::get::<review::Entity, _>(c, project_id, id).await
+}
+
+/// The Reviews page: the reviews held, newest first, and the action items still open.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewsView {
+    pub as_of: NaiveDate,
+    pub reviews: Vec<review::Model>,
+    pub open_actions: Vec<review_action::Model>,
+}
+
+pub async fn index<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<ReviewsView> {
+    Ok(ReviewsView {
+        as_of: clock::today(p),
+        reviews: list(c, p.id).await?,
+        open_actions: open_actions(c, p.id).await?,
+    })
+}
+
+/// The review deck: a held review, its pack as frozen on the day, and its action items.
+#[derive(Clone, Debug, Serialize)]
+pub struct Deck {
+    pub review: review::Model,
+    /// `None` when the stored pack cannot be read.
+    pub pack: Option<Pack>,
+    pub actions: Vec<review_action::Model>,
+}
+
+pub async fn deck<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<Deck> {
+    let review = get(c, project_id, id).await?;
+    Ok(Deck { pack: serde_json::from_str(&review.pack).ok(), actions: actions_of(c, id).await?, review })
 }
 
 pub async fn actions_of<C: ConnectionTrait>(c: &C, review_id: i32) -> Result<Vec<review_action::Model>> {
@@ -171,27 +207,21 @@ pub async fn create(
     }
     e.check()?;
     let held_on = held_on.unwrap_or_default();
-    let tx = db.write().await?;
-    let pack = build_pack(&*tx, project_id, held_on).await?;
-    let t0 = now();
-    let r = review::Entity::insert(review::ActiveModel {
-        project_id: Set(project_id),
-        held_on: Set(held_on),
-        title: Set(title),
-        attendees: Set(attendees),
-        pack: Set(serde_json::to_string(&pack).unwrap_or_else(|_| "{}".into())),
-        decisions: Set(String::new()),
-        created_by: Set(actor.user_id),
-        version: Set(1),
-        created_at: Set(t0),
-        updated_at: Set(t0),
-        ..Default::default()
+    write::transaction(db, async |tx| {
+        let pack = build_pack(tx, project_id, held_on).await?;
+        let am = review::ActiveModel {
+            project_id: Set(project_id),
+            held_on: Set(held_on),
+            title: Set(title),
+            attendees: Set(attendees),
+            pack: Set(serde_json::to_string(&pack).unwrap_or_else(|_| "{}".into())),
+            decisions: Set(String::new()),
+            created_by: Set(actor.user_id),
+            ..Default::default()
+        };
+        write::insert::<review::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "review", r.id, "create", None::<&()>, Some(&r)).await?;
-    tx.commit().await?;
-    Ok(r)
+    .await
 }
 
 pub async fn save_decisions(
@@ -205,19 +235,11 @@ pub async fn save_decisions(
     let mut e = FieldErrors::default();
     let decisions = long_text(&mut e, "decisions", decisions, 20_000, false);
     e.check()?;
-    let tx = db.write().await?;
-    let before = get(&*tx, project_id, id).await?;
-    let am = review::ActiveModel {
-        decisions: Set(decisions.clone()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<review::Entity, _>(&*tx, am, id, version).await?;
-    let after = review::Model { decisions, version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "review", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(())
+    let am = review::ActiveModel { decisions: Set(decisions), ..Default::default() };
+    write::transaction(db, async |tx| {
+        write::update::<review::Entity, _>(tx, actor, project_id, id, version, am, "update").await.map(|_| ())
+    })
+    .await
 }
 
 pub async fn add_action(
@@ -243,10 +265,7 @@ pub async fn add_action(
         }
     };
     e.check()?;
-    let tx = db.write().await?;
-    get(&*tx, project_id, review_id).await?;
-    let t0 = now();
-    let a = review_action::Entity::insert(review_action::ActiveModel {
+    let am = review_action::ActiveModel {
         project_id: Set(project_id),
         review_id: Set(review_id),
         text: Set(text),
@@ -254,16 +273,13 @@ pub async fn add_action(
         due_date: Set(due_date),
         status: Set("open".into()),
         closed_on: Set(None),
-        version: Set(1),
-        created_at: Set(t0),
-        updated_at: Set(t0),
         ..Default::default()
+    };
+    write::transaction(db, async |tx| {
+        get(tx, project_id, review_id).await?;
+        write::insert::<review_action::Entity, _>(tx, actor, project_id, am, "create").await.map(|_| ())
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record(&*tx, actor, Some(project_id), "review_action", a.id, "create", None::<&()>, Some(&a)).await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Close (or reopen) an action item.
@@ -276,23 +292,10 @@ pub async fn set_action_status(
     done: bool,
     today: NaiveDate,
 ) -> Result<()> {
-    let tx = db.write().await?;
-    let before = review_action::Entity::find_by_id(id)
-        .filter(review_action::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
     let (status, closed_on) = if done { ("done", Some(today)) } else { ("open", None) };
-    let am = review_action::ActiveModel {
-        status: Set(status.into()),
-        closed_on: Set(closed_on),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<review_action::Entity, _>(&*tx, am, id, version).await?;
-    let after = review_action::Model { status: status.into(), closed_on, version: version + 1, ..before.clone() };
-    audit::record(&*tx, actor, Some(project_id), "review_action", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(())
+    let am = review_action::ActiveModel { status: Set(status.into()), closed_on: Set(closed_on), ..Default::default() };
+    write::transaction(db, async |tx| {
+        write::update::<review_action::Entity, _>(tx, actor, project_id, id, version, am, "update").await.map(|_| ())
+    })
+    .await
 }

@@ -1,19 +1,22 @@
 //! The risk register: seed 003's failure factors pre-loaded into every new project as
 //! candidate risks, which the team accepts, rates or dismisses with a reason; the heat map,
 //! the top risks for the steering review, and the health roll-up's signals.
-use super::{Actor, Error, Result, audit, now, update_guarded, write};
+use super::{Actor, Result, audit, clock, now, write};
+use crate::chart::matrix::{self, Matrix};
 use crate::db::Db;
 use crate::domain::health::Signals;
 use crate::domain::risk::{self, CATEGORIES, FACTORS, Level, RiskFacts, STATUSES};
 use crate::domain::targets::Rag as TRag;
 use crate::domain::validation::{FieldErrors, long_text, required_text};
 use crate::entity::{project, risk as risk_e};
+use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 /// The risk form as typed.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawRisk {
     pub title: String,
     pub description: String,
@@ -173,10 +176,7 @@ pub async fn ensure_loaded(db: &Db, actor: Actor, project_id: i32) -> Result<()>
     if any.is_some() {
         return Ok(());
     }
-    let tx = db.write().await?;
-    preload(&*tx, actor, project_id).await?;
-    tx.commit().await?;
-    Ok(())
+    write::transaction(db, async |tx| preload(tx, actor, project_id).await.map(|_| ())).await
 }
 
 pub async fn create(db: &Db, actor: Actor, project_id: i32, input: &RiskInput) -> Result<risk_e::Model> {
@@ -210,27 +210,15 @@ pub async fn dismiss(db: &Db, actor: Actor, project_id: i32, id: i32, version: i
     let mut e = FieldErrors::default();
     let reason = long_text(&mut e, "reason", reason, 2000, true);
     e.check()?;
-    let tx = db.write().await?;
-    let before = get(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let am = risk_e::ActiveModel {
-        status: Set("dismissed".into()),
-        dismiss_reason: Set(reason),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<risk_e::Entity, _>(&*tx, am, id, version).await?;
-    let after = get(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "risk", id, "dismiss", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(())
+    let am = risk_e::ActiveModel { status: Set("dismissed".into()), dismiss_reason: Set(reason), ..Default::default() };
+    write::transaction(db, async |tx| {
+        write::update::<risk_e::Entity, _>(tx, actor, project_id, id, version, am, "dismiss").await.map(|_| ())
+    })
+    .await
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<risk_e::Model> {
-    risk_e::Entity::find_by_id(id).filter(risk_e::Column::ProjectId.eq(project_id)).one(c).await?.ok_or(Error::NotFound)
+    write::get::<risk_e::Entity, _>(c, project_id, id).await
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<risk_e::Model>> {
@@ -300,11 +288,11 @@ pub struct PackRisk {
     pub status: String,
 }
 
-/// The top live rated risks (at most `n`), highest score first.
-pub async fn top<C: ConnectionTrait>(c: &C, project_id: i32, n: usize) -> Result<Vec<PackRisk>> {
-    let mut rs: Vec<_> = list(c, project_id)
-        .await?
-        .into_iter()
+/// The top live rated risks (at most `n`), highest score first (then impact, then the
+/// older risk).
+pub fn top(risks: &[risk_e::Model], n: usize) -> Vec<PackRisk> {
+    let mut rs: Vec<_> = risks
+        .iter()
         .filter(|r| risk::is_live(&r.status))
         .filter_map(|r| {
             let (p, i) = (r.probability?, r.impact?);
@@ -314,21 +302,112 @@ pub async fn top<C: ConnectionTrait>(c: &C, project_id: i32, n: usize) -> Result
                 _ => r.title.clone(),
             };
             Some(PackRisk {
-                title_en: r.title,
+                title_en: r.title.clone(),
                 title_zh: zh,
-                category: r.category,
+                category: r.category.clone(),
                 probability: p,
                 impact: i,
                 score: p * i,
-                owner: r.owner,
-                mitigation: r.mitigation,
-                status: r.status,
+                owner: r.owner.clone(),
+                mitigation: r.mitigation.clone(),
+                status: r.status.clone(),
             })
         })
         .collect();
     rs.sort_by(|a, b| b.score.cmp(&a.score).then(b.impact.cmp(&a.impact)));
     rs.truncate(n);
-    Ok(rs)
+    rs
+}
+
+/// How many risks the register holds, by status.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    pub total: usize,
+    pub candidate: usize,
+    pub open: usize,
+    pub mitigated: usize,
+    pub closed: usize,
+    pub dismissed: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(statuses: impl IntoIterator<Item = &'a str>) -> Counts {
+        let mut c = Counts::default();
+        for s in statuses {
+            c.total += 1;
+            match s {
+                "candidate" => c.candidate += 1,
+                "open" => c.open += 1,
+                "mitigated" => c.mitigated += 1,
+                "closed" => c.closed += 1,
+                "dismissed" => c.dismissed += 1,
+                _ => {}
+            }
+        }
+        c
+    }
+}
+
+/// How many top risks the steering review shows.
+pub const TOP_N: usize = 5;
+
+/// The risk register as the Risks page, `GET /api/v1/projects/{id}/risks`, the review pack
+/// and the review deck show it: the risks in reading order, counts by status, the top risks
+/// and the heat-map model.
+#[derive(Clone, Debug, Serialize)]
+pub struct Register {
+    pub as_of: NaiveDate,
+    pub risks: Vec<RiskView>,
+    pub counts: Counts,
+    pub top: Vec<PackRisk>,
+    pub heat_map: Matrix,
+}
+
+/// The register of a project on its today.
+pub async fn register<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> Result<Register> {
+    register_on(c, p.id, clock::today(p), lang).await
+}
+
+/// The register as it stands, with review dates judged against `today`.
+pub async fn register_on<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate, lang: Lang) -> Result<Register> {
+    let all = list(c, project_id).await?;
+    let top = top(&all, TOP_N);
+    let counts = Counts::of(all.iter().map(|r| r.status.as_str()));
+    let risks = sorted(all.into_iter().map(|r| view(r, lang == Lang::Zh, today)).collect());
+    let heat_map = heat_map(&risks, lang);
+    Ok(Register { as_of: today, risks, counts, top, heat_map })
+}
+
+/// One risk of the project as its form shows it.
+pub async fn detail<C: ConnectionTrait>(c: &C, p: &project::Model, id: i32, lang: Lang) -> Result<RiskView> {
+    Ok(view(get(c, p.id, id).await?, lang == Lang::Zh, clock::today(p)))
+}
+
+/// The heat map of live rated risks; dots carry the risk's number in the register.
+fn heat_map(views: &[RiskView], lang: Lang) -> Matrix {
+    let items = views
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| risk::is_live(&v.risk.status))
+        .filter_map(|(i, v)| {
+            Some(matrix::Item {
+                x: v.risk.impact?,
+                y: v.risk.probability?,
+                label: (i + 1).to_string(),
+                title: format!("{}. {} ({})", i + 1, v.title, v.score.unwrap_or(0)),
+                shade: None,
+            })
+        })
+        .collect();
+    let tick = |k: &str| std::array::from_fn(|i| format!("{} {}", i + 1, i18n::t(lang, &format!("{k}{}", i + 1))));
+    Matrix {
+        kind: matrix::Kind::Heat,
+        x_label: i18n::t(lang, "risk.impact"),
+        y_label: i18n::t(lang, "risk.probability"),
+        x_ticks: tick("risk.impact_"),
+        y_ticks: tick("risk.probability_"),
+        items,
+    }
 }
 
 /// What the health roll-up needs beyond the phase: organisation findings, target RAGs and
@@ -340,7 +419,7 @@ pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today
         .iter()
         .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
         .count();
-    let views = super::targets::views(c, p.id, today).await?;
+    let views = super::targets::views(c, p.id, today, Lang::En).await?;
     let rags: Vec<TRag> = views.iter().filter_map(|v| v.assessment.as_ref().map(|a| a.rag)).collect();
     let risks = list(c, p.id).await?;
     let exposure = risk::exposure(risks.iter().map(|r| RiskFacts {

@@ -15,6 +15,13 @@ pub fn random_token() -> String {
     hex::encode(b)
 }
 
+/// Compare a presented secret with the expected one in time independent of where they
+/// differ (both are hashed first, so the comparison sees fixed-length digests).
+pub fn constant_time_eq(presented: &str, expected: &str) -> bool {
+    let (a, b) = (hash_token(presented), hash_token(expected));
+    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

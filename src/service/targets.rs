@@ -1,10 +1,12 @@
 //! Measurable targets and their measurements: entered by hand, imported from CSV, or pushed
 //! by the running CRM with a project API token.
-use super::{Actor, Error, Result, audit, now, sessions, update_guarded};
+use super::{Actor, Error, Result, audit, clock, now, sessions, write};
+use crate::chart::line;
 use crate::db::Db;
-use crate::domain::targets::{self, Assessment, Direction, TargetSpec};
+use crate::domain::targets::{self, Assessment, Direction, Rag, TargetSpec};
 use crate::domain::validation::{FieldErrors, long_text, required_text};
-use crate::entity::{api_token, measurement, target};
+use crate::entity::{api_token, measurement, project, target};
+use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -12,7 +14,8 @@ use serde::Serialize;
 pub const KINDS: &[&str] = &["explicit", "implicit"];
 
 /// The target form as typed.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RawTarget {
     pub key: String,
     pub name: String,
@@ -193,29 +196,24 @@ async fn key_taken<C: ConnectionTrait>(c: &C, project_id: i32, key: &str, except
 }
 
 pub async fn create(db: &Db, actor: Actor, project_id: i32, input: &TargetInput) -> Result<target::Model> {
-    let tx = db.write().await?;
-    let mut input = input.clone();
-    if input.key.is_empty() {
-        let n = target::Entity::find().filter(target::Column::ProjectId.eq(project_id)).all(&*tx).await?.len();
-        let mut i = n + 1;
-        input.key = format!("target-{i}");
-        while key_taken(&*tx, project_id, &input.key, None).await? {
-            i += 1;
+    write::transaction(db, async |tx| {
+        let mut input = input.clone();
+        if input.key.is_empty() {
+            let n = list(tx, project_id).await?.len();
+            let mut i = n + 1;
             input.key = format!("target-{i}");
+            while key_taken(tx, project_id, &input.key, None).await? {
+                i += 1;
+                input.key = format!("target-{i}");
+            }
+        } else if key_taken(tx, project_id, &input.key, None).await? {
+            return Err(FieldErrors::single("key", "err.key_taken").into());
         }
-    } else if key_taken(&*tx, project_id, &input.key, None).await? {
-        return Err(FieldErrors::single("key", "err.key_taken").into());
-    }
-    let t0 = now();
-    let mut am = active(&input);
-    am.project_id = Set(project_id);
-    am.version = Set(1);
-    am.created_at = Set(t0);
-    am.updated_at = Set(t0);
-    let t = target::Entity::insert(am).exec_with_returning(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "target", t.id, "create", None::<&()>, Some(&t)).await?;
-    tx.commit().await?;
-    Ok(t)
+        let mut am = active(&input);
+        am.project_id = Set(project_id);
+        write::insert::<target::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await
 }
 
 pub async fn update(
@@ -226,29 +224,26 @@ pub async fn update(
     version: i32,
     input: &TargetInput,
 ) -> Result<target::Model> {
-    let tx = db.write().await?;
-    let before = get(&*tx, project_id, id).await?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
-    let mut input = input.clone();
-    if input.key.is_empty() {
-        input.key = before.key.clone();
-    } else if key_taken(&*tx, project_id, &input.key, Some(id)).await? {
-        return Err(FieldErrors::single("key", "err.key_taken").into());
-    }
-    let mut am = active(&input);
-    am.version = Set(version + 1);
-    am.updated_at = Set(now());
-    update_guarded::<target::Entity, _>(&*tx, am, id, version).await?;
-    let after = get(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "target", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        let before = get(tx, project_id, id).await?;
+        if before.version != version {
+            return Err(Error::Conflict);
+        }
+        let mut input = input.clone();
+        if input.key.is_empty() {
+            input.key = before.key.clone();
+        } else if key_taken(tx, project_id, &input.key, Some(id)).await? {
+            return Err(FieldErrors::single("key", "err.key_taken").into());
+        }
+        Ok(write::update::<target::Entity, _>(tx, actor, project_id, id, version, active(&input), "update")
+            .await?
+            .after)
+    })
+    .await
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<target::Model> {
-    target::Entity::find_by_id(id).filter(target::Column::ProjectId.eq(project_id)).one(c).await?.ok_or(Error::NotFound)
+    write::get::<target::Entity, _>(c, project_id, id).await
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<target::Model>> {
@@ -268,16 +263,58 @@ pub async fn measurements<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
         .await?)
 }
 
-/// A target with how it stands today.
+/// A target with how it stands today: the figures every surface shows (Targets page, target
+/// page, `GET /api/v1/projects/{id}/targets`, target sheet and review pack PDFs) and the trend
+/// chart model the page draws as SVG and the documents draw in the PDF.
 #[derive(Clone, Debug, Serialize)]
 pub struct TargetView {
     pub target: target::Model,
     pub gaps: Vec<&'static str>,
     pub assessment: Option<Assessment>,
     pub measurements: Vec<measurement::Model>,
+    /// RAG (grey when not measurable or nothing measured yet).
+    pub rag: Rag,
+    /// The figures as printed, the same on page and paper.
+    pub shown: Shown,
+    pub chart: Option<line::LineChart>,
 }
 
-pub fn view(t: target::Model, all: &[measurement::Model], today: NaiveDate) -> TargetView {
+/// A target's figures as people read them: thousands separators, attainment in whole
+/// percent, the forecast to one decimal (or, for a metric that cannot go below zero and
+/// whose trend would, no figure: `forecast_below_zero`).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Shown {
+    pub baseline: Option<String>,
+    pub target: Option<String>,
+    pub latest: Option<String>,
+    pub attainment: Option<String>,
+    pub time_elapsed: Option<String>,
+    pub forecast: Option<String>,
+    pub forecast_below_zero: bool,
+}
+
+/// The Targets page, the API's targets and the target sheet: every target of the project as
+/// it stands on the project's today.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetsView {
+    pub as_of: NaiveDate,
+    pub targets: Vec<TargetView>,
+}
+
+/// The targets of a project as they stand on its today (in its time zone).
+pub async fn page<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> Result<TargetsView> {
+    let as_of = clock::today(p);
+    Ok(TargetsView { as_of, targets: views(c, p.id, as_of, lang).await? })
+}
+
+/// One target of the project as its page shows it.
+pub async fn detail<C: ConnectionTrait>(c: &C, p: &project::Model, id: i32, lang: Lang) -> Result<TargetView> {
+    let t = get(c, p.id, id).await?;
+    let ms = measurements(c, p.id).await?;
+    Ok(view(t, &ms, clock::today(p), lang))
+}
+
+pub fn view(t: target::Model, all: &[measurement::Model], today: NaiveDate, lang: Lang) -> TargetView {
     let ms: Vec<measurement::Model> = all.iter().filter(|m| m.target_id == t.id).cloned().collect();
     let gaps = targets::measurability_gaps(t.target_value, t.baseline_value, t.baseline_date, t.target_date);
     let assessment =
@@ -287,11 +324,66 @@ pub fn view(t: target::Model, all: &[measurement::Model], today: NaiveDate) -> T
                 // not coloured by later values.
                 let known: Vec<measurement::Model> = ms.iter().filter(|m| m.measured_on <= today).cloned().collect();
                 let points: Vec<(NaiveDate, f64)> = latest_per_day(&known);
-                Some(targets::assess(d, b, bd, tv, td, &points, today))
+                let mut a = targets::assess(d, b, bd, tv, td, &points, today);
+                let floor = targets::non_negative(&t.unit, &t.metric, t.baseline_value, t.target_value);
+                targets::floor_forecast(&mut a, floor);
+                Some(a)
             }
             _ => None,
         };
-    TargetView { target: t, gaps, assessment, measurements: ms }
+    let a = assessment.as_ref();
+    let shown = Shown {
+        baseline: t.baseline_value.map(|v| targets::figure(v, 2)),
+        target: t.target_value.map(|v| targets::figure(v, 2)),
+        latest: a.and_then(|a| a.latest).map(|v| targets::figure(v, 2)),
+        attainment: a.and_then(|a| a.attainment).map(|v| format!("{}%", targets::whole_percent(v))),
+        time_elapsed: a.and_then(|a| a.time_elapsed).map(|v| format!("{}%", targets::whole_percent(v))),
+        forecast: a.and_then(|a| a.forecast).map(|v| targets::figure(v, 1)),
+        forecast_below_zero: a.is_some_and(|a| a.forecast_below_zero),
+    };
+    let rag = a.map_or(Rag::Grey, |a| a.rag);
+    let mut v = TargetView { target: t, gaps, assessment, measurements: ms, rag, shown, chart: None };
+    v.chart = trend_chart(&v, lang);
+    v
+}
+
+/// The trend chart of a target: measurements from the baseline, baseline and target levels,
+/// the target date, and the forecast line (stopping at zero for a metric that cannot go
+/// below it). Built once here; the page renders it as SVG, the documents draw it in the PDF.
+fn trend_chart(v: &TargetView, lang: Lang) -> Option<line::LineChart> {
+    let t = &v.target;
+    let (bd, b) = (t.baseline_date?, t.baseline_value?);
+    let mut measured = vec![(bd, b)];
+    measured.extend(v.measurements.iter().map(|m| (m.measured_on, m.value)));
+    measured.sort_by_key(|p| p.0);
+    let mut series = vec![line::Series { style: line::Style::Measured, points: measured.clone() }];
+    let mut levels = vec![line::Level {
+        style: line::Style::Baseline,
+        value: b,
+        label: format!("{} {}", i18n::t(lang, "target.baseline"), crate::chart::svg::short(b)),
+    }];
+    if let Some(tv) = t.target_value {
+        levels.push(line::Level {
+            style: line::Style::Target,
+            value: tv,
+            label: format!("{} {}", i18n::t(lang, "target.target"), crate::chart::svg::short(tv)),
+        });
+    }
+    if let (Some(a), Some(td), Some(last)) = (&v.assessment, t.target_date, measured.last())
+        && let (Some(tr), true) = (a.trend, measured.len() > 1)
+    {
+        let mut end = (td, tr.at(td));
+        if a.forecast_below_zero && tr.slope != 0.0 {
+            // Where the line meets zero: the metric stops there.
+            let days = (-tr.intercept / tr.slope).floor() as i64;
+            let at = tr.origin + chrono::Duration::days(days);
+            if at > last.0 && at < td {
+                end = (at, 0.0);
+            }
+        }
+        series.push(line::Series { style: line::Style::Forecast, points: vec![(last.0, tr.at(last.0)), end] });
+    }
+    Some(line::LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
 }
 
 /// One value per day: when several sources report the same day, the latest recorded wins.
@@ -306,9 +398,15 @@ fn latest_per_day(ms: &[measurement::Model]) -> Vec<(NaiveDate, f64)> {
     by_day.into_iter().map(|(d, (_, v))| (d, v)).collect()
 }
 
-pub async fn views<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Vec<TargetView>> {
+/// Every target of the project as it stood on `today` (a review pack is built for its date).
+pub async fn views<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<TargetView>> {
     let ms = measurements(c, project_id).await?;
-    Ok(list(c, project_id).await?.into_iter().map(|t| view(t, &ms, today)).collect())
+    Ok(list(c, project_id).await?.into_iter().map(|t| view(t, &ms, today, lang)).collect())
 }
 
 /// What recording a measurement did.
@@ -391,11 +489,11 @@ pub async fn add_manual(
     }
     let note = optional_text(&mut e, "note", note, 500);
     e.check()?;
-    let tx = db.write().await?;
-    let t = get(&*tx, project_id, target_id).await?;
-    let r = record(&*tx, Some(actor), &t, on.unwrap_or_default(), v.unwrap_or_default(), "manual", &note).await?;
-    tx.commit().await?;
-    Ok(r)
+    write::transaction(db, async |tx| {
+        let t = get(tx, project_id, target_id).await?;
+        record(tx, Some(actor), &t, on.unwrap_or_default(), v.unwrap_or_default(), "manual", &note).await
+    })
+    .await
 }
 
 /// A problem in an imported file, by line.
@@ -451,12 +549,13 @@ pub async fn import_csv(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let tx = db.write().await?;
-    for (t, on, v, note) in &rows {
-        record(&*tx, Some(actor), t, *on, *v, "csv", note).await?;
-    }
-    tx.commit().await?;
-    Ok(Ok(rows.len()))
+    write::transaction(db, async |tx| {
+        for (t, on, v, note) in &rows {
+            record(tx, Some(actor), t, *on, *v, "csv", note).await?;
+        }
+        Ok(Ok(rows.len()))
+    })
+    .await
 }
 
 // ---- API tokens ----
@@ -467,21 +566,19 @@ pub async fn create_token(db: &Db, actor: Actor, project_id: i32, name: &str) ->
     let name = required_text(&mut e, "name", name, 200);
     e.check()?;
     let token = format!("nf_{}", sessions::random_token());
-    let tx = db.write().await?;
-    let m = api_token::Entity::insert(api_token::ActiveModel {
+    let am = api_token::ActiveModel {
         project_id: Set(project_id),
         name: Set(name),
         token_hash: Set(sessions::hash_token(&token)),
         created_by: Set(actor.user_id),
-        created_at: Set(now()),
         revoked_at: Set(None),
         last_used_at: Set(None),
         ..Default::default()
+    };
+    let m = write::transaction(db, async |tx| {
+        write::insert::<api_token::Entity, _>(tx, actor, project_id, am, "create").await
     })
-    .exec_with_returning(&*tx)
     .await?;
-    audit::record(&*tx, actor, Some(project_id), "api_token", m.id, "create", None::<&()>, Some(&m)).await?;
-    tx.commit().await?;
     Ok((m, token))
 }
 
@@ -494,24 +591,22 @@ pub async fn tokens<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<ap
 }
 
 pub async fn revoke_token(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let before = api_token::Entity::find_by_id(id)
-        .filter(api_token::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if before.revoked_at.is_none() {
-        let at = now();
-        api_token::Entity::update_many()
-            .set(api_token::ActiveModel { revoked_at: Set(Some(at)), ..Default::default() })
-            .filter(api_token::Column::Id.eq(id))
-            .exec(&*tx)
-            .await?;
-        let after = api_token::Model { revoked_at: Some(at), ..before.clone() };
-        audit::record(&*tx, actor, Some(project_id), "api_token", id, "revoke", Some(&before), Some(&after)).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    write::transaction(db, async |tx| {
+        let before = write::get::<api_token::Entity, _>(tx, project_id, id).await?;
+        if before.revoked_at.is_none() {
+            // Tokens carry no version: a revocation is idempotent.
+            let at = now();
+            api_token::Entity::update_many()
+                .set(api_token::ActiveModel { revoked_at: Set(Some(at)), ..Default::default() })
+                .filter(api_token::Column::Id.eq(id))
+                .exec(tx)
+                .await?;
+            let after = api_token::Model { revoked_at: Some(at), ..before.clone() };
+            audit::record(tx, actor, Some(project_id), "api_token", id, "revoke", Some(&before), Some(&after)).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// One value pushed by the running CRM.
@@ -540,11 +635,18 @@ pub async fn push(
     key: &str,
     r: &Reading,
 ) -> Result<std::result::Result<Recorded, PushError>> {
-    let tx = db.write().await?;
-    let found = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(sessions::hash_token(token)))
-        .one(&*tx)
-        .await?;
+    write::transaction(db, async |tx| push_in(tx, token, project_id, key, r).await).await
+}
+
+async fn push_in<C: ConnectionTrait>(
+    tx: &C,
+    token: &str,
+    project_id: i32,
+    key: &str,
+    r: &Reading,
+) -> Result<std::result::Result<Recorded, PushError>> {
+    let found =
+        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(sessions::hash_token(token))).one(tx).await?;
     let tok = match found {
         Some(t) if t.revoked_at.is_none() => t,
         _ => return Ok(Err(PushError::Unauthorized)),
@@ -555,17 +657,16 @@ pub async fn push(
     let Some(t) = target::Entity::find()
         .filter(target::Column::ProjectId.eq(project_id))
         .filter(target::Column::Key.eq(key))
-        .one(&*tx)
+        .one(tx)
         .await?
     else {
         return Ok(Err(PushError::NotFound));
     };
-    let recorded = record(&*tx, None, &t, r.date, r.value, &r.source, &r.note).await?;
+    let recorded = record(tx, None, &t, r.date, r.value, &r.source, &r.note).await?;
     api_token::Entity::update_many()
         .set(api_token::ActiveModel { last_used_at: Set(Some(now())), ..Default::default() })
         .filter(api_token::Column::Id.eq(tok.id))
-        .exec(&*tx)
+        .exec(tx)
         .await?;
-    tx.commit().await?;
     Ok(Ok(recorded))
 }

@@ -75,6 +75,16 @@ fn is_plausible_email(s: &str) -> bool {
 /// Create a user (admins do this; `actor` is `None` only for bootstrap and the demo).
 pub async fn create<C: ConnectionTrait>(c: &C, actor: Option<Actor>, raw: &NewUser) -> Result<user::Model> {
     let u = validate_new_user(raw).map_err(Error::Invalid)?;
+    let hash = hash_password(&u.password);
+    insert_hashed(c, actor, &u, hash).await
+}
+
+async fn insert_hashed<C: ConnectionTrait>(
+    c: &C,
+    actor: Option<Actor>,
+    u: &NewUser,
+    hash: String,
+) -> Result<user::Model> {
     if by_email(c, &u.email).await?.is_some() {
         return Err(Error::Invalid(FieldErrors::single("email", "err.email_taken")));
     }
@@ -82,7 +92,7 @@ pub async fn create<C: ConnectionTrait>(c: &C, actor: Option<Actor>, raw: &NewUs
     let model = user::Entity::insert(user::ActiveModel {
         email: Set(u.email.clone()),
         name: Set(u.name.clone()),
-        password_hash: Set(hash_password(&u.password)),
+        password_hash: Set(hash),
         is_admin: Set(u.is_admin),
         locale: Set(None),
         version: Set(1),
@@ -96,6 +106,36 @@ pub async fn create<C: ConnectionTrait>(c: &C, actor: Option<Actor>, raw: &NewUs
         audit::record(c, actor, None, "user", model.id, "create", None::<&()>, Some(&model)).await?;
     }
     Ok(model)
+}
+
+/// Whether any account exists (a fresh install shows the setup page until one does).
+pub async fn any<C: ConnectionTrait>(c: &C) -> Result<bool> {
+    Ok(user::Entity::find().one(c).await?.is_some())
+}
+
+/// Create an administrator without an acting user: the first account of a fresh install
+/// (`first_only`: refused with `Rule` once any user exists, as the setup page requires) or
+/// one made from the server's command line. The password is hashed on the blocking pool
+/// before the write lock is taken, so argon2 never stalls the runtime or other writers.
+pub async fn bootstrap_admin(db: &Db, raw: &NewUser, first_only: bool) -> Result<user::Model> {
+    let u = validate_new_user(&NewUser { is_admin: true, ..raw.clone() }).map_err(Error::Invalid)?;
+    let password = u.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Db(sea_orm::DbErr::Custom(format!("hashing: {e}"))))?;
+    super::write::transaction(db, async |tx| {
+        if first_only {
+            if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
+                // Two setup forms posted at once must not both make an administrator.
+                tx.execute_unprepared("SELECT pg_advisory_xact_lock(7193)").await?;
+            }
+            if any(tx).await? {
+                return Err(Error::Rule("err.setup_done"));
+            }
+        }
+        insert_hashed(tx, None, &u, hash).await
+    })
+    .await
 }
 
 pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user::Model>> {

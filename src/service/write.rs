@@ -67,11 +67,11 @@ where
     C: ConnectionTrait,
 {
     let t = now();
-    // Tables without a version (decisions, documents) are append-only.
+    // Tables without a version (API tokens) are inserted all the same.
     if let Ok(v) = <E::Column as FromStr>::from_str("version")
         && am.get(v).is_not_set()
     {
-        set_if_present(&mut am, "version", 1i32.into());
+        am.set(v, 1i32.into());
     }
     set_if_present(&mut am, "created_at", t.into());
     set_if_present(&mut am, "updated_at", t.into());

@@ -22,17 +22,21 @@ fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/projects" }
 }
 
-pub async fn login_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
     if ctx.user.is_some() {
-        return Redirect::to("/projects").into_response();
+        return Ok(Redirect::to("/projects").into_response());
     }
-    page(
+    // A fresh install has nobody to log in as: make the first administrator instead.
+    if !users::any(&state.db.conn).await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    Ok(page(
         &state,
         &ctx,
         "auth/login.html",
         context! { next => q.next.as_deref().map(safe_next).unwrap_or("/projects"), email => "" },
     )
-    .into_response()
+    .into_response())
 }
 
 pub async fn login(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {

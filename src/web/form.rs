@@ -18,12 +18,11 @@ impl FormData {
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
-    /// The form as a typed struct (`#[derive(Deserialize)]`, `#[serde(default)]` for fields
-    /// a form may leave out; unknown keys such as `_csrf` are ignored; a repeated key's first
-    /// value counts, as with `get`). A value of the wrong type (a version that is not a
-    /// number) is a bad request, as with `version()`.
+    /// The fields as a typed form struct (`#[derive(Deserialize)] #[serde(default)]`): fields
+    /// it does not name (csrf, version) are ignored, missing ones take their default, and a
+    /// repeated key counts once (its first value, as [`FormData::get`]).
     pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
-        let mut first: Vec<&(String, String)> = vec![];
+        let mut first: Vec<&(String, String)> = Vec::with_capacity(self.0.len());
         for kv in &self.0 {
             if !first.iter().any(|(k, _)| *k == kv.0) {
                 first.push(kv);

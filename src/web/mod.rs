@@ -10,23 +10,23 @@ pub mod documents;
 pub mod form;
 pub mod gates;
 pub mod modules;
+pub mod ops;
 pub mod organisation;
 pub mod projects;
 pub mod render;
 pub mod reviews;
 pub mod risks;
 pub mod schedule;
+pub mod setup;
 pub mod targets;
 pub mod training;
 pub mod work;
 
 use crate::AppState;
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::middleware;
+use axum::response::Redirect;
 use axum::routing::get;
-use std::time::Instant;
 
 /// The whole router: the pages of every area and `api` (the JSON endpoints, which share
 /// the session and language middleware), plus health checks and static files.
@@ -49,23 +49,16 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(blueprint::routes())
         .merge(risks::routes())
         .merge(admin::routes())
+        .merge(setup::routes())
         .merge(api)
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));
     // Health checks and static files need no session or language.
     Router::new()
         .merge(pages)
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve))
-        .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn(ops::access_log))
         .with_state(state)
-}
-
-/// One line per request: method, path, status, latency.
-async fn access_log(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let resp = next.run(req).await;
-    tracing::info!(%method, %path, status = resp.status().as_u16(), ms = start.elapsed().as_secs_f64() * 1000.0, "request");
-    resp.into_response()
 }

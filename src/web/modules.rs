@@ -1,10 +1,10 @@
 //! The CRM modules being rolled out and their feature checklists.
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
-use super::projects::{authorize, can, error_map, today};
+use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::domain::modules::{FEATURE_STATES, LIFECYCLE, ROLLOUT, adoption};
+use crate::domain::modules::{FEATURE_STATES, LIFECYCLE, ROLLOUT};
 use crate::domain::policy::Action;
 use crate::error::AppResult;
 use crate::service::access::Access;
@@ -12,7 +12,6 @@ use crate::service::modules::{self, RawModule};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use std::collections::BTreeMap;
 
 async fn page_of(
     state: &AppState,
@@ -22,28 +21,25 @@ async fn page_of(
     failed: Option<i32>,
     form: &FormData,
 ) -> AppResult<Response> {
-    let mods = modules::modules(&state.db.conn, a.project.id).await?;
-    let feats = modules::features(&state.db.conn, a.project.id).await?;
-    let rows: Vec<Value> = mods
+    let view = modules::page(&state.db.conn, &a.project).await?;
+    let rows: Vec<Value> = view
+        .modules
         .iter()
-        .map(|m| {
-            let features: Vec<_> = feats.iter().filter(|f| f.module_id == m.id).collect();
-            let live = features.iter().filter(|f| f.status == "live").count();
-            let dates: BTreeMap<String, String> = serde_json::from_str(&m.status_dates).unwrap_or_default();
-            let mine = failed == Some(m.id);
+        .map(|v| {
+            let mine = failed == Some(v.module.id);
             context! {
-                m => ser(m),
-                features => ser(&features),
-                features_live => live,
-                adoption => adoption(m.planned_users, m.active_users),
-                dates => ser(&dates),
+                m => ser(&v.module),
+                features => ser(&v.features),
+                features_live => v.features_live,
+                adoption => v.adoption,
+                dates => ser(&v.dates),
                 errors => if mine { ser(&error_map(&fb.errors)) } else { Value::from(()) },
                 conflict => mine && fb.conflict,
                 form => if mine { context! { owner_group => form.get("owner_group"), planned_users => form.get("planned_users"), active_users => form.get("active_users") } } else { Value::from(()) },
             }
         })
         .collect();
-    let data = context! { project => ser(&a.project), rows, can => can(a.role), rollout => ser(&ROLLOUT), lifecycle => ser(&LIFECYCLE), feature_states => ser(&FEATURE_STATES), error => fb.error, today => today().to_string() };
+    let data = context! { project => ser(&a.project), rows, can => can(a.role), rollout => ser(&ROLLOUT), lifecycle => ser(&LIFECYCLE), feature_states => ser(&FEATURE_STATES), error => fb.error, today => view.as_of.to_string() };
     Ok((fb.status, page(state, ctx, "modules/list.html", data)).into_response())
 }
 
@@ -59,16 +55,9 @@ pub async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw = RawModule {
-        in_scope: form.get("in_scope") == "1",
-        owner_group: form.get("owner_group").into(),
-        status: form.get("status").into(),
-        status_date: form.get("status_date").into(),
-        lifecycle: form.get("lifecycle").into(),
-        planned_users: form.get("planned_users").into(),
-        active_users: form.get("active_users").into(),
-    };
-    match modules::update(&state.db, actor, id, mid, form.version()?, &raw, today()).await {
+    let raw: RawModule = form.typed()?;
+    let today = crate::service::clock::today(&a.project);
+    match modules::update(&state.db, actor, id, mid, form.version()?, &raw, today).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/modules#module-{mid}")).into_response()),
         Err(e) => page_of(&state, &ctx, a, Feedback::from_service(e)?, Some(mid), &form).await,
     }

@@ -2,29 +2,29 @@
 //! decisions and action items.
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
-use super::projects::{authorize, can, error_map, today};
+use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::error::AppResult;
 use crate::service::access::Access;
-use crate::service::reviews::{self, Pack};
+use crate::service::{clock, reviews};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
 async fn list_page(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback, form: &FormData) -> AppResult<Response> {
-    let list = reviews::list(&state.db.conn, a.project.id).await?;
-    let open = reviews::open_actions(&state.db.conn, a.project.id).await?;
-    let default_title = format!("{} {}", crate::i18n::t(ctx.lang, "review.default_title"), today().format("%Y-%m"));
+    let v = reviews::index(&state.db.conn, &a.project).await?;
+    let today = v.as_of;
+    let default_title = format!("{} {}", crate::i18n::t(ctx.lang, "review.default_title"), today.format("%Y-%m"));
     let data = context! {
         project => ser(&a.project),
-        reviews => ser(&list),
-        open_actions => ser(&open),
+        reviews => ser(&v.reviews),
+        open_actions => ser(&v.open_actions),
         can => can(a.role),
         errors => error_map(&fb.errors),
         form => context! {
-            held_on => if form.get("held_on").is_empty() { today().to_string() } else { form.get("held_on").to_string() },
+            held_on => if form.get("held_on").is_empty() { today.to_string() } else { form.get("held_on").to_string() },
             title => if form.get("title").is_empty() { default_title } else { form.get("title").to_string() },
             attendees => form.get("attendees"),
         },
@@ -51,14 +51,12 @@ pub async fn create(
 }
 
 async fn show_page(state: &AppState, ctx: &Ctx, a: Access, rid: i32, fb: Feedback) -> AppResult<Response> {
-    let r = reviews::get(&state.db.conn, a.project.id, rid).await?;
-    let pack: Option<Pack> = serde_json::from_str(&r.pack).ok();
-    let actions = reviews::actions_of(&state.db.conn, rid).await?;
+    let deck = reviews::deck(&state.db.conn, a.project.id, rid).await?;
     let data = context! {
         project => ser(&a.project),
-        r => ser(&r),
-        pack => ser(&pack),
-        actions => ser(&actions),
+        r => ser(&deck.review),
+        pack => ser(&deck.pack),
+        actions => ser(&deck.actions),
         can => can(a.role),
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
@@ -105,8 +103,9 @@ pub async fn action_status(
     Path((id, aid)): Path<(i32, i32)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, _) = authorize(&state, &ctx, id, Action::Review).await?;
-    reviews::set_action_status(&state.db, actor, id, aid, form.version()?, form.get("done") == "1", today()).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::Review).await?;
+    let today = clock::today(&a.project);
+    reviews::set_action_status(&state.db, actor, id, aid, form.version()?, form.get("done") == "1", today).await?;
     let back = form.get("back");
     let back = if back.starts_with(&format!("/projects/{id}/")) {
         back.to_string()

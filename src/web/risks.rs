@@ -2,35 +2,17 @@
 //! heat map.
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
-use super::projects::{authorize, can, error_map, today};
+use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::chart::matrix::{Item, Kind, Matrix};
 use crate::domain::policy::{Action, Role};
 use crate::domain::risk::{CATEGORIES, STATUSES};
-use crate::entity::{project, risk};
+use crate::entity::project;
 use crate::error::AppResult;
-use crate::i18n::{self, Lang};
 use crate::service::risks::{self, RawRisk, RiskView};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-
-fn raw_from(form: &FormData) -> RawRisk {
-    RawRisk {
-        title: form.get("title").into(),
-        description: form.get("description").into(),
-        category: form.get("category").into(),
-        probability: form.get("probability").into(),
-        impact: form.get("impact").into(),
-        owner: form.get("owner").into(),
-        mitigation: form.get("mitigation").into(),
-        contingency: form.get("contingency").into(),
-        status: form.get("status").into(),
-        dismiss_reason: form.get("dismiss_reason").into(),
-        review_date: form.get("review_date").into(),
-    }
-}
 
 fn raw_of(v: &RiskView) -> RawRisk {
     let r = &v.risk;
@@ -50,33 +32,6 @@ fn raw_of(v: &RiskView) -> RawRisk {
     }
 }
 
-/// The heat map of live rated risks; dots carry the risk's number in the register.
-pub fn heat_map(views: &[RiskView], lang: Lang) -> Matrix {
-    let items = views
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| crate::domain::risk::is_live(&v.risk.status))
-        .filter_map(|(i, v)| {
-            Some(Item {
-                x: v.risk.impact?,
-                y: v.risk.probability?,
-                label: (i + 1).to_string(),
-                title: format!("{}. {} ({})", i + 1, v.title, v.score.unwrap_or(0)),
-                shade: None,
-            })
-        })
-        .collect();
-    let tick = |k: &str| std::array::from_fn(|i| format!("{} {}", i + 1, i18n::t(lang, &format!("{k}{}", i + 1))));
-    Matrix {
-        kind: Kind::Heat,
-        x_label: i18n::t(lang, "risk.impact"),
-        y_label: i18n::t(lang, "risk.probability"),
-        x_ticks: tick("risk.impact_"),
-        y_ticks: tick("risk.probability_"),
-        items,
-    }
-}
-
 pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
     // Projects created before the register get the failure factors on the first visit.
@@ -92,23 +47,19 @@ async fn index_page(
     fb: Feedback,
     form: RawRisk,
 ) -> AppResult<Response> {
-    let zh = ctx.lang == Lang::Zh;
-    let views = risks::sorted(
-        risks::list(&state.db.conn, project.id).await?.into_iter().map(|r| risks::view(r, zh, today())).collect(),
-    );
-    let chart = Value::from_safe_string(heat_map(&views, ctx.lang).to_svg());
-    let count = |s: &str| views.iter().filter(|v| v.risk.status == s).count();
-    let counts = context! { candidate => count("candidate"), open => count("open"), dismissed => count("dismissed"), mitigated => count("mitigated"), closed => count("closed") };
+    let v = risks::register(&state.db.conn, &project, ctx.lang).await?;
+    let chart = Value::from_safe_string(v.heat_map.to_svg());
     let data = context! {
         project => ser(&project),
-        risks => ser(&views),
+        risks => ser(&v.risks),
         chart,
-        counts,
+        counts => ser(&v.counts),
+        top => ser(&v.top),
         can => can(role),
         errors => error_map(&fb.errors),
         form => ser(&form),
         categories => ser(&CATEGORIES),
-        today => today().to_string(),
+        today => v.as_of.to_string(),
     };
     Ok((fb.status, page(state, ctx, "risks/index.html", data)).into_response())
 }
@@ -120,7 +71,7 @@ pub async fn create(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let mut raw = raw_from(&form);
+    let mut raw: RawRisk = form.typed()?;
     if raw.status.is_empty() {
         raw.status = "open".into();
     }
@@ -140,23 +91,24 @@ pub async fn edit_form(
     Path((id, rid)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let r = risks::get(&state.db.conn, id, rid).await?;
-    let v = risks::view(r.clone(), ctx.lang == Lang::Zh, today());
-    form_page(&state, &ctx, &a.project, a.role, &r, raw_of(&v), Feedback::none(), r.version).await
+    let v = risks::detail(&state.db.conn, &a.project, rid, ctx.lang).await?;
+    let (raw, version) = (raw_of(&v), v.risk.version);
+    form_page(&state, &ctx, &a.project, a.role, v, raw, Feedback::none(), version).await
 }
 
+/// The risk form: `current` is the risk as stored now, `raw` what the form shows; a stale
+/// save shows what changed meanwhile and carries the current version.
 #[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
     ctx: &Ctx,
     project: &project::Model,
     role: Role,
-    r: &risk::Model,
+    current: RiskView,
     raw: RawRisk,
     fb: Feedback,
     version: i32,
 ) -> AppResult<Response> {
-    let current = risks::view(r.clone(), ctx.lang == Lang::Zh, today());
     let conflict = if fb.conflict { Some(raw_of(&current)) } else { None };
     let data = context! {
         project => ser(project),
@@ -181,8 +133,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let version = form.version()?;
-    let raw = raw_from(&form);
-    let r = risks::get(&state.db.conn, id, rid).await?;
+    let raw: RawRisk = form.typed()?;
     let result = match risks::validate(&raw) {
         Ok(input) => risks::update(&state.db, actor, id, rid, version, &input).await,
         Err(e) => Err(e.into()),
@@ -191,9 +142,9 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/risks")).into_response()),
         Err(e) => {
             let fb = Feedback::from_service(e)?;
-            let r = if fb.conflict { risks::get(&state.db.conn, id, rid).await? } else { r };
-            let v = if fb.conflict { r.version } else { version };
-            form_page(&state, &ctx, &a.project, a.role, &r, raw, fb, v).await
+            let current = risks::detail(&state.db.conn, &a.project, rid, ctx.lang).await?;
+            let v = if fb.conflict { current.risk.version } else { version };
+            form_page(&state, &ctx, &a.project, a.role, current, raw, fb, v).await
         }
     }
 }
@@ -218,11 +169,12 @@ pub async fn dismiss(
                     f.field = "dismiss_reason".into();
                 }
             }
-            let r = risks::get(&state.db.conn, id, rid).await?;
-            let mut raw = raw_of(&risks::view(r.clone(), ctx.lang == Lang::Zh, today()));
+            let current = risks::detail(&state.db.conn, &a.project, rid, ctx.lang).await?;
+            let mut raw = raw_of(&current);
             raw.status = "dismissed".into();
             raw.dismiss_reason = form.get("reason").into();
-            form_page(&state, &ctx, &a.project, a.role, &r, raw, fb, r.version).await
+            let version = current.risk.version;
+            form_page(&state, &ctx, &a.project, a.role, current, raw, fb, version).await
         }
     }
 }

@@ -1,21 +1,21 @@
 //! Targets, their measurements (by hand and CSV), trend charts and API tokens.
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
-use super::projects::{authorize, can, error_map, today};
+use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::entity::{project, target};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
-use crate::service::modules;
 use crate::service::targets::{self, RawTarget, TargetView};
+use crate::service::{clock, modules};
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 
-fn view_value(v: &TargetView, lang: Lang, w: f64, h: f64) -> Value {
-    let chart = crate::report::trend_chart(v, lang).map(|c| Value::from_safe_string(c.to_svg(w, h)));
+/// A target of the view with its trend chart drawn as SVG at the given size.
+fn view_value(v: &TargetView, w: f64, h: f64) -> Value {
+    let chart = v.chart.as_ref().map(|c| Value::from_safe_string(c.to_svg(w, h)));
     context! { v => ser(v), chart }
 }
 
@@ -32,8 +32,8 @@ async fn list_page(
     fb: Feedback,
     import_errors: Option<Vec<targets::RowError>>,
 ) -> AppResult<Response> {
-    let views = targets::views(&state.db.conn, project.id, today()).await?;
-    let rows: Vec<Value> = views.iter().map(|v| view_value(v, ctx.lang, 320.0, 110.0)).collect();
+    let view = targets::page(&state.db.conn, &project, ctx.lang).await?;
+    let rows: Vec<Value> = view.targets.iter().map(|v| view_value(v, 320.0, 110.0)).collect();
     let data = context! { project => ser(&project), rows, can => can(role), import_errors => ser(&import_errors), error => fb.error, imported => Value::UNDEFINED };
     Ok((fb.status, page(state, ctx, "targets/list.html", data)).into_response())
 }
@@ -52,37 +52,17 @@ async fn show_page(
     fb: Feedback,
     form: &FormData,
 ) -> AppResult<Response> {
-    let t = targets::get(&state.db.conn, project.id, tid).await?;
-    let ms = targets::measurements(&state.db.conn, project.id).await?;
-    let v = targets::view(t, &ms, today());
+    let v = targets::detail(&state.db.conn, &project, tid, ctx.lang).await?;
+    let today = clock::today(&project);
     let data = context! {
         project => ser(&project),
-        row => view_value(&v, ctx.lang, 720.0, 280.0),
+        row => view_value(&v, 720.0, 280.0),
         can => can(role),
         errors => error_map(&fb.errors),
         form => context! { date => form.get("date"), value => form.get("value"), note => form.get("note") },
-        today => today().to_string(),
+        today => today.to_string(),
     };
     Ok((fb.status, page(state, ctx, "targets/show.html", data)).into_response())
-}
-
-fn raw_from(form: &FormData) -> RawTarget {
-    RawTarget {
-        key: form.get("key").into(),
-        name: form.get("name").into(),
-        kind: form.get("kind").into(),
-        metric: form.get("metric").into(),
-        unit: form.get("unit").into(),
-        direction: form.get("direction").into(),
-        baseline_value: form.get("baseline_value").into(),
-        baseline_date: form.get("baseline_date").into(),
-        target_input: form.get("target_input").into(),
-        target_date: form.get("target_date").into(),
-        method: form.get("method").into(),
-        data_source: form.get("data_source").into(),
-        owner: form.get("owner").into(),
-        module_key: form.get("module_key").into(),
-    }
 }
 
 fn raw_of(t: &target::Model) -> RawTarget {
@@ -142,7 +122,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i3
     let raw = RawTarget {
         kind: "explicit".into(),
         direction: "increase".into(),
-        baseline_date: today().to_string(),
+        baseline_date: clock::today(&a.project).to_string(),
         ..Default::default()
     };
     form_page(&state, &ctx, &a.project, None, raw, Feedback::none(), 0).await
@@ -155,7 +135,7 @@ pub async fn create(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw = raw_from(&form);
+    let raw: RawTarget = form.typed()?;
     let keys: Vec<String> = module_keys(&state, id).await?.into_iter().map(|m| m.0).collect();
     let result = match targets::validate(&raw, &keys) {
         Ok(input) => targets::create(&state.db, actor, id, &input).await,
@@ -184,7 +164,7 @@ pub async fn update(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw = raw_from(&form);
+    let raw: RawTarget = form.typed()?;
     let version = form.version()?;
     let keys: Vec<String> = module_keys(&state, id).await?.into_iter().map(|m| m.0).collect();
     let result = match targets::validate(&raw, &keys) {
@@ -287,7 +267,7 @@ async fn tokens_page(
 ) -> AppResult<Response> {
     let list = targets::tokens(&state.db.conn, project.id).await?;
     let keys: Vec<String> = targets::list(&state.db.conn, project.id).await?.into_iter().map(|t| t.key).collect();
-    let data = context! { project => ser(&project), tokens => ser(&list), new_token, errors => error_map(&fb.errors), keys, today => today().to_string() };
+    let data = context! { project => ser(&project), tokens => ser(&list), new_token, errors => error_map(&fb.errors), keys, today => clock::today(&project).to_string() };
     Ok((fb.status, page(state, ctx, "targets/tokens.html", data)).into_response())
 }
 
