@@ -19,10 +19,7 @@ fn benches(c: &mut Criterion) {
         service::demo::ensure(&db, &pb, chrono::Utc::now().date_naive()).await.unwrap();
         let director = service::users::by_email(&db.conn, service::demo::USERS[1].0).await.unwrap().unwrap();
         let token = service::sessions::create(&db, director.id).await.unwrap();
-        let project =
-            service::projects::portfolio(&db.conn, director.id, chrono::Utc::now().date_naive()).await.unwrap()[0]
-                .project
-                .id;
+        let project = service::projects::portfolio(&db.conn, director.id).await.unwrap()[0].project.id;
         (ninefold::build_app(AppState::new(db, reg, false)), format!("nf_session={token}"), project)
     });
     let get = |path: String| {

@@ -17,13 +17,13 @@ fn benches(c: &mut Criterion) {
         let pb = reg.get("nine-phase").unwrap().clone();
         service::demo::ensure(&db, &pb, today).await.unwrap();
         let director = service::users::by_email(&db.conn, service::demo::USERS[1].0).await.unwrap().unwrap();
-        let project = service::projects::portfolio(&db.conn, director.id, today).await.unwrap()[0].project.id;
+        let project = service::projects::portfolio(&db.conn, director.id).await.unwrap()[0].project.id;
         (db, project)
     });
     let t0 = std::time::Instant::now();
     ninefold::pdf::fonts();
     eprintln!("fonts parsed once in {:?}", t0.elapsed());
-    let facts = rt.block_on(report::facts(&db.conn, project, today, Lang::Zh)).unwrap();
+    let facts = rt.block_on(report::facts(&db.conn, project, Lang::Zh)).unwrap();
     let doc = report::document(&facts, Kind::Review, Lang::Zh, "v1", "王芳 Wang Fang");
     let (bytes, pages) = ninefold::pdf::render_counted(&doc);
     eprintln!("review pack (zh): {pages} pages, {} bytes", bytes.len());
@@ -31,7 +31,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("pdf review pack zh (layout + write)", |b| b.iter(|| ninefold::pdf::render(&doc)));
     c.bench_function("pdf review pack zh (database + layout + write)", |b| {
         b.to_async(&rt).iter(|| async {
-            let f = report::facts(&db.conn, project, today, Lang::Zh).await.unwrap();
+            let f = report::facts(&db.conn, project, Lang::Zh).await.unwrap();
             ninefold::pdf::render(&report::document(&f, Kind::Review, Lang::Zh, "v1", "x"))
         })
     });

@@ -132,8 +132,7 @@ async fn main() -> anyhow::Result<()> {
             // Open the output first: a path that cannot be written must not store a version.
             let mut file =
                 std::fs::File::create(&output).with_context(|| format!("cannot write {}", output.display()))?;
-            let today = chrono::Utc::now().date_naive();
-            let saved = service::documents::generate(&db, None, project, kind, lang, today)
+            let saved = ninefold::report::publish(&db, None, project, kind, lang)
                 .await
                 .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
             std::io::Write::write_all(&mut file, &saved.bytes)

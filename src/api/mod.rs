@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::service::projects;
 use crate::service::targets::{self, PushError, Reading, Recorded};
 use crate::web::context::Ctx;
-use crate::web::projects::{authorize, today};
+use crate::web::projects::authorize;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/projects", get(list))
         .route("/api/v1/projects/{id}", get(show))
+        .route("/api/v1/projects/{id}/phases/{seq}/gate", get(gate))
         // Targets, risks, reviews (area-targets): the views their pages render.
         .route("/api/v1/projects/{id}/targets", get(list_targets))
         .route("/api/v1/projects/{id}/targets/{tid}", get(show_target))
@@ -59,14 +60,26 @@ async fn schedule_view(
 
 // ---- end schedule ----
 
+/// `GET /api/v1/projects`: the portfolio view, health rolled up as on `/projects`.
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<projects::PortfolioRow>>> {
     let user = ctx.user()?;
-    Ok(Json(projects::portfolio(&state.db.conn, user.id, today()).await?))
+    Ok(Json(projects::portfolio(&state.db.conn, user.id).await?))
 }
 
+/// `GET /api/v1/projects/{id}`: the overview view, as on `/projects/{id}`.
 async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<projects::Overview>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    Ok(Json(projects::overview(&state.db.conn, a.project, None, today()).await?))
+    Ok(Json(projects::overview(&state.db.conn, a.project, None).await?))
+}
+
+/// `GET /api/v1/projects/{id}/phases/{seq}/gate`: the gate view, as on the gate page.
+async fn gate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, seq)): Path<(i32, i32)>,
+) -> AppResult<Json<crate::service::gates::GateView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::gates::view(&state.db.conn, &a.project, seq).await?))
 }
 
 // ---- Targets, risks, reviews (area-targets): each returns the view its page renders. ----

@@ -12,6 +12,8 @@ pub struct RawProject {
     pub start_date: String,
     pub currency: String,
     pub modules: Vec<String>,
+    /// IANA zone; empty keeps the stored one (or the server default for a new project).
+    pub time_zone: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +24,35 @@ pub struct ProjectInput {
     pub start_date: NaiveDate,
     pub currency: String,
     pub modules: Vec<String>,
+    /// `None`: not given (keep the stored zone, or the server default for a new project).
+    pub time_zone: Option<String>,
+}
+
+/// The zones the project form offers; any other valid IANA name is accepted as typed.
+pub const COMMON_TIME_ZONES: &[&str] = &[
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "UTC",
+];
+
+/// The canonical IANA name of `zone`, if it is one.
+pub fn time_zone(zone: &str) -> Option<String> {
+    zone.trim().parse::<chrono_tz::Tz>().ok().map(|z| z.name().to_string())
 }
 
 pub const NAME_MAX: usize = 200;
@@ -58,6 +89,16 @@ pub fn validate(raw: &RawProject) -> Result<ProjectInput, FieldErrors> {
     if raw.modules.is_empty() {
         e.add("modules", "err.modules_required");
     }
+    let time_zone = match raw.time_zone.trim() {
+        "" => None,
+        z => {
+            let tz = time_zone(z);
+            if tz.is_none() {
+                e.add("time_zone", "err.time_zone");
+            }
+            tz
+        }
+    };
     // Keep the canonical order so equal scopes compare equal.
     modules.sort_by_key(|m| MODULES.iter().position(|x| x == m));
     match (e.is_empty(), start_date) {
@@ -68,6 +109,7 @@ pub fn validate(raw: &RawProject) -> Result<ProjectInput, FieldErrors> {
             start_date,
             currency: raw.currency.clone(),
             modules,
+            time_zone,
         }),
         _ => Err(e),
     }
@@ -85,6 +127,7 @@ mod tests {
             start_date: "2026-03-02".into(),
             currency: "CNY".into(),
             modules: vec!["service".into(), "sales".into(), "sales".into()],
+            time_zone: String::new(),
         }
     }
 
@@ -97,6 +140,15 @@ mod tests {
         let p = validate(&good()).unwrap();
         assert_eq!(p.modules, ["sales", "service"]);
         assert_eq!(p.start_date, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+        assert_eq!(p.time_zone, None);
+        let p = validate(&RawProject { time_zone: " Europe/Berlin ".into(), ..good() }).unwrap();
+        assert_eq!(p.time_zone.as_deref(), Some("Europe/Berlin"));
+    }
+
+    #[test]
+    fn rejects_unknown_time_zones() {
+        let r = RawProject { time_zone: "Mars/Olympus".into(), ..good() };
+        assert_eq!(fields(&r), [("time_zone".into(), "err.time_zone")]);
     }
 
     #[test]

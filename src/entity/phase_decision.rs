@@ -19,3 +19,7 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::service::write::Audited for Entity {
+    const KIND: &'static str = "phase_decision";
+}

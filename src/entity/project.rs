@@ -30,3 +30,8 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::service::write::Audited for Entity {
+    const KIND: &'static str = "project";
+    const PROJECT_COLUMN: Option<&'static str> = Some("id");
+}

@@ -1,11 +1,11 @@
-//! The gate report of the phase last decided on.
+//! The gate report: the gate view of the phase last decided on (or the active phase when
+//! none was), as its gate page shows it.
 use super::*;
 
-/// The gate report of the phase last decided on (or the active phase when none was).
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
-    let decided = f.decisions.first().and_then(|d| f.phases.iter().find(|p| p.id == d.decision.phase_id));
-    let phase = decided.or_else(|| f.phases.iter().find(|p| p.status == "active")).or(f.phases.first());
-    let Some(ph) = phase else { return vec![Block::Para(t(lang, "none"))] };
+    let Some(g) = &f.gate else { return vec![Block::Para(t(lang, "none"))] };
+    let ph = &g.phase;
+    let rows: Vec<_> = g.deliverables.iter().collect();
     let mut b = vec![
         h1(format!("{} {}. {}", t(lang, "gate.phase"), ph.seq, name(lang, &ph.name_en, &ph.name_zh))),
         Block::Fields(vec![
@@ -14,14 +14,31 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             (t(lang, "col.status"), i18n::t(lang, &format!("phase.{}", ph.status))),
         ]),
         h2(t(lang, "gate.delivered")),
-        Block::Table(deliverables_table(f, lang, Some(ph.id))),
-        h2(t(lang, "gate.decision")),
+        Block::Table(deliverable_rows_table(&rows, lang)),
+        h2(t(lang, "gate.blockers")),
     ];
-    let mine: Vec<_> = f.decisions.iter().filter(|d| d.decision.phase_id == ph.id).collect();
-    if mine.is_empty() {
+    if g.blockers.is_empty() {
+        b.push(Block::Para(t(lang, "gate.ready")));
+    } else {
+        b.push(Block::Bullets(
+            g.blockers
+                .iter()
+                .map(|r| {
+                    let d = &r.deliverable;
+                    format!(
+                        "{} ({})",
+                        name(lang, &d.name_en, &d.name_zh),
+                        i18n::t(lang, &format!("status.{}", d.status))
+                    )
+                })
+                .collect(),
+        ));
+    }
+    b.push(h2(t(lang, "gate.decision")));
+    if g.decisions.is_empty() {
         b.push(Block::Para(t(lang, "gate.pending")));
     }
-    for d in mine {
+    for d in &g.decisions {
         b.push(Block::Fields(vec![
             (t(lang, "col.decision"), i18n::t(lang, &format!("decision.{}", d.decision.decision))),
             (t(lang, "col.by"), d.decided_by_name.clone()),

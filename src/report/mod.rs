@@ -1,5 +1,7 @@
-//! Deliverable documents: one view model per document kind, built from the services, laid
-//! out by `pdf`. The same `Facts` feed every kind so documents never disagree.
+//! Deliverable documents: each kind lays out the service views of its area (the very
+//! structs the pages render and the API serialises) as `pdf` blocks; `report` runs no query
+//! and computes no figure of its own. `publish` is the one pipeline: gather the views, lay
+//! out, render on the blocking pool, keep the bytes in a short write transaction.
 pub(crate) mod business_case;
 mod charter;
 mod gate;
@@ -9,60 +11,15 @@ mod review;
 pub(crate) mod targets;
 mod training;
 
-use crate::entity::{deliverable, project};
+use crate::db::Db;
+use crate::entity::project;
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
-use crate::service::{self, Result, projects, reviews};
+pub use crate::service::documents::Kind;
+use crate::service::documents::{self as store, Saved};
+use crate::service::{self, Actor, Result, clock, gates, projects, reviews, work};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-
-/// The kinds of document a project can generate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Charter,
-    Organisation,
-    Plan,
-    Training,
-    Targets,
-    BusinessCase,
-    Gate,
-    Review,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 8] = [
-        Kind::Charter,
-        Kind::Organisation,
-        Kind::Plan,
-        Kind::Training,
-        Kind::Targets,
-        Kind::BusinessCase,
-        Kind::Gate,
-        Kind::Review,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Kind::Charter => "charter",
-            Kind::Organisation => "organisation",
-            Kind::Plan => "plan",
-            Kind::Training => "training",
-            Kind::Targets => "targets",
-            Kind::BusinessCase => "business-case",
-            Kind::Gate => "gate",
-            Kind::Review => "review",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.key() == s.trim())
-    }
-
-    /// The playbook deliverable a generated version is attached to, by key, when one fits.
-    pub fn title(self, lang: Lang) -> String {
-        i18n::t(lang, &format!("pdf.kind.{}", self.key()))
-    }
-}
+use sea_orm::ConnectionTrait;
 
 pub(crate) fn t(lang: Lang, key: &str) -> String {
     i18n::t(lang, &format!("pdf.{key}"))
@@ -88,15 +45,20 @@ pub(crate) fn date(d: Option<NaiveDate>) -> String {
     d.map_or("–".into(), |d| d.to_string())
 }
 
-/// Everything about a project the documents draw on.
+/// The service views the documents lay out, gathered once so documents never disagree.
 pub struct Facts {
     pub project: project::Model,
     pub phases: Vec<crate::entity::phase::Model>,
     /// The schedule as the schedule page shows it (Gantt, milestones, activities).
     pub schedule: service::schedule::ScheduleView,
-    pub deliverables: Vec<deliverable::Model>,
+    /// The phases with their gate counts, as on the overview's ribbon.
+    pub phase_views: Vec<projects::PhaseView>,
+    /// Every deliverable with its phase number, owner and reviewer by name.
+    pub deliverables: Vec<work::DeliverableRow>,
     pub decisions: Vec<projects::DecisionRow>,
     pub members: Vec<projects::MemberRow>,
+    /// The gate report's phase, as on its gate page (none without phases).
+    pub gate: Option<gates::GateView>,
     /// The targets view (figures and trend charts as the Targets page shows them).
     pub targets: Vec<service::targets::TargetView>,
     /// The risk register view (counts, top risks, heat map as the Risks page shows them).
@@ -105,42 +67,68 @@ pub struct Facts {
     pub training: service::training::TrainingView,
     pub reviews: Vec<crate::entity::review::Model>,
     pub pack: reviews::Pack,
-    pub reviewer_names: std::collections::HashMap<i32, String>,
     pub business_case: Option<service::business_case::CaseView>,
+    /// The project's today, in its time zone.
     pub today: NaiveDate,
 }
 
-pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate, lang: Lang) -> Result<Facts> {
-    let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(service::Error::NotFound)?;
+/// Gather the views every document draws on, in `lang`, as of the project's today.
+pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Result<Facts> {
+    let project = projects::get(c, project_id).await?;
+    let today = clock::today(&project);
     let targets = service::targets::page(c, &project, lang).await?;
     let risks = service::risks::register(c, &project, lang).await?;
     let phases = projects::phases(c, project_id).await?;
     let schedule = service::schedule::view(c, &project, service::schedule::ViewOptions::default()).await?;
-    let deliverables = deliverable::Entity::find()
-        .filter(deliverable::Column::ProjectId.eq(project_id))
-        .order_by_asc(deliverable::Column::PhaseId)
-        .order_by_asc(deliverable::Column::Seq)
-        .all(c)
-        .await?;
-    let decisions = projects::decisions(c, project_id, &phases).await?;
-    let reviewer_names = service::user_names(c, deliverables.iter().filter_map(|d| d.reviewed_by)).await?;
+    let deliverables = work::deliverable_rows(c, project_id).await?;
+    let models: Vec<_> = deliverables.iter().map(|d| d.deliverable.clone()).collect();
     Ok(Facts {
+        phase_views: projects::phase_views(phases.clone(), &models),
+        decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
+        gate: gates::report(c, &project).await?,
         targets: targets.targets,
         risks,
         people: service::organisation::people(c, project_id).await?,
         training: service::training::view(c, &project).await?,
         business_case: service::business_case::view(c, &project, None, today).await?,
         reviews: reviews::list(c, project_id).await?,
-        pack: reviews::build_pack(c, project_id, service::clock::today(&project)).await?,
+        pack: reviews::build_pack(c, project_id, today).await?,
         project,
         phases,
         schedule,
         deliverables,
-        decisions,
-        reviewer_names,
         today,
     })
+}
+
+/// Lay out and render on the blocking pool (printpdf is CPU work: never on the async
+/// runtime, never under the writer lock). Returns the bytes and the page count.
+pub async fn render(doc: Document) -> (Vec<u8>, usize) {
+    tokio::task::spawn_blocking(move || crate::pdf::render_counted(&doc)).await.expect("PDF rendering panicked")
+}
+
+/// A document as it would be generated now, not kept (the Documents tab's preview).
+pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &str) -> Result<Vec<u8>> {
+    let f = facts(&db.conn, project_id, lang).await?;
+    let doc = document(&f, kind, lang, &i18n::t(lang, "pdf.draft"), author);
+    Ok(render(doc).await.0)
+}
+
+/// Generate `kind` in `lang` and keep it as the next version: gather the views, lay out,
+/// render on the blocking pool, then store in a short write transaction. `actor` is `None`
+/// from the command line. Used by the Documents tab and `ninefold pdf`.
+pub async fn publish(db: &Db, actor: Option<Actor>, project_id: i32, kind: Kind, lang: Lang) -> Result<Saved> {
+    let f = facts(&db.conn, project_id, lang).await?;
+    let author = store::author(&db.conn, actor).await?;
+    loop {
+        let version = store::next_version(&db.conn, project_id, kind, lang).await?;
+        let (bytes, pages) = render(document(&f, kind, lang, &format!("v{version}"), &author)).await;
+        // Someone stored a version meanwhile: the number printed on this one is taken.
+        if let Some(saved) = store::store(db, actor, project_id, kind, lang, version, bytes, pages).await? {
+            return Ok(saved);
+        }
+    }
 }
 
 /// Build the document of `kind` in `lang`.
@@ -201,18 +189,17 @@ pub(crate) fn phase_table(f: &Facts, lang: Lang) -> Table {
         widths: vec![0.6, 3.0, 1.4, 1.4, 1.2, 1.2],
         header: ["seq", "phase", "start", "finish", "status", "gate"].map(|k| t(lang, &format!("col.{k}"))).to_vec(),
         rows: f
-            .phases
+            .phase_views
             .iter()
-            .map(|ph| {
-                let gates: Vec<_> = f.deliverables.iter().filter(|d| d.phase_id == ph.id && d.is_gate).collect();
-                let ok = gates.iter().filter(|d| d.status == "accepted").count();
+            .map(|v| {
+                let ph = &v.phase;
                 vec![
                     ph.seq.to_string(),
                     name(lang, &ph.name_en, &ph.name_zh),
                     ph.planned_start.to_string(),
                     ph.planned_finish.to_string(),
                     i18n::t(lang, &format!("phase.{}", ph.status)),
-                    format!("{ok}/{}", gates.len()),
+                    format!("{}/{}", v.gate_accepted, v.gate_total),
                 ]
             })
             .collect(),
@@ -283,21 +270,24 @@ pub(crate) fn decisions_table(f: &Facts, lang: Lang) -> Table {
 }
 
 pub(crate) fn deliverables_table(f: &Facts, lang: Lang, phase_id: Option<i32>) -> Table {
+    let rows: Vec<_> = f.deliverables.iter().filter(|d| phase_id.is_none_or(|p| d.deliverable.phase_id == p)).collect();
+    deliverable_rows_table(&rows, lang)
+}
+
+pub(crate) fn deliverable_rows_table(rows: &[&work::DeliverableRow], lang: Lang) -> Table {
     Table {
         widths: vec![0.6, 3.0, 0.7, 1.2, 1.2, 1.6],
         header: ["seq", "deliverable", "gate", "due", "status", "accepted_by"]
             .map(|k| t(lang, &format!("col.{k}")))
             .to_vec(),
-        rows: f
-            .deliverables
+        rows: rows
             .iter()
-            .filter(|d| phase_id.is_none_or(|p| d.phase_id == p))
-            .map(|d| {
-                let seq = f.phases.iter().find(|p| p.id == d.phase_id).map_or(0, |p| p.seq);
-                let by = d.reviewed_by.and_then(|u| f.reviewer_names.get(&u).cloned()).unwrap_or_default();
+            .map(|r| {
+                let d = &r.deliverable;
+                let by = r.reviewer_name.clone().unwrap_or_default();
                 let when = d.reviewed_at.map(|w| format!(" {}", w.date_naive())).unwrap_or_default();
                 vec![
-                    seq.to_string(),
+                    r.phase_seq.to_string(),
                     name(lang, &d.name_en, &d.name_zh),
                     if d.is_gate { t(lang, "yes") } else { String::new() },
                     d.due_date.to_string(),

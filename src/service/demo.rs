@@ -63,6 +63,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
         start_date: start,
         currency: "CNY".into(),
         modules: vec!["sales".into(), "marketing".into(), "service".into(), "channels".into(), "analytics".into()],
+        time_zone: None,
     };
     let p = projects::create(db, director, &input, pb).await?;
     for (uid, role) in &ids[2..] {
@@ -122,7 +123,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     if let Some(d) = dels.get(2) {
         work::save_notes(db, consultant, p.id, d.id, d.version, "客户投诉处理流程鱼骨图分析进行中：响应慢、信息不共享、无文档、无解决方案库。\nFishbone analysis of complaint handling under way: slow response, no shared information, no documentation, no solution database.").await?;
     }
-    let acts = projects::overview(&db.conn, p.clone(), Some(3), today).await?.activities;
+    let acts = projects::overview(&db.conn, p.clone(), Some(3)).await?.activities;
     for a in acts.iter().take(2) {
         work::set_activity_done(db, director, p.id, a.id, a.version, true).await?;
     }

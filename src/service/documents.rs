@@ -1,14 +1,60 @@
-//! Generated deliverable documents: render a kind in a language, keep the exact bytes as
-//! the next version (who, when, SHA-256), attached to its deliverable where one fits.
-use super::{Actor, Result, audit, now};
+//! Generated deliverable documents: the kinds, and keeping the exact bytes of a generated
+//! version (who, when, SHA-256), attached to its deliverable where one fits. Gathering the
+//! views and laying them out is `report`'s job (`report::publish`); this module only stores.
+use super::{Actor, Result, audit, now, write};
 use crate::db::Db;
-use crate::entity::{deliverable, document, user};
-use crate::i18n::Lang;
-use crate::report::{self, Kind};
-use chrono::NaiveDate;
+use crate::entity::{deliverable, document};
+use crate::i18n::{self, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The kinds of document a project can generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Charter,
+    Organisation,
+    Plan,
+    Training,
+    Targets,
+    BusinessCase,
+    Gate,
+    Review,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Charter,
+        Kind::Organisation,
+        Kind::Plan,
+        Kind::Training,
+        Kind::Targets,
+        Kind::BusinessCase,
+        Kind::Gate,
+        Kind::Review,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Charter => "charter",
+            Kind::Organisation => "organisation",
+            Kind::Plan => "plan",
+            Kind::Training => "training",
+            Kind::Targets => "targets",
+            Kind::BusinessCase => "business-case",
+            Kind::Gate => "gate",
+            Kind::Review => "review",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == s.trim())
+    }
+
+    pub fn title(self, lang: Lang) -> String {
+        i18n::t(lang, &format!("pdf.kind.{}", self.key()))
+    }
+}
 
 /// The playbook deliverable a document kind is attached to, when the project has it.
 pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
@@ -34,67 +80,16 @@ pub struct Saved {
     pub bytes: Vec<u8>,
 }
 
-/// Generate `kind` in `lang` for a project and keep it as the next version. `actor` is
-/// `None` when generated from the command line.
-pub async fn generate(
-    db: &Db,
-    actor: Option<Actor>,
-    project_id: i32,
-    kind: Kind,
-    lang: Lang,
-    today: NaiveDate,
-) -> Result<Saved> {
-    let facts = report::facts(&db.conn, project_id, today, lang).await?;
-    let author = match actor {
-        Some(a) => user::Entity::find_by_id(a.user_id).one(&db.conn).await?.map(|u| u.name).unwrap_or_default(),
+/// Who a generated version is by: the user's name, or "Ninefold" from the command line.
+pub async fn author<C: ConnectionTrait>(c: &C, actor: Option<Actor>) -> Result<String> {
+    Ok(match actor {
+        Some(a) => super::users::get(c, a.user_id).await.map(|u| u.name).unwrap_or_default(),
         None => "Ninefold".to_string(),
-    };
-    let tx = db.write().await?;
-    let version = next_version(&*tx, project_id, kind, lang).await?;
-    let doc = report::document(&facts, kind, lang, &format!("v{version}"), &author);
-    let (bytes, pages) = crate::pdf::render_counted(&doc);
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let deliverable_id = match deliverable_key(kind) {
-        Some(key) => deliverable::Entity::find()
-            .filter(deliverable::Column::ProjectId.eq(project_id))
-            .filter(deliverable::Column::Key.eq(key))
-            .one(&*tx)
-            .await?
-            .map(|d| d.id),
-        None => None,
-    };
-    let row = document::Entity::insert(document::ActiveModel {
-        project_id: Set(project_id),
-        kind: Set(kind.key().to_string()),
-        lang: Set(lang.code().to_string()),
-        doc_version: Set(version),
-        deliverable_id: Set(deliverable_id),
-        sha256: Set(sha256.clone()),
-        size: Set(bytes.len() as i64),
-        pages: Set(pages as i32),
-        bytes: Set(bytes.clone()),
-        created_by: Set(actor.map(|a| a.user_id)),
-        created_at: Set(now()),
-        ..Default::default()
     })
-    .exec_with_returning(&*tx)
-    .await?;
-    audit::record_as(
-        &*tx,
-        actor.map(|a| a.user_id),
-        Some(project_id),
-        "document",
-        row.id,
-        "generate",
-        None::<&()>,
-        Some(&row),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Saved { id: row.id, version, sha256, pages, bytes })
 }
 
-async fn next_version<C: ConnectionTrait>(c: &C, project_id: i32, kind: Kind, lang: Lang) -> Result<i32> {
+/// The version number the next generated `kind` in `lang` will get.
+pub async fn next_version<C: ConnectionTrait>(c: &C, project_id: i32, kind: Kind, lang: Lang) -> Result<i32> {
     let last = document::Entity::find()
         .filter(document::Column::ProjectId.eq(project_id))
         .filter(document::Column::Kind.eq(kind.key()))
@@ -103,6 +98,57 @@ async fn next_version<C: ConnectionTrait>(c: &C, project_id: i32, kind: Kind, la
         .one(c)
         .await?;
     Ok(last.map_or(1, |d| d.doc_version + 1))
+}
+
+/// Keep rendered bytes as `version` of `kind` in `lang`, in one short write transaction.
+/// `None` when another version was stored since `version` was read (the caller renders
+/// again with the new number, since the number is printed on the document).
+#[allow(clippy::too_many_arguments)]
+pub async fn store(
+    db: &Db,
+    actor: Option<Actor>,
+    project_id: i32,
+    kind: Kind,
+    lang: Lang,
+    version: i32,
+    bytes: Vec<u8>,
+    pages: usize,
+) -> Result<Option<Saved>> {
+    write::transaction(db, async |tx| {
+        if next_version(tx, project_id, kind, lang).await? != version {
+            return Ok(None);
+        }
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let deliverable_id = match deliverable_key(kind) {
+            Some(key) => deliverable::Entity::find()
+                .filter(deliverable::Column::ProjectId.eq(project_id))
+                .filter(deliverable::Column::Key.eq(key))
+                .one(tx)
+                .await?
+                .map(|d| d.id),
+            None => None,
+        };
+        let row = document::Entity::insert(document::ActiveModel {
+            project_id: Set(project_id),
+            kind: Set(kind.key().to_string()),
+            lang: Set(lang.code().to_string()),
+            doc_version: Set(version),
+            deliverable_id: Set(deliverable_id),
+            sha256: Set(sha256.clone()),
+            size: Set(bytes.len() as i64),
+            pages: Set(pages as i32),
+            bytes: Set(bytes.clone()),
+            created_by: Set(actor.map(|a| a.user_id)),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .exec_with_returning(tx)
+        .await?;
+        let user = actor.map(|a| a.user_id);
+        audit::record_as(tx, user, Some(project_id), "document", row.id, "generate", None::<&()>, Some(&row)).await?;
+        Ok(Some(Saved { id: row.id, version, sha256, pages, bytes: bytes.clone() }))
+    })
+    .await
 }
 
 /// A stored version, without its bytes, with who generated it.

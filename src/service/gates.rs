@@ -1,15 +1,128 @@
-//! Phase gate decisions and reopening.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+//! Phase gates: the gate page's view with its blockers, decisions and reopening.
+use super::projects::{DecisionRow, decisions, phases};
+use super::work::{DeliverableRow, deliverable_rows};
+use super::{Actor, Error, Result, write};
 use crate::db::Db;
 use crate::domain::gates::{self, Decision, GateBlock, GateItem, PhaseStatus};
 use crate::domain::validation::{FieldErrors, long_text};
 use crate::domain::workflow::Status;
-use crate::entity::{phase, phase_decision, project};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use crate::entity::{deliverable, org_unit, phase, phase_decision, project};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
+use serde::Serialize;
 
 pub const RATIONALE_MAX: usize = 4_000;
 /// The phase whose gate needs an approved business case.
 pub const PREPARATION: &str = "preparation";
+/// The phase whose gate shows training coverage and data quality, for information.
+pub const READINESS: &str = "readiness";
+
+fn item(d: &deliverable::Model) -> GateItem {
+    GateItem { id: d.id, gate: d.is_gate, status: Status::parse(&d.status).unwrap_or(Status::Draft) }
+}
+
+/// The gate deliverables of phase `phase_id` not yet accepted: what blocks its gate. The
+/// one rule behind the gate page, the overview's gate box and the gate report.
+pub fn blockers(dels: &[deliverable::Model], phase_id: i32) -> Vec<deliverable::Model> {
+    let mine: Vec<_> = dels.iter().filter(|d| d.phase_id == phase_id).collect();
+    let items: Vec<GateItem> = mine.iter().map(|d| item(d)).collect();
+    let open = gates::blockers(&items);
+    mine.into_iter().filter(|d| open.contains(&d.id)).cloned().collect()
+}
+
+/// A functional group's training coverage, with its unit.
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageRow {
+    pub coverage: crate::domain::training::Coverage,
+    pub unit: Option<org_unit::Model>,
+}
+
+/// The gate page of one phase, and the gate report: its deliverables, what blocks the gate,
+/// the decisions taken on it and what may be done next.
+#[derive(Clone, Debug, Serialize)]
+pub struct GateView {
+    pub project: project::Model,
+    pub phase: phase::Model,
+    pub deliverables: Vec<DeliverableRow>,
+    /// Gate deliverables not yet accepted; the gate cannot be decided while there are any.
+    pub blockers: Vec<DeliverableRow>,
+    pub blocked: bool,
+    /// Decisions on this phase, newest first.
+    pub decisions: Vec<DecisionRow>,
+    pub reopenable: bool,
+    /// The preparation gate waits for an approved business case.
+    pub needs_case: bool,
+    /// Readiness only: training coverage of each functional group.
+    pub coverage: Option<Vec<CoverageRow>>,
+    /// Readiness only: the latest data-quality figures of each source.
+    pub quality: Option<Vec<super::diagnosis::SourceView>>,
+}
+
+/// The gate of the phase numbered `seq`.
+pub async fn view<C: ConnectionTrait>(c: &C, project: &project::Model, seq: i32) -> Result<GateView> {
+    let phases = phases(c, project.id).await?;
+    let idx = phases.iter().position(|p| p.seq == seq).ok_or(Error::NotFound)?;
+    view_of(c, project, &phases, idx).await
+}
+
+/// The gate report's phase: the one last decided on, else the active one, else the first.
+pub async fn report<C: ConnectionTrait>(c: &C, project: &project::Model) -> Result<Option<GateView>> {
+    let phases = phases(c, project.id).await?;
+    let last = decisions(c, project.id, &phases).await?.into_iter().next();
+    let idx = last
+        .and_then(|d| phases.iter().position(|p| p.id == d.decision.phase_id))
+        .or_else(|| phases.iter().position(|p| p.status == PhaseStatus::Active.as_str()))
+        .or((!phases.is_empty()).then_some(0));
+    match idx {
+        Some(i) => Ok(Some(view_of(c, project, &phases, i).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn view_of<C: ConnectionTrait>(
+    c: &C,
+    project: &project::Model,
+    phases: &[phase::Model],
+    idx: usize,
+) -> Result<GateView> {
+    let phase = phases[idx].clone();
+    let rows: Vec<DeliverableRow> =
+        deliverable_rows(c, project.id).await?.into_iter().filter(|d| d.deliverable.phase_id == phase.id).collect();
+    let models: Vec<_> = rows.iter().map(|r| r.deliverable.clone()).collect();
+    let open: Vec<i32> = blockers(&models, phase.id).iter().map(|d| d.id).collect();
+    let blockers: Vec<_> = rows.iter().filter(|r| open.contains(&r.deliverable.id)).cloned().collect();
+    let decisions: Vec<_> =
+        decisions(c, project.id, phases).await?.into_iter().filter(|d| d.phase_seq == phase.seq).collect();
+    let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
+    let reopenable = gates::reopenable(&statuses) == Some(idx);
+    let needs_case = phase.key == PREPARATION
+        && phase.status == PhaseStatus::Active.as_str()
+        && !super::business_case::approved(c, project.id).await?;
+    let (coverage, quality) = if phase.key == READINESS {
+        let sessions = super::training::sessions(c, project.id).await?;
+        let checks = super::training::checks(c, project, &sessions).await?;
+        let units = super::organisation::units(c, project.id).await?;
+        let coverage = checks
+            .coverage
+            .into_iter()
+            .map(|cv| CoverageRow { unit: units.iter().find(|u| u.id == cv.unit_id).cloned(), coverage: cv })
+            .collect();
+        (Some(coverage), Some(super::diagnosis::sources(c, project.id).await?))
+    } else {
+        (None, None)
+    };
+    Ok(GateView {
+        project: project.clone(),
+        phase,
+        blocked: !blockers.is_empty(),
+        deliverables: rows,
+        blockers,
+        decisions,
+        reopenable,
+        needs_case,
+        coverage,
+        quality,
+    })
+}
 
 async fn record_decision<C: ConnectionTrait>(
     c: &C,
@@ -18,18 +131,17 @@ async fn record_decision<C: ConnectionTrait>(
     d: Decision,
     rationale: &str,
 ) -> Result<()> {
-    let row = phase_decision::Entity::insert(phase_decision::ActiveModel {
+    let am = phase_decision::ActiveModel {
         project_id: Set(ph.project_id),
         phase_id: Set(ph.id),
         decision: Set(d.as_str().into()),
         rationale: Set(rationale.into()),
         decided_by: Set(actor.user_id),
-        decided_at: Set(now()),
+        decided_at: Set(super::now()),
         ..Default::default()
-    })
-    .exec_with_returning(c)
-    .await?;
-    audit::record(c, actor, Some(ph.project_id), "phase_decision", row.id, d.as_str(), None::<&()>, Some(&row)).await
+    };
+    write::insert::<phase_decision::Entity, _>(c, actor, ph.project_id, am, d.as_str()).await?;
+    Ok(())
 }
 
 /// Change a phase's status and dates, audited.
@@ -45,32 +157,17 @@ async fn move_phase<C: ConnectionTrait>(
         status: Set(status.as_str().into()),
         actual_start: Set(actual_start),
         actual_finish: Set(actual_finish),
-        version: Set(ph.version + 1),
-        updated_at: Set(now()),
         ..Default::default()
     };
-    update_guarded::<phase::Entity, _>(c, am, ph.id, ph.version).await?;
-    let after = phase::Model {
-        status: status.as_str().into(),
-        actual_start,
-        actual_finish,
-        version: ph.version + 1,
-        ..ph.clone()
-    };
-    audit::record(c, actor, Some(ph.project_id), "phase", ph.id, "update", Some(ph), Some(&after)).await
+    write::update::<phase::Entity, _>(c, actor, ph.project_id, ph.id, ph.version, am, "update").await?;
+    Ok(())
 }
 
 async fn set_project_status<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32, status: &str) -> Result<()> {
-    let p = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
-    let am = project::ActiveModel {
-        status: Set(status.into()),
-        version: Set(p.version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<project::Entity, _>(c, am, p.id, p.version).await?;
-    let after = project::Model { status: status.into(), version: p.version + 1, ..p.clone() };
-    audit::record(c, actor, Some(project_id), "project", p.id, "update", Some(&p), Some(&after)).await
+    let p = super::projects::get(c, project_id).await?;
+    let am = project::ActiveModel { status: Set(status.into()), ..Default::default() };
+    write::update::<project::Entity, _>(c, actor, project_id, p.id, p.version, am, "update").await?;
+    Ok(())
 }
 
 /// Take a gate decision on the phase numbered `seq`. Allowed only while every gate
@@ -90,36 +187,33 @@ pub async fn decide(
         e.add("decision", "err.choose_from_list");
     }
     e.check()?;
-    let tx = db.write().await?;
-    let phases = super::projects::phases(&*tx, project_id).await?;
-    let idx = phases.iter().position(|p| p.seq == seq).ok_or(Error::NotFound)?;
-    let ph = &phases[idx];
-    let items: Vec<GateItem> = super::work::deliverables_of_phase(&*tx, ph.id)
-        .await?
-        .into_iter()
-        .map(|d| GateItem { id: d.id, gate: d.is_gate, status: Status::parse(&d.status).unwrap_or(Status::Draft) })
-        .collect();
-    let status = PhaseStatus::parse(&ph.status).unwrap_or(PhaseStatus::Pending);
-    match gates::check_gate(status, &items) {
-        Ok(()) => {}
-        Err(GateBlock::PhaseNotActive) => return Err(Error::Rule("err.phase_not_active")),
-        Err(GateBlock::Unaccepted(_)) => return Err(Error::Rule("err.gate_blocked")),
-    }
-    // Seed 000: the business plan is approved before the project proceeds. Only passing
-    // the preparation gate needs it; a no-go can always be recorded.
-    if d.passes() && ph.key == PREPARATION && !super::business_case::approved(&*tx, project_id).await? {
-        return Err(Error::Rule("err.business_case_unapproved"));
-    }
-    record_decision(&*tx, actor, ph, d, &rationale).await?;
-    if d.passes() {
-        move_phase(&*tx, actor, ph, PhaseStatus::Closed, ph.actual_start, Some(today)).await?;
-        match phases.get(idx + 1) {
-            Some(next) => move_phase(&*tx, actor, next, PhaseStatus::Active, Some(today), None).await?,
-            None => set_project_status(&*tx, actor, project_id, "completed").await?,
+    write::transaction(db, async |tx| {
+        let phases = phases(tx, project_id).await?;
+        let idx = phases.iter().position(|p| p.seq == seq).ok_or(Error::NotFound)?;
+        let ph = &phases[idx];
+        let items: Vec<GateItem> = super::work::deliverables_of_phase(tx, ph.id).await?.iter().map(item).collect();
+        let status = PhaseStatus::parse(&ph.status).unwrap_or(PhaseStatus::Pending);
+        match gates::check_gate(status, &items) {
+            Ok(()) => {}
+            Err(GateBlock::PhaseNotActive) => return Err(Error::Rule("err.phase_not_active")),
+            Err(GateBlock::Unaccepted(_)) => return Err(Error::Rule("err.gate_blocked")),
         }
-    }
-    tx.commit().await?;
-    Ok(())
+        // Seed 000: the business plan is approved before the project proceeds. Only passing
+        // the preparation gate needs it; a no-go can always be recorded.
+        if d.passes() && ph.key == PREPARATION && !super::business_case::approved(tx, project_id).await? {
+            return Err(Error::Rule("err.business_case_unapproved"));
+        }
+        record_decision(tx, actor, ph, d, &rationale).await?;
+        if d.passes() {
+            move_phase(tx, actor, ph, PhaseStatus::Closed, ph.actual_start, Some(today)).await?;
+            match phases.get(idx + 1) {
+                Some(next) => move_phase(tx, actor, next, PhaseStatus::Active, Some(today), None).await?,
+                None => set_project_status(tx, actor, project_id, "completed").await?,
+            }
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Reopen the most recently closed phase, with a recorded reason. The phase after it goes
@@ -128,20 +222,21 @@ pub async fn reopen(db: &Db, actor: Actor, project_id: i32, seq: i32, reason: &s
     let mut e = FieldErrors::default();
     let reason = long_text(&mut e, "reason", reason, RATIONALE_MAX, true);
     e.check()?;
-    let tx = db.write().await?;
-    let phases = super::projects::phases(&*tx, project_id).await?;
-    let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
-    let idx = gates::reopenable(&statuses).ok_or(Error::Rule("err.cannot_reopen"))?;
-    if phases[idx].seq != seq {
-        return Err(Error::Rule("err.cannot_reopen"));
-    }
-    let ph = &phases[idx];
-    record_decision(&*tx, actor, ph, Decision::Reopen, &reason).await?;
-    move_phase(&*tx, actor, ph, PhaseStatus::Active, ph.actual_start, None).await?;
-    match phases.get(idx + 1) {
-        Some(next) => move_phase(&*tx, actor, next, PhaseStatus::Pending, None, None).await?,
-        None => set_project_status(&*tx, actor, project_id, "active").await?,
-    }
-    tx.commit().await?;
-    Ok(())
+    write::transaction(db, async |tx| {
+        let phases = phases(tx, project_id).await?;
+        let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
+        let idx = gates::reopenable(&statuses).ok_or(Error::Rule("err.cannot_reopen"))?;
+        if phases[idx].seq != seq {
+            return Err(Error::Rule("err.cannot_reopen"));
+        }
+        let ph = &phases[idx];
+        record_decision(tx, actor, ph, Decision::Reopen, &reason).await?;
+        move_phase(tx, actor, ph, PhaseStatus::Active, ph.actual_start, None).await?;
+        match phases.get(idx + 1) {
+            Some(next) => move_phase(tx, actor, next, PhaseStatus::Pending, None, None).await?,
+            None => set_project_status(tx, actor, project_id, "active").await?,
+        }
+        Ok(())
+    })
+    .await
 }

@@ -1,17 +1,20 @@
 //! Projects: creation from a playbook, editing, membership, and the read models of the
 //! portfolio and the overview.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+use super::{Actor, Error, Result, audit, clock, now, write};
 use crate::db::Db;
 use crate::domain::gates::{Decision, PhaseStatus};
 use crate::domain::health::{self, Facts, Health};
 use crate::domain::policy::Role;
 use crate::domain::project_input::ProjectInput;
+use crate::domain::risk::Exposure;
 use crate::domain::schedule::back_to_back;
 use crate::domain::workflow::Status;
 use crate::entity::{activity, deliverable, phase, phase_decision, project, project_member, user};
 use crate::playbook::Playbook;
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 /// Create a project and its phases, activities and deliverables from `pb`, scheduled back to
@@ -21,132 +24,134 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
     let windows = back_to_back(input.start_date, &weeks).ok_or(Error::Rule("err.date_range"))?;
     let snapshot = serde_json::to_string(pb).map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     let t = now();
-    let tx = db.write().await?;
-    let p = project::Entity::insert(project::ActiveModel {
-        name: Set(input.name.clone()),
-        client_name: Set(input.client_name.clone()),
-        industry: Set(input.industry.clone()),
-        start_date: Set(input.start_date),
-        currency: Set(input.currency.clone()),
-        modules: Set(input.modules.join(",")),
-        playbook_key: Set(pb.key.clone()),
-        playbook_snapshot: Set(snapshot),
-        status: Set("active".into()),
-        time_zone: Set(super::clock::default_time_zone()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    })
-    .exec_with_returning(&*tx)
-    .await?;
-    add_member_in(&*tx, actor, p.id, actor.user_id, Role::Director).await?;
-    super::modules::seed(&*tx, p.id, &input.modules).await?;
-    super::risks::preload(&*tx, actor, p.id).await?;
-
-    let mut acts = vec![];
-    let mut dels = vec![];
-    let mut milestones = vec![];
-    // A new project has no holidays yet: plain weekends.
-    let working = crate::domain::calendar::WorkCalendar::default();
-    for (i, (ph, w)) in pb.phases.iter().zip(&windows).enumerate() {
-        let first = i == 0;
-        let phase_row = phase::Entity::insert(phase::ActiveModel {
-            project_id: Set(p.id),
-            seq: Set(i as i32 + 1),
-            key: Set(ph.key.clone()),
-            name_en: Set(ph.name.en.clone()),
-            name_zh: Set(ph.name.zh.clone()),
-            planned_start: Set(w.start),
-            planned_finish: Set(w.finish),
-            actual_start: Set(first.then_some(input.start_date)),
-            actual_finish: Set(None),
-            status: Set(if first { PhaseStatus::Active } else { PhaseStatus::Pending }.as_str().into()),
+    write::transaction(db, async |tx| {
+        let p = project::Entity::insert(project::ActiveModel {
+            name: Set(input.name.clone()),
+            client_name: Set(input.client_name.clone()),
+            industry: Set(input.industry.clone()),
+            start_date: Set(input.start_date),
+            currency: Set(input.currency.clone()),
+            modules: Set(input.modules.join(",")),
+            playbook_key: Set(pb.key.clone()),
+            playbook_snapshot: Set(snapshot),
+            status: Set("active".into()),
+            time_zone: Set(input.time_zone.clone().unwrap_or_else(clock::default_time_zone)),
             version: Set(1),
             created_at: Set(t),
             updated_at: Set(t),
             ..Default::default()
         })
-        .exec_with_returning(&*tx)
+        .exec_with_returning(tx)
         .await?;
-        for (j, a) in ph.activities.iter().enumerate() {
-            acts.push(activity::ActiveModel {
+        add_member_in(tx, actor, p.id, actor.user_id, Role::Director).await?;
+        super::modules::seed(tx, p.id, &input.modules).await?;
+        super::risks::preload(tx, actor, p.id).await?;
+
+        let mut acts = vec![];
+        let mut dels = vec![];
+        let mut milestones = vec![];
+        // A new project has no holidays yet: plain weekends.
+        let working = crate::domain::calendar::WorkCalendar::default();
+        for (i, (ph, w)) in pb.phases.iter().zip(&windows).enumerate() {
+            let first = i == 0;
+            let phase_row = phase::Entity::insert(phase::ActiveModel {
                 project_id: Set(p.id),
-                phase_id: Set(phase_row.id),
-                seq: Set(j as i32 + 1),
-                key: Set(Some(a.key.clone())),
-                name_en: Set(a.name.en.clone()),
-                name_zh: Set(a.name.zh.clone()),
-                tier: Set(a.tier.as_str().into()),
+                seq: Set(i as i32 + 1),
+                key: Set(ph.key.clone()),
+                name_en: Set(ph.name.en.clone()),
+                name_zh: Set(ph.name.zh.clone()),
                 planned_start: Set(w.start),
                 planned_finish: Set(w.finish),
-                status: Set("open".into()),
-                duration_days: Set(working.working_days_between(w.start, w.finish + chrono::Duration::days(1)) as i32),
-                not_before: Set(Some(w.start)),
+                actual_start: Set(first.then_some(input.start_date)),
+                actual_finish: Set(None),
+                status: Set(if first { PhaseStatus::Active } else { PhaseStatus::Pending }.as_str().into()),
                 version: Set(1),
                 created_at: Set(t),
                 updated_at: Set(t),
                 ..Default::default()
-            });
+            })
+            .exec_with_returning(tx)
+            .await?;
+            for (j, a) in ph.activities.iter().enumerate() {
+                acts.push(activity::ActiveModel {
+                    project_id: Set(p.id),
+                    phase_id: Set(phase_row.id),
+                    seq: Set(j as i32 + 1),
+                    key: Set(Some(a.key.clone())),
+                    name_en: Set(a.name.en.clone()),
+                    name_zh: Set(a.name.zh.clone()),
+                    tier: Set(a.tier.as_str().into()),
+                    planned_start: Set(w.start),
+                    planned_finish: Set(w.finish),
+                    status: Set("open".into()),
+                    duration_days: Set(
+                        working.working_days_between(w.start, w.finish + chrono::Duration::days(1)) as i32
+                    ),
+                    not_before: Set(Some(w.start)),
+                    version: Set(1),
+                    created_at: Set(t),
+                    updated_at: Set(t),
+                    ..Default::default()
+                });
+            }
+            milestones.push((phase_row.id, w.finish, ph.milestones.clone()));
+            for (j, d) in ph.deliverables.iter().enumerate() {
+                dels.push(deliverable::ActiveModel {
+                    project_id: Set(p.id),
+                    phase_id: Set(phase_row.id),
+                    seq: Set(j as i32 + 1),
+                    key: Set(d.key.clone()),
+                    name_en: Set(d.name.en.clone()),
+                    name_zh: Set(d.name.zh.clone()),
+                    acceptance: Set(serde_json::to_string(&d.acceptance).unwrap_or_else(|_| "[]".into())),
+                    is_gate: Set(d.gate),
+                    due_date: Set(w.finish),
+                    status: Set(Status::Draft.as_str().into()),
+                    notes: Set(String::new()),
+                    review_comment: Set(None),
+                    reviewed_by: Set(None),
+                    reviewed_at: Set(None),
+                    version: Set(1),
+                    created_at: Set(t),
+                    updated_at: Set(t),
+                    ..Default::default()
+                });
+            }
         }
-        milestones.push((phase_row.id, w.finish, ph.milestones.clone()));
-        for (j, d) in ph.deliverables.iter().enumerate() {
-            dels.push(deliverable::ActiveModel {
-                project_id: Set(p.id),
-                phase_id: Set(phase_row.id),
-                seq: Set(j as i32 + 1),
-                key: Set(d.key.clone()),
-                name_en: Set(d.name.en.clone()),
-                name_zh: Set(d.name.zh.clone()),
-                acceptance: Set(serde_json::to_string(&d.acceptance).unwrap_or_else(|_| "[]".into())),
-                is_gate: Set(d.gate),
-                due_date: Set(w.finish),
-                status: Set(Status::Draft.as_str().into()),
-                notes: Set(String::new()),
-                review_comment: Set(None),
-                reviewed_by: Set(None),
-                reviewed_at: Set(None),
-                version: Set(1),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            });
-        }
-    }
-    activity::Entity::insert_many(acts).exec_without_returning(&*tx).await?;
-    super::schedule::seed_milestones(&*tx, p.id, &milestones).await?;
-    deliverable::Entity::insert_many(dels).exec_without_returning(&*tx).await?;
-    // Weeks become working days: activities and phases end on their last working day.
-    super::schedule::reschedule_as(&*tx, None, p.id).await?;
-    audit::record(&*tx, actor, Some(p.id), "project", p.id, "create", None::<&()>, Some(&p)).await?;
-    tx.commit().await?;
-    Ok(p)
+        activity::Entity::insert_many(acts).exec_without_returning(tx).await?;
+        super::schedule::seed_milestones(tx, p.id, &milestones).await?;
+        deliverable::Entity::insert_many(dels).exec_without_returning(tx).await?;
+        // Weeks become working days: activities and phases end on their last working day.
+        super::schedule::reschedule_as(tx, None, p.id).await?;
+        audit::record(tx, actor, Some(p.id), "project", p.id, "create", None::<&()>, Some(&p)).await?;
+        Ok(p)
+    })
+    .await
 }
 
 /// Edit the project's header fields. The start date of a running project is not moved here
 /// (that is the schedule's job), so it is kept as is.
 pub async fn update(db: &Db, actor: Actor, id: i32, version: i32, input: &ProjectInput) -> Result<project::Model> {
-    let tx = db.write().await?;
-    let before = project::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
-    if before.version != version {
-        return Err(Error::Conflict);
-    }
     let am = project::ActiveModel {
         name: Set(input.name.clone()),
         client_name: Set(input.client_name.clone()),
         industry: Set(input.industry.clone()),
         currency: Set(input.currency.clone()),
         modules: Set(input.modules.join(",")),
-        version: Set(version + 1),
-        updated_at: Set(now()),
+        time_zone: input.time_zone.clone().map_or(NotSet, Set),
         ..Default::default()
     };
-    update_guarded::<project::Entity, _>(&*tx, am, id, version).await?;
-    let after = project::Entity::find_by_id(id).one(&*tx).await?.ok_or(Error::NotFound)?;
-    audit::record(&*tx, actor, Some(id), "project", id, "update", Some(&before), Some(&after)).await?;
-    super::modules::sync_scope(&*tx, actor, id, &input.modules).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        let ch = write::update::<project::Entity, _>(tx, actor, id, id, version, am, "update").await?;
+        super::modules::sync_scope(tx, actor, id, &input.modules).await?;
+        Ok(ch.after)
+    })
+    .await
+}
+
+/// The project `id`.
+pub async fn get<C: ConnectionTrait>(c: &C, id: i32) -> Result<project::Model> {
+    write::get::<project::Entity, _>(c, id, id).await
 }
 
 async fn add_member_in<C: ConnectionTrait>(
@@ -156,65 +161,49 @@ async fn add_member_in<C: ConnectionTrait>(
     user_id: i32,
     role: Role,
 ) -> Result<project_member::Model> {
-    let t = now();
-    let m = project_member::Entity::insert(project_member::ActiveModel {
+    let am = project_member::ActiveModel {
         project_id: Set(project_id),
         user_id: Set(user_id),
         role: Set(role.as_str().into()),
-        version: Set(1),
-        created_at: Set(t),
-        updated_at: Set(t),
         ..Default::default()
-    })
-    .exec_with_returning(c)
-    .await?;
-    audit::record(c, actor, Some(project_id), "member", m.id, "create", None::<&()>, Some(&m)).await?;
-    Ok(m)
+    };
+    write::insert::<project_member::Entity, _>(c, actor, project_id, am, "create").await
 }
 
 /// Add a user to the project, or change their role if they are already a member.
 pub async fn set_member(db: &Db, actor: Actor, project_id: i32, user_id: i32, role: Role) -> Result<()> {
-    let tx = db.write().await?;
-    super::users::get(&*tx, user_id).await?;
-    let existing = project_member::Entity::find()
-        .filter(project_member::Column::ProjectId.eq(project_id))
-        .filter(project_member::Column::UserId.eq(user_id))
-        .one(&*tx)
-        .await?;
-    match existing {
-        None => {
-            add_member_in(&*tx, actor, project_id, user_id, role).await?;
+    write::transaction(db, async |tx| {
+        super::users::get(tx, user_id).await?;
+        let existing = project_member::Entity::find()
+            .filter(project_member::Column::ProjectId.eq(project_id))
+            .filter(project_member::Column::UserId.eq(user_id))
+            .one(tx)
+            .await?;
+        match existing {
+            None => {
+                add_member_in(tx, actor, project_id, user_id, role).await?;
+            }
+            Some(m) if m.role != role.as_str() => {
+                ensure_director_remains(tx, project_id, &m, Some(role)).await?;
+                let am = project_member::ActiveModel { role: Set(role.as_str().into()), ..Default::default() };
+                write::update::<project_member::Entity, _>(tx, actor, project_id, m.id, m.version, am, "update")
+                    .await?;
+            }
+            Some(_) => {}
         }
-        Some(m) if m.role != role.as_str() => {
-            ensure_director_remains(&*tx, project_id, &m, Some(role)).await?;
-            let am = project_member::ActiveModel {
-                role: Set(role.as_str().into()),
-                version: Set(m.version + 1),
-                updated_at: Set(now()),
-                ..Default::default()
-            };
-            update_guarded::<project_member::Entity, _>(&*tx, am, m.id, m.version).await?;
-            let after = project_member::Model { role: role.as_str().into(), version: m.version + 1, ..m.clone() };
-            audit::record(&*tx, actor, Some(project_id), "member", m.id, "update", Some(&m), Some(&after)).await?;
-        }
-        Some(_) => {}
-    }
-    tx.commit().await?;
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 pub async fn remove_member(db: &Db, actor: Actor, project_id: i32, member_id: i32) -> Result<()> {
-    let tx = db.write().await?;
-    let m = project_member::Entity::find_by_id(member_id)
-        .filter(project_member::Column::ProjectId.eq(project_id))
-        .one(&*tx)
-        .await?
-        .ok_or(Error::NotFound)?;
-    ensure_director_remains(&*tx, project_id, &m, None).await?;
-    project_member::Entity::delete_by_id(m.id).exec(&*tx).await?;
-    audit::record(&*tx, actor, Some(project_id), "member", m.id, "delete", Some(&m), None::<&()>).await?;
-    tx.commit().await?;
-    Ok(())
+    write::transaction(db, async |tx| {
+        let m = write::get::<project_member::Entity, _>(tx, project_id, member_id).await?;
+        ensure_director_remains(tx, project_id, &m, None).await?;
+        write::delete::<project_member::Entity, _>(tx, actor, project_id, m.id, None).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// A project always keeps at least one director, or nobody could manage it.
@@ -269,18 +258,33 @@ pub struct PhaseView {
     pub gate_accepted: usize,
 }
 
+/// The project overview page (and `GET /api/v1/projects/{id}`): the phases, the phase on
+/// show with its work, the gate box of the current phase, the decisions, and the one
+/// rolled-up health with its reasons, all as of the project's today.
 #[derive(Clone, Debug, Serialize)]
 pub struct Overview {
     pub project: project::Model,
+    /// The project's today, in its time zone.
+    pub today: NaiveDate,
     pub phases: Vec<PhaseView>,
-    /// Index into `phases` of the active phase (none when the project is finished).
+    /// Index into `phases` of the phase on show (the active one unless asked otherwise).
     pub current: Option<usize>,
+    /// Sequence number of the active phase (none when the project is finished).
+    pub active_seq: Option<i32>,
+    /// The objectives of the phase on show, from the playbook the project was created with.
+    pub objectives: Vec<crate::playbook::Text>,
     pub activities: Vec<activity::Model>,
     pub deliverables: Vec<deliverable::Model>,
-    /// Gate deliverables of the current phase not yet accepted.
+    /// Gate deliverables of the current phase not yet accepted (the gate page's blockers).
     pub gate_blockers: Vec<deliverable::Model>,
     pub decisions: Vec<DecisionRow>,
+    /// Phase and gate health rolled up with organisation, targets and risks.
     pub health: Health,
+    /// Broken rules of the organisation (a reason of `health`, linked on its own).
+    pub org_findings: usize,
+    pub exposure: Exposure,
+    /// Dates due in the next two weeks, and overdue ones.
+    pub upcoming: Vec<super::schedule::Due>,
     pub reopenable: Option<i32>,
 }
 
@@ -300,20 +304,36 @@ pub async fn phases<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<ph
         .await?)
 }
 
-/// Everything the project overview shows, for the phase `focus` (default: the current one).
-pub async fn overview<C: ConnectionTrait>(
-    c: &C,
-    project: project::Model,
-    focus: Option<i32>,
-    today: NaiveDate,
-) -> Result<Overview> {
-    let phases = phases(c, project.id).await?;
-    let dels = deliverable::Entity::find()
-        .filter(deliverable::Column::ProjectId.eq(project.id))
+/// Every deliverable of the project, in phase order.
+pub async fn deliverables<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<deliverable::Model>> {
+    Ok(deliverable::Entity::find()
+        .filter(deliverable::Column::ProjectId.eq(project_id))
         .order_by_asc(deliverable::Column::PhaseId)
         .order_by_asc(deliverable::Column::Seq)
         .all(c)
-        .await?;
+        .await?)
+}
+
+/// Phases with their gate counts.
+pub fn phase_views(phases: Vec<phase::Model>, dels: &[deliverable::Model]) -> Vec<PhaseView> {
+    phases
+        .into_iter()
+        .map(|p| {
+            let gates: Vec<_> = dels.iter().filter(|d| d.phase_id == p.id && d.is_gate).collect();
+            PhaseView {
+                gate_total: gates.len(),
+                gate_accepted: gates.iter().filter(|d| d.status == Status::Accepted.as_str()).count(),
+                phase: p,
+            }
+        })
+        .collect()
+}
+
+/// Everything the project overview shows, for the phase `focus` (default: the current one).
+pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus: Option<i32>) -> Result<Overview> {
+    let today = clock::today(&project);
+    let phases = phases(c, project.id).await?;
+    let dels = deliverables(c, project.id).await?;
     let current = phases.iter().position(|p| p.status == PhaseStatus::Active.as_str());
     let shown =
         focus.and_then(|seq| phases.iter().position(|p| p.seq == seq)).or(current).or(phases.len().checked_sub(1));
@@ -330,38 +350,37 @@ pub async fn overview<C: ConnectionTrait>(
         None => vec![],
     };
     let current_id = current.map(|i| phases[i].id);
-    let gate_blockers: Vec<_> = dels
-        .iter()
-        .filter(|d| Some(d.phase_id) == current_id && d.is_gate && d.status != Status::Accepted.as_str())
-        .cloned()
-        .collect();
+    let gate_blockers = current_id.map(|id| super::gates::blockers(&dels, id)).unwrap_or_default();
     let decisions = decisions(c, project.id, &phases).await?;
     let current_phase = current.map(|i| &phases[i]);
     let last = decisions.iter().map(|d| &d.decision).find(|d| Some(d.phase_id) == current_id);
-    let health = health_of(today, current_phase, &dels, last);
+    let signals = super::risks::health_signals(c, &project, today).await?;
+    let health = health::roll_up(health_of(today, current_phase, &dels, last), &signals);
     let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
     let reopenable = crate::domain::gates::reopenable(&statuses).map(|i| phases[i].seq);
-    let phase_views = phases
-        .into_iter()
-        .map(|p| {
-            let gates: Vec<_> = dels.iter().filter(|d| d.phase_id == p.id && d.is_gate).collect();
-            PhaseView {
-                gate_total: gates.len(),
-                gate_accepted: gates.iter().filter(|d| d.status == Status::Accepted.as_str()).count(),
-                phase: p,
-            }
-        })
-        .collect();
+    let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&project.playbook_snapshot).ok();
+    let objectives = shown
+        .and_then(|i| snapshot.as_ref()?.phases.iter().find(|p| p.key == phases[i].key).map(|p| p.objectives.clone()))
+        .unwrap_or_default();
+    let active_seq = current_phase.map(|p| p.seq);
+    let upcoming = super::schedule::upcoming(c, project.id, today).await?;
+    let phase_views = phase_views(phases, &dels);
     let deliverables = dels.into_iter().filter(|d| Some(d.phase_id) == shown_id).collect();
     Ok(Overview {
         project,
+        today,
         phases: phase_views,
         current: shown,
+        active_seq,
+        objectives,
         activities,
         deliverables,
         gate_blockers,
         decisions,
         health,
+        org_findings: signals.org_findings,
+        exposure: signals.risk,
+        upcoming,
         reopenable,
     })
 }
@@ -407,19 +426,22 @@ fn health_of(
     })
 }
 
-/// A line of the portfolio.
+/// A line of the portfolio (and of `GET /api/v1/projects`).
 #[derive(Clone, Debug, Serialize)]
 pub struct PortfolioRow {
     pub project: project::Model,
+    /// The project's today, in its time zone.
+    pub today: NaiveDate,
     pub role: String,
     pub phase: Option<phase::Model>,
     pub phases_closed: usize,
     pub phases_total: usize,
+    /// The same rolled-up health as the overview's.
     pub health: Health,
 }
 
-/// The projects `user` belongs to, each with its current phase and health.
-pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32, today: NaiveDate) -> Result<Vec<PortfolioRow>> {
+/// The projects `user` belongs to, each with its current phase and rolled-up health.
+pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Vec<PortfolioRow>> {
     let ms = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
     let ids: Vec<i32> = ms.iter().map(|m| m.project_id).collect();
     let projects = project::Entity::find()
@@ -440,22 +462,24 @@ pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32, today: NaiveDate
         .order_by_desc(phase_decision::Column::Id)
         .all(c)
         .await?;
-    Ok(projects
-        .into_iter()
-        .map(|p| {
-            let phases: Vec<_> = all_phases.iter().filter(|ph| ph.project_id == p.id).collect();
-            let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).map(|ph| (*ph).clone());
-            let cur_id = current.as_ref().map(|c| c.id);
-            let last = last_decisions.iter().find(|d| Some(d.phase_id) == cur_id);
-            let health = health_of(today, current.as_ref(), &dels, last);
-            PortfolioRow {
-                role: ms.iter().find(|m| m.project_id == p.id).map(|m| m.role.clone()).unwrap_or_default(),
-                phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),
-                phases_total: phases.len(),
-                phase: current,
-                health,
-                project: p,
-            }
-        })
-        .collect())
+    let mut rows = Vec::with_capacity(projects.len());
+    for p in projects {
+        let today = clock::today(&p);
+        let phases: Vec<_> = all_phases.iter().filter(|ph| ph.project_id == p.id).collect();
+        let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).map(|ph| (*ph).clone());
+        let cur_id = current.as_ref().map(|c| c.id);
+        let last = last_decisions.iter().find(|d| Some(d.phase_id) == cur_id);
+        let signals = super::risks::health_signals(c, &p, today).await?;
+        let health = health::roll_up(health_of(today, current.as_ref(), &dels, last), &signals);
+        rows.push(PortfolioRow {
+            today,
+            role: ms.iter().find(|m| m.project_id == p.id).map(|m| m.role.clone()).unwrap_or_default(),
+            phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),
+            phases_total: phases.len(),
+            phase: current,
+            health,
+            project: p,
+        });
+    }
+    Ok(rows)
 }

@@ -1,5 +1,5 @@
 //! The work inside a phase: activities and deliverables.
-use super::{Actor, Error, Result, audit, now, update_guarded};
+use super::{Actor, Error, Result, write};
 use crate::db::Db;
 use crate::domain::gates::PhaseStatus;
 use crate::domain::validation::{FieldErrors, long_text, required_text};
@@ -7,16 +7,13 @@ use crate::domain::workflow::{self, Status, Transition};
 use crate::entity::{activity, deliverable, phase};
 use crate::playbook::Tier;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
 
 pub const NOTES_MAX: usize = 20_000;
 pub const COMMENT_MAX: usize = 4_000;
 
 async fn phase_of<C: ConnectionTrait>(c: &C, project_id: i32, phase_id: i32) -> Result<phase::Model> {
-    phase::Entity::find_by_id(phase_id)
-        .filter(phase::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<phase::Entity, _>(c, project_id, phase_id).await
 }
 
 /// Work in a closed phase is frozen until the phase is reopened.
@@ -93,11 +90,46 @@ pub async fn set_activity_done(
 }
 
 pub async fn deliverable<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<deliverable::Model> {
-    deliverable::Entity::find_by_id(id)
-        .filter(deliverable::Column::ProjectId.eq(project_id))
-        .one(c)
-        .await?
-        .ok_or(Error::NotFound)
+    write::get::<deliverable::Entity, _>(c, project_id, id).await
+}
+
+/// A deliverable with what its lists show: its phase's number, who reviewed it and who
+/// owns it, by name.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeliverableRow {
+    #[serde(flatten)]
+    pub deliverable: deliverable::Model,
+    pub phase_seq: i32,
+    pub reviewer_name: Option<String>,
+    pub owner_name: Option<String>,
+}
+
+/// Every deliverable of the project, in phase order, with names resolved.
+pub async fn deliverable_rows<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<DeliverableRow>> {
+    let dels = super::projects::deliverables(c, project_id).await?;
+    let phases = super::projects::phases(c, project_id).await?;
+    let reviewers = super::user_names(c, dels.iter().filter_map(|d| d.reviewed_by)).await?;
+    let people = super::organisation::people(c, project_id).await?;
+    Ok(dels
+        .into_iter()
+        .map(|d| DeliverableRow {
+            phase_seq: phases.iter().find(|p| p.id == d.phase_id).map_or(0, |p| p.seq),
+            reviewer_name: d.reviewed_by.and_then(|u| reviewers.get(&u).cloned()),
+            owner_name: d.owner_person_id.and_then(|id| people.iter().find(|p| p.id == id)).map(|p| p.name.clone()),
+            deliverable: d,
+        })
+        .collect())
+}
+
+/// Every activity of the project, in phase order.
+pub async fn activities<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<activity::Model>> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::ProjectId.eq(project_id))
+        .order_by_asc(activity::Column::PhaseId)
+        .order_by_asc(activity::Column::Seq)
+        .order_by_asc(activity::Column::Id)
+        .all(c)
+        .await?)
 }
 
 /// A deliverable about to change: still at `version`, and in a phase that is not closed.
@@ -108,6 +140,7 @@ async fn deliverable_for_write<C: ConnectionTrait>(
     version: i32,
 ) -> Result<deliverable::Model> {
     let d = deliverable(c, project_id, id).await?;
+    // A stale version is refused before the rules, as the update itself would.
     if d.version != version {
         return Err(Error::Conflict);
     }
@@ -135,22 +168,15 @@ pub async fn save_notes(
     let mut e = FieldErrors::default();
     let notes = long_text(&mut e, "notes", notes, NOTES_MAX, false);
     e.check()?;
-    let tx = db.write().await?;
-    let before = deliverable_for_write(&*tx, project_id, id, version).await?;
-    if !Status::parse(&before.status).is_some_and(Status::editable) {
-        return Err(Error::Rule("err.not_editable"));
-    }
-    let am = deliverable::ActiveModel {
-        notes: Set(notes.clone()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<deliverable::Entity, _>(&*tx, am, id, version).await?;
-    let after = deliverable(&*tx, project_id, id).await?;
-    audit::record(&*tx, actor, Some(project_id), "deliverable", id, "update", Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        let before = deliverable_for_write(tx, project_id, id, version).await?;
+        if !Status::parse(&before.status).is_some_and(Status::editable) {
+            return Err(Error::Rule("err.not_editable"));
+        }
+        let am = deliverable::ActiveModel { notes: Set(notes.clone()), ..Default::default() };
+        Ok(write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
+    })
+    .await
 }
 
 /// Move a deliverable through its workflow. Returning needs a comment; accepting records
@@ -167,30 +193,23 @@ pub async fn transition(
     let mut e = FieldErrors::default();
     let comment = long_text(&mut e, "comment", comment, COMMENT_MAX, t == Transition::Return);
     e.check()?;
-    let tx = db.write().await?;
-    let before = deliverable_for_write(&*tx, project_id, id, version).await?;
-    let from = Status::parse(&before.status).ok_or(Error::Rule("err.bad_transition"))?;
-    let to = workflow::next(from, t).ok_or(Error::Rule("err.bad_transition"))?;
-    let reviewing = matches!(t, Transition::Accept | Transition::Return);
-    let mut am = deliverable::ActiveModel {
-        status: Set(to.as_str().into()),
-        version: Set(version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    if reviewing {
-        am.review_comment = Set((!comment.is_empty()).then_some(comment));
-        am.reviewed_by = Set(Some(actor.user_id));
-        am.reviewed_at = Set(Some(now()));
-    }
-    update_guarded::<deliverable::Entity, _>(&*tx, am, id, version).await?;
-    let after = deliverable(&*tx, project_id, id).await?;
-    let action = match t {
-        Transition::Submit => "submit",
-        Transition::Accept => "accept",
-        Transition::Return => "return",
-    };
-    audit::record(&*tx, actor, Some(project_id), "deliverable", id, action, Some(&before), Some(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
+    write::transaction(db, async |tx| {
+        let before = deliverable_for_write(tx, project_id, id, version).await?;
+        let from = Status::parse(&before.status).ok_or(Error::Rule("err.bad_transition"))?;
+        let to = workflow::next(from, t).ok_or(Error::Rule("err.bad_transition"))?;
+        let reviewing = matches!(t, Transition::Accept | Transition::Return);
+        let mut am = deliverable::ActiveModel { status: Set(to.as_str().into()), ..Default::default() };
+        if reviewing {
+            am.review_comment = Set((!comment.is_empty()).then_some(comment));
+            am.reviewed_by = Set(Some(actor.user_id));
+            am.reviewed_at = Set(Some(super::now()));
+        }
+        let action = match t {
+            Transition::Submit => "submit",
+            Transition::Accept => "accept",
+            Transition::Return => "return",
+        };
+        Ok(write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after)
+    })
+    .await
 }

@@ -2,14 +2,14 @@
 //! every generated version (who, when, SHA-256) and its exact bytes to download.
 use super::context::Ctx;
 use super::form::FormData;
-use super::projects::{authorize, can, today};
+use super::projects::{authorize, can};
 use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{self, Lang};
-use crate::report::Kind;
-use crate::service::documents;
+use crate::i18n::Lang;
+use crate::report;
+use crate::service::documents::{self, Kind};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,7 +65,7 @@ pub async fn generate(
     let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let kind = Kind::parse(form.get("kind")).ok_or(AppError::BadRequest)?;
     let lang = Lang::parse(form.get("lang")).unwrap_or(ctx.lang);
-    documents::generate(&state.db, Some(actor), id, kind, lang, today()).await?;
+    report::publish(&state.db, Some(actor), id, kind, lang).await?;
     Ok(Redirect::to(&format!("/projects/{id}/documents?lang={}", lang.code())).into_response())
 }
 
@@ -91,10 +91,7 @@ pub async fn preview(
     authorize(&state, &ctx, id, Action::View).await?;
     let kind = Kind::parse(kind.trim_end_matches(".pdf")).ok_or(AppError::NotFound)?;
     let lang = q.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(ctx.lang);
-    let facts = crate::report::facts(&state.db.conn, id, today(), lang).await?;
-    let draft = i18n::t(lang, "pdf.draft");
-    let author = ctx.user()?.name.clone();
-    let bytes = crate::pdf::render(&crate::report::document(&facts, kind, lang, &draft, &author));
+    let bytes = report::preview(&state.db, id, kind, lang, &ctx.user()?.name).await?;
     Ok(pdf_response(bytes, &format!("{}-{}.pdf", kind.key(), lang.code())))
 }
 

@@ -28,6 +28,7 @@ impl FormData {
         let body = serde_urlencoded::to_string(first).map_err(|_| AppError::BadRequest)?;
         serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest)
     }
+
     /// The optimistic-locking version the form was loaded with.
     pub fn version(&self) -> Result<i32, AppError> {
         self.get("version").trim().parse().map_err(|_| AppError::BadRequest)

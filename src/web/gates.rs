@@ -1,16 +1,26 @@
 //! Phase gate decisions and reopening a phase.
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
-use super::projects::{authorize, can, error_map, today};
+use super::projects::{authorize, can, error_map};
 use super::render::{page, ser};
 use crate::AppState;
-use crate::domain::gates::{self as domain_gates, Decision, PhaseStatus};
+use crate::domain::gates::Decision;
 use crate::domain::policy::Action;
-use crate::error::{AppError, AppResult};
-use crate::service::{access::Access, gates, projects, work};
+use crate::error::AppResult;
+use crate::service::{access::Access, clock, gates};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
+use serde::Deserialize;
+
+/// The gate form: a decision with its rationale, or the reason for reopening.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GateForm {
+    decision: String,
+    rationale: String,
+    reason: String,
+}
 
 async fn gate_view(
     state: &AppState,
@@ -20,57 +30,28 @@ async fn gate_view(
     fb: Feedback,
     form: &FormData,
 ) -> AppResult<Response> {
-    let phases = projects::phases(&state.db.conn, a.project.id).await?;
-    let phase = phases.iter().find(|p| p.seq == seq).cloned().ok_or(AppError::NotFound)?;
-    let deliverables = work::deliverables_of_phase(&state.db.conn, phase.id).await?;
-    let blocked = deliverables.iter().any(|d| d.is_gate && d.status != "accepted");
-    let decisions: Vec<_> = projects::decisions(&state.db.conn, a.project.id, &phases)
-        .await?
-        .into_iter()
-        .filter(|d| d.phase_seq == seq)
+    let v = gates::view(&state.db.conn, &a.project, seq).await?;
+    // Units in words for the readiness coverage table.
+    let labels: Vec<String> = v
+        .coverage
+        .iter()
+        .flatten()
+        .map(|c| c.unit.as_ref().map(|u| super::organisation::unit_label(ctx.lang, u)).unwrap_or_default())
         .collect();
-    let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
-    let reopenable = domain_gates::reopenable(&statuses).map(|i| phases[i].seq) == Some(seq);
-    let needs_case = phase.key == gates::PREPARATION
-        && phase.status == "active"
-        && !crate::service::business_case::approved(&state.db.conn, a.project.id).await?;
-    // Phase 7 (readiness) shows, for information, how far the functional groups are trained.
-    let coverage = if phase.key == "readiness" {
-        let sessions = crate::service::training::sessions(&state.db.conn, a.project.id).await?;
-        let checks = crate::service::training::checks(&state.db.conn, &a.project, &sessions).await?;
-        let units = crate::service::organisation::units(&state.db.conn, a.project.id).await?;
-        let rows: Vec<minijinja::Value> = checks
-            .coverage
-            .iter()
-            .map(|c| {
-                let label = units
-                    .iter()
-                    .find(|u| u.id == c.unit_id)
-                    .map(|u| super::organisation::unit_label(ctx.lang, u))
-                    .unwrap_or_default();
-                context! { c => ser(c), label }
-            })
-            .collect();
-        Some(rows)
-    } else {
-        None
-    };
-    // Phase 7 (readiness) also reads the latest data-quality figures of each source.
-    let quality = if phase.key == "readiness" {
-        Some(crate::service::diagnosis::sources(&state.db.conn, a.project.id).await?)
-    } else {
-        None
-    };
+    let coverage = v.coverage.as_ref().map(|rows| {
+        rows.iter().zip(&labels).map(|(c, label)| context! { c => ser(&c.coverage), label }).collect::<Vec<_>>()
+    });
     let data = context! {
         coverage,
-        quality => ser(&quality),
-        project => ser(&a.project),
-        phase => ser(&phase),
-        deliverables => ser(&deliverables),
-        blocked,
-        decisions => ser(&decisions),
-        reopenable,
-        needs_case,
+        quality => ser(&v.quality),
+        project => ser(&v.project),
+        phase => ser(&v.phase),
+        deliverables => ser(&v.deliverables),
+        blockers => ser(&v.blockers),
+        blocked => v.blocked,
+        decisions => ser(&v.decisions),
+        reopenable => v.reopenable,
+        needs_case => v.needs_case,
         errors => error_map(&fb.errors),
         error => fb.error,
         decision => form.get("decision"),
@@ -96,10 +77,12 @@ pub async fn decide(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::DecideGate).await?;
-    let Some(decision) = Decision::parse_gate(form.get("decision")) else {
+    let f: GateForm = form.typed()?;
+    let Some(decision) = Decision::parse_gate(&f.decision) else {
         return gate_view(&state, &ctx, a, seq, Feedback::field("decision", "err.choose_from_list"), &form).await;
     };
-    match gates::decide(&state.db, actor, id, seq, decision, form.get("rationale"), today()).await {
+    let today = clock::today(&a.project);
+    match gates::decide(&state.db, actor, id, seq, decision, &f.rationale, today).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
         Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }
@@ -112,7 +95,8 @@ pub async fn reopen(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::DecideGate).await?;
-    match gates::reopen(&state.db, actor, id, seq, form.get("reason")).await {
+    let f: GateForm = form.typed()?;
+    match gates::reopen(&state.db, actor, id, seq, &f.reason).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
         Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }

@@ -5,12 +5,12 @@ use super::render::{page, ser};
 use crate::AppState;
 use crate::domain::catalog::{CURRENCIES, INDUSTRIES, MODULES};
 use crate::domain::policy::{Action, Role, allows};
-use crate::domain::project_input::{RawProject, validate};
+use crate::domain::project_input::{COMMON_TIME_ZONES, RawProject, validate};
 use crate::domain::validation::FieldErrors;
 use crate::entity::project;
 use crate::error::AppResult;
 use crate::i18n::{self, Lang};
-use crate::service::{self, Actor, access, audit, projects, users};
+use crate::service::{self, Actor, access, audit, clock, projects, users};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -53,11 +53,7 @@ pub fn can(role: Role) -> Value {
 
 pub async fn portfolio(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?;
-    let mut rows = projects::portfolio(&state.db.conn, user.id, today()).await?;
-    for r in &mut rows {
-        let signals = service::risks::health_signals(&state.db.conn, &r.project, today()).await?;
-        r.health = crate::domain::health::roll_up(r.health.clone(), &signals);
-    }
+    let rows = projects::portfolio(&state.db.conn, user.id).await?;
     Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows) }).into_response())
 }
 
@@ -69,6 +65,7 @@ fn raw_from(form: &FormData) -> RawProject {
         start_date: form.get("start_date").into(),
         currency: form.get("currency").into(),
         modules: form.all("modules"),
+        time_zone: form.get("time_zone").into(),
     }
 }
 
@@ -80,6 +77,7 @@ fn raw_of(p: &project::Model) -> RawProject {
         start_date: p.start_date.to_string(),
         currency: p.currency.clone(),
         modules: p.modules.split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
+        time_zone: p.time_zone.clone(),
     }
 }
 
@@ -103,6 +101,7 @@ fn project_form(state: &AppState, ctx: &Ctx, status: StatusCode, v: FormView) ->
         industries => ser(&INDUSTRIES),
         currencies => ser(&CURRENCIES),
         modules => ser(&MODULES),
+        time_zones => ser(&COMMON_TIME_ZONES),
         playbooks,
     };
     (status, page(state, ctx, "projects/form.html", data)).into_response()
@@ -110,10 +109,12 @@ fn project_form(state: &AppState, ctx: &Ctx, status: StatusCode, v: FormView) ->
 
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.user()?;
+    let time_zone = clock::default_time_zone();
     let raw = RawProject {
         industry: "other".into(),
         currency: "CNY".into(),
-        start_date: today().to_string(),
+        start_date: clock::today_in(&time_zone).to_string(),
+        time_zone,
         modules: vec!["sales".into(), "marketing".into(), "service".into()],
         ..Default::default()
     };
@@ -160,24 +161,16 @@ pub async fn overview(
     Query(q): Query<PhaseQuery>,
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let snapshot: Option<crate::playbook::Playbook> = serde_json::from_str(&a.project.playbook_snapshot).ok();
-    let mut ov = projects::overview(&state.db.conn, a.project, q.phase, today()).await?;
-    // One explained RAG: phase and gate, organisation, targets, risks (domain::health::roll_up).
-    let signals = service::risks::health_signals(&state.db.conn, &ov.project, today()).await?;
-    let org_findings = signals.org_findings;
-    let exposure = signals.risk.clone();
-    ov.health = crate::domain::health::roll_up(ov.health, &signals);
-    // Objectives of the phase on show, from the playbook the project was created with.
-    let objectives = ov
-        .current
-        .and_then(|i| {
-            snapshot.as_ref()?.phases.iter().find(|p| p.key == ov.phases[i].phase.key).map(|p| p.objectives.clone())
-        })
-        .unwrap_or_default();
-    let active_seq = ov.phases.iter().find(|p| p.phase.status == "active").map(|p| p.phase.seq);
+    let role = a.role;
+    let ov = projects::overview(&state.db.conn, a.project, q.phase).await?;
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
-    let upcoming = crate::service::schedule::upcoming(&state.db.conn, id, today()).await?;
-    Ok(page(&state, &ctx, "projects/overview.html", context! { ov => ser(&ov), objectives => ser(&objectives), active_seq, role => a.role.as_str(), can => can(a.role), tiers, org_findings, exposure => ser(&exposure), upcoming => ser(&upcoming) }).into_response())
+    Ok(page(
+        &state,
+        &ctx,
+        "projects/overview.html",
+        context! { ov => ser(&ov), role => role.as_str(), can => can(role), tiers },
+    )
+    .into_response())
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {

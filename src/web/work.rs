@@ -12,6 +12,42 @@ use crate::service::{self, access::Access, projects, users, work};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
+use serde::Deserialize;
+
+/// A project-specific activity: its names and tier.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActivityForm {
+    name_en: String,
+    name_zh: String,
+    tier: String,
+}
+
+/// An activity ticked done (`done=1`) or open again; `phase` is the phase shown.
+#[derive(Deserialize)]
+struct ActivityStatusForm {
+    version: i32,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    phase: String,
+}
+
+/// The deliverable's working notes.
+#[derive(Deserialize)]
+struct NotesForm {
+    version: i32,
+    #[serde(default)]
+    notes: String,
+}
+
+/// A workflow step (submit, accept, return) with the reviewer's comment.
+#[derive(Deserialize)]
+struct TransitionForm {
+    version: i32,
+    #[serde(default)]
+    comment: String,
+}
 
 pub async fn add_activity(
     State(state): State<AppState>,
@@ -20,9 +56,8 @@ pub async fn add_activity(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    match work::add_activity(&state.db, actor, id, seq, form.get("name_en"), form.get("name_zh"), form.get("tier"))
-        .await
-    {
+    let f: ActivityForm = form.typed()?;
+    match work::add_activity(&state.db, actor, id, seq, &f.name_en, &f.name_zh, &f.tier).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}?phase={seq}#activities")).into_response()),
         Err(service::Error::Invalid(e)) => {
             let field = e.0.first().map_or("err.invalid", |f| f.message);
@@ -39,10 +74,10 @@ pub async fn activity_status(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let done = form.get("done") == "1";
-    work::set_activity_done(&state.db, actor, id, aid, form.version()?, done).await?;
-    let back = form
-        .get("phase")
+    let f: ActivityStatusForm = form.typed()?;
+    work::set_activity_done(&state.db, actor, id, aid, f.version, f.done == "1").await?;
+    let back = f
+        .phase
         .parse::<i32>()
         .map(|s| format!("/projects/{id}?phase={s}#activities"))
         .unwrap_or(format!("/projects/{id}"));
@@ -96,9 +131,9 @@ pub async fn save_notes(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let notes = form.get("notes").to_string();
-    let result = work::save_notes(&state.db, actor, id, did, form.version()?, &notes).await;
-    outcome(&state, &ctx, a, did, result, Some(notes)).await
+    let f: NotesForm = form.typed()?;
+    let result = work::save_notes(&state.db, actor, id, did, f.version, &f.notes).await;
+    outcome(&state, &ctx, a, did, result, Some(f.notes)).await
 }
 
 pub async fn transition(
@@ -110,7 +145,8 @@ pub async fn transition(
     let t = Transition::parse(form.get("action")).ok_or(AppError::BadRequest)?;
     let action = if t == Transition::Submit { Action::Contribute } else { Action::ReviewDeliverable };
     let (actor, a) = authorize(&state, &ctx, id, action).await?;
-    let result = work::transition(&state.db, actor, id, did, form.version()?, t, form.get("comment")).await;
+    let f: TransitionForm = form.typed()?;
+    let result = work::transition(&state.db, actor, id, did, f.version, t, &f.comment).await;
     outcome(&state, &ctx, a, did, result, None).await
 }
 

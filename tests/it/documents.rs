@@ -57,7 +57,6 @@ async fn demo(t: &TestApp) -> i32 {
 async fn the_review_pack_reads_back_in_both_languages_with_right_page_numbers() {
     on_each_db(|t| async move {
         let p = demo(&t).await;
-        let today = chrono::Utc::now().date_naive();
         let cases = [
             (
                 Lang::En,
@@ -96,7 +95,7 @@ async fn the_review_pack_reads_back_in_both_languages_with_right_page_numbers() 
             ),
         ];
         for (lang, expected) in cases {
-            let saved = documents::generate(&t.db, None, p, Kind::Review, lang, today).await.unwrap();
+            let saved = ninefold::report::publish(&t.db, None, p, Kind::Review, lang).await.unwrap();
             assert!(saved.bytes.starts_with(b"%PDF-"));
             assert!(saved.bytes.len() < 1_500_000, "{} bytes", saved.bytes.len());
             qpdf_ok(&saved.bytes);
@@ -116,7 +115,7 @@ async fn the_review_pack_reads_back_in_both_languages_with_right_page_numbers() 
             assert_eq!(saved.sha256, hex::encode(Sha256::digest(&saved.bytes)));
         }
         // Versions are per kind and language; the exact bytes are kept.
-        let again = documents::generate(&t.db, None, p, Kind::Review, Lang::Zh, today).await.unwrap();
+        let again = ninefold::report::publish(&t.db, None, p, Kind::Review, Lang::Zh).await.unwrap();
         assert_eq!(again.version, 2);
         assert_eq!(t.count("SELECT COUNT(*) FROM documents").await, 3);
         let kept = documents::get(&t.db.conn, p, again.id).await.unwrap();
@@ -131,9 +130,8 @@ async fn the_review_pack_reads_back_in_both_languages_with_right_page_numbers() 
 async fn every_kind_renders_in_both_languages_and_passes_qpdf() {
     on_each_db(|t| async move {
         let p = demo(&t).await;
-        let today = chrono::Utc::now().date_naive();
-        let en = ninefold::report::facts(&t.db.conn, p, today, Lang::En).await.unwrap();
-        let zh_facts = ninefold::report::facts(&t.db.conn, p, today, Lang::Zh).await.unwrap();
+        let en = ninefold::report::facts(&t.db.conn, p, Lang::En).await.unwrap();
+        let zh_facts = ninefold::report::facts(&t.db.conn, p, Lang::Zh).await.unwrap();
         for kind in Kind::ALL {
             for lang in [Lang::En, Lang::Zh] {
                 let facts = if lang == Lang::En { &en } else { &zh_facts };
