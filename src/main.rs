@@ -169,7 +169,8 @@ fn check_playbook(file: &std::path::Path) -> anyhow::Result<()> {
 
 async fn load_demo(db: &Db, playbooks: &playbook::Registry) -> anyhow::Result<()> {
     let pb = playbooks.get("nine-phase").context("the nine-phase playbook is missing")?;
-    let today = chrono::Utc::now().date_naive();
+    // The demo project lives in the default zone; its dates are laid out around its today.
+    let today = service::clock::today_in(&service::clock::default_time_zone());
     let created = service::demo::ensure(db, pb, today).await.map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
     println!("{}", if created { "Demo project loaded." } else { "Demo project already present." });
     println!("Demo logins (password for all: {}):", service::demo::PASSWORD);
@@ -253,16 +254,7 @@ async fn create_user(db: &Db, email: String, name: Option<String>, admin: bool) 
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
     let raw = service::users::NewUser { email: email.clone(), name, password, is_admin: admin };
-    let made = if admin {
-        service::users::bootstrap_admin(db, &raw, false).await
-    } else {
-        let tx = db.write().await.context("opening a transaction")?;
-        let u = service::users::create(&*tx, None, &raw).await;
-        if u.is_ok() {
-            tx.commit().await.context("saving the user")?;
-        }
-        u
-    };
+    let made = service::users::register(db, None, &raw, false).await;
     match made {
         Ok(u) => {
             println!("created {} ({}){}", u.email, u.name, if u.is_admin { ", administrator" } else { "" });

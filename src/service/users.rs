@@ -118,7 +118,15 @@ pub async fn any<C: ConnectionTrait>(c: &C) -> Result<bool> {
 /// one made from the server's command line. The password is hashed on the blocking pool
 /// before the write lock is taken, so argon2 never stalls the runtime or other writers.
 pub async fn bootstrap_admin(db: &Db, raw: &NewUser, first_only: bool) -> Result<user::Model> {
-    let u = validate_new_user(&NewUser { is_admin: true, ..raw.clone() }).map_err(Error::Invalid)?;
+    register(db, None, &NewUser { is_admin: true, ..raw.clone() }, first_only).await
+}
+
+/// Create an account in one transaction, the password hashed on the blocking pool first
+/// (argon2 is deliberately slow: never on the async runtime, never under the writer lock).
+/// `actor` is the administrator creating it (audited), `None` for bootstrap;
+/// `first_only` refuses with `Rule` once any user exists (the setup page).
+pub async fn register(db: &Db, actor: Option<Actor>, raw: &NewUser, first_only: bool) -> Result<user::Model> {
+    let u = validate_new_user(raw).map_err(Error::Invalid)?;
     let password = u.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -133,7 +141,7 @@ pub async fn bootstrap_admin(db: &Db, raw: &NewUser, first_only: bool) -> Result
                 return Err(Error::Rule("err.setup_done"));
             }
         }
-        insert_hashed(tx, None, &u, hash).await
+        insert_hashed(tx, actor, &u, hash).await
     })
     .await
 }

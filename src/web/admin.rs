@@ -43,14 +43,9 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, form: FormData
         password: form.get("password").into(),
         is_admin: form.get("is_admin") == "1",
     };
-    let tx = state.db.write().await?;
-    match users::create(&*tx, Some(Actor { user_id: me.id }), &raw).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/admin/users").into_response())
-        }
+    match users::register(&state.db, Some(Actor { user_id: me.id }), &raw, false).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(service::Error::Invalid(errors)) => {
-            drop(tx);
             users_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, errors).await
         }
         Err(e) => Err(e.into()),

@@ -18,10 +18,6 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// The acting user and their access to project `id` for `action`: the one authorisation
 /// check of every project page.
 pub async fn authorize(state: &AppState, ctx: &Ctx, id: i32, action: Action) -> AppResult<(Actor, access::Access)> {
