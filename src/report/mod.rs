@@ -104,15 +104,23 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Re
 
 /// Lay out and render on the blocking pool (printpdf is CPU work: never on the async
 /// runtime, never under the writer lock). Returns the bytes and the page count.
-pub async fn render(doc: Document) -> (Vec<u8>, usize) {
-    tokio::task::spawn_blocking(move || crate::pdf::render_counted(&doc)).await.expect("PDF rendering panicked")
+/// Each rendering is timed for `/metrics` by document kind.
+pub async fn render(kind: Kind, doc: Document) -> (Vec<u8>, usize) {
+    tokio::task::spawn_blocking(move || {
+        let start = std::time::Instant::now();
+        let out = crate::pdf::render_counted(&doc);
+        crate::metrics::pdf_rendered(kind.key(), start.elapsed());
+        out
+    })
+    .await
+    .expect("PDF rendering panicked")
 }
 
 /// A document as it would be generated now, not kept (the Documents tab's preview).
 pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &str) -> Result<Vec<u8>> {
     let f = facts(&db.conn, project_id, lang).await?;
     let doc = document(&f, kind, lang, &i18n::t(lang, "pdf.draft"), author);
-    Ok(render(doc).await.0)
+    Ok(render(kind, doc).await.0)
 }
 
 /// Generate `kind` in `lang` and keep it as the next version: gather the views, lay out,
@@ -123,7 +131,7 @@ pub async fn publish(db: &Db, actor: Option<Actor>, project_id: i32, kind: Kind,
     let author = store::author(&db.conn, actor).await?;
     loop {
         let version = store::next_version(&db.conn, project_id, kind, lang).await?;
-        let (bytes, pages) = render(document(&f, kind, lang, &format!("v{version}"), &author)).await;
+        let (bytes, pages) = render(kind, document(&f, kind, lang, &format!("v{version}"), &author)).await;
         // Someone stored a version meanwhile: the number printed on this one is taken.
         if let Some(saved) = store::store(db, actor, project_id, kind, lang, version, bytes, pages).await? {
             return Ok(saved);

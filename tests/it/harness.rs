@@ -69,6 +69,12 @@ impl TestApp {
 
 pub const PASSWORD: &str = "test-password-1";
 
+/// The "today" of tests written around a plan in 2026 (`clock::with_today`), so that what is
+/// due, overdue or on track does not change with the calendar.
+pub fn fixed_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 6, 15).expect("a real date")
+}
+
 /// Run `body` once on SQLite and, when NINEFOLD_TEST_PG is set, once on PostgreSQL.
 pub async fn on_each_db<F, Fut>(body: F)
 where

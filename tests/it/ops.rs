@@ -68,6 +68,9 @@ async fn metrics_parse_and_count_by_route_template() {
         let mut c = t.client();
         c.login("ops@t.example").await;
         c.get("/projects/987654").await; // a 404 under a route template, not its raw path
+        let p = crate::harness::create_project(&mut c, "Metrics").await;
+        let pdf = c.get(&format!("/projects/{p}/documents/preview/charter")).await;
+        assert_eq!(pdf.status, StatusCode::OK);
         let (s, headers, body) = raw_get(app(&t), "/metrics", &[]).await;
         assert_eq!(s, StatusCode::OK);
         assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
@@ -82,6 +85,13 @@ async fn metrics_parse_and_count_by_route_template() {
         assert!(has("ninefold_http_requests_total", "/login", "303"), "{body}");
         assert!(!body.contains("987654"), "raw paths never become labels");
         assert!(scrape.samples.iter().any(|s| s.metric == "ninefold_db_pool_connections"));
+        assert!(
+            scrape
+                .samples
+                .iter()
+                .any(|s| s.metric == "ninefold_pdf_render_seconds_count" && s.labels.get("kind") == Some("charter")),
+            "PDF renders are timed: {body}"
+        );
         // With a token configured, scrapers must present it.
         let mut guarded = t.state.clone();
         guarded.metrics_token = Some("s3cret-token".into());
