@@ -1,0 +1,70 @@
+//! Targets, the risk register and steering reviews as JSON: each the view its page renders.
+use crate::AppState;
+use crate::domain::policy::Action;
+use crate::error::AppResult;
+use crate::service::targets;
+use crate::web::context::Ctx;
+use crate::web::projects::authorize;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+/// Target, risk and review endpoints (the CRM's measurement push is in `push`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/projects/{id}/targets", get(list_targets))
+        .route("/api/v1/projects/{id}/targets/{tid}", get(show_target))
+        .route("/api/v1/projects/{id}/risks", get(risk_register))
+        .route("/api/v1/projects/{id}/reviews", get(list_reviews))
+        .route("/api/v1/projects/{id}/reviews/{rid}", get(show_review))
+}
+
+/// `GET /api/v1/projects/{id}/targets`: the Targets page's view.
+async fn list_targets(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<targets::TargetsView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(targets::page(&state.db.conn, &a.project, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/targets/{tid}`: the target page's view.
+async fn show_target(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, tid)): Path<(i32, i32)>,
+) -> AppResult<Json<targets::TargetView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(targets::detail(&state.db.conn, &a.project, tid, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/risks`: the Risks page's view (counts, top risks, heat map).
+async fn risk_register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::risks::Register>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::risks::register(&state.db.conn, &a.project, ctx.lang).await?))
+}
+
+/// `GET /api/v1/projects/{id}/reviews`: the reviews held and the open action items.
+async fn list_reviews(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::reviews::ReviewsView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::reviews::index(&state.db.conn, &a.project).await?))
+}
+
+/// `GET /api/v1/projects/{id}/reviews/{rid}`: a review deck (its frozen pack and actions).
+async fn show_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, rid)): Path<(i32, i32)>,
+) -> AppResult<Json<crate::service::reviews::Deck>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::reviews::deck(&state.db.conn, a.project.id, rid).await?))
+}
