@@ -58,23 +58,10 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
-/// 12345.678 → "12,345.68"; 2350.0 → "2,350"; -0.5 → "-0.5".
+/// 12345.678 → "12,345.68"; 2350.0 → "2,350"; -0.5 → "-0.5" (the one number format of
+/// every surface, `domain::targets::figure`).
 pub fn format_number(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let frac = frac.trim_end_matches('0');
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if v < 0.0 && (grouped != "0" || !frac.is_empty()) { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
+    crate::domain::targets::figure(v, decimals)
 }
 
 /// Any serialisable value for a template context.

@@ -93,17 +93,11 @@ pub async fn update_activity(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let raw: RawActivity = typed(&form)?;
+    let raw: RawActivity = form.typed()?;
     match schedule::update_activity(&state.db, actor, id, aid, form.version()?, &raw).await {
         Ok(()) => Ok(back(id, "items")),
         Err(e) => activity_page(&state, &ctx, a, aid, Feedback::from_service(e)?, Some(raw)).await,
     }
-}
-
-/// The form's fields as a typed struct (unknown fields such as `_csrf` are ignored).
-fn typed<T: serde::de::DeserializeOwned>(form: &FormData) -> AppResult<T> {
-    let body = serde_urlencoded::to_string(&form.0).map_err(|_| AppError::BadRequest)?;
-    serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest)
 }
 
 /// The outcome of a schedule write: back to the section on success; on a refusal the
@@ -139,7 +133,7 @@ pub async fn add_dependency(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let f: NewLink = typed(&form)?;
+    let f: NewLink = form.typed()?;
     let r = schedule::add_dependency(&state.db, actor, id, &f).await;
     act(&state, &ctx, a, "links", r).await
 }
@@ -161,7 +155,7 @@ pub async fn add_milestone(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let f: NewMilestone = typed(&form)?;
+    let f: NewMilestone = form.typed()?;
     let r = schedule::add_milestone(&state.db, actor, id, &f).await;
     act(&state, &ctx, a, "milestones", r).await
 }
@@ -185,7 +179,7 @@ pub async fn add_day(
     form: FormData,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
-    let f: NewDay = typed(&form)?;
+    let f: NewDay = form.typed()?;
     let r = schedule::add_day(&state.db, actor, id, &f).await;
     act(&state, &ctx, a, "calendar", r).await
 }
