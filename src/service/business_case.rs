@@ -8,7 +8,7 @@
 //! flow, costs by category, tornado). The case page, `GET /api/v1/projects/{id}/business-case`,
 //! the business-case document and the review pack's summary all take the `CaseView`.
 //! Writes go through `service::write`; every change of plan runs in `change_plan`.
-use super::{Actor, Error, Result, now, update_guarded, write};
+use super::{Actor, Error, Result, now, write};
 use crate::chart::{BarChart, CashFlowChart, Tornado};
 use crate::db::Db;
 use crate::domain::business_case::{
@@ -125,13 +125,8 @@ async fn case_for_write<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<bu
 /// longer matches the revision, so the case needs approving again. Not audited on its own:
 /// the line or scenario change that caused it is.
 async fn bump_plan<C: ConnectionTrait>(c: &C, k: &business_case::Model) -> Result<()> {
-    let am = business_case::ActiveModel {
-        plan_revision: Set(k.plan_revision + 1),
-        version: Set(k.version + 1),
-        updated_at: Set(now()),
-        ..Default::default()
-    };
-    update_guarded::<business_case::Entity, _>(c, am, k.id, k.version).await
+    let am = business_case::ActiveModel { plan_revision: Set(k.plan_revision + 1), ..Default::default() };
+    write::guarded::<business_case::Entity, _>(c, k.id, k.version, am).await
 }
 
 /// The three usual scenarios: expected as entered, conservative (costs +10%, benefits

@@ -24,8 +24,7 @@ pub mod work;
 pub mod write;
 
 use crate::domain::validation::FieldErrors;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// Who is acting; every write names one.
 #[derive(Clone, Copy, Debug)]
@@ -76,21 +75,4 @@ pub async fn user_names<C: ConnectionTrait>(
 
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
-}
-
-/// Update a row only if it still has `version`; the caller has set the new version and
-/// `updated_at` in `am`. Zero rows touched means someone else saved first.
-pub async fn update_guarded<E, C>(c: &C, am: E::ActiveModel, id: i32, version: i32) -> Result<()>
-where
-    E: EntityTrait,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-    C: ConnectionTrait,
-{
-    let res = E::update_many()
-        .set(am)
-        .filter(Expr::col("id").eq(id))
-        .filter(Expr::col("version").eq(version))
-        .exec(c)
-        .await?;
-    if res.rows_affected == 0 { Err(Error::Conflict) } else { Ok(()) }
 }

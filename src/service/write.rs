@@ -138,7 +138,7 @@ pub async fn update_loaded<E, C>(
     project_id: i32,
     before: E::Model,
     version: i32,
-    mut am: E::ActiveModel,
+    am: E::ActiveModel,
     action: &str,
 ) -> Result<Change<E::Model>>
 where
@@ -148,6 +148,24 @@ where
     C: ConnectionTrait,
 {
     let id = id_of::<E>(&before);
+    guarded::<E, C>(c, id, version, am).await?;
+    let after = get::<E, C>(c, project_id, id).await?;
+    if let Some(actor) = actor {
+        audit::record(c, actor, Some(project_id), E::KIND, id, action, Some(&before), Some(&after)).await?;
+    }
+    Ok(Change { before, after })
+}
+
+/// The guarded write under [`update`], without an audit row: the fields set in `am`
+/// change on row `id` only if it still has `version`; the version goes up by one and
+/// `updated_at` is now. Zero rows touched means someone else saved first (`Conflict`).
+/// Used alone for bookkeeping that is audited through the change that caused it.
+pub async fn guarded<E, C>(c: &C, id: i32, version: i32, mut am: E::ActiveModel) -> Result<()>
+where
+    E: EntityTrait,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
     let next = version.checked_add(1).ok_or(Error::Conflict)?;
     set_if_present(&mut am, "version", next.into());
     set_if_present(&mut am, "updated_at", now().into());
@@ -157,14 +175,7 @@ where
         .filter(Expr::col("version").eq(version))
         .exec(c)
         .await?;
-    if res.rows_affected == 0 {
-        return Err(Error::Conflict);
-    }
-    let after = get::<E, C>(c, project_id, id).await?;
-    if let Some(actor) = actor {
-        audit::record(c, actor, Some(project_id), E::KIND, id, action, Some(&before), Some(&after)).await?;
-    }
-    Ok(Change { before, after })
+    if res.rows_affected == 0 { Err(Error::Conflict) } else { Ok(()) }
 }
 
 /// Delete row `id` of the project if it still has `version` (`None`: whatever its version,
