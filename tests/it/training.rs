@@ -4,7 +4,8 @@ use crate::harness::*;
 use crate::organisation::{add_person, int, unit};
 use axum::http::StatusCode;
 
-fn session<'a>(
+/// A session form as typed (also used by the consistency tests).
+pub(crate) fn session<'a>(
     title: &'a str,
     audience: &'a str,
     date: &'a str,

@@ -3,6 +3,7 @@
 //! same costs, formatted once by the one money module in the project's currency.
 use super::*;
 use crate::harness::on_each_db;
+use crate::training::session;
 use serde_json::Value;
 
 async fn api(c: &mut Client, p: i32) -> Value {
@@ -54,27 +55,6 @@ async fn demo_training_costs_agree_on_page_api_and_pdf() {
         assert!(!pdf.contains(&format!("{minor}CNY")), "minor units leaked into the PDF");
     })
     .await;
-}
-
-fn session<'a>(
-    title: &'a str,
-    audience: &'a str,
-    date: &'a str,
-    cost: &'a str,
-    status: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("title", title),
-        ("audience", audience),
-        ("phase_seq", "1"),
-        ("date", date),
-        ("start_time", "09:00"),
-        ("duration_minutes", "120"),
-        ("place", "本社"),
-        ("trainer", "Sato"),
-        ("cost", cost),
-        ("status", status),
-    ]
 }
 
 /// A yen project: costs have no decimals (typed "46,000" is ¥46,000, stored as 46000, and
