@@ -56,11 +56,17 @@ fn with<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
 }
 
 /// Count one request: `route` is the matched route template (`/projects/{id}`), never the
-/// raw path, so ids do not explode the label set. Parameters are written `:id` in the label:
-/// braces are legal inside a quoted label value, but naive scrapers cut labels at `}`.
+/// raw path, so ids do not explode the label set.
 pub fn request(method: &str, route: &str, status: u16, took: Duration) {
-    let route = route.replace('{', ":").replace('}', "");
-    with(|r| r.requests.entry((method.to_string(), route, status)).or_default().observe(took.as_secs_f64()));
+    with(|r| {
+        r.requests.entry((method.to_string(), route.to_string(), status)).or_default().observe(took.as_secs_f64())
+    });
+}
+
+/// A route template as a label value: parameters written `:id` (braces are legal inside a
+/// quoted label value, but naive scrapers cut labels at `}`), then escaped.
+fn route_label(route: &str) -> String {
+    esc(&route.replace('{', ":").replace('}', ""))
 }
 
 /// Count one PDF rendering of document `kind`.
@@ -84,14 +90,14 @@ pub fn render(pool: (u32, u32, u32)) -> String {
                 out,
                 "ninefold_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{s}\"}} {}",
                 esc(m),
-                esc(route),
+                route_label(route),
                 h.count
             );
         }
         out.push_str("# HELP ninefold_http_request_duration_seconds Time to answer a request.\n");
         out.push_str("# TYPE ninefold_http_request_duration_seconds histogram\n");
         for ((m, route, s), h) in &r.requests {
-            let labels = format!("method=\"{}\",route=\"{}\",status=\"{s}\"", esc(m), esc(route));
+            let labels = format!("method=\"{}\",route=\"{}\",status=\"{s}\"", esc(m), route_label(route));
             h.write(&mut out, "ninefold_http_request_duration_seconds", &labels);
         }
         out.push_str("# HELP ninefold_pdf_render_seconds Time to lay out and render a deliverable PDF.\n");
