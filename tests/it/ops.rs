@@ -242,3 +242,28 @@ async fn the_pdf_command_stores_nothing_when_it_cannot_write() {
     })
     .await;
 }
+
+/// Several first-administrator forms posted at once (two browsers on a fresh install):
+/// exactly one account is made, whatever the database; the others find setup already done.
+#[tokio::test]
+async fn simultaneous_setups_make_exactly_one_administrator() {
+    on_each_db(|t| async move {
+        let mut c: Vec<_> = (0..4).map(|_| t.client()).collect();
+        for c in c.iter_mut() {
+            assert_eq!(c.get("/setup").await.status, StatusCode::OK);
+        }
+        let emails: Vec<String> = (0..4).map(|i| format!("admin{i}@t.example")).collect();
+        let v: Vec<[(&str, &str); 3]> =
+            emails.iter().map(|e| [("name", "Admin"), ("email", e.as_str()), ("password", PASSWORD)]).collect();
+        let (v0, v1, v2, v3) = (&v[0], &v[1], &v[2], &v[3]);
+        let [c0, c1, c2, c3] = &mut c[..] else { unreachable!() };
+        let (r0, r1, r2, r3) =
+            tokio::join!(c0.post("/setup", v0), c1.post("/setup", v1), c2.post("/setup", v2), c3.post("/setup", v3));
+        let statuses = [r0.status, r1.status, r2.status, r3.status];
+        let made = statuses.iter().filter(|s| s.is_redirection()).count();
+        assert_eq!(made, 1, "one setup wins: {statuses:?}");
+        assert!(statuses.iter().all(|s| s.is_redirection() || *s == StatusCode::NOT_FOUND), "{statuses:?}");
+        assert_eq!(t.count("SELECT COUNT(*) FROM users").await, 1);
+    })
+    .await;
+}
