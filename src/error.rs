@@ -51,14 +51,19 @@ impl From<service::Error> for AppError {
             service::Error::Invalid(_) => AppError::Invalid,
             service::Error::Rule(k) => AppError::Rule(k),
             service::Error::Cycle(_) => AppError::Rule("err.cycle"),
-            service::Error::Db(e) => AppError::Internal(e.to_string()),
+            service::Error::Db(e) => e.into(),
         }
     }
 }
 
 impl From<sea_orm::DbErr> for AppError {
+    /// A unique index that refused a row another request inserted first is a conflict
+    /// (409: reload and try again), not a server error.
     fn from(e: sea_orm::DbErr) -> Self {
-        AppError::Internal(e.to_string())
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict,
+            _ => AppError::Internal(e.to_string()),
+        }
     }
 }
 

@@ -66,6 +66,18 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Copy the SQLite database to FILE, consistent while the server keeps writing
+    /// (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// Where to write the copy; must not exist.
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE (stop the server first); the old
+    /// database is kept beside it as ninefold.db.before-restore-<time>.
+    Restore {
+        /// A file written by `ninefold backup`.
+        file: PathBuf,
+    },
     /// Playbook tools.
     Playbook {
         #[command(subcommand)]
@@ -106,6 +118,13 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::new(cli.database_url.clone(), cli.data_dir.clone());
     let playbooks = playbook::Registry::load(config.playbooks_dir.as_deref())
         .map_err(|e| anyhow::anyhow!("invalid playbook:\n{e}"))?;
+    if let Command::Restore { file } = &cli.command {
+        let target = ninefold::db::sqlite_path(&config.database_url)
+            .context("restore replaces an SQLite file; for PostgreSQL use pg_restore (see the README)")?;
+        ninefold::db::restore(file, &target).await.context("restoring")?;
+        println!("restored {} into {}", file.display(), target.display());
+        return Ok(());
+    }
     let db = Db::connect(&config.database_url).await.context("connecting to the database")?;
     db.migrate().await.context("migrating the database")?;
     match cli.command {
@@ -146,7 +165,12 @@ async fn main() -> anyhow::Result<()> {
                 saved.sha256
             );
         }
-        Command::Playbook { .. } => {}
+        Command::Backup { file } => {
+            db.backup(&file).await.context("backing up")?;
+            let migrations = ninefold::db::check_backup(&file).await.context("checking the backup")?;
+            println!("backup written to {} (integrity ok, {migrations} migrations)", file.display());
+        }
+        Command::Playbook { .. } | Command::Restore { .. } => {}
     }
     Ok(())
 }

@@ -11,7 +11,9 @@ use crate::domain::policy::Role;
 use crate::domain::project_input::ProjectInput;
 use crate::domain::workflow::Transition;
 use crate::playbook::Playbook;
+use crate::entity::{audit, blueprint, project};
 use chrono::{Datelike, Duration, NaiveDate};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 pub const PASSWORD: &str = "ninefold-demo";
 
@@ -28,24 +30,37 @@ pub const USERS: &[(&str, &str, Option<Role>)] = &[
 pub const PROJECT_NAME: &str = "华美电器 CRM 一期 · Huamei CRM Wave 1";
 
 /// Load the demo if it is not there yet. Returns true when it was created now.
+///
+/// The demo is built by many services, each its own transaction; what makes it all or
+/// nothing is the mark written last (an audit row `demo`/`loaded`). A run that finds the
+/// demo's users or project without the mark (a load killed half-way) removes the partial
+/// project and loads it again, reusing the accounts.
 pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
-    if users::by_email(&db.conn, USERS[1].0).await?.is_some() {
+    if loaded(&db.conn).await? {
+        return Ok(false);
+    }
+    if remove_partial(db).await? {
         return Ok(false);
     }
     let mut ids = vec![];
     for (email, name, role) in USERS {
         let tx = db.write().await?;
-        let u = users::create(
-            &*tx,
-            None,
-            &users::NewUser {
-                email: (*email).into(),
-                name: (*name).into(),
-                password: PASSWORD.into(),
-                is_admin: role.is_none(),
-            },
-        )
-        .await?;
+        let u = match users::by_email(&*tx, email).await? {
+            Some(u) => u,
+            None => {
+                users::create(
+                    &*tx,
+                    None,
+                    &users::NewUser {
+                        email: (*email).into(),
+                        name: (*name).into(),
+                        password: PASSWORD.into(),
+                        is_admin: role.is_none(),
+                    },
+                )
+                .await?
+            }
+        };
         tx.commit().await?;
         ids.push((u.id, *role));
     }
@@ -141,7 +156,45 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     targets_and_modules(db, director, steering, p.id, today).await?;
     schedule_demo(db, director, p.id, today).await?;
     super::demo_diagnosis::seed(db, director, consultant, p.id, today).await?;
+    // The mark: only now is the demo "present".
+    let tx = db.write().await?;
+    super::audit::record_as(&*tx, None, Some(p.id), DEMO_MARK, p.id, "loaded", None::<&()>, None::<&()>).await?;
+    tx.commit().await?;
     Ok(true)
+}
+
+const DEMO_MARK: &str = "demo";
+
+/// Whether a demo load ran to its end.
+async fn loaded<C: ConnectionTrait>(c: &C) -> Result<bool> {
+    Ok(audit::Entity::find()
+        .filter(audit::Column::Entity.eq(DEMO_MARK))
+        .filter(audit::Column::Action.eq("loaded"))
+        .one(c)
+        .await?
+        .is_some())
+}
+
+/// Delete what an interrupted load left: demo projects without the mark (their rows go
+/// with them, foreign keys cascade), in one transaction. A demo loaded before the mark
+/// existed has its blueprint (one of the last steps): it is marked, not reloaded.
+/// Returns true when such a complete demo was found.
+async fn remove_partial(db: &Db) -> Result<bool> {
+    let tx = db.write().await?;
+    let partial = project::Entity::find().filter(project::Column::Name.eq(PROJECT_NAME)).all(&*tx).await?;
+    let mut complete = false;
+    for p in partial {
+        if blueprint::Entity::find().filter(blueprint::Column::ProjectId.eq(p.id)).one(&*tx).await?.is_some() {
+            super::audit::record_as(&*tx, None, Some(p.id), DEMO_MARK, p.id, "loaded", None::<&()>, None::<&()>)
+                .await?;
+            complete = true;
+            continue;
+        }
+        tracing::warn!(project = p.id, "removing a demo project whose load was interrupted");
+        project::Entity::delete_by_id(p.id).exec(&*tx).await?;
+    }
+    tx.commit().await?;
+    Ok(complete)
 }
 
 /// Modules in several rollout states, four targets with a few months of measurements (one

@@ -851,7 +851,7 @@ pub async fn update_activity(
         e.add("actual_finish", "err.finish_before_start");
     }
     e.check()?;
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         let before = write::get::<activity::Entity, _>(tx, project_id, id).await?;
         let percent = percent.unwrap_or(0);
         let done = percent >= 100 || actual_finish.is_some();
@@ -928,7 +928,7 @@ pub async fn add_dependency(db: &Db, actor: Actor, project_id: i32, f: &NewLink)
     };
     e.check()?;
     let (p, s, kind) = (p.unwrap_or_default(), s.unwrap_or_default(), kind.unwrap_or(LinkKind::FinishToStart));
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         insert_dependency(tx, actor, project_id, p, s, kind, lag.unwrap_or(0)).await?;
         // A cycle fails here and the transaction is rolled back: nothing is written.
         reschedule(tx, actor, project_id).await
@@ -943,7 +943,7 @@ where
     E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
     E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
 {
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         write::delete::<E, _>(tx, actor, project_id, id, None).await?;
         reschedule(tx, actor, project_id).await
     })
@@ -973,7 +973,7 @@ pub async fn add_milestone(db: &Db, actor: Actor, project_id: i32, f: &NewMilest
     let owner = f.owner.trim().chars().take(200).collect::<String>();
     e.check()?;
     let phase_seq: i32 = f.phase.trim().parse().unwrap_or(0);
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         let ph = super::projects::phases(tx, project_id)
             .await?
             .into_iter()
@@ -1001,7 +1001,7 @@ pub async fn set_milestone_done(
 ) -> Result<()> {
     let (status, on) = if done { ("done", Some(clock::today(project))) } else { ("open", None) };
     let am = milestone::ActiveModel { status: Set(status.into()), completed_on: Set(on), ..Default::default() };
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         write::update::<milestone::Entity, _>(tx, actor, project.id, id, version, am, "update").await.map(drop)
     })
     .await
@@ -1025,7 +1025,7 @@ pub async fn add_day(db: &Db, actor: Actor, project_id: i32, f: &NewDay) -> Resu
     }
     e.check()?;
     let days = [(day.unwrap_or_default(), f.kind.clone(), f.name.trim().chars().take(200).collect())];
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         insert_days(tx, actor, project_id, &days).await?;
         reschedule(tx, actor, project_id).await
     })
@@ -1081,7 +1081,7 @@ pub async fn import_ics(
     if days.is_empty() {
         return Ok(Err(vec![1]));
     }
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         let n = insert_days(tx, actor, project_id, &days).await?;
         reschedule(tx, actor, project_id).await?;
         Ok(Ok(n))
@@ -1104,7 +1104,7 @@ pub async fn save_baseline(db: &Db, actor: Actor, project_id: i32, name: &str) -
     let mut e = FieldErrors::default();
     let name = required_text(&mut e, "name", name, 200);
     e.check()?;
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         let plan = load(tx, project_id).await?;
         let am = baseline::ActiveModel {
             project_id: Set(project_id),
@@ -1172,7 +1172,7 @@ pub async fn create_feed(db: &Db, actor: Actor, project_id: i32) -> Result<Strin
         revoked_at: Set(None),
         ..Default::default()
     };
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         write::insert::<calendar_feed::Entity, _>(tx, actor, project_id, am, "create").await
     })
     .await?;
@@ -1181,7 +1181,7 @@ pub async fn create_feed(db: &Db, actor: Actor, project_id: i32) -> Result<Strin
 
 /// Revoke a feed (a feed has no version: revoking twice is revoking once).
 pub async fn revoke_feed(db: &Db, actor: Actor, project_id: i32, id: i32) -> Result<()> {
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         let f = write::get::<calendar_feed::Entity, _>(tx, project_id, id).await?;
         if f.revoked_at.is_none() {
             let after = calendar_feed::Model { revoked_at: Some(now()), ..f.clone() };
@@ -1310,7 +1310,7 @@ pub async fn import_mspdi(
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
-    write::transaction(db, async |tx| {
+    write::transaction_in(db, project_id, async |tx| {
         let plan = load(tx, project_id).await?;
         let mut item_of_uid: HashMap<i64, (&'static str, i32)> = HashMap::new();
         let mut phase_idx: Option<usize> = None;

@@ -8,7 +8,7 @@ use crate::domain::validation::{FieldErrors, long_text, required_text};
 use crate::entity::{api_token, measurement, project, target};
 use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TryInsertResult};
 use serde::Serialize;
 
 pub const KINDS: &[&str] = &["explicit", "implicit"];
@@ -429,15 +429,35 @@ pub async fn record<C: ConnectionTrait>(
     source: &str,
     note: &str,
 ) -> Result<Recorded> {
+    let who = actor.map(|a| a.user_id);
+    // `ON CONFLICT DO NOTHING`: a reading recorded by someone else between the look-up and
+    // the insert is found on the second round and compared, never a unique-index error.
+    for _ in 0..2 {
+        if let Some(done) = record_once(c, who, t, on, value, source, note).await? {
+            return Ok(done);
+        }
+    }
+    Err(Error::Conflict)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_once<C: ConnectionTrait>(
+    c: &C,
+    who: Option<i32>,
+    t: &target::Model,
+    on: NaiveDate,
+    value: f64,
+    source: &str,
+    note: &str,
+) -> Result<Option<Recorded>> {
     let existing = measurement::Entity::find()
         .filter(measurement::Column::TargetId.eq(t.id))
         .filter(measurement::Column::MeasuredOn.eq(on))
         .filter(measurement::Column::Source.eq(source))
         .one(c)
         .await?;
-    let who = actor.map(|a| a.user_id);
     match existing {
-        Some(m) if m.value == value => Ok(Recorded::Unchanged),
+        Some(m) if m.value == value => Ok(Some(Recorded::Unchanged)),
         Some(m) => {
             measurement::Entity::update_many()
                 .set(measurement::ActiveModel { value: Set(value), note: Set(note.into()), ..Default::default() })
@@ -446,10 +466,10 @@ pub async fn record<C: ConnectionTrait>(
                 .await?;
             let after = measurement::Model { value, note: note.into(), ..m.clone() };
             audit::record_as(c, who, Some(t.project_id), "measurement", m.id, "update", Some(&m), Some(&after)).await?;
-            Ok(Recorded::Updated)
+            Ok(Some(Recorded::Updated))
         }
         None => {
-            let m = measurement::Entity::insert(measurement::ActiveModel {
+            let inserted = measurement::Entity::insert(measurement::ActiveModel {
                 project_id: Set(t.project_id),
                 target_id: Set(t.id),
                 measured_on: Set(on),
@@ -460,10 +480,16 @@ pub async fn record<C: ConnectionTrait>(
                 created_at: Set(now()),
                 ..Default::default()
             })
+            .on_conflict_do_nothing_on([
+                measurement::Column::TargetId,
+                measurement::Column::MeasuredOn,
+                measurement::Column::Source,
+            ])
             .exec_with_returning(c)
             .await?;
+            let TryInsertResult::Inserted(m) = inserted else { return Ok(None) };
             audit::record_as(c, who, Some(t.project_id), "measurement", m.id, "create", None::<&()>, Some(&m)).await?;
-            Ok(Recorded::Created)
+            Ok(Some(Recorded::Created))
         }
     }
 }
@@ -654,6 +680,8 @@ async fn push_in<C: ConnectionTrait>(
     if tok.project_id != project_id {
         return Ok(Err(PushError::NotFound));
     }
+    // Two pushes of one reading at once: the second waits here and then finds the first.
+    write::lock_project(tx, project_id).await?;
     let Some(t) = target::Entity::find()
         .filter(target::Column::ProjectId.eq(project_id))
         .filter(target::Column::Key.eq(key))

@@ -101,7 +101,14 @@ async fn insert_hashed<C: ConnectionTrait>(
         ..Default::default()
     })
     .exec_with_returning(c)
-    .await?;
+    .await
+    .map_err(|e| match e.sql_err() {
+        // The same address registered by another request between the look-up and here.
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            Error::Invalid(FieldErrors::single("email", "err.email_taken"))
+        }
+        _ => Error::Db(e),
+    })?;
     if let Some(actor) = actor {
         audit::record(c, actor, None, "user", model.id, "create", None::<&()>, Some(&model)).await?;
     }

@@ -44,7 +44,7 @@ pub async fn add_activity(
         e.add("tier", "err.choose_from_list");
     }
     e.check()?;
-    super::write::transaction(db, async |tx| {
+    super::write::transaction_in(db, project_id, async |tx| {
         let ph = phase::Entity::find()
             .filter(phase::Column::ProjectId.eq(project_id))
             .filter(phase::Column::Seq.eq(phase_seq))

@@ -6,9 +6,11 @@ use super::{Actor, Error, Result, audit, now};
 use crate::db::Db;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, QueryFilter,
+    Statement, Value,
 };
 use serde::Serialize;
+use std::cell::RefCell;
 use std::str::FromStr;
 
 /// A table whose rows belong to a project and are audited under one record kind.
@@ -22,11 +24,72 @@ pub trait Audited: EntityTrait {
 
 /// Run `body` in one write transaction: committed when it returns `Ok`, rolled back
 /// otherwise (including on `?`). On SQLite the writer lock is held for exactly its span.
+/// On PostgreSQL the first audited read or write of a project inside it ([`get`],
+/// [`insert`], [`update`], [`delete`]) takes that project's write lock (see
+/// [`lock_project`]), so writes to one project serialise there as they do on SQLite.
 pub async fn transaction<T>(db: &Db, body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T>) -> Result<T> {
     let tx = db.write().await?;
-    let out = body(&*tx).await?;
+    let out = HELD.scope(RefCell::new(Some(Vec::new())), body(&*tx)).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// As [`transaction`], with project `project_id`'s write lock taken before `body` runs:
+/// for a body that reads what it will write before its first audited call (the next
+/// order number of a phase, the whole schedule).
+pub async fn transaction_in<T>(
+    db: &Db,
+    project_id: i32,
+    body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T>,
+) -> Result<T> {
+    let tx = db.write().await?;
+    let out = HELD
+        .scope(RefCell::new(Some(Vec::new())), async {
+            lock_project(&*tx, project_id).await?;
+            body(&*tx).await
+        })
+        .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+tokio::task_local! {
+    /// The projects whose write lock the running [`transaction`] holds (`None` outside one).
+    static HELD: RefCell<Option<Vec<i32>>>;
+}
+
+/// The advisory-lock class of project write locks (`pg_advisory_xact_lock(class, project)`).
+const PROJECT_LOCK_CLASS: i32 = 0x4e46_0001;
+
+/// Take project `project_id`'s write lock for the rest of the running [`transaction`]
+/// (PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback; SQLite
+/// has one writer at a time already). Every write transaction that touches a project takes
+/// it before it reads what it will write, so two saves of one project never interleave:
+/// no deadlock between their row locks, and no version read before the other committed.
+/// Taken once per transaction; outside a write transaction (a page reading through
+/// [`get`]) it does nothing, so readers never wait.
+pub async fn lock_project<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<()> {
+    if c.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let first = HELD
+        .try_with(|h| match h.borrow_mut().as_mut() {
+            Some(held) if !held.contains(&project_id) => {
+                held.push(project_id);
+                true
+            }
+            _ => false,
+        })
+        .unwrap_or(false);
+    if first {
+        c.execute(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            [PROJECT_LOCK_CLASS.into(), project_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// The row `id` of project `project_id`, or `NotFound` (also when it belongs to another
@@ -38,6 +101,7 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     C: ConnectionTrait,
 {
+    lock_project(c, project_id).await?;
     let mut q = E::find().filter(Expr::col("id").eq(id));
     if let Some(col) = E::PROJECT_COLUMN {
         q = q.filter(Expr::col(col).eq(project_id));
@@ -66,6 +130,7 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     C: ConnectionTrait,
 {
+    lock_project(c, project_id).await?;
     let t = now();
     // Tables without a version (API tokens, calendar days, baselines, feeds, quality checks) are inserted all the same.
     if let Ok(v) = <E::Column as FromStr>::from_str("version")
@@ -147,6 +212,7 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
     C: ConnectionTrait,
 {
+    lock_project(c, project_id).await?;
     let id = id_of::<E>(&before);
     guarded::<E, C>(c, id, version, am).await?;
     let after = get::<E, C>(c, project_id, id).await?;

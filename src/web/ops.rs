@@ -7,10 +7,18 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 
-/// Liveness: the process answers. Says nothing about the database on purpose, so a
-/// database outage does not make an orchestrator restart every instance.
-pub async fn healthz() -> &'static str {
-    "ok"
+/// Liveness: the process answers. Asks nothing of the database server on purpose, so a
+/// database outage does not make an orchestrator restart every instance; but an SQLite
+/// file deleted, replaced or made read-only under this process is its own fault (a
+/// restart shows it), so that is 503 naming the file.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.file_problem() {
+        None => "ok".into_response(),
+        Some(why) => {
+            tracing::error!(reason = %why, "unhealthy");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {why}\n")).into_response()
+        }
+    }
 }
 
 /// Readiness: the database is reachable and writable and the schema is current; else 503

@@ -10,6 +10,7 @@ mod cli;
 mod concurrency;
 mod consistency;
 mod diagnosis;
+mod durability;
 mod documents;
 mod ops;
 mod organisation;
