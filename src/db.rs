@@ -263,7 +263,7 @@ impl Db {
             return Err(DbErr::Custom(format!("{} exists already; choose a new file", file.display())));
         }
         let target = file.to_str().ok_or_else(|| DbErr::Custom("the backup path is not UTF-8".into()))?;
-        self.conn.execute(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [target.into()])).await?;
+        self.conn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [target.into()])).await?;
         Ok(())
     }
 }

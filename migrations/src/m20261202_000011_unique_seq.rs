@@ -30,6 +30,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("ix_activities_phase_id_seq").table("activities").take()).await
+        m.drop_index(Index::drop().name("ix_activities_phase_id_seq").table("activities").to_owned()).await
     }
 }

@@ -1001,7 +1001,7 @@ pub async fn set_milestone_done(
 ) -> Result<()> {
     let (status, on) = if done { ("done", Some(clock::today(project))) } else { ("open", None) };
     let am = milestone::ActiveModel { status: Set(status.into()), completed_on: Set(on), ..Default::default() };
-    write::transaction_in(db, project_id, async |tx| {
+    write::transaction_in(db, project.id, async |tx| {
         write::update::<milestone::Entity, _>(tx, actor, project.id, id, version, am, "update").await.map(drop)
     })
     .await

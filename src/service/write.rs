@@ -82,7 +82,7 @@ pub async fn lock_project<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
         })
         .unwrap_or(false);
     if first {
-        c.execute(Statement::from_sql_and_values(
+        c.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock($1, $2)",
             [PROJECT_LOCK_CLASS.into(), project_id.into()],

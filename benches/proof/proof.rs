@@ -281,7 +281,7 @@ impl Tally {
         self.latencies.push(r.elapsed);
         if r.status >= 500 {
             self.server_errors += 1;
-            let why = r.body.lines().find(|l| l.contains("rror")).unwrap_or("").trim().chars().take(160).collect();
+            let why: String = r.body.lines().find(|l| l.contains("rror")).unwrap_or("").trim().chars().take(160).collect();
             self.notes.push(format!("{} {}", r.status, why));
         } else if r.status == 409 {
             if conflict_expected { self.expected_conflicts += 1 } else { self.false_conflicts += 1 }
