@@ -11,9 +11,10 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let c = m.get_connection();
-        // Ranks first, into a table of their own: SQLite's UPDATE would see its own changes.
+        // Ranks first, into a table of their own (not TEMPORARY: the statements may run on
+        // different connections): an UPDATE ranking its own table would see its own changes.
         c.execute_unprepared(
-            "CREATE TEMPORARY TABLE ninefold_seq_fix AS \
+            "CREATE TABLE ninefold_seq_fix AS \
              SELECT a.id AS id, (SELECT COUNT(*) FROM activities b WHERE b.phase_id = a.phase_id \
                AND (b.seq < a.seq OR (b.seq = a.seq AND b.id <= a.id))) AS rank \
              FROM activities a WHERE a.phase_id IN \
