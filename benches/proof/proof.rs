@@ -581,8 +581,8 @@ fn mixed_load(addrs: &[String], secs: u64, tok: &str, t: &mut Tally) -> Result<(
 fn disk_full(b: &Backend, runs: usize, t: &mut Tally) -> Result<(), String> {
     let Backend::Sqlite(dir) = b else { return Ok(()) };
     for run in 0..runs {
-        let size = |p: &str| std::fs::metadata(dir.join(p)).map(|m| m.len()).unwrap_or(0);
-        let pages = (size("ninefold.db") + size("ninefold.db-wal")) / 4096;
+        let _ = dir;
+        let pages = u64::try_from(scalar(b, "PRAGMA page_count")).map_err(|_| "cannot read the page count")?;
         let cap = pages + 40 + 15 * run as u64;
         let server = start(b, false, &[("NINEFOLD_SQLITE_MAX_PAGES", cap.to_string())])?;
         t.starts += 1;

@@ -620,7 +620,9 @@ pub async fn activity_view<C: ConnectionTrait>(
 // ---- Writes ----
 
 /// Recompute the schedule and store every date that moved (activities, milestones, phase
-/// windows, deliverable due dates), audited. Part of the caller's transaction.
+/// windows, deliverable due dates), audited. Part of the caller's transaction. Only rows
+/// whose values changed are written, and without a version bump: computed dates are not
+/// what a user typed, so moving them never makes another user's open form stale.
 pub async fn reschedule<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32) -> Result<()> {
     reschedule_as(c, Some(actor), project_id).await
 }
@@ -640,7 +642,7 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
                 duration_days: Set(duration),
                 ..Default::default()
             };
-            write::update_loaded::<activity::Entity, _>(c, actor, project_id, a.clone(), a.version, am, "reschedule")
+            write::derived::<activity::Entity, _>(c, actor, project_id, a.clone(), am, "reschedule")
                 .await?;
         }
     }
@@ -648,7 +650,7 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
         let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
         if m.due_date != it.start {
             let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
-            write::update_loaded::<milestone::Entity, _>(c, actor, project_id, m.clone(), m.version, am, "reschedule")
+            write::derived::<milestone::Entity, _>(c, actor, project_id, m.clone(), am, "reschedule")
                 .await?;
         }
     }
@@ -661,7 +663,7 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
         if p.planned_start != start || p.planned_finish != finish {
             let am =
                 phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
-            write::update_loaded::<phase::Entity, _>(c, actor, project_id, p.clone(), p.version, am, "reschedule")
+            write::derived::<phase::Entity, _>(c, actor, project_id, p.clone(), am, "reschedule")
                 .await?;
             deliverable::Entity::update_many()
                 .set(deliverable::ActiveModel { due_date: Set(finish), ..Default::default() })

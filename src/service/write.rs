@@ -222,6 +222,35 @@ where
     Ok(Change { before, after })
 }
 
+/// Store values a recomputation derived (the schedule's dates of a row it loaded in this
+/// transaction): no version guard and no version bump, because nothing the user typed
+/// changed, so a form open on the row stays valid and its save is not a false conflict.
+/// Safe because the project's write lock is held (no other save can interleave).
+/// Audited as `action` when there is an actor, like [`update_loaded`].
+pub async fn derived<E, C>(
+    c: &C,
+    actor: Option<Actor>,
+    project_id: i32,
+    before: E::Model,
+    am: E::ActiveModel,
+    action: &str,
+) -> Result<Change<E::Model>>
+where
+    E: Audited,
+    E::Model: Serialize + IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    C: ConnectionTrait,
+{
+    lock_project(c, project_id).await?;
+    let id = id_of::<E>(&before);
+    E::update_many().set(am).filter(Expr::col("id").eq(id)).exec(c).await?;
+    let after = get::<E, C>(c, project_id, id).await?;
+    if let Some(actor) = actor {
+        audit::record(c, actor, Some(project_id), E::KIND, id, action, Some(&before), Some(&after)).await?;
+    }
+    Ok(Change { before, after })
+}
+
 /// The guarded write under [`update`], without an audit row: the fields set in `am`
 /// change on row `id` only if it still has `version`; the version goes up by one and
 /// `updated_at` is now. Zero rows touched means someone else saved first (`Conflict`).
