@@ -4,8 +4,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use ninefold::db::Db;
 use ninefold::entity::{activity, dependency, phase};
-use ninefold::service::{Actor, demo, schedule, users, write};
 use ninefold::playbook;
+use ninefold::service::{Actor, demo, schedule, users, write};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// The demo project, grown to `total` activities (extra ones spread over its phases, one in

@@ -263,7 +263,9 @@ impl Db {
             return Err(DbErr::Custom(format!("{} exists already; choose a new file", file.display())));
         }
         let target = file.to_str().ok_or_else(|| DbErr::Custom("the backup path is not UTF-8".into()))?;
-        self.conn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [target.into()])).await?;
+        self.conn
+            .execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [target.into()]))
+            .await?;
         Ok(())
     }
 }
@@ -284,8 +286,7 @@ pub async fn check_backup(file: &std::path::Path) -> Result<usize, DbErr> {
     if verdict != "ok" {
         return Err(DbErr::Custom(format!("{} fails the integrity check: {verdict}", file.display())));
     }
-    let applied =
-        applied.map_err(|e| DbErr::Custom(format!("{} is not a Ninefold database: {e}", file.display())))?;
+    let applied = applied.map_err(|e| DbErr::Custom(format!("{} is not a Ninefold database: {e}", file.display())))?;
     Ok(usize::try_from(applied).unwrap_or(0))
 }
 

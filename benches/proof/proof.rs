@@ -238,7 +238,8 @@ fn scalar(b: &Backend, sql: &str) -> i64 {
     let out = match b {
         Backend::Postgres(url) => psql(url, sql),
         Backend::Sqlite(dir) => {
-            let o = Command::new("sqlite3").arg(dir.join("ninefold.db")).arg(sql).output().expect("sqlite3 is installed");
+            let o =
+                Command::new("sqlite3").arg(dir.join("ninefold.db")).arg(sql).output().expect("sqlite3 is installed");
             String::from_utf8_lossy(&o.stdout).trim().to_string()
         }
     };
@@ -281,7 +282,8 @@ impl Tally {
         self.latencies.push(r.elapsed);
         if r.status >= 500 {
             self.server_errors += 1;
-            let why: String = r.body.lines().find(|l| l.contains("rror")).unwrap_or("").trim().chars().take(160).collect();
+            let why: String =
+                r.body.lines().find(|l| l.contains("rror")).unwrap_or("").trim().chars().take(160).collect();
             self.notes.push(format!("{} {}", r.status, why));
         } else if r.status == 409 {
             if conflict_expected { self.expected_conflicts += 1 } else { self.false_conflicts += 1 }
@@ -308,7 +310,11 @@ impl Tally {
     }
 
     fn failed(&self) -> bool {
-        self.lost > 0 || self.server_errors > 0 || self.false_conflicts > 0 || self.duplicate_seq != 0 || self.failed_starts > 0
+        self.lost > 0
+            || self.server_errors > 0
+            || self.false_conflicts > 0
+            || self.duplicate_seq != 0
+            || self.failed_starts > 0
     }
 }
 
@@ -321,7 +327,10 @@ fn page_has(c: &mut Client, names: &[String]) -> Result<Vec<String>, String> {
 }
 
 fn add_activity(c: &mut Client, name: &str) -> Result<Resp, String> {
-    c.post(&format!("/projects/{PROJECT}/phases/3/activities"), &[("name_en", name), ("name_zh", ""), ("tier", "project_team")])
+    c.post(
+        &format!("/projects/{PROJECT}/phases/3/activities"),
+        &[("name_en", name), ("name_zh", ""), ("tier", "project_team")],
+    )
 }
 
 /// Writers add activities; the server is SIGKILLed at a random moment; after a restart
@@ -484,7 +493,8 @@ fn token(c: &mut Client) -> Result<String, String> {
 /// The same reading pushed by 8 at once: one 201, seven 200, one row.
 fn duplicate_pushes(addrs: &[String], rounds: usize, tok: &str, t: &mut Tally) -> Result<(), String> {
     for round in 0..rounds {
-        let json = format!(r#"{{"date": "2026-02-{:02}", "value": {}.5, "source": "proof-dup"}}"#, 1 + round % 28, round);
+        let json =
+            format!(r#"{{"date": "2026-02-{:02}", "value": {}.5, "source": "proof-dup"}}"#, 1 + round % 28, round);
         let handles: Vec<_> = (0..8)
             .map(|k| {
                 let (addr, json, tok) = (addrs[k % addrs.len()].clone(), json.clone(), tok.to_string());
@@ -632,7 +642,12 @@ fn disk_full(b: &Backend, runs: usize, t: &mut Tally) -> Result<(), String> {
 
 /// Two instances started at the same moment on one fresh PostgreSQL database: both must
 /// come up (migrations under an advisory lock), then serve load together.
-fn two_instances(base: &str, times: usize, n: &mut usize, t: &mut Tally) -> Result<Option<(Backend, Vec<Server>)>, String> {
+fn two_instances(
+    base: &str,
+    times: usize,
+    n: &mut usize,
+    t: &mut Tally,
+) -> Result<Option<(Backend, Vec<Server>)>, String> {
     let mut last = None;
     for k in 0..times {
         *n += 1;
@@ -722,8 +737,10 @@ fn run(b: &Backend, pg: Option<&str>, plan: &Plan, n: &mut usize) -> Result<Tall
             drop_backend(&b2, Some(base));
         }
     }
-    t.duplicate_seq +=
-        scalar(b, "SELECT COUNT(*) FROM (SELECT phase_id, seq FROM activities GROUP BY phase_id, seq HAVING COUNT(*) > 1) d");
+    t.duplicate_seq += scalar(
+        b,
+        "SELECT COUNT(*) FROM (SELECT phase_id, seq FROM activities GROUP BY phase_id, seq HAVING COUNT(*) > 1) d",
+    );
     Ok(t)
 }
 
@@ -746,7 +763,9 @@ fn main() {
         n += 1;
         backends.push((fresh("pg", Some(base), n), Some(base)));
     }
-    println!("database    kills  disk-full  starts  acknowledged  lost  5xx  false-409  expected-409  dup-seq  p50 ms  p99 ms");
+    println!(
+        "database    kills  disk-full  starts  acknowledged  lost  5xx  false-409  expected-409  dup-seq  p50 ms  p99 ms"
+    );
     for (b, base) in backends {
         let t = match run(&b, base, &plan, &mut n) {
             Ok(t) => t,

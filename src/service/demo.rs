@@ -10,8 +10,8 @@ use crate::domain::gates::Decision;
 use crate::domain::policy::Role;
 use crate::domain::project_input::ProjectInput;
 use crate::domain::workflow::Transition;
-use crate::playbook::Playbook;
 use crate::entity::{audit, blueprint, project};
+use crate::playbook::Playbook;
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 

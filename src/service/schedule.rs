@@ -642,16 +642,14 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
                 duration_days: Set(duration),
                 ..Default::default()
             };
-            write::derived::<activity::Entity, _>(c, actor, project_id, a.clone(), am, "reschedule")
-                .await?;
+            write::derived::<activity::Entity, _>(c, actor, project_id, a.clone(), am, "reschedule").await?;
         }
     }
     for m in &plan.milestones {
         let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
         if m.due_date != it.start {
             let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
-            write::derived::<milestone::Entity, _>(c, actor, project_id, m.clone(), am, "reschedule")
-                .await?;
+            write::derived::<milestone::Entity, _>(c, actor, project_id, m.clone(), am, "reschedule").await?;
         }
     }
     // Phase windows follow their work; deliverables are due when their phase ends.
@@ -663,8 +661,7 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
         if p.planned_start != start || p.planned_finish != finish {
             let am =
                 phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
-            write::derived::<phase::Entity, _>(c, actor, project_id, p.clone(), am, "reschedule")
-                .await?;
+            write::derived::<phase::Entity, _>(c, actor, project_id, p.clone(), am, "reschedule").await?;
             deliverable::Entity::update_many()
                 .set(deliverable::ActiveModel { due_date: Set(finish), ..Default::default() })
                 .filter(deliverable::Column::PhaseId.eq(p.id))

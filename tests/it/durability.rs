@@ -69,7 +69,8 @@ async fn same_record_edits_have_one_winner() {
         let team = team(&t).await;
         let p = team.project;
         let a = activity_ids(&t, p).await[3];
-        let version = version_in(&team.director.clone().get(&format!("/projects/{p}/schedule/activities/{a}")).await.body);
+        let version =
+            version_in(&team.director.clone().get(&format!("/projects/{p}/schedule/activities/{a}")).await.body);
         let mut tasks = vec![];
         for i in 0..8 {
             let mut c = team.director.clone();
@@ -220,9 +221,12 @@ async fn sqlite_app(dir: &std::path::Path, max_pages: Option<u32>) -> TestApp {
 }
 
 async fn add(c: &mut Client, p: i32, name: &str) -> StatusCode {
-    c.post(&format!("/projects/{p}/phases/3/activities"), &[("name_en", name), ("name_zh", ""), ("tier", "project_team")])
-        .await
-        .status
+    c.post(
+        &format!("/projects/{p}/phases/3/activities"),
+        &[("name_en", name), ("name_zh", ""), ("tier", "project_team")],
+    )
+    .await
+    .status
 }
 
 /// Writers running into "database or disk is full" (`PRAGMA max_page_count`): the ones
