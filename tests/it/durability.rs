@@ -123,7 +123,7 @@ async fn activities_added_at_once_get_distinct_numbers() {
             ))
             .await;
         assert_eq!(dup, 0);
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM activities WHERE name_en LIKE 'Extra %'")).await, 32);
+        assert_eq!(t.count("SELECT COUNT(*) FROM activities WHERE name_en LIKE 'Extra %'").await, 32);
     })
     .await;
 }
@@ -409,4 +409,35 @@ async fn pg_dump_and_pg_restore_round_trip() {
     for db in [&src, &dst] {
         admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await.ok();
     }
+}
+
+/// A demo load killed half-way (its users and a bare project, no completion mark) is
+/// completed by the next run: the partial project is replaced, the accounts reused, and a
+/// third run finds the demo present.
+#[tokio::test]
+async fn an_interrupted_demo_load_is_completed_by_the_next_run() {
+    on_each_db(|t| async move {
+        use ninefold::service::{demo, projects};
+        let pb = ninefold::playbook::Registry::load(None).unwrap().get("nine-phase").unwrap().clone();
+        let director = t.user(demo::USERS[1].0, demo::USERS[1].1).await;
+        let input = ninefold::domain::project_input::ProjectInput {
+            name: demo::PROJECT_NAME.into(),
+            client_name: "华美电器".into(),
+            industry: "appliances".into(),
+            start_date: fixed_today(),
+            currency: "CNY".into(),
+            modules: vec!["sales".into()],
+            time_zone: None,
+        };
+        projects::create(&t.db, ninefold::service::Actor { user_id: director }, &input, &pb).await.unwrap();
+        let today = fixed_today();
+        assert!(demo::ensure(&t.db, &pb, today).await.unwrap(), "the partial demo is loaded again");
+        let name = demo::PROJECT_NAME.replace('\'', "''");
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM projects WHERE name = '{name}'")).await, 1);
+        assert_eq!(t.count("SELECT COUNT(*) FROM blueprints").await, 1);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM users WHERE id = {director}")).await, 1);
+        assert!(!demo::ensure(&t.db, &pb, today).await.unwrap(), "a complete demo is left alone");
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM projects WHERE name = '{name}'")).await, 1);
+    })
+    .await;
 }
