@@ -73,6 +73,9 @@ async fn setup(dir: &std::path::Path, total: usize) -> (Db, Actor, i32, i32) {
                 succ_id: Set(w[1].id),
                 kind: Set("FS".into()),
                 lag_days: Set(0),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
                 ..Default::default()
             })
             .collect();

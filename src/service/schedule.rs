@@ -102,9 +102,25 @@ impl Plan {
         self.calendar.on_or_after(self.project.start_date)
     }
 
-    fn idx(&self, d: NaiveDate) -> i64 {
+    /// The index of each date in working days from the origin (0 on or before it), counted
+    /// once up to the latest date asked for: a large plan costs one pass over its days, not
+    /// one per item.
+    fn indexer(&self, dates: impl Iterator<Item = NaiveDate>) -> impl Fn(NaiveDate) -> i64 {
         let origin = self.origin();
-        if d <= origin { 0 } else { self.calendar.working_days_between(origin, d) }
+        let last = dates.max().unwrap_or(origin).max(origin);
+        let span = usize::try_from((last - origin).num_days()).unwrap_or(0);
+        let mut before = Vec::with_capacity(span + 1);
+        let mut n = 0i64;
+        for k in 0..=span {
+            before.push(n);
+            if self.calendar.is_working(origin + Duration::days(k as i64)) {
+                n += 1;
+            }
+        }
+        move |d: NaiveDate| {
+            let k = usize::try_from((d - origin).num_days()).unwrap_or(0);
+            before.get(k).copied().unwrap_or(0)
+        }
     }
 
     fn duration_of(&self, a: &activity::Model) -> i64 {
@@ -118,19 +134,23 @@ impl Plan {
     pub fn compute(&self) -> std::result::Result<Computed, Vec<String>> {
         let mut index = HashMap::new();
         let mut tasks = Vec::with_capacity(self.activities.len() + self.milestones.len());
+        let idx = self.indexer(
+            self.activities
+                .iter()
+                .map(|a| a.not_before.unwrap_or(a.planned_start))
+                .chain(self.milestones.iter().map(|m| m.not_before.unwrap_or(m.due_date) + Duration::days(1))),
+        );
         for a in &self.activities {
             index.insert((ACTIVITY, a.id), tasks.len());
-            tasks.push(Task {
-                duration: self.duration_of(a),
-                not_before: self.idx(a.not_before.unwrap_or(a.planned_start)),
-            });
+            tasks
+                .push(Task { duration: self.duration_of(a), not_before: idx(a.not_before.unwrap_or(a.planned_start)) });
         }
         for m in &self.milestones {
             index.insert((MILESTONE, m.id), tasks.len());
             // A milestone falls at the end of its day (or of the last working day before a day
             // off): its index counts the working days up to and including that day.
             let d = m.not_before.unwrap_or(m.due_date);
-            tasks.push(Task { duration: 0, not_before: self.idx(d + Duration::days(1)) });
+            tasks.push(Task { duration: 0, not_before: idx(d + Duration::days(1)) });
         }
         let kind_of = |k: &str| if k == MILESTONE { MILESTONE } else { ACTIVITY };
         let links: Vec<Link> = self
