@@ -311,7 +311,11 @@ async fn forms_submit_with_javascript_disabled_on(server: &Server) -> Result<()>
     b.submit(&format!("{form} button.primary")).await?;
     ensure!(b.has(".field-error, .alert-error").await?, "an empty risk is refused with a message");
     b.fill(&format!("{form} input[name=title]"), "无脚本也能提交的风险").await?;
+    b.fill(&format!("{form} input[name=probability]"), "3").await?;
+    b.fill(&format!("{form} input[name=impact]"), "4").await?;
+    b.fill(&format!("{form} input[name=owner]"), "王芳").await?;
     b.submit(&format!("{form} button.primary")).await?;
+    ensure!(!b.has(".field-error").await?, "the risk form refused: {}", b.text("form[action$='#new']").await?);
     b.goto("/projects/1/risks").await?;
     ensure!(b.body_text().await?.contains("无脚本也能提交的风险"), "the risk was saved without JavaScript");
     let htmx = b.js("return typeof window.htmx", vec![]).await?;
