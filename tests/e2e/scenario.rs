@@ -182,6 +182,7 @@ async fn director_steering_consultant_and_viewer_take_a_project_through_phase_on
     b.submit("form[action='/login'] button").await?;
     ensure!(b.path().await?.starts_with("/login"), "a wrong password must not log in");
     ensure!(b.has(".alert-error").await?, "a wrong password shows the failure");
+    expected_refusal(&b, "/login", 401).await?;
 
     // The director creates a project and fills its organisation.
     allow_project_creation(&b, DIRECTOR).await?;
@@ -241,7 +242,16 @@ async fn director_steering_consultant_and_viewer_take_a_project_through_phase_on
     let label = b.text(&format!("a[href='{version}']")).await?;
     ensure!(label.contains("zh"), "the generated version is the Chinese one: {label}");
     b.click(&format!("a[href='{version}']")).await?;
-    let (name, bytes) = b.downloaded(Duration::from_secs(60)).await?;
+    let got = b.downloaded(Duration::from_secs(30)).await;
+    let Ok((name, bytes)) = got else {
+        let body = b.body_text().await.unwrap_or_default();
+        bail!(
+            "clicking {version} downloaded nothing ({:?}); the page is {} and shows: {}",
+            got.err(),
+            b.path().await?,
+            body.chars().take(300).collect::<String>()
+        );
+    };
     ensure!(bytes.starts_with(b"%PDF-"), "{name} is not a PDF: {:?}", &bytes[..bytes.len().min(16)]);
     ensure!(
         bytes.len() > 1000 && bytes.windows(5).rev().take(64).any(|w| w == b"%%EOF"),
@@ -259,6 +269,7 @@ async fn director_steering_consultant_and_viewer_take_a_project_through_phase_on
     let title = b.js("return document.title", vec![]).await?;
     ensure!(title.as_str().unwrap_or("").starts_with("403"), "the viewer's write is refused with 403, got {title}");
     ensure!(b.body_text().await?.contains("does not allow"), "the refusal says why: {}", b.body_text().await?);
+    expected_refusal(&b, "/notes", 403).await?;
     b.goto(d).await?;
     ensure!(!b.body_text().await?.contains("viewer was here"), "the refused write changed nothing");
     ensure!(notes_before.len() > 10, "the deliverable page rendered for the viewer");
@@ -266,6 +277,18 @@ async fn director_steering_consultant_and_viewer_take_a_project_through_phase_on
     let errors = b.console_errors().await?;
     ensure!(errors.is_empty(), "console errors during the walk-through: {errors:#?}");
     b.close().await?;
+    Ok(())
+}
+
+/// The console holds exactly the one failed request a refusal makes (the browser logs every
+/// 4xx answer as an error): consume it, so that any other error still fails the test.
+async fn expected_refusal(b: &Browser, path_end: &str, status: u16) -> Result<()> {
+    let errors = b.console_errors().await?;
+    let expected = |e: &String| e.contains(&format!("{path_end} - ")) && e.contains(&format!("status of {status}"));
+    ensure!(
+        errors.len() == 1 && errors.iter().all(expected),
+        "expected one console line for the {status} on …{path_end}, got {errors:#?}"
+    );
     Ok(())
 }
 
