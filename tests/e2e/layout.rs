@@ -7,7 +7,8 @@ use anyhow::Result;
 use std::time::Instant;
 
 /// The pages shown in `docs/screenshots/` (by the names of `main_pages`).
-const SCREENSHOT_PAGES: &[&str] = &["portfolio", "overview", "schedule", "business-case", "organisation", "project-new"];
+const SCREENSHOT_PAGES: &[&str] =
+    &["portfolio", "overview", "schedule", "business-case", "organisation", "project-new"];
 
 /// Visit every main page at `width` in English and Chinese; returns one line per failure.
 async fn check_width(width: u32, height: u32, cards: bool) -> Result<Vec<String>> {

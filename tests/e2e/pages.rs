@@ -30,6 +30,9 @@ async fn first_link(b: &Browser, pattern: &str) -> Result<Option<String>> {
     Ok(v.as_str().map(String::from))
 }
 
+/// (name, index path under the project, (detail link pattern, detail page name)).
+type Area = (&'static str, &'static str, Option<(&'static str, &'static str)>);
+
 /// Every main page of the demo project `p`, with the detail pages found through the index
 /// pages' first links (so the list follows the demo's data). Needs the director logged in.
 pub async fn main_pages(b: &Browser, p: i32) -> Result<Vec<Page>> {
@@ -40,8 +43,7 @@ pub async fn main_pages(b: &Browser, p: i32) -> Result<Vec<Page>> {
         page("overview", pp.clone(), DIRECTOR),
         page("project-edit", format!("{pp}/edit"), DIRECTOR),
     ];
-    // (name, index path, detail pattern, detail name)
-    let areas: &[(&str, &str, Option<(&str, &str)>)] = &[
+    let areas: &[Area] = &[
         ("schedule", "/schedule", Some((r"/schedule/activities/\d+$", "activity"))),
         ("modules", "/modules", None),
         ("targets", "/targets", Some((r"/targets/\d+$", "target"))),
@@ -110,10 +112,11 @@ pub const CARDS: &str = ".panel, .card, .cards > *, .kpi";
 const MEASURE: &str = r#"
 const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
   [...el.classList].slice(0, 3).map(c => '.' + c).join('');
-const scrolls = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-  const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') return true; }
-  return false; };
 const vw = window.innerWidth;
+// Inside a scroll (or clipping) container that itself fits: the container scrolls, not the page.
+const scrolls = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+  if (getComputedStyle(p).overflowX !== 'visible') return p.getBoundingClientRect().right <= vw + 1; }
+  return false; };
 const out = [];
 for (const el of document.body.querySelectorAll('*')) {
   const r = el.getBoundingClientRect();

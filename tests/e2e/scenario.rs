@@ -216,11 +216,7 @@ async fn director_steering_consultant_and_viewer_take_a_project_through_phase_on
     ensure!(gate_blockers(&b, p).await?.is_empty(), "every gate deliverable is accepted");
     b.goto(&format!("/projects/{p}/business-case")).await?;
     b.submit("form[action$='/business-case/approve'] button").await?;
-    ensure!(
-        !b.has("form[action$='/business-case/approve']").await?,
-        "the case is approved: {}",
-        b.body_text().await?
-    );
+    ensure!(!b.has("form[action$='/business-case/approve']").await?, "the case is approved: {}", b.body_text().await?);
     b.goto(&format!("/projects/{p}/phases/1/gate")).await?;
     b.click("input[name=decision][value=go]").await?;
     b.fill("textarea[name=rationale]", "范围与业务案例已批准 Scope and business case approved").await?;
@@ -373,7 +369,13 @@ async fn portfolio_overview_and_a_form_are_usable_at_390px_on(server: &Server) -
     ensure!(b.path().await? == schedule, "the schedule tab opens");
 
     b.goto("/projects/new").await?;
-    for f in ["input[name=name]", "input[name=client_name]", "select[name=industry]", "input[name=start_date]", "form[action='/projects'] button.primary"] {
+    for f in [
+        "input[name=name]",
+        "input[name=client_name]",
+        "select[name=industry]",
+        "input[name=start_date]",
+        "form[action='/projects'] button.primary",
+    ] {
         inside_screen(&b, f).await?;
     }
     b.fill("input[name=name]", "Phone-made project").await?;
@@ -405,8 +407,12 @@ async fn inside_screen(b: &Browser, css: &str) -> Result<()> {
         )
         .await?;
     let Some(a) = v.as_array() else { bail!("{css} is not on {}", b.path().await?) };
-    let (left, right, width, vw) =
-        (a[0].as_f64().unwrap_or(-1.0), a[1].as_f64().unwrap_or(f64::MAX), a[2].as_f64().unwrap_or(0.0), a[3].as_f64().unwrap_or(0.0));
+    let (left, right, width, vw) = (
+        a[0].as_f64().unwrap_or(-1.0),
+        a[1].as_f64().unwrap_or(f64::MAX),
+        a[2].as_f64().unwrap_or(0.0),
+        a[3].as_f64().unwrap_or(0.0),
+    );
     ensure!(
         left >= 0.0 && right <= vw + 0.5 && width > 0.0,
         "{css} on {} is not inside the {vw} px screen: {left:.0}..{right:.0}",

@@ -337,7 +337,12 @@ impl Browser {
 
     /// The `href`s of the links matching `css`, in document order.
     pub async fn hrefs(&self, css: &str) -> Result<Vec<String>> {
-        let v = self.js("return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'))", vec![json!(css)]).await?;
+        let v = self
+            .js(
+                "return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'))",
+                vec![json!(css)],
+            )
+            .await?;
         Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default())
     }
 
