@@ -126,6 +126,16 @@ for (const el of document.body.querySelectorAll('*')) {
   if (pr && pr.right > vw + 1 && parent !== document.body) continue;
   out.push([describe(el), Math.round(r.right)]);
 }
+if (out.length === 0) {
+  // Text that does not wrap (a long word, a CSV header) overflows its own box: name the box.
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    const right = r.left + el.scrollWidth;
+    if (right <= vw + 1 || scrolls(el) || getComputedStyle(el).overflowX !== 'visible') continue;
+    const inner = [...el.children].some(c => c.getBoundingClientRect().left + c.scrollWidth > vw + 1);
+    if (!inner) out.push([describe(el) + ' (text)', Math.round(right)]);
+  }
+}
 out.sort((a, b) => b[1] - a[1]);
 const cards = [];
 for (const c of document.querySelectorAll(arguments[0])) {
