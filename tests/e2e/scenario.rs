@@ -266,6 +266,9 @@ async fn director_steering_consultant_and_viewer_take_a_project_through_phase_on
     ensure!(title.as_str().unwrap_or("").starts_with("403"), "the viewer's write is refused with 403, got {title}");
     ensure!(b.body_text().await?.contains("does not allow"), "the refusal says why: {}", b.body_text().await?);
     expected_refusal(&b, "/notes", 403).await?;
+    // The refusal page's Back button returns to the page the viewer came from.
+    b.submit(".error-page a.button").await?;
+    ensure!(&b.path().await? == d, "Back on the refusal page leads back to {d}, not {}", b.path().await?);
     b.goto(d).await?;
     ensure!(!b.body_text().await?.contains("viewer was here"), "the refused write changed nothing");
     ensure!(notes_before.len() > 10, "the deliverable page rendered for the viewer");
@@ -292,9 +295,9 @@ async fn expected_refusal(b: &Browser, path_end: &str, status: u16) -> Result<()
 /// page or an old tab would; waits for the response page.
 async fn post_form(b: &Browser, action: &str, fields: &[(&str, &str)]) -> Result<()> {
     let fields: Vec<_> = fields.iter().map(|(k, v)| json!([k, v])).collect();
+    let mark = b.mark().await?;
     b.js(
-        "const m = document.createElement('i'); m.id = 'e2e-stale'; m.hidden = true; document.body.appendChild(m); \
-         const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0]; \
+        "const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0]; \
          f.setAttribute('hx-boost', 'false'); \
          const csrf = document.querySelector('input[name=_csrf]'); \
          const all = [['_csrf', csrf ? csrf.value : '']].concat(arguments[1]); \
@@ -303,7 +306,7 @@ async fn post_form(b: &Browser, action: &str, fields: &[(&str, &str)]) -> Result
         vec![json!(action), json!(fields)],
     )
     .await?;
-    b.settle().await
+    b.settle_after(&mark).await
 }
 
 /// With JavaScript disabled (no htmx) the pages still work: log in, change the language,

@@ -145,6 +145,7 @@ pub struct Browser {
     pub c: Client,
     pub base: String,
     pub downloads: PathBuf,
+    marks: std::sync::atomic::AtomicU64,
     _profile: tempfile::TempDir,
     _driver: Proc,
 }
@@ -197,7 +198,8 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
             }
         };
-        let b = Browser { c, base: server.base.clone(), downloads, _profile: profile, _driver: driver };
+        let b =
+            Browser { c, base: server.base.clone(), downloads, marks: 0.into(), _profile: profile, _driver: driver };
         b.resize(opts.width, opts.height).await?;
         Ok(b)
     }
@@ -248,20 +250,40 @@ impl Browser {
 
     /// Wait until the document is complete and no htmx request is in flight.
     pub async fn settle(&self) -> Result<()> {
+        self.settle_after("").await
+    }
+
+    /// Put a hidden marker into the current page; once it is gone, the page was replaced.
+    /// Each marker has its own id: a page restored from the back/forward cache may still hold
+    /// older ones.
+    pub async fn mark(&self) -> Result<String> {
+        let n = self.marks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("e2e-stale-{n}");
+        self.js(
+            "const m = document.createElement('i'); m.id = arguments[0]; m.hidden = true; \
+             (document.querySelector('main') || document.body).appendChild(m);",
+            vec![json!(id)],
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Wait until the marker `mark` (if any) is gone, the document is complete and no htmx
+    /// request is in flight.
+    pub async fn settle_after(&self, mark: &str) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let v = self
                 .c
                 .execute(
                     "return document.readyState === 'complete' && !document.querySelector('.htmx-request') \
-                     && !document.getElementById('e2e-stale')",
-                    vec![],
+                     && !(arguments[0] && document.getElementById(arguments[0]))",
+                    vec![json!(mark)],
                 )
                 .await;
             match v {
                 Ok(Value::Bool(true)) => return Ok(()),
-                // With JavaScript disabled in the page the driver still runs its scripts; an
-                // error here means the page is between two documents.
+                // An error here means the page is between two documents.
                 _ if Instant::now() > deadline => bail!("the page did not settle within 30 s"),
                 _ => tokio::time::sleep(Duration::from_millis(50)).await,
             }
@@ -271,15 +293,10 @@ impl Browser {
     /// Click `button` and wait for the response to replace the page (a full navigation, or an
     /// htmx-boosted swap of the body).
     pub async fn submit(&self, button: &str) -> Result<()> {
-        self.js(
-            "const m = document.createElement('i'); m.id = 'e2e-stale'; m.hidden = true; \
-             (document.querySelector('main') || document.body).appendChild(m);",
-            vec![],
-        )
-        .await?;
+        let mark = self.mark().await?;
         let el = self.find(button).await?;
         el.click().await.with_context(|| format!("clicking {button}"))?;
-        self.settle().await.with_context(|| format!("after clicking {button}"))
+        self.settle_after(&mark).await.with_context(|| format!("after clicking {button}"))
     }
 
     /// The element `css` selects, or an error naming the page.
