@@ -424,3 +424,51 @@ async fn inside_screen(b: &Browser, css: &str) -> Result<()> {
     ensure!(a[4] == json!(true), "{css} on {} is covered by another element", b.path().await?);
     Ok(())
 }
+
+/// Two tabs of one user edit the same deliverable's notes: the second save gets the conflict
+/// page with the stored text and keeps what was typed; nothing is overwritten.
+#[tokio::test]
+#[ignore = "needs chromium; run by .ci/run"]
+async fn two_tabs_saving_the_same_notes_get_a_conflict_not_a_lost_update() -> Result<()> {
+    let server = Server::demo()?;
+    server.explain(two_tabs_on(&server).await)
+}
+
+async fn two_tabs_on(server: &Server) -> Result<()> {
+    let b = Browser::start(server, Options::default()).await?;
+    b.login(DIRECTOR).await?;
+    b.goto("/projects/1").await?;
+    // The first deliverable of the current phase whose notes can still be edited.
+    let mut editable = None;
+    for d in b.hrefs("a[href^='/projects/1/deliverables/']").await? {
+        b.goto(&d).await?;
+        if b.has("form[action$='/notes'] textarea[name=notes]").await? {
+            editable = Some(d);
+            break;
+        }
+    }
+    let d = editable.context("the demo's current phase has a deliverable in draft")?;
+    let tab_a = b.c.window().await?;
+    let tab_b = b.c.new_window(true).await?.handle;
+    b.c.switch_to_window(tab_b.clone()).await?;
+    b.goto(&d).await?;
+    b.c.switch_to_window(tab_a).await?;
+    b.fill("textarea[name=notes]", "Text from tab A").await?;
+    b.submit("form[action$='/notes'] button").await?;
+    ensure!(!b.has("pre.stored").await?, "the first save is no conflict");
+    b.c.switch_to_window(tab_b).await?;
+    b.fill("textarea[name=notes]", "Text from tab B").await?;
+    b.submit("form[action$='/notes'] button").await?;
+    ensure!(b.has("pre.stored").await?, "the second tab's stale save shows the conflict: {}", b.body_text().await?);
+    ensure!(b.text("pre.stored").await?.contains("Text from tab A"), "the conflict shows the stored text");
+    let typed = b.js("return document.querySelector('textarea[name=notes]').value", vec![]).await?;
+    ensure!(typed == json!("Text from tab B"), "what the second tab typed is kept for copying: {typed}");
+    expected_refusal(&b, "/notes", 409).await?;
+    b.goto(&d).await?;
+    let stored = b.js("return document.querySelector('textarea[name=notes]').value", vec![]).await?;
+    ensure!(stored == json!("Text from tab A"), "the stale save overwrote nothing: {stored}");
+    let errors = b.console_errors().await?;
+    ensure!(errors.is_empty(), "console errors: {errors:#?}");
+    b.close().await?;
+    Ok(())
+}
