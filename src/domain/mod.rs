@@ -13,6 +13,7 @@ pub mod money;
 pub mod mspdi;
 pub mod org;
 pub mod org_rules;
+pub mod progress;
 pub mod people;
 pub mod policy;
 pub mod project_input;

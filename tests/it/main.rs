@@ -13,6 +13,7 @@ mod diagnosis;
 mod documents;
 mod ops;
 mod organisation;
+mod plan;
 mod projects;
 mod risks;
 mod schedule;
