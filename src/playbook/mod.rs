@@ -192,7 +192,7 @@ mod tests {
         let pb = parse("nine-phase.toml", NINE_PHASE).unwrap_or_else(|p| panic!("{}", report(&p)));
         assert!(pb.has_network());
         let acts: Vec<&Activity> = pb.phases.iter().flat_map(|p| &p.activities).collect();
-        assert_eq!(acts.len(), 57);
+        assert_eq!(acts.len(), 58);
         assert!(acts.iter().all(|a| a.days.is_some()), "every activity has days");
         let unlinked: Vec<&str> = acts.iter().filter(|a| a.after.is_empty()).map(|a| a.key.as_str()).collect();
         assert_eq!(unlinked, ["executive-commitment"]);

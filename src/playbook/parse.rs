@@ -198,7 +198,7 @@ impl Reader<'_> {
                 Some(k) => match k.as_str().filter(|k| cpm::LinkKind::parse(k).is_some()) {
                     Some(k) => Some(k.to_string()),
                     None => {
-                        let span = it.get("type").and_then(Item::span).or(v.span());
+                        let span = it.get("type").and_then(|x| x.span()).or(v.span());
                         self.problem(&span, format!("type in {lpath} must be FS, SS, FF or SF"));
                         None
                     }
@@ -541,8 +541,9 @@ acceptance = [{ en = "Signed", zh = "已签字" }]
         let p = parse("n.toml", &net).unwrap_err();
         let text = p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
         assert_eq!(p.len(), 1, "{text}");
-        // a1 waits for m1 (line 17), which waits for a2, which waits for a1.
-        assert!(text.starts_with("n.toml:17:10: dependency cycle: "), "{text}");
+        // a1 waits for m1 (line 17), which waits for a2 (line 23), which waits for a1: the
+        // loop is named around, at the link that closes it.
+        assert!(text.starts_with("n.toml:23:10: dependency cycle: a2 → m1 → a1 → a2"), "{text}");
         for k in ["a1", "a2", "m1"] {
             assert!(text.contains(k), "{text}");
         }

@@ -242,6 +242,9 @@ pub async fn decide(
             let next = phases.get(idx + 1);
             let reason = close_reason.clone().or_else(|| next.is_none().then(|| rationale.clone()));
             settle_open_items(tx, actor, ph, next, reason.as_deref(), today).await?;
+            // Settling may have moved the phases' windows (new versions): read them again.
+            let phases = super::projects::phases(tx, project_id).await?;
+            let ph = &phases[idx];
             // A phase cannot have started after it finished: an early gate closes it on the
             // decision day, and the next phase starts that day.
             let started = ph.actual_start.map_or(today, |s| s.min(today));
