@@ -53,7 +53,12 @@ pub fn record(
 
 /// Ticked done (or closed at a gate) on `on`: keeps a recorded start no later than `on`.
 pub fn done_on(actual_start: Option<NaiveDate>, on: NaiveDate) -> Progress {
-    Progress { status: DONE, percent: 100, actual_start: Some(actual_start.map_or(on, |s| s.min(on))), actual_finish: Some(on) }
+    Progress {
+        status: DONE,
+        percent: 100,
+        actual_start: Some(actual_start.map_or(on, |s| s.min(on))),
+        actual_finish: Some(on),
+    }
 }
 
 /// Opened again: not finished, and no longer 100 %.
@@ -74,7 +79,10 @@ mod tests {
         let today = d("2026-06-15");
         // A finish date means done at 100 %, whatever percent was typed.
         let p = record(0, None, Some(d("2026-06-10")), today).unwrap();
-        assert_eq!((p.status, p.percent, p.actual_start, p.actual_finish), (DONE, 100, Some(d("2026-06-10")), Some(d("2026-06-10"))));
+        assert_eq!(
+            (p.status, p.percent, p.actual_start, p.actual_finish),
+            (DONE, 100, Some(d("2026-06-10")), Some(d("2026-06-10")))
+        );
         // 100 % without a finish is finished today.
         let p = record(100, Some(d("2026-06-01")), None, today).unwrap();
         assert_eq!((p.status, p.actual_finish, p.actual_start), (DONE, Some(today), Some(d("2026-06-01"))));
@@ -91,7 +99,10 @@ mod tests {
     #[test]
     fn ticking_and_reopening() {
         let on = d("2026-06-15");
-        assert_eq!(done_on(None, on), Progress { status: DONE, percent: 100, actual_start: Some(on), actual_finish: Some(on) });
+        assert_eq!(
+            done_on(None, on),
+            Progress { status: DONE, percent: 100, actual_start: Some(on), actual_finish: Some(on) }
+        );
         // A start recorded after the finish day (it cannot be) is brought back to it.
         assert_eq!(done_on(Some(d("2026-06-20")), on).actual_start, Some(on));
         assert_eq!(done_on(Some(d("2026-06-01")), on).actual_start, Some(d("2026-06-01")));

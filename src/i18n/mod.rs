@@ -177,7 +177,11 @@ mod tests {
                 if lang == Lang::Zh && !key.starts_with("glossary.") {
                     for (term, bad) in SYNONYMS {
                         for b in *bad {
-                            assert!(!value.contains(b), "{key} says {b}, the glossary says {}", t(lang, &format!("glossary.{term}")));
+                            assert!(
+                                !value.contains(b),
+                                "{key} says {b}, the glossary says {}",
+                                t(lang, &format!("glossary.{term}"))
+                            );
                         }
                     }
                 }

@@ -177,7 +177,10 @@ impl Reader<'_> {
     fn after(&mut self, t: &dyn TableLike, path: &str) -> Vec<(After, Span)> {
         let Some(item) = t.get("after") else { return vec![] };
         let Some(arr) = item.as_array() else {
-            self.problem(&item.span(), format!("`after` in {path} must be an array of keys or {{ key, type, lag }} tables"));
+            self.problem(
+                &item.span(),
+                format!("`after` in {path} must be an array of keys or {{ key, type, lag }} tables"),
+            );
             return vec![];
         };
         let mut out = vec![];
@@ -187,7 +190,10 @@ impl Reader<'_> {
                 continue;
             }
             let Some(it) = v.as_inline_table() else {
-                self.problem(&v.span(), format!("each entry of `after` in {path} must be a key or a {{ key, type, lag }} table"));
+                self.problem(
+                    &v.span(),
+                    format!("each entry of `after` in {path} must be a key or a {{ key, type, lag }} table"),
+                );
                 continue;
             };
             let lpath = format!("`after` of {path}");
@@ -209,7 +215,10 @@ impl Reader<'_> {
                 Some(_) => match self.integer(it, "lag", &lpath, &v.span()) {
                     Some((n, _)) if (-260..=260).contains(&n) => Some(n),
                     Some((n, sp)) => {
-                        self.problem(&sp, format!("lag in {lpath} must be between -260 and 260 working days, found {n}"));
+                        self.problem(
+                            &sp,
+                            format!("lag in {lpath} must be between -260 and 260 working days, found {n}"),
+                        );
                         None
                     }
                     None => None,
@@ -558,9 +567,8 @@ acceptance = [{ en = "Signed", zh = "已签字" }]
         // a1 3 days; a2 (the phase: 10 days) starts 2 days after a1; m1 after a2.
         assert_eq!((s[1].early_start, s[2].early_start), (2, 12));
         // Unknown keys, types and targets are named where they are written.
-        let bad = ok
-            .replace("type = \"SS\"", "type = \"XX\", weight = 1")
-            .replace("after = [\"a2\"]", "after = [\"d1\"]");
+        let bad =
+            ok.replace("type = \"SS\"", "type = \"XX\", weight = 1").replace("after = [\"a2\"]", "after = [\"d1\"]");
         let p = parse("b.toml", &bad).unwrap_err();
         let text = p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
         assert!(text.contains("type in `after` of phase `one` activities[2] must be FS, SS, FF or SF"), "{text}");

@@ -108,7 +108,8 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
         // Steering committees meet on weekdays: the Friday before the planned Sunday finish.
         // The phase's work is done by its gate: what is still open closes with the decision.
         let settled = gates::OpenWork::Close("随阶段评审完成 / Completed with the gate".into());
-        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish - Duration::days(2), &settled).await?;
+        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish - Duration::days(2), &settled)
+            .await?;
     }
 
     // Phase 3 under way: the installation record accepted, the as-is inventory submitted,
@@ -702,6 +703,20 @@ async fn organisation_and_training(
 /// phase and the go-live forecast, and the baseline shows by how much.
 async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDate) -> Result<()> {
     use super::schedule;
+    // The project's own activity joins the network: the diagnosis is reviewed once the
+    // interviews are finished too (finish-to-finish).
+    let plan = schedule::load(&db.conn, project_id).await?;
+    let interviews = plan.activities.iter().find(|a| a.key.is_none() && a.name_en.starts_with("Interview regional"));
+    let review = plan.activities.iter().find(|a| a.key.as_deref() == Some("diagnosis-review"));
+    if let (Some(i), Some(r)) = (interviews, review) {
+        let link = schedule::NewLink {
+            pred: format!("activity:{}", i.id),
+            succ: format!("activity:{}", r.id),
+            kind: "FF".into(),
+            lag: "0".into(),
+        };
+        schedule::add_dependency(db, director, project_id, &link).await?;
+    }
     schedule::save_baseline(db, director, project_id, "批准的计划 · Approved plan").await?;
     for (day, name) in [("2027-01-01", "元旦 New Year's Day"), ("2027-05-03", "劳动节 Labour Day")] {
         let day = schedule::NewDay { day: day.into(), kind: "holiday".into(), name: name.into() };

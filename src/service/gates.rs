@@ -310,8 +310,17 @@ async fn settle_open_items<C: ConnectionTrait>(
                 write::update_loaded::<activity::Entity, _>(c, Some(actor), ph.project_id, a, v, am, "close_at_gate")
                     .await?;
                 let why = serde_json::json!({ "reason": reason });
-                super::audit::record(c, actor, Some(ph.project_id), "activity", id, "close_reason", None::<&()>, Some(&why))
-                    .await?;
+                super::audit::record(
+                    c,
+                    actor,
+                    Some(ph.project_id),
+                    "activity",
+                    id,
+                    "close_reason",
+                    None::<&()>,
+                    Some(&why),
+                )
+                .await?;
             }
         }
     }
@@ -321,9 +330,11 @@ async fn settle_open_items<C: ConnectionTrait>(
         .all(c)
         .await?;
     for m in open_ms {
-        let am = milestone::ActiveModel { status: Set("done".into()), completed_on: Set(Some(today)), ..Default::default() };
+        let am =
+            milestone::ActiveModel { status: Set("done".into()), completed_on: Set(Some(today)), ..Default::default() };
         let v = m.version;
-        write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate").await?;
+        write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
+            .await?;
     }
     super::schedule::reschedule(c, actor, ph.project_id).await
 }

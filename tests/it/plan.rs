@@ -39,11 +39,19 @@ async fn a_new_projects_critical_path_runs_through_all_nine_phases() {
         let mut team = team(&t).await;
         // The form offers the network, ticked.
         let form = team.director.get("/projects/new").await.body;
-        assert!(form.contains("name=\"network\" value=\"linked\" checked"), "{}", &form[form.find("network").unwrap_or(0).saturating_sub(300)..][..600]);
+        assert!(
+            form.contains("name=\"network\" value=\"linked\" checked"),
+            "{}",
+            &form[form.find("network").unwrap_or(0).saturating_sub(300)..][..600]
+        );
         let p = linked_project(&mut team.director, "Linked", "2026-03-02").await;
         let links = t.count(&format!("SELECT COUNT(*) FROM dependencies WHERE project_id = {p}")).await;
         assert!(links >= 68, "the playbook's links: {links}");
-        let ss = t.count(&format!("SELECT COUNT(*) FROM dependencies WHERE project_id = {p} AND kind = 'SS' AND lag_days > 0")).await;
+        let ss = t
+            .count(&format!(
+                "SELECT COUNT(*) FROM dependencies WHERE project_id = {p} AND kind = 'SS' AND lag_days > 0"
+            ))
+            .await;
         assert!(ss >= 5, "start-to-start links with lags: {ss}");
 
         let r = team.director.get(&format!("/api/v1/projects/{p}/schedule")).await;
@@ -87,7 +95,10 @@ async fn accept_gate_deliverables(t: &TestApp, team: &mut Team, seq: i32) {
     team.steering.get(&format!("/projects/{p}")).await;
     for dl in dels.iter().filter(|x| x.is_gate) {
         let url = format!("/projects/{p}/deliverables/{}/transition", dl.id);
-        team.consultant.post(&url, &[("action", "submit"), ("version", &dl.version.to_string())]).await.assert_redirect();
+        team.consultant
+            .post(&url, &[("action", "submit"), ("version", &dl.version.to_string())])
+            .await
+            .assert_redirect();
         let v = (dl.version + 1).to_string();
         team.steering.post(&url, &[("action", "accept"), ("version", &v)]).await.assert_redirect();
     }
@@ -336,7 +347,11 @@ async fn unknown_ids_paths_and_methods_get_the_localised_error_page() {
         ] {
             let r = team.director.get(&path).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
-            assert!(r.body.contains("页面不存在") && r.body.contains("lang=\"zh-CN\""), "{path}: {}", &r.body[..r.body.len().min(300)]);
+            assert!(
+                r.body.contains("页面不存在") && r.body.contains("lang=\"zh-CN\""),
+                "{path}: {}",
+                &r.body[..r.body.len().min(300)]
+            );
         }
         // The wrong method and an id that is no number are localised too.
         let r = team.director.post("/projects/1/history", &[]).await;

@@ -183,7 +183,10 @@ async fn demo_loads_once_and_is_in_phase_three() {
         // with a reason, so nothing stale is left in a closed phase to show as overdue.
         assert_eq!(stale, 0, "the closed phases hold no unticked activities");
         assert!(
-            plan.activities.iter().filter(|a| closed.contains(&a.phase_id)).all(|a| a.percent_complete == 100 && a.actual_finish.is_some()),
+            plan.activities
+                .iter()
+                .filter(|a| closed.contains(&a.phase_id))
+                .all(|a| a.percent_complete == 100 && a.actual_finish.is_some()),
             "done, 100 % and finished are one fact"
         );
         for d in &due {
