@@ -199,6 +199,7 @@ async fn set_project_status<C: ConnectionTrait>(c: &C, actor: Actor, project_id:
 
 /// Take a gate decision on the phase numbered `seq`. Allowed only while every gate
 /// deliverable is accepted; go / go with conditions closes the phase and starts the next.
+#[allow(clippy::too_many_arguments)]
 pub async fn decide(
     db: &Db,
     actor: Actor,
