@@ -1,5 +1,6 @@
 //! Critical path scheduling: forward and backward pass over activities and milestones linked
-//! finish-to-start, start-to-start or finish-to-finish with lags, in working days. Pure.
+//! finish-to-start, start-to-start, finish-to-finish or start-to-finish with lags, in working
+//! days. Pure.
 //!
 //! Time is counted in working-day indices from the project start (index 0 = the first
 //! working day); `WorkCalendar::working_dates` maps indices back to dates. A task occupies
@@ -14,6 +15,9 @@ pub enum LinkKind {
     StartToStart,
     /// The successor finishes after the predecessor finishes.
     FinishToFinish,
+    /// The successor finishes after the predecessor starts (e.g. the old system runs until
+    /// the new one starts).
+    StartToFinish,
 }
 
 impl LinkKind {
@@ -22,6 +26,7 @@ impl LinkKind {
             LinkKind::FinishToStart => "FS",
             LinkKind::StartToStart => "SS",
             LinkKind::FinishToFinish => "FF",
+            LinkKind::StartToFinish => "SF",
         }
     }
     pub fn parse(s: &str) -> Option<LinkKind> {
@@ -29,6 +34,7 @@ impl LinkKind {
             "FS" => Some(LinkKind::FinishToStart),
             "SS" => Some(LinkKind::StartToStart),
             "FF" => Some(LinkKind::FinishToFinish),
+            "SF" => Some(LinkKind::StartToFinish),
             _ => None,
         }
     }
@@ -111,6 +117,7 @@ pub fn schedule(tasks: &[Task], links: &[Link]) -> Result<Vec<Slot>, ScheduleErr
                 LinkKind::FinishToStart => ef[l.pred] + l.lag,
                 LinkKind::StartToStart => es[l.pred] + l.lag,
                 LinkKind::FinishToFinish => ef[l.pred] + l.lag - d,
+                LinkKind::StartToFinish => es[l.pred] + l.lag - d,
             };
             start = start.max(bound);
         }
@@ -129,6 +136,7 @@ pub fn schedule(tasks: &[Task], links: &[Link]) -> Result<Vec<Slot>, ScheduleErr
                 LinkKind::FinishToStart => ls[l.succ] - l.lag,
                 LinkKind::StartToStart => ls[l.succ] - l.lag + d,
                 LinkKind::FinishToFinish => lf[l.succ] - l.lag,
+                LinkKind::StartToFinish => lf[l.succ] - l.lag + d,
             };
             late = late.min(bound);
         }
@@ -231,6 +239,37 @@ mod tests {
         // A lead (negative lag) lets B overlap A.
         let s = schedule(&tasks(&[4, 3]), &[Link { pred: 0, succ: 1, kind: FinishToStart, lag: -2 }]).unwrap();
         assert_eq!(s[1].early_start, 2);
+    }
+
+    #[test]
+    fn start_to_finish_textbook() {
+        // The legacy system (B, 5 days) may only be switched off once the new system (A,
+        // 3 days, starting on day 4) has started: B finishes no earlier than A starts (SF).
+        let mut t = tasks(&[3, 5]);
+        t[0].not_before = 4;
+        let s = schedule(&t, &[Link { pred: 0, succ: 1, kind: StartToFinish, lag: 0 }]).unwrap();
+        // B would start at 0 and finish at 5 ≥ 4 anyway: it is not pushed.
+        assert_eq!((s[1].early_start, s[1].early_finish), (0, 5));
+        // With a lag of 3 B must finish at ≥ 7: it starts on day 2.
+        let s = schedule(&t, &[Link { pred: 0, succ: 1, kind: StartToFinish, lag: 3 }]).unwrap();
+        assert_eq!((s[1].early_start, s[1].early_finish), (2, 7));
+        // A runs 4..7 and is last to finish (7). Backwards, B's finish bounds nothing later
+        // and A's start may be no later than B's late finish − 3 = 4: both are critical.
+        assert_eq!((s[0].late_start, s[0].late_finish), (4, 7));
+        assert_eq!((s[1].late_start, s[1].late_finish), (2, 7));
+        assert!(s[1].critical && s[0].critical, "{s:?}");
+        // C(2), SF from A with lag 0, must finish ≥ 4 (2..4); nothing follows it, so it may
+        // finish as late as the project end (7): 3 days of float.
+        let t3 = [t[0], t[1], Task { duration: 2, not_before: 0 }];
+        let l = [
+            Link { pred: 0, succ: 1, kind: StartToFinish, lag: 3 },
+            Link { pred: 0, succ: 2, kind: StartToFinish, lag: 0 },
+        ];
+        let s = schedule(&t3, &l).unwrap();
+        assert_eq!((s[2].early_start, s[2].early_finish, s[2].late_finish, s[2].total_float), (2, 4, 7, 3));
+        assert!(s[0].critical, "{s:?}");
+        assert_eq!(LinkKind::parse("SF"), Some(StartToFinish));
+        assert_eq!(StartToFinish.code(), "SF");
     }
 
     #[test]

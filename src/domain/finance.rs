@@ -139,6 +139,10 @@ pub fn payback(flows: &[i64]) -> Payback {
     let Some(&first) = flows.first() else {
         return Payback::NotWithinHorizon;
     };
+    // No money at all (an empty case) pays nothing back: not "0 months".
+    if flows.iter().all(|&f| f == 0) {
+        return Payback::NotWithinHorizon;
+    }
     let mut cum = i128::from(first);
     if cum >= 0 {
         return Payback::Months(0.0);
@@ -295,6 +299,9 @@ mod tests {
         assert_eq!(payback(&[-100, 50, 50, 50]), Payback::Months(24.0));
         assert_eq!(payback(&[-100, 40, 40, 40]), Payback::Months(30.0));
         assert_eq!(payback(&[-100, 0, 200]), Payback::Months(18.0));
+        // An empty case has no payback; money from day one pays back at once.
+        assert_eq!(payback(&[0, 0, 0]), Payback::NotWithinHorizon);
+        assert_eq!(payback(&[0, 10]), Payback::Months(0.0));
     }
 
     #[test]

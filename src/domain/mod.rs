@@ -15,6 +15,7 @@ pub mod org;
 pub mod org_rules;
 pub mod people;
 pub mod policy;
+pub mod progress;
 pub mod project_input;
 pub mod risk;
 pub mod schedule;

@@ -67,6 +67,7 @@ pub fn export(name: &str, start: NaiveDate, tasks: &[MsTask]) -> String {
         for l in &t.preds {
             let code = match l.kind {
                 "FF" => 0,
+                "SF" => 2,
                 "SS" => 3,
                 _ => 1,
             };
@@ -167,7 +168,8 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                                 "0" => "FF",
                                 "3" => "SS",
                                 "1" => "FS",
-                                other => return Err(format!("link type {other} (start-to-finish) is not supported")),
+                                "2" => "SF",
+                                other => return Err(format!("link type {other} is not supported")),
                             }
                         }
                         "LinkLag" => l.lag_days = v.trim().parse::<i64>().map(|x| x / TENTHS_PER_DAY).unwrap_or(0),
@@ -269,12 +271,14 @@ mod tests {
                 preds: vec![
                     MsLink { pred_uid: 2, kind: "FS", lag_days: 2 },
                     MsLink { pred_uid: 1, kind: "SS", lag_days: 0 },
+                    MsLink { pred_uid: 2, kind: "SF", lag_days: -1 },
                 ],
             },
         ];
         let xml = export("华美 CRM", d("2026-03-02"), &tasks);
         assert!(
             xml.contains("<Type>1</Type>")
+                && xml.contains("<Type>2</Type>")
                 && xml.contains("<LinkLag>9600</LinkLag>")
                 && xml.contains("&amp; &lt;scope&gt;")
         );
@@ -289,6 +293,9 @@ mod tests {
         assert!(import("<Project><Tasks>").is_err() || import("<Project><Tasks>").unwrap_err().contains("no tasks"));
         assert!(import("not xml at all <<<").is_err());
         let sf = "<Project><Tasks><Task><UID>1</UID><Start>2026-03-02T08:00:00</Start><Finish>2026-03-02T17:00:00</Finish><PredecessorLink><PredecessorUID>2</PredecessorUID><Type>2</Type></PredecessorLink></Task></Tasks></Project>";
-        assert!(import(sf).unwrap_err().contains("start-to-finish"));
+        // Start-to-finish (type 2) is one of MS Project's four link types: it imports; an
+        // unknown type is refused, naming it.
+        assert_eq!(import(sf).unwrap()[0].preds, [MsLink { pred_uid: 2, kind: "SF", lag_days: 0 }]);
+        assert!(import(&sf.replace("<Type>2</Type>", "<Type>7</Type>")).unwrap_err().contains("link type 7"));
     }
 }

@@ -71,6 +71,16 @@ pub fn roles_for(kind: UnitKind) -> &'static [&'static str] {
     }
 }
 
+/// The role an "add member" form starts with: the ordinary one of the tier, never its
+/// single leader (the method has one project director and one chair).
+pub fn default_role_for(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Steering => "member",
+        UnitKind::Team => "team_member",
+        UnitKind::Group => "key_user",
+    }
+}
+
 /// The departments in scope for a project's modules (in the order of `MODULE_DEPARTMENTS`).
 pub fn departments_in_scope(modules: &[&str]) -> Vec<&'static str> {
     MODULE_DEPARTMENTS.iter().filter(|(m, _)| modules.contains(m)).map(|(_, d)| *d).collect()
@@ -134,6 +144,7 @@ mod tests {
         for k in [UnitKind::Steering, UnitKind::Team, UnitKind::Group] {
             assert_eq!(UnitKind::parse(k.as_str()), Some(k));
             assert!(roles_for(k).iter().all(|r| ROLES.contains(r)));
+            assert!(roles_for(k).contains(&default_role_for(k)));
         }
     }
 }

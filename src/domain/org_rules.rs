@@ -137,6 +137,18 @@ pub fn no_director(org: &Org) -> Vec<Finding> {
     vec![f]
 }
 
+/// "The project team is led by one project director": a second one is a finding, named.
+pub fn several_directors(org: &Org) -> Vec<Finding> {
+    let directors: Vec<&Member> = org.team_with_role("project_director").collect();
+    if directors.len() < 2 {
+        return vec![];
+    }
+    directors[1..]
+        .iter()
+        .map(|m| org.about_member(Finding::new("several_directors", Severity::Error, org.name(m.person_id)), m))
+        .collect()
+}
+
 /// "The project director should be the senior manager for marketing, not the IT head."
 pub fn director_from_it(org: &Org) -> Vec<Finding> {
     org.team_with_role("project_director")
@@ -230,6 +242,7 @@ pub fn no_back_office(org: &Org) -> Vec<Finding> {
 pub const RULES: &[fn(&Org) -> Vec<Finding>] = &[
     no_chair,
     no_director,
+    several_directors,
     director_from_it,
     director_part_time,
     assistant_part_time,
@@ -312,6 +325,19 @@ mod tests {
         assert_eq!(rules_of(&o), ["no_director"]);
         o.members.push(m(200, 11, 2, "project_director", 100));
         assert!(no_director(&o).is_empty());
+    }
+
+    #[test]
+    fn a_second_director_fires_and_clears() {
+        let mut o = sound();
+        assert!(several_directors(&o).is_empty());
+        o.members.push(m(201, 11, 1, "project_director", 100));
+        let f = several_directors(&o);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].rule, f[0].membership_id), ("several_directors", Some(201)));
+        assert!(rules_of(&o).contains(&"several_directors"));
+        o.members.retain(|x| x.id != 201);
+        assert!(several_directors(&o).is_empty());
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct RawProject {
     pub modules: Vec<String>,
     /// IANA zone; empty keeps the stored one (or the server default for a new project).
     pub time_zone: String,
+    /// A new project: "linked" schedules it by the playbook's network (the form's default).
+    pub network: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +28,8 @@ pub struct ProjectInput {
     pub modules: Vec<String>,
     /// `None`: not given (keep the stored zone, or the server default for a new project).
     pub time_zone: Option<String>,
+    /// A new project gets the playbook's links between its activities and milestones.
+    pub linked: bool,
 }
 
 /// The zones the project form offers; any other valid IANA name is accepted as typed.
@@ -110,6 +114,7 @@ pub fn validate(raw: &RawProject) -> Result<ProjectInput, FieldErrors> {
             currency: raw.currency.clone(),
             modules,
             time_zone,
+            linked: raw.network == "linked",
         }),
         _ => Err(e),
     }
@@ -128,6 +133,7 @@ mod tests {
             currency: "CNY".into(),
             modules: vec!["service".into(), "sales".into(), "sales".into()],
             time_zone: String::new(),
+            network: String::new(),
         }
     }
 

@@ -84,6 +84,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("schedule.en.toml"), include_str!("schedule.zh.toml")),
     (include_str!("diagnosis.en.toml"), include_str!("diagnosis.zh.toml")),
     (include_str!("pdf.en.toml"), include_str!("pdf.zh.toml")),
+    (include_str!("glossary.en.toml"), include_str!("glossary.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {
@@ -148,6 +149,58 @@ mod tests {
         let values: std::collections::HashSet<String> =
             SOURCES.iter().map(pick).filter_map(|src| load(src).get(key).cloned()).collect();
         values.len() == 1
+    }
+
+    /// One term per concept: every page and document text that names a glossary concept uses
+    /// the glossary's term, never a synonym; the tiers, the gate and the deliverable read the
+    /// same in the pages' and the documents' catalogues; no text speaks of the method's sources.
+    #[test]
+    fn glossary_terms_agree_across_pages_and_documents() {
+        // (glossary key, synonyms that must not appear in Chinese texts)
+        const SYNONYMS: &[(&str, &[&str])] = &[
+            ("gate", &["关口", "门径"]),
+            ("deliverable", &["交付物", "可交付成果"]),
+            ("steering_committee", &["指导小组", "督导委员会", "领导小组"]),
+            ("project_team", &["项目小组", "项目组成员", "实施团队"]),
+            ("functional_group", &["职能组", "业务小组"]),
+            ("key_user", &["核心用户", "关键使用者"]),
+            ("baseline", &["基准计划"]),
+        ];
+        for lang in [Lang::En, Lang::Zh] {
+            let all = catalogue(lang);
+            for (key, _) in SYNONYMS {
+                assert!(all.contains_key(&format!("glossary.{key}")), "glossary.{key} missing");
+            }
+            for (key, value) in all {
+                let lower = value.to_lowercase();
+                assert!(!lower.contains("seed"), "{key} speaks of a seed: {value}");
+                if lang == Lang::Zh && !key.starts_with("glossary.") {
+                    for (term, bad) in SYNONYMS {
+                        for b in *bad {
+                            assert!(
+                                !value.contains(b),
+                                "{key} says {b}, the glossary says {}",
+                                t(lang, &format!("glossary.{term}"))
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // The pages' and the documents' words for the same things.
+        let pdf_zh = load(include_str!("pdf.zh.toml"));
+        let pdf_en = load(include_str!("pdf.en.toml"));
+        for (lang, pdf) in [(Lang::Zh, &pdf_zh), (Lang::En, &pdf_en)] {
+            for (pdf_key, term) in [("pdf.col.gate", "gate"), ("pdf.col.deliverable", "deliverable")] {
+                let want = t(lang, &format!("glossary.{term}")).to_lowercase();
+                let got = pdf.get(pdf_key).map(|s| s.to_lowercase()).unwrap_or_default();
+                assert_eq!(got, want, "{pdf_key} in the documents");
+            }
+            for tier in ["steering_committee", "project_team", "functional_group"] {
+                let page = t(lang, &format!("tier.{tier}")).to_lowercase();
+                assert!(page.contains(&t(lang, &format!("glossary.{tier}")).to_lowercase()), "tier.{tier}: {page}");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! playbooks this server offers.
 mod parse;
 
-pub use parse::{Problem, parse};
+pub use parse::{Problem, network, parse};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -70,12 +70,39 @@ pub struct Activity {
     pub key: String,
     pub tier: Tier,
     pub name: Text,
+    /// Working days; `None`: the whole phase (playbooks without a network).
+    #[serde(default)]
+    pub days: Option<u32>,
+    /// What this activity waits for (the method's network).
+    #[serde(default)]
+    pub after: Vec<After>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
     pub key: String,
     pub name: Text,
+    #[serde(default)]
+    pub after: Vec<After>,
+}
+
+/// A link of the method's network: this item waits for the activity or milestone `key`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct After {
+    pub key: String,
+    /// FS, SS, FF or SF (as `domain::cpm::LinkKind` codes them).
+    pub kind: String,
+    /// Working days; negative is a lead.
+    pub lag: i64,
+}
+
+impl Playbook {
+    /// Whether the playbook's activities and milestones are linked into a network.
+    pub fn has_network(&self) -> bool {
+        self.phases.iter().any(|p| {
+            p.activities.iter().any(|a| !a.after.is_empty()) || p.milestones.iter().any(|m| !m.after.is_empty())
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -156,5 +183,42 @@ mod tests {
         );
         assert_eq!(pb.phases[0].name.zh, "项目准备");
         assert!(pb.phases.iter().all(|p| p.deliverables.iter().any(|d| d.gate)));
+    }
+
+    /// The shipped network: every activity and milestone but the very first waits for
+    /// something, every activity has a duration, and the method's order holds.
+    #[test]
+    fn shipped_playbook_is_a_linked_network() {
+        let pb = parse("nine-phase.toml", NINE_PHASE).unwrap_or_else(|p| panic!("{}", report(&p)));
+        assert!(pb.has_network());
+        let acts: Vec<&Activity> = pb.phases.iter().flat_map(|p| &p.activities).collect();
+        assert_eq!(acts.len(), 58);
+        assert!(acts.iter().all(|a| a.days.is_some()), "every activity has days");
+        let unlinked: Vec<&str> = acts.iter().filter(|a| a.after.is_empty()).map(|a| a.key.as_str()).collect();
+        assert_eq!(unlinked, ["executive-commitment"]);
+        assert!(pb.phases.iter().flat_map(|p| &p.milestones).all(|m| !m.after.is_empty()));
+        let waits = |succ: &str, pred: &str| {
+            acts.iter().any(|a| a.key == succ && a.after.iter().any(|x| x.key == pred && x.kind == "FS"))
+        };
+        assert!(waits("diagnosis-review", "as-is-process-analysis"), "as-is analysis before the blueprint");
+        assert!(waits("prototype-testing", "system-configuration"), "configuration before prototype tests");
+        assert!(waits("go-live-readiness-review", "end-user-training"), "training before cutover");
+        assert!(acts.iter().flat_map(|a| &a.after).any(|x| x.kind == "SS" && x.lag > 0), "start-to-start with lags");
+        // The network's longest path is the method's weeks in working days, and it runs
+        // through every phase.
+        let weeks: u32 = pb.phases.iter().map(|p| p.weeks).sum();
+        let (keys, tasks, links) = parse::network(&pb.phases);
+        let slots = crate::domain::cpm::schedule(&tasks, &links).unwrap();
+        assert_eq!(slots.iter().map(|s| s.early_finish).max(), Some(i64::from(weeks) * 5));
+        for ph in &pb.phases {
+            let critical = ph
+                .activities
+                .iter()
+                .map(|a| &a.key)
+                .chain(ph.milestones.iter().map(|m| &m.key))
+                .filter(|k| keys.iter().position(|x| x == *k).is_some_and(|i| slots[i].critical))
+                .count();
+            assert!(critical > 0, "phase {} has no critical item", ph.key);
+        }
     }
 }

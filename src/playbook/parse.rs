@@ -1,7 +1,8 @@
 //! Reading a playbook file. The TOML is walked by hand (toml_edit keeps every span) so that
 //! one run reports *every* problem with its line and column, not just the first.
-use super::{Activity, Deliverable, Milestone, Phase, Playbook, Text, Tier};
-use std::collections::HashSet;
+use super::{Activity, After, Deliverable, Milestone, Phase, Playbook, Text, Tier};
+use crate::domain::cpm;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use toml_edit::{Document, Item, TableLike, Value};
@@ -171,6 +172,65 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// `after = ["key", { key = "…", type = "SS", lag = 5 }]`: what an item waits for. A bare
+    /// key is finish-to-start without lag. Each link keeps its span for later checks.
+    fn after(&mut self, t: &dyn TableLike, path: &str) -> Vec<(After, Span)> {
+        let Some(item) = t.get("after") else { return vec![] };
+        let Some(arr) = item.as_array() else {
+            self.problem(
+                &item.span(),
+                format!("`after` in {path} must be an array of keys or {{ key, type, lag }} tables"),
+            );
+            return vec![];
+        };
+        let mut out = vec![];
+        for v in arr.iter() {
+            if let Some(k) = v.as_str() {
+                out.push((After { key: k.to_string(), kind: "FS".into(), lag: 0 }, v.span()));
+                continue;
+            }
+            let Some(it) = v.as_inline_table() else {
+                self.problem(
+                    &v.span(),
+                    format!("each entry of `after` in {path} must be a key or a {{ key, type, lag }} table"),
+                );
+                continue;
+            };
+            let lpath = format!("`after` of {path}");
+            self.known_keys(it, &["key", "type", "lag"], &lpath);
+            let Some(key) = self.string(it, "key", &lpath, &v.span()) else { continue };
+            let kind = match it.get("type") {
+                None => Some("FS".to_string()),
+                Some(k) => match k.as_str().filter(|k| cpm::LinkKind::parse(k).is_some()) {
+                    Some(k) => Some(k.to_string()),
+                    None => {
+                        let span = it.get("type").and_then(|x| x.span()).or(v.span());
+                        self.problem(&span, format!("type in {lpath} must be FS, SS, FF or SF"));
+                        None
+                    }
+                },
+            };
+            let lag = match it.get("lag") {
+                None => Some(0),
+                Some(_) => match self.integer(it, "lag", &lpath, &v.span()) {
+                    Some((n, _)) if (-260..=260).contains(&n) => Some(n),
+                    Some((n, sp)) => {
+                        self.problem(
+                            &sp,
+                            format!("lag in {lpath} must be between -260 and 260 working days, found {n}"),
+                        );
+                        None
+                    }
+                    None => None,
+                },
+            };
+            if let (Some(kind), Some(lag)) = (kind, lag) {
+                out.push((After { key, kind, lag }, v.span()));
+            }
+        }
+        out
+    }
+
     /// An array of tables (`[[x]]` or `x = [{…}]`), each with its span.
     fn tables<'d>(
         &mut self,
@@ -234,6 +294,8 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
     let mut phase_keys = HashSet::new();
     let mut item_keys = HashSet::new();
     let mut phases = vec![];
+    // (successor key, link, where it is written), checked once every key is known.
+    let mut links: Vec<(String, After, Span)> = vec![];
     let phase_tables = r.tables(root, "phases", "the playbook", &top, true);
     if phase_tables.is_empty() {
         r.problem(&top, "the playbook has no phases".into());
@@ -274,7 +336,7 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
         }
         for (j, (t, sp)) in at.into_iter().enumerate() {
             let apath = format!("{path} activities[{}]", j + 1);
-            r.known_keys(t, &["key", "tier", "name"], &apath);
+            r.known_keys(t, &["key", "tier", "name", "days", "after"], &apath);
             let key = r.key_string(t, &apath, &sp);
             let key = unique(&mut r, key);
             let tier = r.string(t, "tier", &apath, &sp).and_then(|s| {
@@ -291,20 +353,35 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
                 tier
             });
             let name = r.text(t, "name", &apath, &sp);
-            if let (Some(key), Some(tier), Some(name)) = (key, tier, name) {
-                activities.push(Activity { key, tier, name });
+            let days = match t.get("days") {
+                None => Some(None),
+                Some(_) => match r.integer(t, "days", &apath, &sp) {
+                    Some((d, _)) if (1..=260).contains(&d) => Some(Some(d as u32)),
+                    Some((d, sp)) => {
+                        r.problem(&sp, format!("days in {apath} must be between 1 and 260, found {d}"));
+                        None
+                    }
+                    None => None,
+                },
+            };
+            let after = r.after(t, &apath);
+            if let (Some(key), Some(tier), Some(name), Some(days)) = (key, tier, name, days) {
+                links.extend(after.iter().map(|(a, sp)| (key.clone(), a.clone(), sp.clone())));
+                activities.push(Activity { key, tier, name, days, after: after.into_iter().map(|a| a.0).collect() });
             }
         }
 
         let mut milestones = vec![];
         for (j, (t, sp)) in r.tables(pt, "milestones", &path, &pspan, false).into_iter().enumerate() {
             let mpath = format!("{path} milestones[{}]", j + 1);
-            r.known_keys(t, &["key", "name"], &mpath);
+            r.known_keys(t, &["key", "name", "after"], &mpath);
             let key = r.key_string(t, &mpath, &sp);
             let key = unique(&mut r, key);
             let name = r.text(t, "name", &mpath, &sp);
+            let after = r.after(t, &mpath);
             if let (Some(key), Some(name)) = (key, name) {
-                milestones.push(Milestone { key, name });
+                links.extend(after.iter().map(|(a, sp)| (key.clone(), a.clone(), sp.clone())));
+                milestones.push(Milestone { key, name, after: after.into_iter().map(|a| a.0).collect() });
             }
         }
 
@@ -331,6 +408,8 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
         }
     }
 
+    check_links(&mut r, &phases, &links);
+
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
@@ -339,6 +418,76 @@ pub fn parse(file: &str, src: &str) -> Result<Playbook, Vec<Problem>> {
             Ok(Playbook { key, version, name, description, phases })
         }
         _ => Err(vec![Problem { file: file.into(), line: 1, col: 1, message: "incomplete playbook".into() }]),
+    }
+}
+
+/// The scheduled items of a playbook in order (each phase's activities, then its
+/// milestones) with their keys, durations and links: what a new project is scheduled from.
+/// Links naming unknown keys are left out (the parser reports them).
+pub fn network(phases: &[Phase]) -> (Vec<String>, Vec<cpm::Task>, Vec<cpm::Link>) {
+    let mut keys = vec![];
+    let mut tasks = vec![];
+    let mut after: Vec<(usize, &After)> = vec![];
+    for p in phases {
+        let whole = i64::from(p.weeks) * 5;
+        for a in &p.activities {
+            after.extend(a.after.iter().map(|x| (keys.len(), x)));
+            keys.push(a.key.clone());
+            tasks.push(cpm::Task { duration: a.days.map_or(whole, i64::from), not_before: 0 });
+        }
+        for m in &p.milestones {
+            after.extend(m.after.iter().map(|x| (keys.len(), x)));
+            keys.push(m.key.clone());
+            tasks.push(cpm::Task { duration: 0, not_before: 0 });
+        }
+    }
+    let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let links = after
+        .into_iter()
+        .filter_map(|(succ, a)| {
+            Some(cpm::Link {
+                pred: *index.get(a.key.as_str())?,
+                succ,
+                kind: cpm::LinkKind::parse(&a.kind)?,
+                lag: a.lag,
+            })
+        })
+        .collect();
+    (keys, tasks, links)
+}
+
+/// Every link names an activity or milestone of the playbook, other than its own item, once;
+/// and the network has no loop (the loop is named, at the link that closes it).
+fn check_links(r: &mut Reader, phases: &[Phase], links: &[(String, After, Span)]) {
+    let items: HashSet<&str> = phases
+        .iter()
+        .flat_map(|p| p.activities.iter().map(|a| a.key.as_str()).chain(p.milestones.iter().map(|m| m.key.as_str())))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut bad = false;
+    for (succ, a, sp) in links {
+        if !items.contains(a.key.as_str()) {
+            r.problem(sp, format!("`{succ}` waits for `{}`, which is no activity or milestone of the playbook", a.key));
+            bad = true;
+        } else if *succ == a.key {
+            r.problem(sp, format!("`{succ}` waits for itself"));
+            bad = true;
+        } else if !seen.insert((succ.as_str(), a.key.as_str())) {
+            r.problem(sp, format!("`{succ}` waits for `{}` twice", a.key));
+        }
+    }
+    if bad {
+        return;
+    }
+    let (keys, tasks, net) = network(phases);
+    if let Err(cpm::ScheduleError::Cycle(c)) = cpm::schedule(&tasks, &net) {
+        let names: Vec<&str> = c.iter().map(|&i| keys[i].as_str()).collect();
+        // Point at the link from the loop's last item back to its first.
+        let (first, last) = (names.first().copied().unwrap_or(""), names.last().copied().unwrap_or(""));
+        let span = links.iter().find(|(s, a, _)| s == first && a.key == last).and_then(|l| l.2.clone());
+        let mut around = names.clone();
+        around.push(first);
+        r.problem(&span, format!("dependency cycle: {}", around.join(" → ")));
     }
 }
 
@@ -390,6 +539,42 @@ acceptance = [{ en = "Signed", zh = "已签字" }]
         assert!(text.contains("unknown tier `board`"), "{text}");
         assert!(text.contains("missing Chinese translation (`zh`)"), "{text}");
         assert_eq!(problems.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn links_are_checked_and_cycles_named_with_their_place() {
+        let net = MINI.replace(
+            "name = { en = \"Act\", zh = \"活动\" }\n",
+            "name = { en = \"Act\", zh = \"活动\" }\ndays = 3\nafter = [\"m1\"]\n\n[[phases.activities]]\nkey = \"a2\"\ntier = \"project_team\"\nname = { en = \"B\", zh = \"乙\" }\nafter = [{ key = \"a1\", type = \"SS\", lag = 2 }]\n\n[[phases.milestones]]\nkey = \"m1\"\nname = { en = \"M\", zh = \"里\" }\nafter = [\"a2\"]\n",
+        );
+        let p = parse("n.toml", &net).unwrap_err();
+        let text = p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
+        assert_eq!(p.len(), 1, "{text}");
+        // a1 waits for m1 (line 17), which waits for a2 (line 23), which waits for a1: the
+        // loop is named around, at the link that closes it.
+        assert!(text.starts_with("n.toml:23:10: dependency cycle: a2 → m1 → a1 → a2"), "{text}");
+        for k in ["a1", "a2", "m1"] {
+            assert!(text.contains(k), "{text}");
+        }
+        // Without the loop it parses, with its days, link types and lags.
+        let ok = net.replace("after = [\"m1\"]\n", "");
+        let pb = parse("n.toml", &ok).unwrap_or_else(|p| panic!("{p:?}"));
+        assert!(pb.has_network());
+        assert_eq!(pb.phases[0].activities[0].days, Some(3));
+        assert_eq!(pb.phases[0].activities[1].after, [After { key: "a1".into(), kind: "SS".into(), lag: 2 }]);
+        let (_, tasks, links) = network(&pb.phases);
+        let s = cpm::schedule(&tasks, &links).unwrap();
+        // a1 3 days; a2 (the phase: 10 days) starts 2 days after a1; m1 after a2.
+        assert_eq!((s[1].early_start, s[2].early_start), (2, 12));
+        // Unknown keys, types and targets are named where they are written.
+        let bad =
+            ok.replace("type = \"SS\"", "type = \"XX\", weight = 1").replace("after = [\"a2\"]", "after = [\"d1\"]");
+        let p = parse("b.toml", &bad).unwrap_err();
+        let text = p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("type in `after` of phase `one` activities[2] must be FS, SS, FF or SF"), "{text}");
+        assert!(text.contains("unknown key `weight`"), "{text}");
+        assert!(text.contains("`m1` waits for `d1`, which is no activity or milestone"), "{text}");
+        assert!(p.iter().all(|p| p.line > 1), "{text}");
     }
 
     #[test]

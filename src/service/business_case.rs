@@ -453,6 +453,8 @@ pub struct Figures {
     pub break_even: RateFigure,
     /// Payback in months, one decimal ("24.0"); none when not within the horizon.
     pub payback_months: Option<String>,
+    /// No cost and no benefit entered yet: there is nothing to pay back.
+    pub empty: bool,
 }
 
 impl Figures {
@@ -460,6 +462,7 @@ impl Figures {
     pub fn payback_text(&self, lang: Lang) -> String {
         match &self.payback_months {
             Some(n) => i18n::tf(lang, "bc.payback_months", &[("n", n)]),
+            None if self.empty => i18n::t(lang, "figure.payback_empty"),
             None => i18n::t(lang, "bc.payback_none"),
         }
     }
@@ -712,6 +715,7 @@ fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<
             Payback::Months(mo) => Some(format!("{mo:.1}")),
             Payback::NotWithinHorizon => None,
         },
+        empty: r.tco_nominal == 0 && r.benefits_nominal == 0,
     };
     let sensitivity = r
         .sensitivity

@@ -79,6 +79,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
         currency: "CNY".into(),
         modules: vec!["sales".into(), "marketing".into(), "service".into(), "channels".into(), "analytics".into()],
         time_zone: None,
+        linked: true,
     };
     let p = projects::create(db, director, &input, pb).await?;
     for (uid, role) in &ids[2..] {
@@ -120,7 +121,10 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
             .await?;
         }
         // Steering committees meet on weekdays: the Friday before the planned Sunday finish.
-        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish - Duration::days(2)).await?;
+        // The phase's work is done by its gate: what is still open closes with the decision.
+        let settled = gates::OpenWork::Close("随阶段评审完成 / Completed with the gate".into());
+        gates::decide(db, steering, p.id, ph.seq, decision, why, ph.planned_finish - Duration::days(2), &settled)
+            .await?;
     }
 
     // Phase 3 under way: the installation record accepted, the as-is inventory submitted,
@@ -747,76 +751,40 @@ async fn organisation_and_training(
     Ok(())
 }
 
-/// A schedule with a baseline, public holidays, a few links and one activity that slipped.
+/// A schedule on the method's network with a baseline, public holidays and one activity that
+/// slipped: the as-is analysis is on the critical path, so its extra week moves every later
+/// phase and the go-live forecast, and the baseline shows by how much.
 async fn schedule_demo(db: &Db, director: Actor, project_id: i32, today: NaiveDate) -> Result<()> {
     use super::schedule;
+    // The project's own activity joins the network: the diagnosis is reviewed once the
+    // interviews are finished too (finish-to-finish).
+    let plan = schedule::load(&db.conn, project_id).await?;
+    let interviews = plan.activities.iter().find(|a| a.key.is_none() && a.name_en.starts_with("Interview regional"));
+    let review = plan.activities.iter().find(|a| a.key.as_deref() == Some("diagnosis-review"));
+    if let (Some(i), Some(r)) = (interviews, review) {
+        let link = schedule::NewLink {
+            pred: format!("activity:{}", i.id),
+            succ: format!("activity:{}", r.id),
+            kind: "FF".into(),
+            lag: "0".into(),
+        };
+        schedule::add_dependency(db, director, project_id, &link).await?;
+    }
     schedule::save_baseline(db, director, project_id, "批准的计划 · Approved plan").await?;
     for (day, name) in [("2027-01-01", "元旦 New Year's Day"), ("2027-05-03", "劳动节 Labour Day")] {
         let day = schedule::NewDay { day: day.into(), kind: "holiday".into(), name: name.into() };
         schedule::add_day(db, director, project_id, &day).await?;
     }
     let plan = schedule::load(&db.conn, project_id).await?;
-    let by_key = |key: &str| plan.activities.iter().find(|a| a.key.as_deref() == Some(key));
-    let first_blueprint =
-        plan.phases.iter().find(|p| p.seq == 4).and_then(|ph| plan.activities.iter().find(|a| a.phase_id == ph.id));
-    // The diagnosis must be reviewed before the blueprint work starts; the review can begin
-    // two days after base-data preparation starts (start-to-start).
-    if let (Some(review), Some(next)) = (by_key("diagnosis-review"), first_blueprint) {
-        schedule::add_dependency(
-            db,
-            director,
-            project_id,
-            &schedule::NewLink {
-                pred: format!("activity:{}", review.id),
-                succ: format!("activity:{}", next.id),
-                kind: "FS".into(),
-                lag: "0".into(),
-            },
-        )
-        .await?;
-    }
-    if let (Some(data), Some(review)) = (by_key("base-data-preparation"), by_key("diagnosis-review")) {
-        schedule::add_dependency(
-            db,
-            director,
-            project_id,
-            &schedule::NewLink {
-                pred: format!("activity:{}", data.id),
-                succ: format!("activity:{}", review.id),
-                kind: "SS".into(),
-                lag: "2".into(),
-            },
-        )
-        .await?;
-    }
-    // The as-is analysis needs a week more than planned: it slips against the baseline and,
-    // through the review, pushes the blueprint.
-    if let Some(analysis) = by_key("as-is-process-analysis") {
-        if let Some(review) = by_key("diagnosis-review") {
-            schedule::add_dependency(
-                db,
-                director,
-                project_id,
-                &schedule::NewLink {
-                    pred: format!("activity:{}", analysis.id),
-                    succ: format!("activity:{}", review.id),
-                    kind: "FF".into(),
-                    lag: "0".into(),
-                },
-            )
-            .await?;
-        }
-        let a = schedule::load(&db.conn, project_id).await?.activities.into_iter().find(|x| x.id == analysis.id);
-        if let Some(a) = a {
-            let raw = schedule::RawActivity {
-                start: a.not_before.unwrap_or(a.planned_start).to_string(),
-                duration: (a.duration_days + 5).to_string(),
-                percent: "40".into(),
-                actual_start: a.planned_start.min(today).to_string(),
-                actual_finish: String::new(),
-            };
-            schedule::update_activity(db, director, project_id, a.id, a.version, &raw).await?;
-        }
+    if let Some(a) = plan.activities.iter().find(|a| a.key.as_deref() == Some("as-is-process-analysis")) {
+        let raw = schedule::RawActivity {
+            start: a.not_before.unwrap_or(a.planned_start).to_string(),
+            duration: (a.duration_days + 5).to_string(),
+            percent: "40".into(),
+            actual_start: a.planned_start.min(today).to_string(),
+            actual_finish: String::new(),
+        };
+        schedule::update_activity(db, director, project_id, a.id, a.version, &raw).await?;
     }
     Ok(())
 }

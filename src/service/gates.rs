@@ -6,8 +6,8 @@ use crate::db::Db;
 use crate::domain::gates::{self, Decision, GateBlock, GateItem, PhaseStatus};
 use crate::domain::validation::{FieldErrors, long_text};
 use crate::domain::workflow::Status;
-use crate::entity::{deliverable, org_unit, phase, phase_decision, project};
-use sea_orm::{ActiveValue::Set, ConnectionTrait};
+use crate::entity::{activity, deliverable, milestone, org_unit, phase, phase_decision, project};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 pub const RATIONALE_MAX: usize = 4_000;
@@ -55,6 +55,30 @@ pub struct GateView {
     pub coverage: Option<Vec<CoverageRow>>,
     /// Readiness only: the latest data-quality figures of each source.
     pub quality: Option<Vec<super::diagnosis::SourceView>>,
+    /// Activities of the phase not done: passing the gate carries them into the next phase
+    /// or closes them with a reason, as the decision form chooses.
+    pub open_activities: Vec<activity::Model>,
+    /// Whether there is a next phase to carry open work into.
+    pub can_carry: bool,
+}
+
+/// What passing a gate does with the phase's activities that are not done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenWork {
+    /// Move them into the next phase, as they are.
+    Carry,
+    /// Close them (done on the decision day), with the reason recorded in the history.
+    Close(String),
+}
+
+async fn open_activities<C: ConnectionTrait>(c: &C, phase_id: i32) -> Result<Vec<activity::Model>> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::PhaseId.eq(phase_id))
+        .filter(activity::Column::Status.ne(crate::domain::progress::DONE))
+        .order_by_asc(activity::Column::Seq)
+        .order_by_asc(activity::Column::Id)
+        .all(c)
+        .await?)
 }
 
 /// The gate of the phase numbered `seq`.
@@ -110,8 +134,11 @@ async fn view_of<C: ConnectionTrait>(
     } else {
         (None, None)
     };
+    let open_activities = open_activities(c, phase.id).await?;
     Ok(GateView {
         project: project.clone(),
+        can_carry: idx + 1 < phases.len(),
+        open_activities,
         phase,
         blocked: !blockers.is_empty(),
         deliverables: rows,
@@ -172,6 +199,7 @@ async fn set_project_status<C: ConnectionTrait>(c: &C, actor: Actor, project_id:
 
 /// Take a gate decision on the phase numbered `seq`. Allowed only while every gate
 /// deliverable is accepted; go / go with conditions closes the phase and starts the next.
+#[allow(clippy::too_many_arguments)]
 pub async fn decide(
     db: &Db,
     actor: Actor,
@@ -180,12 +208,17 @@ pub async fn decide(
     d: Decision,
     rationale: &str,
     today: chrono::NaiveDate,
+    open: &OpenWork,
 ) -> Result<()> {
     let mut e = FieldErrors::default();
     let rationale = long_text(&mut e, "rationale", rationale, RATIONALE_MAX, true);
     if d == Decision::Reopen {
         e.add("decision", "err.choose_from_list");
     }
+    let close_reason = match open {
+        OpenWork::Close(r) => Some(long_text(&mut e, "open_reason", r, RATIONALE_MAX, false)),
+        OpenWork::Carry => None,
+    };
     e.check()?;
     write::transaction(db, async |tx| {
         let phases = phases(tx, project_id).await?;
@@ -205,7 +238,18 @@ pub async fn decide(
         }
         record_decision(tx, actor, ph, d, &rationale).await?;
         if d.passes() {
-            move_phase(tx, actor, ph, PhaseStatus::Closed, ph.actual_start, Some(today)).await?;
+            // The last phase has nowhere to carry work to: its open activities close with the
+            // decision's rationale as their reason.
+            let next = phases.get(idx + 1);
+            let reason = close_reason.clone().or_else(|| next.is_none().then(|| rationale.clone()));
+            settle_open_items(tx, actor, ph, next, reason.as_deref(), today).await?;
+            // Settling may have moved the phases' windows (new versions): read them again.
+            let phases = super::projects::phases(tx, project_id).await?;
+            let ph = &phases[idx];
+            // A phase cannot have started after it finished: an early gate closes it on the
+            // decision day, and the next phase starts that day.
+            let started = ph.actual_start.map_or(today, |s| s.min(today));
+            move_phase(tx, actor, ph, PhaseStatus::Closed, Some(started), Some(today)).await?;
             match phases.get(idx + 1) {
                 Some(next) => move_phase(tx, actor, next, PhaseStatus::Active, Some(today), None).await?,
                 None => set_project_status(tx, actor, project_id, "completed").await?,
@@ -214,6 +258,86 @@ pub async fn decide(
         Ok(())
     })
     .await
+}
+
+/// Passing a gate leaves nothing open in the phase: its milestones are reached on the
+/// decision day, and its open activities are carried into `next` or closed with `reason`.
+async fn settle_open_items<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    ph: &phase::Model,
+    next: Option<&phase::Model>,
+    reason: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    let acts = open_activities(c, ph.id).await?;
+    match (reason, next) {
+        (None, Some(next)) => {
+            let last = activity::Entity::find()
+                .filter(activity::Column::PhaseId.eq(next.id))
+                .all(c)
+                .await?
+                .iter()
+                .map(|a| a.seq)
+                .max()
+                .unwrap_or(0);
+            for (i, a) in acts.into_iter().enumerate() {
+                // Carried work goes on from the decision day, in the next phase.
+                let am = activity::ActiveModel {
+                    phase_id: Set(next.id),
+                    seq: Set(last.saturating_add(i as i32 + 1)),
+                    not_before: Set(Some(a.not_before.map_or(today, |d| d.max(today)))),
+                    ..Default::default()
+                };
+                let v = a.version;
+                write::update_loaded::<activity::Entity, _>(c, Some(actor), ph.project_id, a, v, am, "carry").await?;
+            }
+        }
+        (None, None) => {}
+        (Some(reason), _) => {
+            if !acts.is_empty() && reason.trim().is_empty() {
+                return Err(FieldErrors::single("open_reason", "err.required").into());
+            }
+            for a in acts {
+                let p = crate::domain::progress::done_on(a.actual_start, today);
+                let am = activity::ActiveModel {
+                    status: Set(p.status.into()),
+                    percent_complete: Set(p.percent),
+                    actual_start: Set(p.actual_start),
+                    actual_finish: Set(p.actual_finish),
+                    ..Default::default()
+                };
+                let (id, v) = (a.id, a.version);
+                write::update_loaded::<activity::Entity, _>(c, Some(actor), ph.project_id, a, v, am, "close_at_gate")
+                    .await?;
+                let why = serde_json::json!({ "reason": reason });
+                super::audit::record(
+                    c,
+                    actor,
+                    Some(ph.project_id),
+                    "activity",
+                    id,
+                    "close_reason",
+                    None::<&()>,
+                    Some(&why),
+                )
+                .await?;
+            }
+        }
+    }
+    let open_ms = milestone::Entity::find()
+        .filter(milestone::Column::PhaseId.eq(ph.id))
+        .filter(milestone::Column::Status.ne("done"))
+        .all(c)
+        .await?;
+    for m in open_ms {
+        let am =
+            milestone::ActiveModel { status: Set("done".into()), completed_on: Set(Some(today)), ..Default::default() };
+        let v = m.version;
+        write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
+            .await?;
+    }
+    super::schedule::reschedule(c, actor, ph.project_id).await
 }
 
 /// Reopen the most recently closed phase, with a recorded reason. The phase after it goes

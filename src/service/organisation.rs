@@ -451,6 +451,8 @@ pub struct UnitView {
     pub u: org_unit::Model,
     pub label: String,
     pub roles: &'static [&'static str],
+    /// The role the add-member form starts with (`org::default_role_for`).
+    pub default_role: &'static str,
     pub members: Vec<MemberView>,
     /// Functional groups may be removed; the two upper tiers stay.
     pub removable: bool,
@@ -553,6 +555,7 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> 
                 u: u.clone(),
                 label: unit_label(lang, u),
                 roles: org::roles_for(kind),
+                default_role: org::default_role_for(kind),
                 members: members
                     .iter()
                     .filter(|m| m.unit_id == u.id)

@@ -9,7 +9,9 @@ use crate::domain::project_input::ProjectInput;
 use crate::domain::risk::Exposure;
 use crate::domain::schedule::back_to_back;
 use crate::domain::workflow::Status;
-use crate::entity::{activity, deliverable, phase, phase_decision, project, project_member, user};
+use crate::entity::{
+    activity, deliverable, dependency, milestone, phase, phase_decision, project, project_member, user,
+};
 use crate::playbook::Playbook;
 use chrono::NaiveDate;
 use sea_orm::{
@@ -22,6 +24,10 @@ use serde::Serialize;
 pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) -> Result<project::Model> {
     let weeks: Vec<u32> = pb.phases.iter().map(|p| p.weeks).collect();
     let windows = back_to_back(input.start_date, &weeks).ok_or(Error::Rule("err.date_range"))?;
+    // The method's network, when the playbook has one and the form asked for it: each item
+    // waits for what the method says, instead of starting at its phase's planned start.
+    let linked = input.linked && pb.has_network();
+    let today = clock::today_in(&input.time_zone.clone().unwrap_or_else(clock::default_time_zone));
     let snapshot = serde_json::to_string(pb).map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?;
     let t = now();
     write::transaction(db, async |tx| {
@@ -62,7 +68,9 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
                 name_zh: Set(ph.name.zh.clone()),
                 planned_start: Set(w.start),
                 planned_finish: Set(w.finish),
-                actual_start: Set(first.then_some(input.start_date)),
+                // Actual dates are never in the future: a project planned to start later has
+                // no actual start until it does (its first gate, or the day it is edited).
+                actual_start: Set((first && input.start_date <= today).then_some(input.start_date)),
                 actual_finish: Set(None),
                 status: Set(if first { PhaseStatus::Active } else { PhaseStatus::Pending }.as_str().into()),
                 version: Set(1),
@@ -72,7 +80,9 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
             })
             .exec_with_returning(tx)
             .await?;
+            let whole = working.working_days_between(w.start, w.finish + chrono::Duration::days(1)) as i32;
             for (j, a) in ph.activities.iter().enumerate() {
+                let networked = linked && !a.after.is_empty();
                 acts.push(activity::ActiveModel {
                     project_id: Set(p.id),
                     phase_id: Set(phase_row.id),
@@ -84,17 +94,21 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
                     planned_start: Set(w.start),
                     planned_finish: Set(w.finish),
                     status: Set("open".into()),
-                    duration_days: Set(
-                        working.working_days_between(w.start, w.finish + chrono::Duration::days(1)) as i32
-                    ),
-                    not_before: Set(Some(w.start)),
+                    duration_days: Set(match a.days {
+                        Some(d) if linked => i32::try_from(d).unwrap_or(whole),
+                        _ => whole,
+                    }),
+                    not_before: Set(Some(if networked { input.start_date } else { w.start })),
                     version: Set(1),
                     created_at: Set(t),
                     updated_at: Set(t),
                     ..Default::default()
                 });
             }
-            milestones.push((phase_row.id, w.finish, ph.milestones.clone()));
+            let (networked, anchored): (Vec<_>, Vec<_>) =
+                ph.milestones.iter().cloned().partition(|m| linked && !m.after.is_empty());
+            milestones.push((phase_row.id, w.finish, anchored));
+            milestones.push((phase_row.id, input.start_date, networked));
             for (j, d) in ph.deliverables.iter().enumerate() {
                 dels.push(deliverable::ActiveModel {
                     project_id: Set(p.id),
@@ -121,12 +135,60 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
         activity::Entity::insert_many(acts).exec_without_returning(tx).await?;
         super::schedule::seed_milestones(tx, p.id, &milestones).await?;
         deliverable::Entity::insert_many(dels).exec_without_returning(tx).await?;
+        if linked {
+            link_network(tx, p.id, pb).await?;
+        }
         // Weeks become working days: activities and phases end on their last working day.
         super::schedule::reschedule_as(tx, None, p.id).await?;
         audit::record(tx, actor, Some(p.id), "project", p.id, "create", None::<&()>, Some(&p)).await?;
         Ok(p)
     })
     .await
+}
+
+/// The playbook's links between a new project's activities and milestones (part of the
+/// project's creation, audited as a whole).
+async fn link_network<C: ConnectionTrait>(c: &C, project_id: i32, pb: &Playbook) -> Result<()> {
+    use super::schedule::{ACTIVITY, MILESTONE};
+    let mut id_of: std::collections::HashMap<String, (&'static str, i32)> = std::collections::HashMap::new();
+    for a in activity::Entity::find().filter(activity::Column::ProjectId.eq(project_id)).all(c).await? {
+        if let Some(k) = a.key {
+            id_of.insert(k, (ACTIVITY, a.id));
+        }
+    }
+    for m in milestone::Entity::find().filter(milestone::Column::ProjectId.eq(project_id)).all(c).await? {
+        if let Some(k) = m.key {
+            id_of.insert(k, (MILESTONE, m.id));
+        }
+    }
+    let t = now();
+    let succs = pb.phases.iter().flat_map(|p| {
+        p.activities.iter().map(|a| (&a.key, &a.after)).chain(p.milestones.iter().map(|m| (&m.key, &m.after)))
+    });
+    let mut rows = vec![];
+    for (key, after) in succs {
+        let Some(&(sk, sid)) = id_of.get(key) else { continue };
+        for x in after {
+            let Some(&(pk, pid)) = id_of.get(&x.key) else { continue };
+            rows.push(dependency::ActiveModel {
+                project_id: Set(project_id),
+                pred_kind: Set(pk.into()),
+                pred_id: Set(pid),
+                succ_kind: Set(sk.into()),
+                succ_id: Set(sid),
+                kind: Set(x.kind.clone()),
+                lag_days: Set(i32::try_from(x.lag).unwrap_or(0)),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            });
+        }
+    }
+    if !rows.is_empty() {
+        dependency::Entity::insert_many(rows).exec_without_returning(c).await?;
+    }
+    Ok(())
 }
 
 /// Edit the project's header fields. The start date of a running project is not moved here

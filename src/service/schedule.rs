@@ -400,7 +400,9 @@ pub async fn view<C: ConnectionTrait>(c: &C, project: &project::Model, opts: Vie
             ItemRow {
                 phase_seq: seq_of.get(&it.phase_id).copied().unwrap_or(0),
                 slip,
-                late: it.kind == MILESTONE && !it.done && it.finish < today,
+                // The same rule as the milestone list's "overdue": never when reached or when
+                // its phase has passed the gate.
+                late: it.kind == MILESTONE && !it.done && !closed(it.phase_id) && it.finish < today,
                 rag: item_rag(today, it.finish, finished, slip, it.total_float),
                 item: it.clone(),
             }
@@ -872,15 +874,17 @@ pub async fn update_activity(
     e.check()?;
     write::transaction_in(db, project_id, async |tx| {
         let before = write::get::<activity::Entity, _>(tx, project_id, id).await?;
-        let percent = percent.unwrap_or(0);
-        let done = percent >= 100 || actual_finish.is_some();
+        // Done, percent and actual finish are one fact, and never in the future.
+        let today = clock::today(&super::projects::get(tx, project_id).await?);
+        let progress = crate::domain::progress::record(percent.unwrap_or(0), actual_start, actual_finish, today)
+            .map_err(|f| Error::from(FieldErrors::single(f.0, "err.future_date")))?;
         let am = activity::ActiveModel {
             not_before: Set(start),
             duration_days: Set(duration.unwrap_or(1)),
-            percent_complete: Set(percent),
-            actual_start: Set(actual_start),
-            actual_finish: Set(actual_finish),
-            status: Set(if done { "done".into() } else { before.status.clone() }),
+            percent_complete: Set(progress.percent),
+            actual_start: Set(progress.actual_start),
+            actual_finish: Set(progress.actual_finish),
+            status: Set(progress.status.into()),
             ..Default::default()
         };
         write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update").await?;

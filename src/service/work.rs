@@ -80,8 +80,20 @@ pub async fn set_activity_done(
     super::write::transaction(db, async |tx| {
         let before = super::write::get::<activity::Entity, _>(tx, project_id, id).await?;
         ensure_open(&phase_of(tx, project_id, before.phase_id).await?)?;
-        let status = if done { "done" } else { "open" };
-        let am = activity::ActiveModel { status: Set(status.into()), ..Default::default() };
+        // Ticked done: finished today at 100 %; unticked: open again, no finish.
+        let today = super::clock::today(&super::projects::get(tx, project_id).await?);
+        let p = if done {
+            crate::domain::progress::done_on(before.actual_start, today)
+        } else {
+            crate::domain::progress::reopened(before.percent_complete, before.actual_start)
+        };
+        let am = activity::ActiveModel {
+            status: Set(p.status.into()),
+            percent_complete: Set(p.percent),
+            actual_start: Set(p.actual_start),
+            actual_finish: Set(p.actual_finish),
+            ..Default::default()
+        };
         super::write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update")
             .await
             .map(drop)

@@ -140,10 +140,26 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 
 /// Turn an error marker into a page (or JSON for the API) in the user's language.
 fn finish(state: &AppState, ctx: &Ctx, resp: Response) -> Response {
-    let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
-        return resp;
+    let info = match resp.extensions().get::<ErrorInfo>().cloned() {
+        Some(info) => info,
+        // The router's own answers (no such path or method, a path segment that is no
+        // number) carry no page: they get the localised error page like any other.
+        None => match resp.status() {
+            s @ StatusCode::NOT_FOUND => ErrorInfo { status: s, message: "err.not_found" },
+            s @ StatusCode::METHOD_NOT_ALLOWED => ErrorInfo { status: s, message: "err.method_not_allowed" },
+            s @ StatusCode::BAD_REQUEST
+                if resp
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .is_none_or(|v| v.to_str().is_ok_and(|v| v.starts_with("text/plain"))) =>
+            {
+                ErrorInfo { status: s, message: "err.bad_request" }
+            }
+            _ => return resp,
+        },
     };
     let cookies: Vec<HeaderValue> = resp.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+    let allow = resp.headers().get(header::ALLOW).cloned();
     let mut out = if info.status == StatusCode::UNAUTHORIZED && !ctx.path.starts_with("/api/") {
         let next = urlencode(&ctx.path);
         Redirect::to(&format!("/login?next={next}")).into_response()
@@ -162,6 +178,9 @@ fn finish(state: &AppState, ctx: &Ctx, resp: Response) -> Response {
     };
     for c in cookies {
         out.headers_mut().append(header::SET_COOKIE, c);
+    }
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
     }
     out
 }

@@ -20,6 +20,9 @@ struct GateForm {
     decision: String,
     rationale: String,
     reason: String,
+    /// "close" closes the phase's open activities with `open_reason`; else they are carried.
+    open_work: String,
+    open_reason: String,
 }
 
 async fn gate_view(
@@ -56,6 +59,10 @@ async fn gate_view(
         error => fb.error,
         decision => form.get("decision"),
         rationale => form.get("rationale"),
+        open_activities => ser(&v.open_activities),
+        can_carry => v.can_carry,
+        open_work => form.get("open_work"),
+        open_reason => form.get("open_reason"),
         can => can(a.role),
     };
     Ok((fb.status, page(state, ctx, "projects/gate.html", data)).into_response())
@@ -82,7 +89,11 @@ pub async fn decide(
         return gate_view(&state, &ctx, a, seq, Feedback::field("decision", "err.choose_from_list"), &form).await;
     };
     let today = clock::today(&a.project);
-    match gates::decide(&state.db, actor, id, seq, decision, &f.rationale, today).await {
+    let open = match f.open_work.as_str() {
+        "close" => gates::OpenWork::Close(f.open_reason.clone()),
+        _ => gates::OpenWork::Carry,
+    };
+    match gates::decide(&state.db, actor, id, seq, decision, &f.rationale, today, &open).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
         Err(e) => gate_view(&state, &ctx, a, seq, Feedback::from_service(e)?, &form).await,
     }

@@ -52,6 +52,8 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(admin::routes())
         .merge(setup::routes())
         .merge(api)
+        // An unknown path gets the localised 404 page (the middleware renders it).
+        .fallback(|| async { crate::error::AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));
     // Health checks and static files need no session or language.
     Router::new()

@@ -62,6 +62,7 @@ fn raw_from(form: &FormData) -> RawProject {
         currency: form.get("currency").into(),
         modules: form.all("modules"),
         time_zone: form.get("time_zone").into(),
+        network: form.get("network").into(),
     }
 }
 
@@ -74,6 +75,7 @@ fn raw_of(p: &project::Model) -> RawProject {
         currency: p.currency.clone(),
         modules: p.modules.split(',').filter(|m| !m.is_empty()).map(str::to_string).collect(),
         time_zone: p.time_zone.clone(),
+        network: String::new(),
     }
 }
 
@@ -112,6 +114,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
         start_date: clock::today_in(&time_zone).to_string(),
         time_zone,
         modules: vec!["sales".into(), "marketing".into(), "service".into()],
+        network: "linked".into(),
         ..Default::default()
     };
     Ok(project_form(

@@ -84,7 +84,7 @@ async fn the_review_pack_reads_back_in_both_languages_with_right_page_numbers() 
                     "目标与实际",
                     "趋势",
                     "到期与延误的阶段",
-                    "关口决定",
+                    "阶段评审决定",
                     "决定与行动",
                     "张伟",
                     "王芳",

@@ -14,6 +14,7 @@ mod documents;
 mod durability;
 mod ops;
 mod organisation;
+mod plan;
 mod projects;
 mod risks;
 mod schedule;

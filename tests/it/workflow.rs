@@ -105,8 +105,15 @@ async fn deliverable_workflow_gate_and_roles() {
         // notes, submit, return, submit, accept; submit+accept per other gate deliverable;
         // the go (decision, phase closed, next phase started); the reopen (decision, 2 phases).
         let writes = 5 + (gate.len() - 1) * 2 + 3 + 3;
+        // Passing the gate also settled the phase's open work (issue 20): each open activity
+        // carried into phase 2, the milestone reached, and the dates that moved with them.
+        let phase1_activities = t.count(&format!("SELECT COUNT(*) FROM activities a JOIN phases f ON f.id = a.phase_id WHERE f.project_id = {p} AND f.seq = 2 AND a.key IN ('executive-commitment', 'scope-definition', 'module-selection', 'business-case-preparation', 'executive-crm-training', 'project-approval')")).await;
+        let carried = t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND action = 'carry'")).await;
+        assert_eq!((carried, phase1_activities), (6, 6), "phase 1's six open activities carried into phase 2");
+        let settled = t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND action IN ('carry', 'reached_at_gate', 'reschedule') AND id > (SELECT MAX(id) FROM audit_log WHERE entity = 'deliverable')")).await;
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND action = 'reached_at_gate'")).await, 1);
         let audited = t.count("SELECT COUNT(*) FROM audit_log").await - audit_before;
-        assert_eq!(audited, writes as i64, "one audit row per change, none for refused requests");
+        assert_eq!(audited, writes as i64 + settled, "one audit row per change, none for refused requests");
         for (entity, action) in [("deliverable", "submit"), ("deliverable", "accept"), ("deliverable", "return"), ("deliverable", "update"), ("phase_decision", "go"), ("phase_decision", "reopen"), ("phase", "update")] {
             let n = t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND entity = '{entity}' AND action = '{action}' AND user_id IS NOT NULL")).await;
             assert!(n >= 1, "audit for {entity} {action}");
