@@ -428,6 +428,7 @@ async fn an_interrupted_demo_load_is_completed_by_the_next_run() {
             currency: "CNY".into(),
             modules: vec!["sales".into()],
             time_zone: None,
+            linked: true,
         };
         projects::create(&t.db, ninefold::service::Actor { user_id: director }, &input, &pb).await.unwrap();
         let today = fixed_today();
