@@ -201,6 +201,8 @@ fn init_logging() {
 async fn serve(listener: tokio::net::TcpListener, app: axum::Router, db: &Db) -> anyhow::Result<()> {
     let grace = std::env::var("NINEFOLD_SHUTDOWN_GRACE").ok().and_then(|s| s.parse().ok()).unwrap_or(20u64);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    // The peer address feeds login throttling (`web::security::client_address`).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!(grace_seconds = grace, "shutting down: finishing requests in flight");
@@ -253,7 +255,7 @@ async fn create_user(db: &Db, email: String, name: Option<String>, admin: bool) 
     stdin.lock().read_line(&mut password).context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
-    let raw = service::users::NewUser { email: email.clone(), name, password, is_admin: admin };
+    let raw = service::users::NewUser { email: email.clone(), name, password, is_admin: admin, ..Default::default() };
     let made = service::users::register(db, None, &raw, false).await;
     match made {
         Ok(u) => {

@@ -434,6 +434,10 @@ pub fn validate_realised(
     let mut e = FieldErrors::default();
     let v = money_field(&mut e, "realised", amount, currency);
     let date = match NaiveDate::parse_from_str(as_of.trim(), "%Y-%m-%d") {
+        Ok(d) if !super::bounds::date_ok(d) => {
+            e.add("as_of", "err.date");
+            today
+        }
         Ok(d) if d <= today => d,
         Ok(_) => {
             e.add("as_of", "err.date_future");

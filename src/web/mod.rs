@@ -18,6 +18,7 @@ pub mod render;
 pub mod reviews;
 pub mod risks;
 pub mod schedule;
+pub mod security;
 pub mod setup;
 pub mod targets;
 pub mod training;
@@ -52,6 +53,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(admin::routes())
         .merge(setup::routes())
         .merge(api)
+        .layer(middleware::from_fn(security::catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));
     // Health checks and static files need no session or language.
     Router::new()
@@ -60,6 +62,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(middleware::from_fn(ops::access_log))
         .with_state(state)
 }
