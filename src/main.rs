@@ -17,6 +17,10 @@ use std::path::PathBuf;
       NINEFOLD_TIME_ZONE        time zone of new projects (default Asia/Shanghai)\n  \
       NINEFOLD_METRICS_TOKEN    when set, /metrics asks for it as a bearer token\n  \
       NINEFOLD_SHUTDOWN_GRACE   seconds in-flight requests get on SIGTERM (default 20)\n  \
+      NINEFOLD_BASE_URL         base of absolute links such as calendar feeds (default http://127.0.0.1:8080)\n  \
+      NINEFOLD_SESSION_IDLE_HOURS  a session unused this long ends (default 8)\n  \
+      NINEFOLD_LOGIN_LOCK_AFTER    wrong passwords in a row that lock an account (default 10)\n  \
+      NINEFOLD_LOGIN_LOCK_MINUTES  how long the lock lasts unless an admin releases it (default 15)\n  \
       NINEFOLD_LOG_FORMAT       json: one JSON object per log line (default: text)\n  \
       RUST_LOG                  log filter, e.g. info or ninefold=debug (default info)"
 )]

@@ -14,6 +14,8 @@ mod m20261122_000007_documents;
 mod m20261201_000008_views;
 mod m20261202_000010_hardening;
 
+pub use m20261202_000010_hardening::backfill_org_units;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

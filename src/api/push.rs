@@ -27,7 +27,7 @@ fn parse_push(body: &[u8]) -> Result<Reading, (Option<&'static str>, String)> {
     let date = obj
         .get("date")
         .and_then(Value::as_str)
-        .and_then(|s| crate::domain::bounds::parse_date(s))
+        .and_then(crate::domain::bounds::parse_date)
         .ok_or((Some("date"), "`date` must be a date as \"YYYY-MM-DD\" between 2000 and 2100".to_string()))?;
     let value = match obj.get("value") {
         Some(Value::Number(n)) => n.as_f64(),

@@ -256,6 +256,27 @@ async fn a_viewer_s_first_visit_writes_nothing_the_tiers_come_with_the_project()
     .await;
 }
 
+#[tokio::test]
+async fn projects_made_before_the_tiers_came_with_them_get_them_from_the_migration() {
+    on_each_db(|t| async move {
+        let team = team(&t).await;
+        let p = team.project;
+        let units = format!("SELECT COUNT(*) FROM org_units WHERE project_id = {p}");
+        let made = t.count(&units).await;
+        // As an older project: no tiers.
+        use sea_orm::ConnectionTrait;
+        t.db.conn.execute_unprepared(&format!("DELETE FROM org_units WHERE project_id = {p}")).await.unwrap();
+        migration::backfill_org_units(&t.db.conn).await.unwrap();
+        assert_eq!(t.count(&units).await, made);
+        let keys = format!("SELECT COUNT(*) FROM org_units WHERE project_id = {p} AND key IN ('steering', 'team', 'group:sales', 'group:service', 'group:it')");
+        assert_eq!(t.count(&keys).await, 5);
+        // Run again: nothing more.
+        migration::backfill_org_units(&t.db.conn).await.unwrap();
+        assert_eq!(t.count(&units).await, made);
+    })
+    .await;
+}
+
 // ---- 5. Open redirect ----
 
 #[tokio::test]
@@ -291,6 +312,10 @@ async fn next_and_back_stay_on_the_site() {
 #[tokio::test]
 async fn two_hundred_wrong_passwords_are_throttled_alike_for_known_and_unknown_accounts() {
     on_each_db(|t| async move {
+        let mut t = t;
+        // The first wait longer than the default second, so that a slow machine cannot let
+        // it pass between two attempts of this test.
+        t.state.login.first_delay = Duration::from_secs(30);
         t.user("ann@t.example", "Ann").await;
         let mut c = t.client();
         c.get("/login").await;
