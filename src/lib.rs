@@ -26,6 +26,14 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// `NINEFOLD_METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
     pub metrics_token: Option<String>,
+    /// `NINEFOLD_BASE_URL` (e.g. `https://ninefold.example.com`): where absolute links such as
+    /// calendar feeds point, never taken from the request's `Host` header.
+    pub base_url: String,
+    /// Login throttling and lockout (`web::security`).
+    pub login: web::security::LoginPolicy,
+    pub throttle: Arc<web::security::Throttle>,
+    /// `NINEFOLD_SESSION_IDLE_HOURS`: a session unused this long ends.
+    pub session_idle: chrono::Duration,
 }
 
 impl AppState {
@@ -37,6 +45,16 @@ impl AppState {
             templates: Arc::new(web::render::environment()),
             secure_cookies,
             metrics_token,
+            base_url: web::security::base_url(std::env::var("NINEFOLD_BASE_URL").ok().as_deref()),
+            login: web::security::LoginPolicy::from_env(),
+            throttle: Arc::default(),
+            session_idle: chrono::Duration::hours(
+                std::env::var("NINEFOLD_SESSION_IDLE_HOURS")
+                    .ok()
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .unwrap_or(service::sessions::DEFAULT_IDLE_HOURS)
+                    .clamp(1, 24 * 365),
+            ),
         }
     }
 }

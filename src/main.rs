@@ -17,6 +17,10 @@ use std::path::PathBuf;
       NINEFOLD_TIME_ZONE        time zone of new projects (default Asia/Shanghai)\n  \
       NINEFOLD_METRICS_TOKEN    when set, /metrics asks for it as a bearer token\n  \
       NINEFOLD_SHUTDOWN_GRACE   seconds in-flight requests get on SIGTERM (default 20)\n  \
+      NINEFOLD_BASE_URL         base of absolute links such as calendar feeds (default http://127.0.0.1:8080)\n  \
+      NINEFOLD_SESSION_IDLE_HOURS  a session unused this long ends (default 8)\n  \
+      NINEFOLD_LOGIN_LOCK_AFTER    wrong passwords in a row that lock an account (default 10)\n  \
+      NINEFOLD_LOGIN_LOCK_MINUTES  how long the lock lasts unless an admin releases it (default 15)\n  \
       NINEFOLD_LOG_FORMAT       json: one JSON object per log line (default: text)\n  \
       RUST_LOG                  log filter, e.g. info or ninefold=debug (default info)"
 )]
@@ -225,6 +229,8 @@ fn init_logging() {
 async fn serve(listener: tokio::net::TcpListener, app: axum::Router, db: &Db) -> anyhow::Result<()> {
     let grace = std::env::var("NINEFOLD_SHUTDOWN_GRACE").ok().and_then(|s| s.parse().ok()).unwrap_or(20u64);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    // The peer address feeds login throttling (`web::security::client_address`).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!(grace_seconds = grace, "shutting down: finishing requests in flight");
@@ -277,7 +283,7 @@ async fn create_user(db: &Db, email: String, name: Option<String>, admin: bool) 
     stdin.lock().read_line(&mut password).context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
-    let raw = service::users::NewUser { email: email.clone(), name, password, is_admin: admin };
+    let raw = service::users::NewUser { email: email.clone(), name, password, is_admin: admin, ..Default::default() };
     let made = service::users::register(db, None, &raw, false).await;
     match made {
         Ok(u) => {

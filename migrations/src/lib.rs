@@ -12,6 +12,9 @@ mod m20261122_000005_schedule;
 mod m20261122_000006_diagnosis;
 mod m20261122_000007_documents;
 mod m20261201_000008_views;
+mod m20261202_000010_hardening;
+
+pub use m20261202_000010_hardening::backfill_org_units;
 mod m20261202_000011_unique_seq;
 
 pub struct Migrator;
@@ -28,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_diagnosis::Migration),
             Box::new(m20261122_000007_documents::Migration),
             Box::new(m20261201_000008_views::Migration),
+            Box::new(m20261202_000010_hardening::Migration),
             Box::new(m20261202_000011_unique_seq::Migration),
         ]
     }

@@ -27,23 +27,27 @@ fn parse_push(body: &[u8]) -> Result<Reading, (Option<&'static str>, String)> {
     let date = obj
         .get("date")
         .and_then(Value::as_str)
-        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .ok_or((Some("date"), "`date` must be a date as \"YYYY-MM-DD\"".to_string()))?;
+        .and_then(crate::domain::bounds::parse_date)
+        .ok_or((Some("date"), "`date` must be a date as \"YYYY-MM-DD\" between 2000 and 2100".to_string()))?;
     let value = match obj.get("value") {
         Some(Value::Number(n)) => n.as_f64(),
         Some(Value::String(s)) => parse_number(s),
         _ => None,
     }
-    .filter(|v| v.is_finite())
-    .ok_or((Some("value"), "`value` must be a number".to_string()))?;
+    .filter(|v| crate::domain::bounds::number_ok(*v))
+    .ok_or((Some("value"), "`value` must be a finite number of magnitude at most 1e15".to_string()))?;
     let source = match obj.get("source") {
         None | Some(Value::Null) => "api".to_string(),
-        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 64 => s.trim().to_string(),
+        Some(Value::String(s))
+            if !s.trim().is_empty() && crate::domain::bounds::text_problem(s.trim(), 64).is_none() =>
+        {
+            s.trim().to_string()
+        }
         _ => return Err((Some("source"), "`source` must be a text of 1 to 64 characters".to_string())),
     };
     let note = match obj.get("note") {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) if s.chars().count() <= 500 => s.clone(),
+        Some(Value::String(s)) if crate::domain::bounds::long_text_problem(s, 500).is_none() => s.clone(),
         _ => return Err((Some("note"), "`note` must be a text of at most 500 characters".to_string())),
     };
     Ok(Reading { date, value, source, note })

@@ -434,11 +434,16 @@ pub fn validate_realised(
     let mut e = FieldErrors::default();
     let v = money_field(&mut e, "realised", amount, currency);
     let date = match NaiveDate::parse_from_str(as_of.trim(), "%Y-%m-%d") {
-        Ok(d) if d <= today => d,
-        Ok(_) => {
+        Ok(d) if d > today => {
             e.add("as_of", "err.date_future");
             today
         }
+        // Before the bounds every date keeps (a year such as 0001).
+        Ok(d) if !super::bounds::date_ok(d) => {
+            e.add("as_of", "err.date");
+            today
+        }
+        Ok(d) => d,
         Err(_) => {
             e.add("as_of", if as_of.trim().is_empty() { "err.required" } else { "err.date" });
             today

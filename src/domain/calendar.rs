@@ -1,6 +1,6 @@
 //! A project's working-day calendar: weekends off, public holidays off, and make-up working
 //! days on weekends (调休, as in China's holiday schedule). Pure; dates in, dates out.
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26,7 +26,9 @@ impl WorkCalendar {
             if self.is_working(d) {
                 return d;
             }
-            d += Duration::days(1);
+            // The last representable date has no successor: stop there rather than overflow.
+            let Some(next) = d.succ_opt() else { return d };
+            d = next;
         }
         d
     }
@@ -40,7 +42,8 @@ impl WorkCalendar {
             if self.is_working(d) {
                 n += 1;
             }
-            d += Duration::days(1);
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
         }
         n * sign
     }
@@ -48,13 +51,19 @@ impl WorkCalendar {
     /// The working dates from `start` on: index 0 is the first working day on or after
     /// `start`. Scheduling works in these indices and maps back to dates once.
     pub fn working_dates(&self, start: NaiveDate, count: usize) -> Vec<NaiveDate> {
-        let mut out = Vec::with_capacity(count);
+        // Checked: near the end of the calendar there are fewer dates than asked for, and a
+        // caller always gets at least one.
+        let mut out = Vec::with_capacity(count.min(1 << 16));
         let mut d = start;
         while out.len() < count {
             if self.is_working(d) {
                 out.push(d);
             }
-            d += Duration::days(1);
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
+        }
+        if out.is_empty() {
+            out.push(start);
         }
         out
     }
@@ -80,7 +89,10 @@ pub fn parse_ics_holidays(text: &str) -> (WorkCalendar, Vec<usize>) {
             lines.push((i + 1, raw.to_string()));
         }
     }
-    let date_of = |v: &str| NaiveDate::parse_from_str(v.get(..8).unwrap_or(v), "%Y%m%d").ok();
+    // A date outside the bounds every form keeps (2000–2100) is a bad line like an unreadable one.
+    let date_of = |v: &str| {
+        NaiveDate::parse_from_str(v.get(..8).unwrap_or(v), "%Y%m%d").ok().filter(|d| super::bounds::date_ok(*d))
+    };
     for (n, line) in lines {
         let (name, value) = match line.split_once(':') {
             Some((k, v)) => (k.split(';').next().unwrap_or("").to_ascii_uppercase(), v.trim().to_string()),
@@ -97,12 +109,17 @@ pub fn parse_ics_holidays(text: &str) -> (WorkCalendar, Vec<usize>) {
                     bad.push(n);
                 }
             }
-            "DTEND" if in_event => end = date_of(&value),
+            "DTEND" if in_event => {
+                end = date_of(&value);
+                if end.is_none() {
+                    bad.push(n);
+                }
+            }
             "SUMMARY" if in_event => summary = value,
             "END" if value == "VEVENT" && in_event => {
                 in_event = false;
                 let Some(s) = start else { continue };
-                let e = end.filter(|e| *e > s).unwrap_or(s + Duration::days(1));
+                let e = end.filter(|e| *e > s).or(s.succ_opt()).unwrap_or(s);
                 let lower = summary.to_lowercase();
                 let worked = summary.contains('班') || lower.contains("working day") || lower.contains("workday");
                 let mut d = s;
@@ -112,7 +129,8 @@ pub fn parse_ics_holidays(text: &str) -> (WorkCalendar, Vec<usize>) {
                     } else {
                         cal.holidays.insert(d);
                     }
-                    d += Duration::days(1);
+                    let Some(next) = d.succ_opt() else { break };
+                    d = next;
                 }
             }
             _ => {}
@@ -127,6 +145,18 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn no_overflow_at_the_end_of_time() {
+        let c = WorkCalendar::default();
+        let end = NaiveDate::MAX;
+        assert!(c.working_dates(end, 5).len() <= 5);
+        assert!(!c.working_dates(end, 5).is_empty());
+        let _ = c.on_or_after(end);
+        assert!(c.working_days_between(end.pred_opt().unwrap(), end) <= 1);
+        let (_, bad) = parse_ics_holidays("BEGIN:VEVENT\nDTSTART;VALUE=DATE:99991231\nEND:VEVENT\n");
+        assert_eq!(bad, [2], "a year out of bounds is a bad line");
     }
 
     /// National Day 2026 in China: 1–7 October off, Sunday 27 Sept and Saturday 10 Oct worked.

@@ -1,4 +1,5 @@
 //! Pure domain logic: no I/O, no database types. Each module has its unit tests.
+pub mod bounds;
 pub mod business_case;
 pub mod calendar;
 pub mod catalog;
@@ -19,6 +20,7 @@ pub mod progress;
 pub mod project_input;
 pub mod risk;
 pub mod schedule;
+pub mod spreadsheet;
 pub mod targets;
 pub mod training;
 pub mod validation;

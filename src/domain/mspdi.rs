@@ -1,6 +1,7 @@
 //! Microsoft Project XML (MSPDI): the plan out to, and back in from, the tool directors
 //! already use. Tasks with outline levels (phases are summary tasks), dates, durations in
 //! working hours (8 a day), milestones, percent complete and predecessor links with lags.
+use super::bounds::{self, MAX_DURATION_DAYS, MAX_LAG_DAYS, MAX_NAME_CHARS};
 use chrono::{NaiveDate, NaiveDateTime};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -91,14 +92,25 @@ fn date_of(v: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-/// "PT40H0M0S" → 5 working days (rounded up); unreadable → None.
+/// "PT40H0M0S" → 5 working days (rounded up); unreadable, negative or beyond
+/// `bounds::MAX_DURATION_DAYS` → None.
 fn duration_days(v: &str) -> Option<i64> {
     let h = v.strip_prefix("PT")?.split('H').next()?.parse::<f64>().ok()?;
-    Some((h / 8.0).ceil() as i64)
+    let days = (h / 8.0).ceil();
+    (days.is_finite() && (0.0..=MAX_DURATION_DAYS as f64).contains(&days)).then_some(days as i64)
 }
 
-/// Read the tasks of an MSPDI file. Errors say what is wrong and which task.
+/// A lag in tenths of a minute → whole working days, when within `bounds::MAX_LAG_DAYS`.
+fn lag_days(v: &str) -> Option<i64> {
+    let days = v.parse::<i64>().ok()? / TENTHS_PER_DAY;
+    (-MAX_LAG_DAYS..=MAX_LAG_DAYS).contains(&days).then_some(days)
+}
+
+/// Read the tasks of an MSPDI file. Errors say what is wrong and which task; values outside
+/// what the forms accept (dates 2000–2100, durations, lags, name lengths, control characters)
+/// are all reported, one line each.
 pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
+    let mut problems: Vec<String> = vec![];
     let mut reader = Reader::from_str(xml);
     // Not trimmed: spaces around entities (`a &amp; b`) are part of the text.
     reader.config_mut().trim_text(false);
@@ -172,7 +184,13 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                                 other => return Err(format!("link type {other} is not supported")),
                             }
                         }
-                        "LinkLag" => l.lag_days = v.trim().parse::<i64>().map(|x| x / TENTHS_PER_DAY).unwrap_or(0),
+                        "LinkLag" => match lag_days(v.trim()) {
+                            Some(d) => l.lag_days = d,
+                            None => problems.push(format!(
+                                "link lag `{}` is not a whole number of tenths of a minute within ±{MAX_LAG_DAYS} working days",
+                                v.trim()
+                            )),
+                        },
                         _ => {}
                     }
                 } else if let Some((t, has_start, has_finish)) = cur.as_mut() {
@@ -190,7 +208,14 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                             t.finish = date_of(v.trim()).ok_or(format!("task {}: bad finish `{v}`", t.uid))?;
                             *has_finish = true;
                         }
-                        "Duration" => t.duration_days = duration_days(v.trim()).unwrap_or(0),
+                        "Duration" => match duration_days(v.trim()) {
+                            Some(d) => t.duration_days = d,
+                            None => problems.push(format!(
+                                "task {}: duration `{}` is not between 0 and {MAX_DURATION_DAYS} working days",
+                                t.uid,
+                                v.trim()
+                            )),
+                        },
                         "PercentComplete" => t.percent = v.trim().parse::<i32>().unwrap_or(0).clamp(0, 100),
                         _ => {}
                     }
@@ -214,11 +239,30 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                     if t.finish < t.start {
                         return Err(format!("task {} ({}) finishes before it starts", t.uid, t.name));
                     }
+                    for (what, d) in [("start", t.start), ("finish", t.finish)] {
+                        if !bounds::date_ok(d) {
+                            problems.push(format!(
+                                "task {}: {what} {d} is outside {}–{}",
+                                t.uid,
+                                bounds::FIRST_YEAR,
+                                bounds::LAST_YEAR
+                            ));
+                        }
+                    }
+                    match bounds::text_problem(&t.name, MAX_NAME_CHARS) {
+                        Some("err.too_long") => problems
+                            .push(format!("task {}: the name is longer than {MAX_NAME_CHARS} characters", t.uid)),
+                        Some(_) => problems.push(format!("task {}: the name holds control characters", t.uid)),
+                        None => {}
+                    }
                     tasks.push(t);
                 }
             }
             Ok(_) => {}
         }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
     }
     if tasks.is_empty() {
         return Err("the file has no tasks".into());
@@ -297,5 +341,34 @@ mod tests {
         // unknown type is refused, naming it.
         assert_eq!(import(sf).unwrap()[0].preds, [MsLink { pred_uid: 2, kind: "SF", lag_days: 0 }]);
         assert!(import(&sf.replace("<Type>2</Type>", "<Type>7</Type>")).unwrap_err().contains("link type 7"));
+    }
+
+    /// The review's inputs: each is refused with its task named, none panics, all are listed.
+    #[test]
+    fn refuses_values_the_forms_refuse() {
+        let task = |uid: i64, name: &str, start: &str, dur: &str, lag: &str| {
+            format!(
+                "<Task><UID>{uid}</UID><Name>{name}</Name><OutlineLevel>2</OutlineLevel><Start>{start}</Start><Finish>{start}</Finish><Duration>{dur}</Duration><PredecessorLink><PredecessorUID>1</PredecessorUID><Type>1</Type><LinkLag>{lag}</LinkLag></PredecessorLink></Task>"
+            )
+        };
+        let ok = task(1, "ok", "2026-03-02T08:00:00", "PT8H0M0S", "0");
+        let xml = format!(
+            "<Project><Tasks>{ok}{}{}{}{}{}</Tasks></Project>",
+            task(2, "big", "2026-03-02T08:00:00", "PT1000000000H", "0"),
+            task(3, "far", "+262142-12-31T08:00:00", "PT8H", "0"),
+            task(4, "lag", "2026-03-02T08:00:00", "PT8H", "480000000000"),
+            task(5, "y", "9999-01-01T08:00:00", "PT16000000H", "0"),
+            task(6, &"n".repeat(900_000), "2026-03-02T08:00:00", "PT8H", "0"),
+        );
+        let err = import(&xml).unwrap_err();
+        assert!(err.contains("task 2: duration"), "{err}");
+        assert!(err.contains("task 3") || err.contains("bad start"), "{err}");
+        assert!(err.contains("link lag `480000000000`"), "{err}");
+        assert!(err.contains("task 5: start 9999-01-01 is outside 2000–2100"), "{err}");
+        assert!(err.contains("task 5: duration"), "{err}");
+        assert!(err.contains("task 6: the name is longer"), "{err}");
+        assert!(import(&format!("<Project><Tasks>{ok}</Tasks></Project>")).is_ok());
+        let nul = task(7, "a\u{0}b", "2026-03-02T08:00:00", "PT8H", "0");
+        assert!(import(&format!("<Project><Tasks>{nul}</Tasks></Project>")).unwrap_err().contains("control"));
     }
 }

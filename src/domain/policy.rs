@@ -27,7 +27,8 @@ impl Role {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     View,
     EditProject,
@@ -40,20 +41,71 @@ pub enum Action {
     DecideGate,
     /// Hold a steering committee review: record decisions and action items.
     Review,
+    /// Change the steering committee's membership, or appoint (or remove) a director.
+    ManageSteering,
+    /// Save a schedule baseline.
+    SaveBaseline,
+    /// Replace the plan by a Microsoft Project import.
+    ImportPlan,
+    /// Add, change or delete business-case scenarios, cost and benefit lines.
+    EditBusinessCase,
 }
 
-/// The steering committee decides gates and accepts deliverables (DOMAIN.md); the director
-/// runs the project; consultants and members do the work; viewers read.
-pub fn allows(role: Role, action: Action) -> bool {
-    use Action::*;
-    use Role::*;
-    match action {
-        View => true,
-        EditProject | ManageMembers => role == Director,
-        Contribute => matches!(role, Director | Consultant | Member),
-        ReviewDeliverable | DecideGate => role == Steering,
-        Review => matches!(role, Director | Steering),
+use Role::{Consultant, Director, Member, Steering, Viewer};
+
+/// THE policy: who may do what in a project, one row per action. The steering committee
+/// decides gates and accepts deliverables (DOMAIN.md); the director runs the project and,
+/// with the steering committee, decides who sits on it and who directs; baselines and plan
+/// imports are the director's (consultants propose them); business-case lines are the
+/// director's and the consultants'; members do the work; viewers read. The admin page
+/// "who may do what" is generated from this table.
+pub const TABLE: &[(Action, &[Role])] = &[
+    (Action::View, &[Director, Consultant, Steering, Member, Viewer]),
+    (Action::EditProject, &[Director]),
+    (Action::ManageMembers, &[Director]),
+    (Action::Contribute, &[Director, Consultant, Member]),
+    (Action::ReviewDeliverable, &[Steering]),
+    (Action::DecideGate, &[Steering]),
+    (Action::Review, &[Director, Steering]),
+    (Action::ManageSteering, &[Director, Steering]),
+    (Action::SaveBaseline, &[Director]),
+    (Action::ImportPlan, &[Director]),
+    (Action::EditBusinessCase, &[Director, Consultant]),
+];
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::View => "view",
+            Action::EditProject => "edit_project",
+            Action::ManageMembers => "manage_members",
+            Action::Contribute => "contribute",
+            Action::ReviewDeliverable => "review_deliverable",
+            Action::DecideGate => "decide_gate",
+            Action::Review => "review",
+            Action::ManageSteering => "manage_steering",
+            Action::SaveBaseline => "save_baseline",
+            Action::ImportPlan => "import_plan",
+            Action::EditBusinessCase => "edit_business_case",
+        }
     }
+}
+
+pub fn allows(role: Role, action: Action) -> bool {
+    TABLE.iter().any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+/// The action a change of a project member's role needs: appointing or removing a director
+/// or a steering committee member is `ManageSteering`; any other change `ManageMembers`.
+pub fn member_change(old: Option<Role>, new: Option<Role>) -> Action {
+    let steering_or_director = |r: Option<Role>| matches!(r, Some(Role::Director | Role::Steering));
+    if steering_or_director(old) || steering_or_director(new) { Action::ManageSteering } else { Action::ManageMembers }
+}
+
+/// Outside any project: who may create one. Administrators, and users an administrator has
+/// marked as project creators (who then direct the project they create).
+pub fn may_create_project(is_admin: bool, project_creator: bool) -> bool {
+    is_admin || project_creator
 }
 
 #[cfg(test)]
@@ -75,6 +127,26 @@ mod tests {
         assert!(!allows(Role::Consultant, Action::Review) && !allows(Role::Viewer, Action::Review));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+
+    #[test]
+    fn the_method_s_roles() {
+        for r in Role::ALL {
+            let is = |xs: &[Role]| xs.contains(&r);
+            assert_eq!(allows(r, Action::ManageSteering), is(&[Role::Director, Role::Steering]), "{r:?}");
+            assert_eq!(allows(r, Action::SaveBaseline), r == Role::Director, "{r:?}");
+            assert_eq!(allows(r, Action::ImportPlan), r == Role::Director, "{r:?}");
+            assert_eq!(allows(r, Action::EditBusinessCase), is(&[Role::Director, Role::Consultant]), "{r:?}");
+        }
+        assert_eq!(member_change(None, Some(Role::Director)), Action::ManageSteering);
+        assert_eq!(member_change(Some(Role::Steering), Some(Role::Member)), Action::ManageSteering);
+        assert_eq!(member_change(Some(Role::Viewer), Some(Role::Member)), Action::ManageMembers);
+        assert!(may_create_project(true, false) && may_create_project(false, true));
+        assert!(!may_create_project(false, false));
+        // One row per action.
+        for (i, (a, _)) in TABLE.iter().enumerate() {
+            assert!(TABLE[i + 1..].iter().all(|(b, _)| b != a), "{a:?} twice");
         }
     }
 }

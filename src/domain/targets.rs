@@ -40,16 +40,16 @@ pub fn parse_target(s: &str) -> Option<TargetSpec> {
     let t = s.trim().replace('−', "-").replace([',', ' '], "");
     if let Some(pct) = t.strip_suffix('%') {
         let v: f64 = pct.parse().ok()?;
-        return v.is_finite().then_some(TargetSpec::RelativePercent(v));
+        return super::bounds::number_ok(v).then_some(TargetSpec::RelativePercent(v));
     }
     let v: f64 = t.parse().ok()?;
-    v.is_finite().then_some(TargetSpec::Absolute(v))
+    super::bounds::number_ok(v).then_some(TargetSpec::Absolute(v))
 }
 
 /// A plain number as users type them ("1,200.5", "−3").
 pub fn parse_number(s: &str) -> Option<f64> {
     let t = s.trim().replace('−', "-").replace([',', ' '], "");
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
+    t.parse::<f64>().ok().filter(|v| super::bounds::number_ok(*v))
 }
 
 /// The absolute target for a spec: a relative change applies to the baseline.

@@ -114,7 +114,7 @@ pub fn validate(raw: &RawSession, c: &Choices) -> Result<SessionInput, FieldErro
             None
         }
     };
-    let date = NaiveDate::parse_from_str(raw.date.trim(), "%Y-%m-%d").ok();
+    let date = crate::domain::bounds::parse_date(raw.date.trim());
     if date.is_none() {
         e.add("date", "err.date");
     }

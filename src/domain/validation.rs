@@ -57,8 +57,8 @@ pub fn long_text(errs: &mut FieldErrors, field: &str, raw: &str, max: usize, req
     let v = raw.trim();
     if required && v.is_empty() {
         errs.add(field, "err.required");
-    } else if v.chars().count() > max {
-        errs.add(field, "err.too_long");
+    } else if let Some(problem) = super::bounds::long_text_problem(v, max) {
+        errs.add(field, problem);
     }
     v.replace("\r\n", "\n")
 }

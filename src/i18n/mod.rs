@@ -85,6 +85,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("diagnosis.en.toml"), include_str!("diagnosis.zh.toml")),
     (include_str!("pdf.en.toml"), include_str!("pdf.zh.toml")),
     (include_str!("glossary.en.toml"), include_str!("glossary.zh.toml")),
+    (include_str!("hardening.en.toml"), include_str!("hardening.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -116,22 +116,39 @@ pub async fn render(kind: Kind, doc: Document) -> (Vec<u8>, usize) {
     .expect("PDF rendering panicked")
 }
 
-/// A document as it would be generated now, not kept (the Documents tab's preview).
-pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &str) -> Result<Vec<u8>> {
-    let f = facts(&db.conn, project_id, lang).await?;
-    let doc = document(&f, kind, lang, &i18n::t(lang, "pdf.draft"), author);
-    Ok(render(kind, doc).await.0)
+/// Lay the document out from the gathered views and render it, both on the blocking pool.
+async fn lay_out_and_render(
+    f: std::sync::Arc<Facts>,
+    kind: Kind,
+    lang: Lang,
+    version: String,
+    author: String,
+) -> Result<(Vec<u8>, usize)> {
+    tokio::task::spawn_blocking(move || {
+        let start = std::time::Instant::now();
+        let out = crate::pdf::render_counted(&document(&f, kind, lang, &version, &author));
+        crate::metrics::pdf_rendered(kind.key(), start.elapsed());
+        out
+    })
+    .await
+    .map_err(|e| service::Error::Db(sea_orm::DbErr::Custom(format!("PDF rendering failed: {e}"))))
 }
 
-/// Generate `kind` in `lang` and keep it as the next version: gather the views, lay out,
+/// A document as it would be generated now, not kept (the Documents tab's preview).
+pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &str) -> Result<Vec<u8>> {
+    let f = std::sync::Arc::new(facts(&db.conn, project_id, lang).await?);
+    Ok(lay_out_and_render(f, kind, lang, i18n::t(lang, "pdf.draft"), author.to_string()).await?.0)
+}
+
+/// Generate `kind` in `lang` and keep it as the next version: gather the views, lay out and
 /// render on the blocking pool, then store in a short write transaction. `actor` is `None`
 /// from the command line. Used by the Documents tab and `ninefold pdf`.
 pub async fn publish(db: &Db, actor: Option<Actor>, project_id: i32, kind: Kind, lang: Lang) -> Result<Saved> {
-    let f = facts(&db.conn, project_id, lang).await?;
+    let f = std::sync::Arc::new(facts(&db.conn, project_id, lang).await?);
     let author = store::author(&db.conn, actor).await?;
     loop {
         let version = store::next_version(&db.conn, project_id, kind, lang).await?;
-        let (bytes, pages) = render(kind, document(&f, kind, lang, &format!("v{version}"), &author)).await;
+        let (bytes, pages) = lay_out_and_render(f.clone(), kind, lang, format!("v{version}"), author.clone()).await?;
         // Someone stored a version meanwhile: the number printed on this one is taken.
         if let Some(saved) = store::store(db, actor, project_id, kind, lang, version, bytes, pages).await? {
             return Ok(saved);

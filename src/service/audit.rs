@@ -62,7 +62,10 @@ pub async fn for_project<C: ConnectionTrait>(
 ) -> Result<(Vec<audit::Model>, u64)> {
     let q = audit::Entity::find().filter(audit::Column::ProjectId.eq(project_id));
     let total = q.clone().count(c).await?;
-    let rows = q.order_by_desc(audit::Column::Id).offset(page * per_page).limit(per_page).all(c).await?;
+    // Any page number is answered: past the end is an empty page, never an overflow.
+    let per_page = per_page.clamp(1, 1000);
+    let offset = page.min(total / per_page + 1).saturating_mul(per_page);
+    let rows = q.order_by_desc(audit::Column::Id).offset(offset).limit(per_page).all(c).await?;
     Ok((rows, total))
 }
 

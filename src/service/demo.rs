@@ -56,6 +56,8 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
                         name: (*name).into(),
                         password: PASSWORD.into(),
                         is_admin: role.is_none(),
+                        // The demo's director may start projects of their own.
+                        project_creator: *role == Some(Role::Director),
                     },
                 )
                 .await?

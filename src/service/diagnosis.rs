@@ -353,7 +353,7 @@ pub async fn save_environment(db: &Db, actor: Actor, project_id: i32, raw: &RawE
     let installed_on = match raw.installed_on.trim() {
         "" => None,
         s => {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            let d = crate::domain::bounds::parse_date(s);
             if d.is_none() {
                 e.add("installed_on", "err.date");
             }
@@ -504,7 +504,7 @@ pub async fn add_check(
     q: [&str; 3],
 ) -> Result<quality_check::Model> {
     let mut e = FieldErrors::default();
-    let measured_on = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+    let measured_on = crate::domain::bounds::parse_date(date.trim());
     if measured_on.is_none() {
         e.add("measured_on", "err.date");
     }

@@ -173,7 +173,7 @@ pub async fn update(
     let date = if raw.status_date.trim().is_empty() {
         Some(today)
     } else {
-        NaiveDate::parse_from_str(raw.status_date.trim(), "%Y-%m-%d").ok()
+        crate::domain::bounds::parse_date(raw.status_date.trim())
     };
     if date.is_none() {
         e.add("status_date", "err.date");

@@ -88,8 +88,20 @@ async fn insert_unit<C: ConnectionTrait>(
 }
 
 /// Create the steering committee, the project team and a functional group per required
-/// department, once. Default tiers have no name of their own: pages name them in the
-/// reader's language.
+/// department, in the transaction that creates the project (so that no page view ever
+/// writes them). Default tiers have no name of their own: pages name them in the reader's
+/// language.
+pub async fn create_tiers<C: ConnectionTrait>(c: &C, actor: Actor, p: &project::Model) -> Result<()> {
+    insert_unit(c, actor, p.id, UnitKind::Steering, None, "", 1).await?;
+    insert_unit(c, actor, p.id, UnitKind::Team, None, "", 2).await?;
+    for (i, d) in required_departments(p).into_iter().enumerate() {
+        insert_unit(c, actor, p.id, UnitKind::Group, Some(d), "", 10 + i as i32).await?;
+    }
+    Ok(())
+}
+
+/// `create_tiers` for a project that has none yet (the demo loader; projects made before
+/// tiers came with the project got theirs in a migration).
 pub async fn ensure_tiers(db: &Db, actor: Actor, p: &project::Model) -> Result<()> {
     if !units(&db.conn, p.id).await?.is_empty() {
         return Ok(());
@@ -98,12 +110,7 @@ pub async fn ensure_tiers(db: &Db, actor: Actor, p: &project::Model) -> Result<(
         if !units(tx, p.id).await?.is_empty() {
             return Ok(());
         }
-        insert_unit(tx, actor, p.id, UnitKind::Steering, None, "", 1).await?;
-        insert_unit(tx, actor, p.id, UnitKind::Team, None, "", 2).await?;
-        for (i, d) in required_departments(p).into_iter().enumerate() {
-            insert_unit(tx, actor, p.id, UnitKind::Group, Some(d), "", 10 + i as i32).await?;
-        }
-        Ok(())
+        create_tiers(tx, actor, p).await
     })
     .await;
     // Two first visits at once (PostgreSQL): the loser hits the unique key; the tiers exist.

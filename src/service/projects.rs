@@ -50,6 +50,7 @@ pub async fn create(db: &Db, actor: Actor, input: &ProjectInput, pb: &Playbook) 
         .exec_with_returning(tx)
         .await?;
         add_member_in(tx, actor, p.id, actor.user_id, Role::Director).await?;
+        super::organisation::create_tiers(tx, actor, &p).await?;
         super::modules::seed(tx, p.id, &input.modules).await?;
         super::risks::preload(tx, actor, p.id).await?;
 

@@ -201,7 +201,7 @@ pub async fn create(
     let mut e = FieldErrors::default();
     let title = required_text(&mut e, "title", title, 300);
     let attendees = long_text(&mut e, "attendees", attendees, 2000, false);
-    let held_on = NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d").ok();
+    let held_on = crate::domain::bounds::parse_date(held_on.trim());
     if held_on.is_none() {
         e.add("held_on", "err.date");
     }
@@ -257,7 +257,7 @@ pub async fn add_action(
     let due_date = match due.trim() {
         "" => None,
         s => {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            let d = crate::domain::bounds::parse_date(s);
             if d.is_none() {
                 e.add("due_date", "err.date");
             }

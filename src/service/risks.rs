@@ -85,7 +85,7 @@ pub fn validate(raw: &RawRisk) -> std::result::Result<RiskInput, FieldErrors> {
     let review_date = match raw.review_date.trim() {
         "" => None,
         s => {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            let d = crate::domain::bounds::parse_date(s);
             if d.is_none() {
                 e.add("review_date", "err.date");
             }

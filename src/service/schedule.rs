@@ -541,7 +541,7 @@ fn gantt(
 
 /// The schedule as CSV (UTF-8 with BOM, so Excel opens Chinese names correctly).
 pub fn csv(v: &ScheduleView) -> String {
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let q = crate::domain::spreadsheet::csv_text;
     let mut out = String::from(
         "\u{feff}kind,phase,name_en,name_zh,start,finish,working_days,percent_complete,total_float,critical,predecessors\r\n",
     );

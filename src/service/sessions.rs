@@ -7,6 +7,11 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 pub const LIFETIME_DAYS: i64 = 14;
+/// A session unused for longer than this ends (`NINEFOLD_SESSION_IDLE_HOURS`), whatever its
+/// absolute lifetime left.
+pub const DEFAULT_IDLE_HOURS: i64 = 8;
+/// The last activity is written at most this often, so requests do not each write.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 pub fn random_token() -> String {
     let mut b = [0u8; 32];
@@ -39,6 +44,7 @@ pub async fn create(db: &Db, user_id: i32) -> Result<String> {
         csrf_token: Set(random_token()),
         created_at: Set(t),
         expires_at: Set(t + chrono::Duration::days(LIFETIME_DAYS)),
+        last_seen_at: Set(Some(t)),
     })
     .exec_without_returning(&*tx)
     .await?;
@@ -46,16 +52,35 @@ pub async fn create(db: &Db, user_id: i32) -> Result<String> {
     Ok(token)
 }
 
-/// The live session and its user for a cookie token.
-pub async fn lookup(db: &Db, token: &str) -> Result<Option<(session::Model, user::Model)>> {
+/// The live session and its user for a cookie token: not past its absolute lifetime, and
+/// used within `idle`. Its last activity is recorded (at most once a minute; session
+/// bookkeeping, not project data).
+pub async fn lookup(db: &Db, token: &str, idle: chrono::Duration) -> Result<Option<(session::Model, user::Model)>> {
     let Some(s) = session::Entity::find_by_id(hash_token(token)).one(&db.conn).await? else {
         return Ok(None);
     };
-    if s.expires_at < super::now() {
+    let t = super::now();
+    let last = s.last_seen_at.unwrap_or(s.created_at);
+    if s.expires_at < t || t - last > idle {
         return Ok(None);
     }
-    let u = user::Entity::find_by_id(s.user_id).one(&db.conn).await?;
-    Ok(u.map(|u| (s, u)))
+    let Some(u) = user::Entity::find_by_id(s.user_id).one(&db.conn).await? else { return Ok(None) };
+    if (t - last).num_seconds() >= TOUCH_EVERY_SECS {
+        let tx = db.write().await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(Some(t)))
+            .filter(session::Column::Id.eq(s.id.clone()))
+            .exec(&*tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(Some((s, u)))
+}
+
+/// End every session of a user (their password changed).
+pub async fn end_all<C: sea_orm::ConnectionTrait>(c: &C, user_id: i32) -> Result<()> {
+    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(c).await?;
+    Ok(())
 }
 
 pub async fn delete(db: &Db, token: &str) -> Result<()> {

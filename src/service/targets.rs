@@ -58,7 +58,7 @@ fn optional_date(e: &mut FieldErrors, field: &str, raw: &str) -> Option<NaiveDat
     if raw.is_empty() {
         return None;
     }
-    let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    let d = crate::domain::bounds::parse_date(raw);
     if d.is_none() {
         e.add(field, "err.date");
     }
@@ -505,7 +505,7 @@ pub async fn add_manual(
     note: &str,
 ) -> Result<Recorded> {
     let mut e = FieldErrors::default();
-    let on = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+    let on = crate::domain::bounds::parse_date(date.trim());
     if on.is_none() {
         e.add("date", "err.date");
     }
@@ -558,7 +558,7 @@ pub async fn import_csv(
             errors.push(RowError { line: n, message: "measure_import.err.target", detail: cells[0].into() });
             continue;
         };
-        let Ok(on) = NaiveDate::parse_from_str(cells[1], "%Y-%m-%d") else {
+        let Some(on) = crate::domain::bounds::parse_date(cells[1]) else {
             errors.push(RowError { line: n, message: "measure_import.err.date", detail: cells[1].into() });
             continue;
         };

@@ -4,7 +4,9 @@ use crate::db::Db;
 use crate::domain::validation::{FieldErrors, required_text};
 use crate::entity::user;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::prelude::DateTimeUtc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub fn hash_password(password: &str) -> String {
     // Hashing only fails for absurd parameter or output sizes, which are fixed here.
@@ -19,17 +21,125 @@ pub async fn by_email<C: ConnectionTrait>(c: &C, email: &str) -> Result<Option<u
     Ok(user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(c).await?)
 }
 
-/// Check a login. Unknown e-mail and wrong password look the same to the caller; a dummy
-/// verification keeps their timing alike.
-pub async fn authenticate(db: &Db, email: &str, password: &str) -> Result<Option<user::Model>> {
-    match by_email(&db.conn, email).await? {
-        Some(u) if verify_password(password, &u.password_hash) => Ok(Some(u)),
-        Some(_) => Ok(None),
-        None => {
-            let _ = verify_password(password, DUMMY_HASH);
-            Ok(None)
+/// Verify a password on the blocking pool (argon2 is deliberately slow: never on the async
+/// runtime, never under the writer lock).
+async fn verify_blocking(password: &str, hash: &str) -> Result<bool> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Db(sea_orm::DbErr::Custom(format!("verifying: {e}"))))
+}
+
+/// When an account locks: after `lock_after` wrong passwords in a row, for `lock_for`.
+#[derive(Clone, Copy, Debug)]
+pub struct Lockout {
+    pub lock_after: i32,
+    pub lock_for: chrono::Duration,
+}
+
+/// Check a login. Unknown e-mail, wrong password and a locked account look the same to the
+/// caller, and take the same steps (one argon2 verification, one counting update), so
+/// neither message nor timing tells whether an account exists. Wrong passwords are counted
+/// on the account; at `lock_after` it locks for `lock_for` (audited) unless an admin
+/// releases it first. A good password resets the count.
+pub async fn authenticate(db: &Db, email: &str, password: &str, lockout: Lockout) -> Result<Option<user::Model>> {
+    let email = email.trim().to_lowercase();
+    let found = by_email(&db.conn, &email).await?;
+    let ok = verify_blocking(password, found.as_ref().map_or(DUMMY_HASH, |u| u.password_hash.as_str())).await?;
+    let t = now();
+    let locked = found.as_ref().is_some_and(|u| u.locked_until.is_some_and(|until| until > t));
+    if ok
+        && !locked
+        && let Some(u) = found
+    {
+        if u.failed_logins != 0 || u.locked_until.is_some() {
+            let tx = db.write().await?;
+            user::Entity::update_many()
+                .col_expr(user::Column::FailedLogins, Expr::value(0))
+                .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTimeUtc>::None))
+                .filter(user::Column::Id.eq(u.id))
+                .exec(&*tx)
+                .await?;
+            tx.commit().await?;
         }
+        return Ok(Some(u));
     }
+    let tx = db.write().await?;
+    // The same statement whether or not the account exists (it then changes no row).
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
+        .filter(user::Column::Email.eq(email.as_str()))
+        .exec(&*tx)
+        .await?;
+    if let Some(u) = found
+        && !locked
+        && u.failed_logins.saturating_add(1) >= lockout.lock_after
+    {
+        let until = t + lockout.lock_for;
+        user::Entity::update_many()
+            .col_expr(user::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(user::Column::Id.eq(u.id))
+            .exec(&*tx)
+            .await?;
+        let after = serde_json::json!({ "failed_logins": u.failed_logins.saturating_add(1), "locked_until": until });
+        audit::record(&*tx, Actor { user_id: u.id }, None, "user", u.id, "lockout", None::<&()>, Some(&after)).await?;
+        tracing::warn!(user = u.id, "account locked after repeated failed logins");
+    }
+    tx.commit().await?;
+    Ok(None)
+}
+
+/// An administrator's settings of an account: may it create projects, and release a lock.
+pub async fn set_flags(db: &Db, actor: Actor, user_id: i32, project_creator: bool, unlock: bool) -> Result<()> {
+    let tx = db.write().await?;
+    let before = get(&*tx, user_id).await?;
+    let mut am = user::ActiveModel {
+        id: Set(before.id),
+        project_creator: Set(project_creator),
+        version: Set(before.version.checked_add(1).ok_or(Error::Conflict)?),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    if unlock {
+        am.failed_logins = Set(0);
+        am.locked_until = Set(None);
+    }
+    let after = am.update(&*tx).await?;
+    let action = if unlock && before.locked_until.is_some() { "unlock" } else { "update" };
+    audit::record(&*tx, actor, None, "user", user_id, action, Some(&before), Some(&after)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Change one's own password: the current one is checked, the new one must pass the rules of
+/// a new account, and every session of the user ends (the caller starts a fresh one).
+pub async fn change_password(db: &Db, user_id: i32, current: &str, new: &str) -> Result<()> {
+    let u = get(&db.conn, user_id).await?;
+    let mut e = FieldErrors::default();
+    if !verify_blocking(current, &u.password_hash).await? {
+        e.add("current_password", "err.password_wrong");
+    }
+    if new.chars().count() < 10 {
+        e.add("new_password", "err.password_short");
+    } else if new.len() > 1024 {
+        e.add("new_password", "err.too_long");
+    }
+    e.check()?;
+    let new = new.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|e| Error::Db(sea_orm::DbErr::Custom(format!("hashing: {e}"))))?;
+    let tx = db.write().await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&*tx)
+        .await?;
+    super::sessions::end_all(&*tx, user_id).await?;
+    audit::record(&*tx, Actor { user_id }, None, "user", user_id, "password", None::<&()>, None::<&()>).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 const DUMMY_HASH: &str =
@@ -42,6 +152,8 @@ pub struct NewUser {
     #[serde(skip)]
     pub password: String,
     pub is_admin: bool,
+    /// May create projects (admins always may).
+    pub project_creator: bool,
 }
 
 pub fn validate_new_user(raw: &NewUser) -> std::result::Result<NewUser, FieldErrors> {
@@ -56,7 +168,13 @@ pub fn validate_new_user(raw: &NewUser) -> std::result::Result<NewUser, FieldErr
     } else if raw.password.len() > 1024 {
         e.add("password", "err.too_long");
     }
-    e.into_result(NewUser { email, name, password: raw.password.clone(), is_admin: raw.is_admin })
+    e.into_result(NewUser {
+        email,
+        name,
+        password: raw.password.clone(),
+        is_admin: raw.is_admin,
+        project_creator: raw.project_creator,
+    })
 }
 
 fn is_plausible_email(s: &str) -> bool {
@@ -94,6 +212,7 @@ async fn insert_hashed<C: ConnectionTrait>(
         name: Set(u.name.clone()),
         password_hash: Set(hash),
         is_admin: Set(u.is_admin),
+        project_creator: Set(u.project_creator),
         locale: Set(None),
         version: Set(1),
         created_at: Set(t),
@@ -192,10 +311,10 @@ mod tests {
             email: " Ann@Example.COM ".into(),
             name: "Ann".into(),
             password: "0123456789".into(),
-            is_admin: false,
+            ..Default::default()
         };
         assert_eq!(validate_new_user(&raw).unwrap().email, "ann@example.com");
-        let bad = NewUser { email: "nope".into(), name: "".into(), password: "short".into(), is_admin: false };
+        let bad = NewUser { email: "nope".into(), name: "".into(), password: "short".into(), ..Default::default() };
         let fields: Vec<_> = validate_new_user(&bad).unwrap_err().0.into_iter().map(|f| f.field).collect();
         assert_eq!(fields, ["email", "name", "password"]);
     }

@@ -42,6 +42,7 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, form: FormData
         name: form.get("name").into(),
         password: form.get("password").into(),
         is_admin: form.get("is_admin") == "1",
+        project_creator: form.get("project_creator") == "1",
     };
     match users::register(&state.db, Some(Actor { user_id: me.id }), &raw, false).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
@@ -52,8 +53,39 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, form: FormData
     }
 }
 
+/// An account's settings: may it create projects; release its lock.
+pub async fn user_flags(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(uid): axum::extract::Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let me = admin(&ctx)?;
+    let creator = form.get("project_creator") == "1";
+    users::set_flags(&state.db, Actor { user_id: me.id }, uid, creator, form.get("unlock") == "1").await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// "Who may do what": the policy table as the server checks it, read only.
+pub async fn policy(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    admin(&ctx)?;
+    use crate::domain::policy::{Role, TABLE};
+    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let rows: Vec<minijinja::Value> = TABLE
+        .iter()
+        .map(|(action, allowed)| {
+            let cells: Vec<bool> = Role::ALL.iter().map(|r| allowed.contains(r)).collect();
+            context! { action => action.as_str(), cells }
+        })
+        .collect();
+    Ok(page(&state, &ctx, "admin/policy.html", context! { roles, rows }).into_response())
+}
+
 /// This area's pages and form posts.
 pub fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new().route("/admin/users", get(users).post(create_user))
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{uid}", post(user_flags))
+        .route("/admin/policy", get(policy))
 }

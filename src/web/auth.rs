@@ -2,6 +2,7 @@
 use super::context::{Ctx, LANG_COOKIE, SESSION_COOKIE, set_cookie};
 use super::form::FormData;
 use super::render::page;
+use super::security;
 use crate::AppState;
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -11,6 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
+use std::time::Instant;
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -19,7 +21,7 @@ pub struct NextQuery {
 
 /// Only same-site relative paths are followed after login, never another host.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/projects" }
+    super::security::local_or_home(next)
 }
 
 pub async fn login_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
@@ -42,17 +44,61 @@ pub async fn login_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query
 pub async fn login(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {
     let email = form.get("email");
     let next = safe_next(form.get("next")).to_string();
-    match users::authenticate(&state.db, email, form.get("password")).await? {
+    // Too many failures for this account name or from this address: wait, whatever the
+    // password (the same answer for accounts that exist and those that do not).
+    let keys = security::login_keys(email, ctx.client);
+    if let Some(wait) = state.throttle.retry_after(&keys, Instant::now()) {
+        let page = page(&state, &ctx, "auth/login.html", context! { next, email, throttled => true });
+        return Ok((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, wait.to_string())], page).into_response());
+    }
+    match users::authenticate(&state.db, email, form.get("password"), state.login.lockout).await? {
         Some(u) => {
+            state.throttle.succeeded(&keys);
+            // A new session id at every login; a session the browser already had ends.
+            if let Some(old) = &ctx.session_token {
+                sessions::delete(&state.db, old).await?;
+            }
             let token = sessions::create(&state.db, u.id).await?;
             let cookie = set_cookie(SESSION_COOKIE, &token, sessions::LIFETIME_DAYS * 86_400, true, ctx.secure);
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
         }
-        None => Ok((
-            StatusCode::UNAUTHORIZED,
-            page(&state, &ctx, "auth/login.html", context! { next, email, failed => true }),
-        )
-            .into_response()),
+        None => {
+            state.throttle.failed(&keys, &state.login, Instant::now());
+            Ok((
+                StatusCode::UNAUTHORIZED,
+                page(&state, &ctx, "auth/login.html", context! { next, email, failed => true }),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// The password form of the logged-in user.
+pub async fn password_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> AppResult<Response> {
+    ctx.user()?;
+    let changed = q.get("changed").is_some_and(|v| v == "1");
+    Ok(page(&state, &ctx, "auth/password.html", context! { errors => context! {}, changed }).into_response())
+}
+
+/// Change one's password: every session of the user ends, and this browser gets a new one.
+pub async fn change_password(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {
+    let user = ctx.user()?;
+    match users::change_password(&state.db, user.id, form.get("current_password"), form.get("new_password")).await {
+        Ok(()) => {
+            let token = sessions::create(&state.db, user.id).await?;
+            let cookie = set_cookie(SESSION_COOKIE, &token, sessions::LIFETIME_DAYS * 86_400, true, ctx.secure);
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/account/password?changed=1")).into_response())
+        }
+        Err(crate::service::Error::Invalid(errors)) => {
+            let errors = super::projects::error_map(&errors);
+            let body = page(&state, &ctx, "auth/password.html", context! { errors });
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -81,6 +127,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/locale", post(set_locale))
+        .route("/account/password", get(password_page).post(change_password))
 }
 
 #[cfg(test)]
@@ -91,5 +138,6 @@ mod tests {
         assert_eq!(super::safe_next("//evil.example"), "/projects");
         assert_eq!(super::safe_next("https://evil.example"), "/projects");
         assert_eq!(super::safe_next("/\\evil"), "/projects");
+        assert_eq!(super::safe_next("/\t/evil.example"), "/projects");
     }
 }

@@ -111,7 +111,7 @@ pub async fn show(
 }
 
 pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::EditBusinessCase).await?;
     match svc::create(&state.db, actor, id).await {
         Ok(_) => Ok(Redirect::to(&base(id)).into_response()),
         Err(e) => show_view(&state, &ctx, a, None, Feedback::from_service(e)?, RealisedFeedback::default()).await,
@@ -174,6 +174,7 @@ async fn case_page_again(state: &AppState, ctx: &Ctx, a: Access, fb: Feedback) -
 pub struct Scenarios;
 
 impl Resource for Scenarios {
+    const ACTION: Action = Action::EditBusinessCase;
     type Raw = RawScenario;
     type Row = bc_scenario::Model;
     const TEMPLATE: &'static str = "business_case/scenario_form.html";
@@ -238,6 +239,7 @@ impl Resource for Scenarios {
 pub struct Costs;
 
 impl Resource for Costs {
+    const ACTION: Action = Action::EditBusinessCase;
     type Raw = RawCost;
     type Row = bc_cost::Model;
     const TEMPLATE: &'static str = "business_case/cost_form.html";
@@ -298,6 +300,7 @@ impl Resource for Costs {
 pub struct Benefits;
 
 impl Resource for Benefits {
+    const ACTION: Action = Action::EditBusinessCase;
     type Raw = RawBenefit;
     type Row = bc_benefit::Model;
     const TEMPLATE: &'static str = "business_case/benefit_form.html";

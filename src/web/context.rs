@@ -27,6 +27,8 @@ pub struct Ctx {
     pub path: String,
     /// Cookies get `Secure` when configured, or when a proxy says the request came over HTTPS.
     pub secure: bool,
+    /// The client's address when known (`security::client_address`), for login throttling.
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Ctx {
@@ -73,7 +75,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let headers = &parts.headers;
     let token = cookie(headers, SESSION_COOKIE).map(str::to_string);
     let found = match &token {
-        Some(t) => match sessions::lookup(&state.db, t).await {
+        Some(t) => match sessions::lookup(&state.db, t, state.session_idle).await {
             Ok(f) => f,
             Err(e) => return AppError::from(e).into_response(),
         },
@@ -102,6 +104,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")),
+        client: super::security::client_address(
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()),
+            headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()),
+        ),
     };
 
     // CSRF: every state-changing request carries the token, in a header or as `_csrf`.

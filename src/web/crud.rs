@@ -16,7 +16,8 @@
 //! | `POST P/{rid}`         | [`update`]   | 422, or 409 showing the row as it is now |
 //! | `POST P/{rid}/delete`  | [`delete`]   | `Resource::refused_delete` (409 page)    |
 //!
-//! Every handler authorises `Contribute` on the project first, so viewers get 403 and
+//! Every handler authorises `Resource::ACTION` (`Contribute` unless the record says
+//! otherwise) on the project first, so viewers get 403 and
 //! outsiders 404 exactly as elsewhere. The form page receives `project`, `form` (as typed or
 //! as stored), `row` (none for a new record), `version`, `current` (on a stale save: the
 //! record as it is now, in form shape), `errors`, `error`, `conflict` and whatever
@@ -48,6 +49,8 @@ pub trait Resource: Send + Sync + 'static {
     const TEMPLATE: &'static str;
     /// Whether `POST P/{rid}/delete` exists.
     const DELETABLE: bool = true;
+    /// What the role must be allowed (`domain::policy`) to open, save or delete the record.
+    const ACTION: Action = Action::Contribute;
 
     fn version_of(row: &Self::Row) -> i32;
     /// Where a successful save (`Some(row)`) or delete (`None`) goes.
@@ -117,7 +120,7 @@ fn form_page<R: Resource>(state: &AppState, ctx: &Ctx, a: &Access, fb: Feedback,
 }
 
 pub async fn new<R: Resource>(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
-    let (_, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (_, a) = authorize(&state, &ctx, id, R::ACTION).await?;
     R::may_add(&state.db, &a.project).await?;
     let form = R::blank(&a.project);
     let f = FormPage::<R> { form: &form, row: None, version: 0, current: None };
@@ -130,7 +133,7 @@ pub async fn create<R: Resource>(
     Path(id): Path<i32>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, R::ACTION).await?;
     let raw: R::Raw = form.typed()?;
     match R::create(&state.db, actor, &a.project, &raw).await {
         Ok(row) => Ok(Redirect::to(&R::back(id, Some(&row))).into_response()),
@@ -147,7 +150,7 @@ pub async fn edit<R: Resource>(
     ctx: Ctx,
     Path((id, rid)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
-    let (_, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (_, a) = authorize(&state, &ctx, id, R::ACTION).await?;
     let row = R::load(&state.db, id, rid).await?;
     let form = R::raw_of(&row, &a.project);
     let f = FormPage::<R> { form: &form, row: Some(&row), version: R::version_of(&row), current: None };
@@ -160,7 +163,7 @@ pub async fn update<R: Resource>(
     Path((id, rid)): Path<(i32, i32)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, R::ACTION).await?;
     let version = form.version()?;
     let raw: R::Raw = form.typed()?;
     match R::update(&state.db, actor, &a.project, rid, version, &raw).await {
@@ -183,7 +186,7 @@ pub async fn delete<R: Resource>(
     Path((id, rid)): Path<(i32, i32)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, R::ACTION).await?;
     match R::delete(&state.db, actor, &a.project, rid, form.version()?).await {
         Ok(()) => Ok(Redirect::to(&R::back(id, None)).into_response()),
         Err(e) => {

@@ -18,6 +18,7 @@ pub mod render;
 pub mod reviews;
 pub mod risks;
 pub mod schedule;
+pub mod security;
 pub mod setup;
 pub mod targets;
 pub mod training;
@@ -54,6 +55,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(middleware::from_fn(security::catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), context::middleware));
     // Health checks and static files need no session or language.
     Router::new()
@@ -62,6 +64,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(middleware::from_fn(ops::access_log))
         .with_state(state)
 }

@@ -13,7 +13,7 @@ use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::service::organisation::{self, GroupForm, MemberForm, OwnerForm};
-use crate::service::{self, access::Access};
+use crate::service::{self, access, access::Access};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -56,8 +56,7 @@ async fn org_page(state: &AppState, ctx: &Ctx, a: Access, target: Option<Target>
 }
 
 pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
-    organisation::ensure_tiers(&state.db, actor, &a.project).await?;
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     org_page(&state, &ctx, a, None).await
 }
 
@@ -84,7 +83,9 @@ struct Ids {
 /// that caused it.
 async fn org_write(state: AppState, ctx: Ctx, ids: Ids, w: OrgWrite, form: FormData) -> AppResult<Response> {
     let id = ids.id;
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
+    // The steering committee's membership is the director's and the committee's to change.
+    access::require(a.role, access::org_write(&state.db.conn, id, ids.uid, ids.mid).await?)?;
     let db = &state.db;
     let uid = || ids.uid.ok_or(AppError::NotFound);
     let mid = || ids.mid.ok_or(AppError::NotFound);
@@ -332,8 +333,7 @@ pub async fn responsibilities(
     ctx: Ctx,
     Path((id, seq)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
-    organisation::ensure_tiers(&state.db, actor, &a.project).await?;
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     responsibilities_page(&state, &ctx, a, seq, Feedback::none()).await
 }
 

@@ -8,7 +8,7 @@ use crate::domain::policy::{Action, Role, allows};
 use crate::domain::project_input::{COMMON_TIME_ZONES, RawProject, validate};
 use crate::domain::validation::FieldErrors;
 use crate::entity::project;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::{self, Lang};
 use crate::service::{self, Actor, access, audit, clock, projects, users};
 use axum::extract::{Path, Query, State};
@@ -44,13 +44,18 @@ pub fn can(role: Role) -> Value {
         edit => allows(role, Action::EditProject),
         members => allows(role, Action::ManageMembers),
         review_meeting => allows(role, Action::Review),
+        steering => allows(role, Action::ManageSteering),
+        baseline => allows(role, Action::SaveBaseline),
+        import_plan => allows(role, Action::ImportPlan),
+        business_case => allows(role, Action::EditBusinessCase),
     }
 }
 
 pub async fn portfolio(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?;
     let rows = projects::portfolio(&state.db.conn, user.id).await?;
-    Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows) }).into_response())
+    let may_create = crate::domain::policy::may_create_project(user.is_admin, user.project_creator);
+    Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows), may_create }).into_response())
 }
 
 fn raw_from(form: &FormData) -> RawProject {
@@ -105,8 +110,18 @@ fn project_form(state: &AppState, ctx: &Ctx, status: StatusCode, v: FormView) ->
     (status, page(state, ctx, "projects/form.html", data)).into_response()
 }
 
+/// Only administrators and users they marked as project creators start projects.
+fn may_create(ctx: &Ctx) -> AppResult<&crate::entity::user::Model> {
+    let user = ctx.user()?;
+    if crate::domain::policy::may_create_project(user.is_admin, user.project_creator) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.user()?;
+    may_create(&ctx)?;
     let time_zone = clock::default_time_zone();
     let raw = RawProject {
         industry: "other".into(),
@@ -126,7 +141,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> AppResult<Resp
 }
 
 pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> AppResult<Response> {
-    let user = ctx.user()?;
+    let user = may_create(&ctx)?;
     let raw = raw_from(&form);
     let pb = state.playbooks.get(form.get("playbook")).or_else(|| state.playbooks.get("nine-phase"));
     let (input, pb) = match (validate(&raw), pb) {
@@ -257,9 +272,11 @@ pub async fn set_member(
     Path(id): Path<i32>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::ManageMembers).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
     let role = Role::parse(form.get("role"));
     let user_id = form.get("user_id").parse::<i32>().ok();
+    // Appointing a director or a steering member is the director's or the committee's.
+    access::require(a.role, access::member_change(&state.db.conn, id, user_id, None, role).await?)?;
     let (Some(role), Some(user_id)) = (role, user_id) else {
         return members_page(&state, &ctx, a, StatusCode::UNPROCESSABLE_ENTITY, Some("err.choose_from_list")).await;
     };
@@ -280,7 +297,8 @@ pub async fn remove_member(
     ctx: Ctx,
     Path((id, mid)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::ManageMembers).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
+    access::require(a.role, access::member_change(&state.db.conn, id, None, Some(mid), None).await?)?;
     match projects::remove_member(&state.db, actor, id, mid).await {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/members")).into_response()),
         Err(e) => {
@@ -369,6 +387,8 @@ pub async fn history(
     let names: BTreeMap<i32, String> = users::list(&state.db.conn).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let entries: Vec<Value> = rows.iter().map(|r| history_entry(ctx.lang, &names, r)).collect();
     let pages = total.div_ceil(PER_PAGE);
+    // Past the last page: shown as the page after it (empty), so the pager's sums stay small.
+    let page_no = page_no.min(pages);
     Ok(page(
         &state,
         &ctx,

@@ -107,7 +107,7 @@ pub async fn action_status(
     let today = clock::today(&a.project);
     reviews::set_action_status(&state.db, actor, id, aid, form.version()?, form.get("done") == "1", today).await?;
     let back = form.get("back");
-    let back = if back.starts_with(&format!("/projects/{id}/")) {
+    let back = if back.starts_with(&format!("/projects/{id}/")) && super::security::local_path(back).is_some() {
         back.to_string()
     } else {
         format!("/projects/{id}/reviews")

@@ -229,25 +229,19 @@ pub async fn save_baseline(
     Path(id): Path<i32>,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::SaveBaseline).await?;
     match schedule::save_baseline(&state.db, actor, id, form.get("name")).await {
         Ok(b) => Ok(Redirect::to(&format!("/projects/{id}/schedule?baseline={}#items", b.id)).into_response()),
         Err(e) => act(&state, &ctx, a, "baselines", Err(e)).await,
     }
 }
 
-pub async fn create_feed(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    headers: axum::http::HeaderMap,
-) -> AppResult<Response> {
+pub async fn create_feed(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
     let token = schedule::create_feed(&state.db, actor, id).await?;
-    // A full address, so it can be pasted straight into a calendar app.
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if ctx.secure { "https" } else { "http" };
-    let url = format!("{scheme}://{host}/feeds/{token}.ics");
+    // A full address, so it can be pasted straight into a calendar app; the host is the
+    // configured base URL, never the request's Host header.
+    let url = format!("{}/feeds/{token}.ics", state.base_url);
     page_of(&state, &ctx, a, &ViewQuery::default(), Feedback::none(), context! { new_feed => url }).await
 }
 
@@ -297,7 +291,7 @@ pub async fn mspdi_import(
     Path(id): Path<i32>,
     mut mp: Multipart,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::ImportPlan).await?;
     let xml = String::from_utf8_lossy(&upload(&mut mp).await?).to_string();
     match schedule::import_mspdi(&state.db, actor, id, &xml).await {
         Ok(Ok(_)) => Ok(back(id, "items")),

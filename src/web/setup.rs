@@ -31,6 +31,7 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, form: FormData) -> 
         name: form.get("name").into(),
         password: form.get("password").into(),
         is_admin: true,
+        ..Default::default()
     };
     match users::bootstrap_admin(&state.db, &raw, true).await {
         Ok(u) => {

@@ -142,8 +142,7 @@ fn blank(p: &project::Model) -> RawSession {
 }
 
 pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
-    organisation::ensure_tiers(&state.db, actor, &a.project).await?;
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let raw = blank(&a.project);
     index_page(&state, &ctx, a, Feedback::none(), raw).await
 }

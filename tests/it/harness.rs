@@ -46,6 +46,9 @@ impl TestApp {
                 name: name.into(),
                 password: PASSWORD.into(),
                 is_admin: email.starts_with("admin"),
+                // Test users start projects as users an admin marked as project creators;
+                // `policy` tests make users without the mark through the admin page.
+                project_creator: true,
             },
         )
         .await
@@ -124,6 +127,7 @@ pub struct Resp {
     pub body: String,
     /// The body as sent (PDFs are not text).
     pub bytes: Vec<u8>,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl Resp {
@@ -163,13 +167,14 @@ impl Client {
         }
         let status = resp.status();
         let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+        let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
         let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(i) = body.find("name=\"_csrf\" value=\"") {
             let rest = &body[i + 20..];
             self.csrf = rest[..rest.find('"').unwrap()].to_string();
         }
-        Resp { status, location, body, bytes }
+        Resp { status, location, body, bytes, headers }
     }
 
     fn cookies(&self) -> String {

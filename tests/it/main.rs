@@ -11,6 +11,7 @@ mod concurrency;
 mod consistency;
 mod diagnosis;
 mod documents;
+mod hardening;
 mod durability;
 mod ops;
 mod organisation;

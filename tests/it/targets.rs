@@ -1,7 +1,7 @@
 use crate::harness::*;
 use axum::http::StatusCode;
 
-const TARGET: &[(&str, &str)] = &[
+pub(crate) const TARGET: &[(&str, &str)] = &[
     ("name", "Service cost per ticket −15%"),
     ("key", "service-cost"),
     ("kind", "explicit"),
@@ -15,13 +15,13 @@ const TARGET: &[(&str, &str)] = &[
     ("module_key", "service"),
 ];
 
-async fn new_target(c: &mut Client, p: i32, fields: &[(&str, &str)]) -> i32 {
+pub(crate) async fn new_target(c: &mut Client, p: i32, fields: &[(&str, &str)]) -> i32 {
     c.get(&format!("/projects/{p}/targets/new")).await;
     let r = c.post(&format!("/projects/{p}/targets"), fields).await;
     r.assert_redirect().rsplit('/').next().unwrap().parse().unwrap()
 }
 
-fn token_in(body: &str) -> String {
+pub(crate) fn token_in(body: &str) -> String {
     let i = body.find("<pre class=\"token\">").expect("token shown once") + 19;
     body[i..i + body[i..].find('<').unwrap()].to_string()
 }
