@@ -13,9 +13,9 @@ mod m20261122_000006_diagnosis;
 mod m20261122_000007_documents;
 mod m20261201_000008_views;
 mod m20261202_000010_hardening;
+mod m20261202_000011_unique_seq;
 
 pub use m20261202_000010_hardening::backfill_org_units;
-mod m20261202_000011_unique_seq;
 
 pub struct Migrator;
 
