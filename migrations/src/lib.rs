@@ -12,6 +12,7 @@ mod m20261122_000005_schedule;
 mod m20261122_000006_diagnosis;
 mod m20261122_000007_documents;
 mod m20261201_000008_views;
+mod m20261202_000012_indexes;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_diagnosis::Migration),
             Box::new(m20261122_000007_documents::Migration),
             Box::new(m20261201_000008_views::Migration),
+            Box::new(m20261202_000012_indexes::Migration),
         ]
     }
 }
