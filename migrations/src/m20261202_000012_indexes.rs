@@ -35,7 +35,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for (table, cols) in INDEXES {
-            m.drop_index(Index::drop().name(format!("ix_{table}_{}", cols.join("_"))).table(*table).take()).await?;
+            let mut drop = Index::drop();
+            drop.name(format!("ix_{table}_{}", cols.join("_"))).table(*table);
+            m.drop_index(drop).await?;
         }
         Ok(())
     }

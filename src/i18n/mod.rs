@@ -84,6 +84,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("schedule.en.toml"), include_str!("schedule.zh.toml")),
     (include_str!("diagnosis.en.toml"), include_str!("diagnosis.zh.toml")),
     (include_str!("pdf.en.toml"), include_str!("pdf.zh.toml")),
+    (include_str!("portfolio.en.toml"), include_str!("portfolio.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -47,10 +47,16 @@ pub fn can(role: Role) -> Value {
     }
 }
 
-pub async fn portfolio(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+pub async fn portfolio(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<projects::PortfolioQuery>,
+) -> AppResult<Response> {
     let user = ctx.user()?;
-    let rows = projects::portfolio(&state.db.conn, user.id).await?;
-    Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows) }).into_response())
+    let p = projects::portfolio_page(&state.db.conn, user.id, &q).await?;
+    let sorts = projects::PORTFOLIO_SORTS;
+    Ok(page(&state, &ctx, "projects/portfolio.html", context! { p => ser(&p), rows => ser(&p.rows), sorts })
+        .into_response())
 }
 
 fn raw_from(form: &FormData) -> RawProject {

@@ -12,6 +12,7 @@ mod consistency;
 mod diagnosis;
 mod documents;
 mod ops;
+mod perf;
 mod organisation;
 mod projects;
 mod risks;
