@@ -57,7 +57,7 @@ async fn statements(c: &mut Client, log: &Log, path: &str) -> Vec<Statement> {
 }
 
 fn page_name(path: &str, id: i32) -> String {
-    path.replace(&id.to_string(), "{id}")
+    path.replace(&format!("/{id}"), "/{id}")
 }
 
 #[tokio::test]
