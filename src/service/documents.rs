@@ -178,12 +178,12 @@ pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<List
     Ok(rows
         .into_iter()
         .map(|d| Listed {
-                created_by_name: d.created_by.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Ninefold".into()),
-                deliverable_name: d
-                    .deliverable_id
-                    .and_then(|id| dels.iter().find(|x| x.id == id))
-                    .map(|x| (x.name_en.clone(), x.name_zh.clone())),
-                doc: d,
+            created_by_name: d.created_by.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Ninefold".into()),
+            deliverable_name: d
+                .deliverable_id
+                .and_then(|id| dels.iter().find(|x| x.id == id))
+                .map(|x| (x.name_en.clone(), x.name_zh.clone())),
+            doc: d,
         })
         .collect())
 }

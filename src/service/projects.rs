@@ -517,7 +517,9 @@ pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Vec<Po
                 health,
                 directors: directors_of
                     .get(&p.id)
-                    .map(|ds| ds.iter().map(|d| (d.user_id, names.get(&d.user_id).cloned().unwrap_or_default())).collect())
+                    .map(|ds| {
+                        ds.iter().map(|d| (d.user_id, names.get(&d.user_id).cloned().unwrap_or_default())).collect()
+                    })
                     .unwrap_or_default(),
                 project: p.clone(),
             }

@@ -459,8 +459,13 @@ pub async fn health_signals_many<C: ConnectionTrait>(
         .order_by_asc(risk_e::Column::Id)
         .all(c)
         .await?;
-    let (people, units, members) = (by_project(people, |x| x.project_id), by_project(units, |x| x.project_id), by_project(members, |x| x.project_id));
-    let (targets, ms, risks) = (by_project(targets, |x| x.project_id), by_project(ms, |x| x.project_id), by_project(risks, |x| x.project_id));
+    let (people, units, members) = (
+        by_project(people, |x| x.project_id),
+        by_project(units, |x| x.project_id),
+        by_project(members, |x| x.project_id),
+    );
+    let (targets, ms, risks) =
+        (by_project(targets, |x| x.project_id), by_project(ms, |x| x.project_id), by_project(risks, |x| x.project_id));
     Ok(projects
         .iter()
         .map(|(p, today)| {

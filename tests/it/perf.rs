@@ -146,7 +146,10 @@ async fn full_scans(t: &TestApp, scoped: &[String], stmt: &Statement) -> Vec<Str
                             || l.starts_with(&format!("SCAN {table} "))
                             || l.contains(&format!("SCAN {table} AS"))
                     }
-                    _ => line.contains(&format!("Seq Scan on {table} ")) || line.ends_with(&format!("Seq Scan on {table}")),
+                    _ => {
+                        line.contains(&format!("Seq Scan on {table} "))
+                            || line.ends_with(&format!("Seq Scan on {table}"))
+                    }
                 }
             })
         })
