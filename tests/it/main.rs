@@ -14,6 +14,7 @@ mod documents;
 mod ops;
 mod organisation;
 mod perf;
+mod perf_http;
 mod projects;
 mod risks;
 mod schedule;
