@@ -14,6 +14,7 @@ mod m20261122_000007_documents;
 mod m20261201_000008_views;
 mod m20261202_000010_hardening;
 mod m20261202_000011_unique_seq;
+mod m20261202_000012_indexes;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_views::Migration),
             Box::new(m20261202_000010_hardening::Migration),
             Box::new(m20261202_000011_unique_seq::Migration),
+            Box::new(m20261202_000012_indexes::Migration),
         ]
     }
 }

@@ -86,6 +86,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("pdf.en.toml"), include_str!("pdf.zh.toml")),
     (include_str!("glossary.en.toml"), include_str!("glossary.zh.toml")),
     (include_str!("hardening.en.toml"), include_str!("hardening.zh.toml")),
+    (include_str!("portfolio.en.toml"), include_str!("portfolio.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -87,25 +87,25 @@ pub async fn case_of<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Optio
 }
 
 pub async fn load<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Option<Loaded>> {
-    let Some(case) = case_of(c, project_id).await? else {
-        return Ok(None);
-    };
+    // The lines are read by project (one case per project), whether or not a case exists,
+    // so that the page issues the same statements for every project.
+    let case = case_of(c, project_id).await?;
     let scenarios = bc_scenario::Entity::find()
-        .filter(bc_scenario::Column::CaseId.eq(case.id))
+        .filter(bc_scenario::Column::ProjectId.eq(project_id))
         .order_by_asc(bc_scenario::Column::Id)
         .all(c)
         .await?;
     let costs = bc_cost::Entity::find()
-        .filter(bc_cost::Column::CaseId.eq(case.id))
+        .filter(bc_cost::Column::ProjectId.eq(project_id))
         .order_by_asc(bc_cost::Column::Id)
         .all(c)
         .await?;
     let benefits = bc_benefit::Entity::find()
-        .filter(bc_benefit::Column::CaseId.eq(case.id))
+        .filter(bc_benefit::Column::ProjectId.eq(project_id))
         .order_by_asc(bc_benefit::Column::Id)
         .all(c)
         .await?;
-    Ok(Some(Loaded { case, scenarios, costs, benefits }))
+    Ok(case.map(|case| Loaded { case, scenarios, costs, benefits }))
 }
 
 /// True when the project's case is approved at its current revision (the phase-1 gate rule).
@@ -615,13 +615,13 @@ pub async fn view<C: ConnectionTrait>(
     scenario: Option<i32>,
     today: NaiveDate,
 ) -> Result<Option<CaseView>> {
-    let Some(l) = load(c, p.id).await? else { return Ok(None) };
+    let loaded = load(c, p.id).await?;
+    // Asked whether or not the case is approved: the same statements for every project.
+    let mut names = super::user_names(c, loaded.as_ref().and_then(|l| l.case.approved_by)).await?;
+    let Some(l) = loaded else { return Ok(None) };
     let s = scenario.and_then(|sid| l.scenarios.iter().find(|s| s.id == sid)).or(l.scenarios.first()).cloned();
     let Some(s) = s else { return Err(Error::NotFound) };
-    let approver = match l.case.approved_by {
-        Some(uid) => super::user_names(c, [uid]).await?.remove(&uid),
-        None => None,
-    };
+    let approver = l.case.approved_by.and_then(|uid| names.remove(&uid));
     Ok(Some(build(p, l, s, approver, today)))
 }
 

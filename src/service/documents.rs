@@ -162,25 +162,28 @@ pub struct Listed {
 
 /// Every stored version of a project, newest first.
 pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<Listed>> {
+    use sea_orm::{Iterable, QuerySelect, sea_query::Expr};
+    // The stored bytes are not read to list the versions (they can be many megabytes).
     let rows = document::Entity::find()
+        .select_only()
+        .columns(document::Column::iter().filter(|c| !matches!(c, document::Column::Bytes)))
+        .column_as(Expr::val(Vec::<u8>::new()), "bytes")
         .filter(document::Column::ProjectId.eq(project_id))
         .order_by_desc(document::Column::Id)
+        .into_model::<document::Model>()
         .all(c)
         .await?;
     let names = super::user_names(c, rows.iter().filter_map(|r| r.created_by)).await?;
     let dels = deliverable::Entity::find().filter(deliverable::Column::ProjectId.eq(project_id)).all(c).await?;
     Ok(rows
         .into_iter()
-        .map(|mut d| {
-            d.bytes = Vec::new();
-            Listed {
-                created_by_name: d.created_by.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Ninefold".into()),
-                deliverable_name: d
-                    .deliverable_id
-                    .and_then(|id| dels.iter().find(|x| x.id == id))
-                    .map(|x| (x.name_en.clone(), x.name_zh.clone())),
-                doc: d,
-            }
+        .map(|d| Listed {
+            created_by_name: d.created_by.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "Ninefold".into()),
+            deliverable_name: d
+                .deliverable_id
+                .and_then(|id| dels.iter().find(|x| x.id == id))
+                .map(|x| (x.name_en.clone(), x.name_zh.clone())),
+            doc: d,
         })
         .collect())
 }
@@ -192,4 +195,33 @@ pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<
         .one(c)
         .await?
         .ok_or(super::Error::NotFound)
+}
+
+/// A stored version without its bytes (they are read in pieces by `chunk`).
+pub async fn head<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<document::Model> {
+    use sea_orm::{Iterable, QuerySelect, sea_query::Expr};
+    document::Entity::find_by_id(id)
+        .select_only()
+        .columns(document::Column::iter().filter(|c| !matches!(c, document::Column::Bytes)))
+        .column_as(Expr::val(Vec::<u8>::new()), "bytes")
+        .filter(document::Column::ProjectId.eq(project_id))
+        .into_model::<document::Model>()
+        .one(c)
+        .await?
+        .ok_or(super::Error::NotFound)
+}
+
+/// Bytes `offset..offset + len` of a stored version (fewer at its end), read from the
+/// database without loading the rest: downloads stream a document in such pieces.
+pub async fn chunk<C: ConnectionTrait>(c: &C, project_id: i32, id: i32, offset: i32, len: i32) -> Result<Vec<u8>> {
+    use sea_orm::{DbBackend, Statement};
+    let backend = c.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT substr(bytes, $1, $2) FROM documents WHERE id = $3 AND project_id = $4",
+        _ => "SELECT substr(bytes, ?, ?) FROM documents WHERE id = ? AND project_id = ?",
+    };
+    let start = offset.checked_add(1).ok_or(super::Error::NotFound)?;
+    let stmt = Statement::from_sql_and_values(backend, sql, [start.into(), len.into(), id.into(), project_id.into()]);
+    let row = c.query_one_raw(stmt).await?.ok_or(super::Error::NotFound)?;
+    Ok(row.try_get_by_index::<Vec<u8>>(0)?)
 }

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Create a project and its phases, activities and deliverables from `pb`, scheduled back to
 /// back from the start date; the creator becomes its director. One transaction.
@@ -492,6 +492,7 @@ fn health_of(
 /// A line of the portfolio (and of `GET /api/v1/projects`).
 #[derive(Clone, Debug, Serialize)]
 pub struct PortfolioRow {
+    /// The project (its playbook snapshot is not loaded for lists).
     pub project: project::Model,
     /// The project's today, in its time zone.
     pub today: NaiveDate,
@@ -501,19 +502,37 @@ pub struct PortfolioRow {
     pub phases_total: usize,
     /// The same rolled-up health as the overview's.
     pub health: Health,
+    /// The project's directors (user ids and names).
+    pub directors: Vec<(i32, String)>,
 }
 
-/// The projects `user` belongs to, each with its current phase and rolled-up health.
+/// Project rows without their playbook snapshot (27 KB each; lists never show it).
+async fn light_projects<C: ConnectionTrait>(c: &C, ids: Vec<i32>) -> Result<Vec<project::Model>> {
+    use sea_orm::{Iterable, QuerySelect, sea_query::Expr};
+    Ok(project::Entity::find()
+        .select_only()
+        .columns(project::Column::iter().filter(|c| !matches!(c, project::Column::PlaybookSnapshot)))
+        .column_as(Expr::val(""), "playbook_snapshot")
+        .filter(project::Column::Id.is_in(ids))
+        .order_by_asc(project::Column::Name)
+        .order_by_asc(project::Column::Id)
+        .into_model::<project::Model>()
+        .all(c)
+        .await?)
+}
+
+/// The projects `user` belongs to, by name, each with its current phase and rolled-up
+/// health. Twelve queries whatever the number of projects: every table is read once for
+/// all of them (`risks::health_signals_many`), and the health is `health_of` +
+/// `health::roll_up` as on the overview.
 pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Vec<PortfolioRow>> {
+    use std::collections::HashMap;
     let ms = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
     let ids: Vec<i32> = ms.iter().map(|m| m.project_id).collect();
-    let projects = project::Entity::find()
-        .filter(project::Column::Id.is_in(ids.clone()))
-        .order_by_asc(project::Column::Name)
-        .all(c)
-        .await?;
+    let projects = light_projects(c, ids.clone()).await?;
     let all_phases = phase::Entity::find()
         .filter(phase::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(phase::Column::ProjectId)
         .order_by_asc(phase::Column::Seq)
         .all(c)
         .await?;
@@ -521,28 +540,236 @@ pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Vec<Po
         all_phases.iter().filter(|p| p.status == PhaseStatus::Active.as_str()).map(|p| p.id).collect();
     let dels = deliverable::Entity::find().filter(deliverable::Column::PhaseId.is_in(active_ids)).all(c).await?;
     let last_decisions = phase_decision::Entity::find()
-        .filter(phase_decision::Column::ProjectId.is_in(ids))
+        .filter(phase_decision::Column::ProjectId.is_in(ids.clone()))
         .order_by_desc(phase_decision::Column::Id)
         .all(c)
         .await?;
-    let mut rows = Vec::with_capacity(projects.len());
-    for p in projects {
-        let today = clock::today(&p);
-        let phases: Vec<_> = all_phases.iter().filter(|ph| ph.project_id == p.id).collect();
-        let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).map(|ph| (*ph).clone());
-        let cur_id = current.as_ref().map(|c| c.id);
-        let last = last_decisions.iter().find(|d| Some(d.phase_id) == cur_id);
-        let signals = super::risks::health_signals(c, &p, today).await?;
-        let health = health::roll_up(health_of(today, current.as_ref(), &dels, last), &signals);
-        rows.push(PortfolioRow {
-            today,
-            role: ms.iter().find(|m| m.project_id == p.id).map(|m| m.role.clone()).unwrap_or_default(),
-            phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),
-            phases_total: phases.len(),
-            phase: current,
-            health,
-            project: p,
-        });
+    let directors = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.is_in(ids))
+        .filter(project_member::Column::Role.eq(Role::Director.as_str()))
+        .order_by_asc(project_member::Column::Id)
+        .all(c)
+        .await?;
+    let names = super::user_names(c, directors.iter().map(|d| d.user_id)).await?;
+    let phases_of = super::risks::by_project(all_phases, |p| p.project_id);
+    let dels_of = super::risks::by_project(dels, |d| d.phase_id);
+    let mut last_of: HashMap<i32, &phase_decision::Model> = HashMap::new();
+    for d in &last_decisions {
+        last_of.entry(d.phase_id).or_insert(d);
     }
+    let directors_of = super::risks::by_project(directors, |d| d.project_id);
+    let role_of: HashMap<i32, &str> = ms.iter().map(|m| (m.project_id, m.role.as_str())).collect();
+    let todays: Vec<(&project::Model, NaiveDate)> = projects.iter().map(|p| (p, clock::today(p))).collect();
+    let signals = super::risks::health_signals_many(c, &todays).await?;
+    let rows = todays
+        .into_iter()
+        .map(|(p, today)| {
+            let phases = phases_of.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).cloned();
+            let cur_id = current.as_ref().map(|c| c.id);
+            let last = cur_id.and_then(|id| last_of.get(&id).copied());
+            let dels = cur_id.and_then(|id| dels_of.get(&id)).map(Vec::as_slice).unwrap_or_default();
+            let sig = signals.get(&p.id).cloned().unwrap_or_default();
+            let health = health::roll_up(health_of(today, current.as_ref(), dels, last), &sig);
+            PortfolioRow {
+                today,
+                role: role_of.get(&p.id).copied().unwrap_or_default().to_string(),
+                phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),
+                phases_total: phases.len(),
+                phase: current,
+                health,
+                directors: directors_of
+                    .get(&p.id)
+                    .map(|ds| {
+                        ds.iter().map(|d| (d.user_id, names.get(&d.user_id).cloned().unwrap_or_default())).collect()
+                    })
+                    .unwrap_or_default(),
+                project: p.clone(),
+            }
+        })
+        .collect();
     Ok(rows)
+}
+
+/// Rows of the portfolio page.
+pub const PORTFOLIO_PAGE: usize = 50;
+
+/// What the portfolio page is asked for (query string; every field optional, as typed).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PortfolioQuery {
+    /// A phase's sequence number, or `done`.
+    pub phase: String,
+    /// `green`, `amber`, `red` or `done`.
+    pub health: String,
+    /// A director's user id.
+    pub director: String,
+    /// A client's name, exactly.
+    pub client: String,
+    /// `name` (default), `client`, `phase`, `health` (worst first) or `due`.
+    pub sort: String,
+    /// 1-based.
+    pub page: String,
+}
+
+pub const PORTFOLIO_SORTS: [&str; 5] = ["name", "client", "phase", "health", "due"];
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseCount {
+    pub seq: Option<i32>,
+    pub name_en: String,
+    pub name_zh: String,
+    pub count: usize,
+}
+
+/// The whole portfolio at a glance (before filters): projects by current phase and by health.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PortfolioSummary {
+    pub total: usize,
+    /// Phases in order; projects past their last gate last (`seq` none).
+    pub by_phase: Vec<PhaseCount>,
+    pub green: usize,
+    pub amber: usize,
+    pub red: usize,
+    pub done: usize,
+}
+
+/// The portfolio page: one page of rows after filters and sorting, the summary of the whole
+/// portfolio, and the choices of the filters.
+#[derive(Clone, Debug, Serialize)]
+pub struct PortfolioPage {
+    pub rows: Vec<PortfolioRow>,
+    pub summary: PortfolioSummary,
+    /// Rows matching the filters.
+    pub matched: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub query: PortfolioQuery,
+    /// Query fields whose value was not understood (field, message key); they are ignored.
+    pub errors: Vec<(&'static str, &'static str)>,
+    pub directors: Vec<(i32, String)>,
+    pub clients: Vec<String>,
+}
+
+fn rag_rank(r: health::Rag) -> u8 {
+    match r {
+        health::Rag::Red => 0,
+        health::Rag::Amber => 1,
+        health::Rag::Green => 2,
+        health::Rag::Done => 3,
+    }
+}
+
+/// The portfolio page of `user` for `q`: `portfolio`'s rows, filtered, sorted and paged.
+pub async fn portfolio_page<C: ConnectionTrait>(c: &C, user_id: i32, q: &PortfolioQuery) -> Result<PortfolioPage> {
+    let all = portfolio(c, user_id).await?;
+    Ok(page_of(all, q))
+}
+
+fn page_of(all: Vec<PortfolioRow>, q: &PortfolioQuery) -> PortfolioPage {
+    let mut errors = vec![];
+    let mut summary = PortfolioSummary { total: all.len(), ..Default::default() };
+    let mut directors: Vec<(i32, String)> = vec![];
+    let mut clients: Vec<String> = vec![];
+    for r in &all {
+        match r.health.rag {
+            health::Rag::Green => summary.green += 1,
+            health::Rag::Amber => summary.amber += 1,
+            health::Rag::Red => summary.red += 1,
+            health::Rag::Done => summary.done += 1,
+        }
+        let seq = r.phase.as_ref().map(|p| p.seq);
+        match summary.by_phase.iter_mut().find(|x| x.seq == seq) {
+            Some(x) => x.count += 1,
+            None => summary.by_phase.push(PhaseCount {
+                seq,
+                name_en: r.phase.as_ref().map(|p| p.name_en.clone()).unwrap_or_default(),
+                name_zh: r.phase.as_ref().map(|p| p.name_zh.clone()).unwrap_or_default(),
+                count: 1,
+            }),
+        }
+        for d in &r.directors {
+            if !directors.iter().any(|x| x.0 == d.0) {
+                directors.push(d.clone());
+            }
+        }
+        if !clients.contains(&r.project.client_name) {
+            clients.push(r.project.client_name.clone());
+        }
+    }
+    summary.by_phase.sort_by_key(|x| x.seq.unwrap_or(i32::MAX));
+    directors.sort_by(|a, b| a.1.cmp(&b.1));
+    clients.sort();
+    let phase: Option<Option<i32>> = match q.phase.trim() {
+        "" => None,
+        "done" => Some(None),
+        s => match s.parse::<i32>() {
+            Ok(n) => Some(Some(n)),
+            Err(_) => {
+                errors.push(("phase", "err.choose_from_list"));
+                None
+            }
+        },
+    };
+    let rag = match q.health.trim() {
+        "" => None,
+        "green" => Some(health::Rag::Green),
+        "amber" => Some(health::Rag::Amber),
+        "red" => Some(health::Rag::Red),
+        "done" => Some(health::Rag::Done),
+        _ => {
+            errors.push(("health", "err.choose_from_list"));
+            None
+        }
+    };
+    let director = match q.director.trim() {
+        "" => None,
+        s => match s.parse::<i32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(("director", "err.choose_from_list"));
+                None
+            }
+        },
+    };
+    let client = Some(q.client.trim()).filter(|s| !s.is_empty());
+    let sort = match q.sort.trim() {
+        "" => "name",
+        s => PORTFOLIO_SORTS.iter().copied().find(|x| *x == s).unwrap_or_else(|| {
+            errors.push(("sort", "err.choose_from_list"));
+            "name"
+        }),
+    };
+    let page_no = match q.page.trim() {
+        "" => 1,
+        s => match s.parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                errors.push(("page", "err.choose_from_list"));
+                1
+            }
+        },
+    };
+    let mut rows: Vec<PortfolioRow> = all
+        .into_iter()
+        .filter(|r| phase.is_none_or(|p| r.phase.as_ref().map(|x| x.seq) == p))
+        .filter(|r| rag.is_none_or(|h| r.health.rag == h))
+        .filter(|r| director.is_none_or(|d| r.directors.iter().any(|x| x.0 == d)))
+        .filter(|r| client.is_none_or(|c| r.project.client_name == c))
+        .collect();
+    // Stable sorts: rows come by name, which stays the order within a key.
+    match sort {
+        "client" => rows.sort_by(|a, b| a.project.client_name.cmp(&b.project.client_name)),
+        "phase" => rows.sort_by_key(|r| r.phase.as_ref().map_or(i32::MAX, |p| p.seq)),
+        "health" => rows.sort_by_key(|r| (rag_rank(r.health.rag), std::cmp::Reverse(r.health.days_late))),
+        "due" => rows.sort_by_key(|r| r.phase.as_ref().map_or(NaiveDate::MAX, |p| p.planned_finish)),
+        _ => {}
+    }
+    let matched = rows.len();
+    let pages = matched.div_ceil(PORTFOLIO_PAGE).max(1);
+    let page = page_no.min(pages);
+    let rows = rows.into_iter().skip((page - 1) * PORTFOLIO_PAGE).take(PORTFOLIO_PAGE).collect();
+    let mut query = q.clone();
+    query.sort = sort.to_string();
+    PortfolioPage { rows, summary, matched, page, pages, query, errors, directors, clients }
 }

@@ -13,6 +13,7 @@ use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The risk form as typed.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -413,28 +414,107 @@ fn heat_map(views: &[RiskView], lang: Lang) -> Matrix {
 /// What the health roll-up needs beyond the phase: organisation findings, target RAGs and
 /// risk exposure.
 pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate) -> Result<Signals> {
-    let org_findings = super::organisation::findings(c, p)
-        .await?
+    Ok(health_signals_many(c, &[(p, today)]).await?.remove(&p.id).unwrap_or_default())
+}
+
+/// `health_signals` of many projects at once (the portfolio), in the same six queries
+/// whatever their number: each table is read once for all of them, then every project's
+/// signals are computed from its own rows exactly as for one.
+pub async fn health_signals_many<C: ConnectionTrait>(
+    c: &C,
+    projects: &[(&project::Model, NaiveDate)],
+) -> Result<HashMap<i32, Signals>> {
+    use crate::entity::{measurement, membership, org_unit, person, target};
+    use sea_orm::QueryOrder;
+    let ids: Vec<i32> = projects.iter().map(|(p, _)| p.id).collect();
+    let people = person::Entity::find()
+        .filter(person::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(person::Column::Id)
+        .all(c)
+        .await?;
+    let units = org_unit::Entity::find()
+        .filter(org_unit::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(org_unit::Column::Seq)
+        .order_by_asc(org_unit::Column::Id)
+        .all(c)
+        .await?;
+    let members = membership::Entity::find()
+        .filter(membership::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(membership::Column::Id)
+        .all(c)
+        .await?;
+    let targets = target::Entity::find()
+        .filter(target::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(target::Column::Id)
+        .all(c)
+        .await?;
+    let ms = measurement::Entity::find()
+        .filter(measurement::Column::ProjectId.is_in(ids.clone()))
+        .order_by_asc(measurement::Column::MeasuredOn)
+        .order_by_asc(measurement::Column::Id)
+        .all(c)
+        .await?;
+    let risks = risk_e::Entity::find()
+        .filter(risk_e::Column::ProjectId.is_in(ids))
+        .order_by_asc(risk_e::Column::Id)
+        .all(c)
+        .await?;
+    let (people, units, members) = (
+        by_project(people, |x| x.project_id),
+        by_project(units, |x| x.project_id),
+        by_project(members, |x| x.project_id),
+    );
+    let (targets, ms, risks) =
+        (by_project(targets, |x| x.project_id), by_project(ms, |x| x.project_id), by_project(risks, |x| x.project_id));
+    Ok(projects
         .iter()
-        .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
-        .count();
-    let views = super::targets::views(c, p.id, today, Lang::En).await?;
-    let rags: Vec<TRag> = views.iter().filter_map(|v| v.assessment.as_ref().map(|a| a.rag)).collect();
-    let risks = list(c, p.id).await?;
-    let exposure = risk::exposure(risks.iter().map(|r| RiskFacts {
-        status: &r.status,
-        probability: r.probability,
-        impact: r.impact,
-        review_overdue: r.review_date.is_some_and(|d| d < today),
-        managed: !r.owner.trim().is_empty() && !r.mitigation.trim().is_empty(),
-    }));
-    Ok(Signals {
-        org_findings,
-        targets_red: rags.iter().filter(|r| **r == TRag::Red).count(),
-        targets_amber: rags.iter().filter(|r| **r == TRag::Amber).count(),
-        targets_measured: rags.iter().filter(|r| **r != TRag::Grey).count(),
-        risk: exposure,
-    })
+        .map(|(p, today)| {
+            let people = people.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            let units = units.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            let members = members.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            let org_findings = if units.is_empty() {
+                0
+            } else {
+                crate::domain::org_rules::check(&super::organisation::facts(p, people, units, members))
+                    .iter()
+                    .filter(|f| f.severity != crate::domain::org_rules::Severity::Advice)
+                    .count()
+            };
+            let ms = ms.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            let rags: Vec<TRag> = targets
+                .get(&p.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|t| super::targets::view(t.clone(), ms, *today, Lang::En).assessment.map(|a| a.rag))
+                .collect();
+            let risks = risks.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+            let exposure = risk::exposure(risks.iter().map(|r| RiskFacts {
+                status: &r.status,
+                probability: r.probability,
+                impact: r.impact,
+                review_overdue: r.review_date.is_some_and(|d| d < *today),
+                managed: !r.owner.trim().is_empty() && !r.mitigation.trim().is_empty(),
+            }));
+            let signals = Signals {
+                org_findings,
+                targets_red: rags.iter().filter(|r| **r == TRag::Red).count(),
+                targets_amber: rags.iter().filter(|r| **r == TRag::Amber).count(),
+                targets_measured: rags.iter().filter(|r| **r != TRag::Grey).count(),
+                risk: exposure,
+            };
+            (p.id, signals)
+        })
+        .collect())
+}
+
+/// Rows grouped by their project, each group in the order read.
+pub fn by_project<T>(rows: Vec<T>, project: impl Fn(&T) -> i32) -> HashMap<i32, Vec<T>> {
+    let mut out: HashMap<i32, Vec<T>> = HashMap::new();
+    for r in rows {
+        out.entry(project(&r)).or_default().push(r);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -76,9 +76,36 @@ pub async fn download(
     Path((id, doc)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     authorize(&state, &ctx, id, Action::View).await?;
-    let d = documents::get(&state.db.conn, id, doc).await?;
+    let d = documents::head(&state.db.conn, id, doc).await?;
     let name = format!("{}-{}-v{}.pdf", d.kind, d.lang, d.doc_version);
-    Ok(pdf_response(d.bytes, &name))
+    // Streamed in pieces read one after another: a download holds one piece in memory,
+    // not the whole document.
+    const PIECE: i32 = 256 * 1024;
+    let size = i32::try_from(d.size).map_err(|_| AppError::NotFound)?;
+    let conn = state.db.conn.clone();
+    let pieces = futures_util::stream::unfold(0i32, move |offset| {
+        let conn = conn.clone();
+        async move {
+            if offset >= size {
+                return None;
+            }
+            let piece = documents::chunk(&conn, id, doc, offset, PIECE).await;
+            let next = match &piece {
+                Ok(b) if !b.is_empty() => offset.saturating_add(b.len() as i32),
+                _ => size,
+            };
+            Some((piece.map_err(std::io::Error::other), next))
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+            (header::CONTENT_LENGTH, d.size.to_string()),
+        ],
+        axum::body::Body::from_stream(pieces),
+    )
+        .into_response())
 }
 
 /// A preview of a document as it would be generated now (not kept): `?lang=zh` for Chinese.

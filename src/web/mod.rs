@@ -66,5 +66,17 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .route("/static/{file}", get(assets::serve))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(middleware::from_fn(ops::access_log))
+        .layer(compression())
         .with_state(state)
+}
+
+/// gzip and brotli for every text response (HTML, JSON, SVG, CSV, XML, iCalendar, CSS, JS)
+/// a client accepts; not for PDFs, which compress their own streams. Level 4: most of the
+/// saving for a fraction of the CPU of the maximum.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate};
+    use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
+    CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")))
 }

@@ -51,11 +51,17 @@ pub fn can(role: Role) -> Value {
     }
 }
 
-pub async fn portfolio(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+pub async fn portfolio(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<projects::PortfolioQuery>,
+) -> AppResult<Response> {
     let user = ctx.user()?;
-    let rows = projects::portfolio(&state.db.conn, user.id).await?;
+    let p = projects::portfolio_page(&state.db.conn, user.id, &q).await?;
+    let sorts = projects::PORTFOLIO_SORTS;
     let may_create = crate::domain::policy::may_create_project(user.is_admin, user.project_creator);
-    Ok(page(&state, &ctx, "projects/portfolio.html", context! { rows => ser(&rows), may_create }).into_response())
+    Ok(page(&state, &ctx, "projects/portfolio.html", context! { p => ser(&p), rows => ser(&p.rows), sorts, may_create })
+        .into_response())
 }
 
 fn raw_from(form: &FormData) -> RawProject {

@@ -29,6 +29,8 @@ pub fn environment() -> Environment<'static> {
         }
         Ok(s)
     });
+    // `asset("style.css")`: the static file's content-hashed URL (cached for a year).
+    env.add_function("asset", |name: &str| Value::from_safe_string(super::assets::asset_url(name)));
     // `obj|loc("name")`: the field `name_zh` or `name_en` of a row, by the page's language.
     env.add_filter("loc", |state: &State, obj: Value, field: &str| -> Value {
         let lang = lang_of(state).code();

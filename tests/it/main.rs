@@ -16,6 +16,8 @@ mod durability;
 mod ops;
 mod organisation;
 mod plan;
+mod perf;
+mod perf_http;
 mod projects;
 mod risks;
 mod schedule;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Memory of the server process, read from /proc: RSS idle after start, then the peak (VmHWM)
+# through a run that renders every document kind twice (English and Chinese previews of the
+# 327-activity project) and serves the portfolio of the largest data set, page and JSON.
+# Fails above the bars: MEM_IDLE_MB (default 60) and MEM_PEAK_MB (default 120).
+#
+#   benches/load/memory.sh         # release build, the 1,000-project data set
+#
+# Settings: as run.sh (NINEFOLD_BIN, LOAD_DIR, LOAD_SETS: the last set is served).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=benches/load
+LOAD_DIR=${LOAD_DIR:-target/load}
+LOAD_SETS=${LOAD_SETS:-"10 51 1000"}
+PORT=${LOAD_PORT:-18081}
+BASE="http://127.0.0.1:$PORT"
+IDLE_BAR=${MEM_IDLE_MB:-60}
+PEAK_BAR=${MEM_PEAK_MB:-120}
+. "$here/lib.sh"
+
+n=${LOAD_SETS##* }
+start "$LOAD_DIR/p$n"
+sleep 2
+idle=$(mem_mb VmRSS)
+cookie=$(login)
+big=$(big_project "$cookie")
+for kind in charter organisation plan training targets business-case gate review; do
+  for lang in en zh; do
+    curl -fs -o /dev/null -H "Cookie: $cookie" "$BASE/projects/$big/documents/preview/$kind?lang=$lang"
+  done
+done
+after_docs=$(mem_mb VmHWM)
+for page in /projects /api/v1/projects /projects /api/v1/projects; do
+  curl -fs -o /dev/null -H "Cookie: $cookie" "$BASE$page"
+done
+peak=$(mem_mb VmHWM)
+sleep 2
+rss=$(mem_mb VmRSS)
+echo "memory ($n projects): idle RSS $idle MB (bar $IDLE_BAR); peak VmHWM $after_docs MB after 16 documents, $peak MB after the portfolio (bar $PEAK_BAR); RSS at the end $rss MB"
+fail=0
+[ "$idle" -le "$IDLE_BAR" ] || { echo "idle RSS $idle MB is above $IDLE_BAR MB" >&2; fail=1; }
+[ "$peak" -le "$PEAK_BAR" ] || { echo "peak VmHWM $peak MB is above $PEAK_BAR MB" >&2; fail=1; }
+exit $fail
