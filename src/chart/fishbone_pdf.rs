@@ -9,6 +9,8 @@ const RIB: f32 = 12.0;
 const LABEL: f32 = 14.0;
 const HEAD_W: f32 = 96.0;
 const CAUSE: (u8, u8, u8) = (192, 57, 43);
+/// Causes drawn per bone (the heaviest first in the model's order); the table lists all.
+const MAX_RIBS: usize = 8;
 
 impl Fishbone {
     fn halves(&self) -> (&[Bone], &[Bone]) {
@@ -19,7 +21,7 @@ impl Fishbone {
 }
 
 fn half_h(bones: &[Bone]) -> f32 {
-    LABEL + bones.iter().map(|b| b.ribs.len()).max().unwrap_or(0).max(1) as f32 * RIB + 8.0
+    LABEL + bones.iter().map(|b| b.ribs.len().min(MAX_RIBS)).max().unwrap_or(0).max(1) as f32 * RIB + 8.0
 }
 
 impl Chart for Fishbone {
@@ -55,7 +57,7 @@ impl Chart for Fishbone {
                 let label = ellipsize(&b.label, col_w - 6.0, &fl);
                 c.text(cx + 2.0, label_y, &label, 8.0, true, ACCENT);
                 let bone_x = |ry: f32| bx0 + (bx1 - bx0) * ((ry - far) / (near - far)).clamp(0.0, 1.0);
-                for (i, r) in b.ribs.iter().enumerate() {
+                for (i, r) in b.ribs.iter().take(MAX_RIBS).enumerate() {
                     let ry = if above { y + LABEL + 6.0 + i as f32 * RIB } else { spine_y + 8.0 + i as f32 * RIB };
                     let at = bone_x(ry + 4.0);
                     c.line(at, ry + 4.0, at + 8.0, ry + 4.0, 0.5, MUTED);

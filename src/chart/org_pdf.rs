@@ -12,9 +12,16 @@ const GAP: f32 = 18.0;
 const COLS: usize = 3;
 const CONSULTANT: (u8, u8, u8) = (46, 139, 87);
 const WARN: (u8, u8, u8) = (192, 57, 43);
+/// People listed per box; the rest are counted ("+ n more"): the tiers table lists everyone.
+const MAX_ENTRIES: usize = 12;
+
+fn shown(n: &Node) -> usize {
+    if n.entries.len() > MAX_ENTRIES { MAX_ENTRIES } else { n.entries.len() }
+}
 
 fn box_h(n: &Node) -> f32 {
-    HEAD + n.entries.len().max(1) as f32 * LINE + 6.0
+    let more = if n.entries.len() > MAX_ENTRIES { 1 } else { 0 };
+    HEAD + (shown(n) + more).max(1) as f32 * LINE + 6.0
 }
 
 fn draw_box(c: &mut Canvas, n: &Node, x: f32, y: f32, w: f32, h: f32) {
@@ -26,7 +33,11 @@ fn draw_box(c: &mut Canvas, n: &Node, x: f32, y: f32, w: f32, h: f32) {
     let f = |s: &str| c.width(s, 8.5, true);
     let title = ellipsize(&n.title, w - 8.0, &f);
     c.text(x + 4.0, y + 3.5, &title, 8.5, true, ACCENT);
-    for (i, e) in n.entries.iter().enumerate() {
+    if n.entries.len() > MAX_ENTRIES {
+        let ey = y + HEAD + 3.0 + MAX_ENTRIES as f32 * LINE;
+        c.text(x + 11.0, ey, &format!("+ {}", n.entries.len() - MAX_ENTRIES), 7.0, false, MUTED);
+    }
+    for (i, e) in n.entries.iter().take(MAX_ENTRIES).enumerate() {
         let ey = y + HEAD + 3.0 + i as f32 * LINE;
         let mut tx = x + 4.0;
         if e.consultant {

@@ -33,6 +33,21 @@ impl Swimlane {
 }
 
 impl Chart for Swimlane {
+    fn split(&self, width: f32, first: f32, full: f32) -> Vec<Box<dyn Chart + Send + Sync>> {
+        let per = self.per_band(width);
+        let band = self.actors().len().max(1) as f32 * LANE_H + BAND_GAP;
+        let fit = |h: f32| ((h / band).floor() as usize).max(1);
+        let mut parts: Vec<Box<dyn Chart + Send + Sync>> = Vec::new();
+        let (mut from, mut room) = (0, fit(first));
+        while from < self.0.len() {
+            let to = (from + room * per).min(self.0.len());
+            parts.push(Box::new(Swimlane(self.0[from..to].to_vec())));
+            from = to;
+            room = fit(full);
+        }
+        parts
+    }
+
     fn height(&self, width: f32) -> f32 {
         let band = self.actors().len().max(1) as f32 * LANE_H;
         self.bands(width) as f32 * (band + BAND_GAP)

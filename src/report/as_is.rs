@@ -29,7 +29,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                     let p = &r.process;
                     vec![
                         p.name.clone(),
-                        i18n::t(lang, &format!("dept.{}", p.owner_dept)),
+                        p.owner_dept.clone(),
                         p.volume.clone(),
                         p.pain_points.clone(),
                         p.systems.clone(),

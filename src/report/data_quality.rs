@@ -60,8 +60,9 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     for x in &v.sources {
         b.push(h2(x.source.name.clone()));
         b.push(Block::Fields(vec![
-            (d(lang, "diag.cleansing"), x.source.cleansing.clone()),
-            (d(lang, "diag.migration"), x.source.migration.clone()),
+            (d(lang, "field.owner"), x.source.owner.clone()),
+            (d(lang, "diag.cleansing"), d(lang, &format!("diag.state.{}", x.source.cleansing))),
+            (d(lang, "diag.migration"), d(lang, &format!("diag.state.{}", x.source.migration))),
         ]));
         if x.checks.is_empty() {
             b.push(Block::Note(t(lang, "dq.no_checks")));
