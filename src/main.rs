@@ -51,7 +51,8 @@ enum Command {
         /// Project id.
         #[arg(long)]
         project: i32,
-        /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review.
+        /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
+        /// installation, as-is, diagnosis, blueprint, module-map, data-quality.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.
