@@ -92,13 +92,13 @@ impl Chart for Swimlane {
                     c.text(bx + 3.0, top + bh - 9.0, &sys, 5.8, false, MUTED);
                 }
                 let here = (bx, top + bh / 2.0, band);
-                if let Some((px, py, pband)) = prev {
-                    if pband == band {
-                        let (x1, x2) = (px + bw, bx);
-                        let mid = (x1 + x2) / 2.0;
-                        c.polyline(&[(x1, py), (mid, py), (mid, here.1), (x2, here.1)], 0.7, MUTED, None);
-                        c.polygon(&[(x2, here.1), (x2 - 3.5, here.1 - 2.0), (x2 - 3.5, here.1 + 2.0)], MUTED);
-                    }
+                if let Some((px, py, pband)) = prev
+                    && pband == band
+                {
+                    let (x1, x2) = (px + bw, bx);
+                    let mid = (x1 + x2) / 2.0;
+                    c.polyline(&[(x1, py), (mid, py), (mid, here.1), (x2, here.1)], 0.7, MUTED, None);
+                    c.polygon(&[(x2, here.1), (x2 - 3.5, here.1 - 2.0), (x2 - 3.5, here.1 + 2.0)], MUTED);
                 }
                 prev = Some(here);
             }

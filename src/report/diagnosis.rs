@@ -66,7 +66,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     // The problems, heaviest causes first across all analyses.
     let mut causes: Vec<(&str, &crate::domain::diagnosis::Cause)> =
         v.fishbones.iter().flat_map(|fb| fb.causes.iter().map(move |c| (fb.f.effect.as_str(), c))).collect();
-    causes.sort_by(|a, b| b.1.weight.cmp(&a.1.weight));
+    causes.sort_by_key(|c| std::cmp::Reverse(c.1.weight));
     if !causes.is_empty() {
         b.push(h1(t(lang, "diagr.problems")));
         b.push(Block::Table(Table {
