@@ -248,6 +248,9 @@ pub struct Document {
     pub lang: String,
     /// When it was generated (`/CreationDate`).
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Each level-1 section starts a page (a committee pack read section by section);
+    /// otherwise a new page only where the next block needs one.
+    pub section_pages: bool,
 }
 
 /// A heading as laid out: level, text, page index in the body and its top.
@@ -268,6 +271,7 @@ struct Flow<'a> {
     pages: Vec<Page<'a>>,
     y: f32,
     toc: Vec<Entry>,
+    section_pages: bool,
 }
 
 const BODY: f32 = 10.0;
@@ -353,7 +357,8 @@ impl<'a> Flow<'a> {
                 let own = gap + lines.len() as f32 * size * LH + if *level == 1 { 14.0 } else { 3.0 };
                 // Keep the heading with what follows it (a chart's heading with the chart).
                 let need = own + self.follow(next);
-                if need > self.room() && self.y > TOP + 0.1 {
+                let section = *level == 1 && self.section_pages;
+                if (section || need > self.room()) && self.y > TOP + 0.1 {
                     self.new_page();
                 } else {
                     self.y += gap;
@@ -498,7 +503,8 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let fonts = fonts();
     let mut pdf = PdfDocument::new(&doc.title);
     let ids = (pdf.add_font(&fonts.regular), pdf.add_font(&fonts.bold));
-    let mut flow = Flow { fonts, ids: &ids, pages: Vec::new(), y: TOP, toc: Vec::new() };
+    let mut flow =
+        Flow { fonts, ids: &ids, pages: Vec::new(), y: TOP, toc: Vec::new(), section_pages: doc.section_pages };
     for (i, b) in doc.blocks.iter().enumerate() {
         flow.block(b, doc.blocks.get(i + 1));
     }

@@ -272,6 +272,8 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
             Lang::Zh => "zh-CN".into(),
         },
         created: chrono::Utc::now(),
+        // The review pack is read section by section in the meeting: one section a page.
+        section_pages: kind == Kind::Review,
     }
 }
 
