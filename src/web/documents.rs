@@ -40,7 +40,7 @@ pub async fn index(
     let data = context! {
         project => ser(&a.project),
         kinds => ser(&tab.kinds),
-        tab => ser(&tab),
+        doctab => ser(&tab),
         lang => lang.code(),
         can => can(a.role),
     };

@@ -416,3 +416,46 @@ async fn a_long_project_renders_every_document_without_cut_rows_or_empty_pages()
     })
     .await;
 }
+
+/// The Documents tab lists every playbook deliverable with the kind that generates it (or
+/// "attach a file"), generating from it keeps a version attached to the deliverable, and the
+/// gate report's phase and the review pack's held review can be chosen.
+#[tokio::test]
+async fn the_documents_tab_lists_every_deliverable_and_generates_for_a_phase() {
+    on_each_db(|t| async move {
+        let p = demo(&t).await;
+        let mut c = crate::consistency::demo_director(&t).await;
+        let r = c.get(&format!("/projects/{p}/documents?lang=en")).await;
+        assert_eq!(r.status, 200);
+        let deliverables = t.count(&format!("SELECT COUNT(*) FROM deliverables WHERE project_id = {p}")).await;
+        assert!(r.body.matches("<td>").count() as i64 >= deliverables, "a row per deliverable");
+        for e in [
+            "Diagnosis report",
+            "Business blueprint",
+            "Data quality report",
+            "attach a file",
+            "name=\"phase\"",
+            "name=\"review\"",
+        ] {
+            assert!(r.body.contains(e), "the tab lacks `{e}`");
+        }
+        let r = c.post(&format!("/projects/{p}/documents"), &[("kind", "gate"), ("lang", "en"), ("phase", "1")]).await;
+        assert!(r.status.is_redirection(), "{}", r.status);
+        let r =
+            c.post(&format!("/projects/{p}/documents"), &[("kind", "diagnosis"), ("lang", "zh"), ("phase", "")]).await;
+        assert!(r.status.is_redirection(), "{}", r.status);
+        let attached = t
+            .count(&format!(
+                "SELECT COUNT(*) FROM documents d JOIN deliverables x ON x.id = d.deliverable_id \
+                 WHERE d.project_id = {p} AND d.kind = 'diagnosis' AND x.key = 'diagnosis-report'"
+            ))
+            .await;
+        assert_eq!(attached, 1, "the diagnosis report is attached to its deliverable");
+        let r = c.post(&format!("/projects/{p}/documents"), &[("kind", "gate"), ("lang", "en"), ("phase", "x")]).await;
+        assert_eq!(r.status, 400, "a phase that is not a number is refused");
+        let r = c.get(&format!("/projects/{p}/documents/preview/gate.pdf?lang=en&phase=2")).await;
+        assert_eq!(r.status, 200);
+        assert!(pages_text(&Document::load_mem(&r.bytes).unwrap()).join("\n").contains("Phase 2."));
+    })
+    .await;
+}
