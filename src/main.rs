@@ -55,12 +55,19 @@ enum Command {
         /// Project id.
         #[arg(long)]
         project: i32,
-        /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review.
+        /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
+        /// installation, as-is, diagnosis, blueprint, module-map, data-quality.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.
         #[arg(long, default_value = "en")]
         lang: String,
+        /// Gate report of this phase number (default: the phase last decided on, else the active one).
+        #[arg(long)]
+        phase: Option<i32>,
+        /// Review pack of this held review (its id), as frozen when it was held (default: built now).
+        #[arg(long)]
+        review: Option<i32>,
         /// Where to write the PDF.
         #[arg(short = 'o', long)]
         output: PathBuf,
@@ -146,18 +153,37 @@ async fn main() -> anyhow::Result<()> {
         Command::User { command: UserCommand::Create { email, name, admin } } => {
             create_user(&db, email, name, admin).await?;
         }
-        Command::Pdf { project, doc, lang, output } => {
+        Command::Pdf { project, doc, lang, phase, review, output } => {
             let kind = ninefold::report::Kind::parse(&doc).with_context(|| {
                 let kinds: Vec<_> = ninefold::report::Kind::ALL.iter().map(|k| k.key()).collect();
                 format!("unknown document `{doc}`; one of: {}", kinds.join(", "))
             })?;
             let lang = ninefold::i18n::Lang::parse(&lang).context("--lang must be en or zh")?;
+            use ninefold::report::Kind as K;
+            if phase.is_some() && kind != K::Gate {
+                anyhow::bail!("--phase applies to --doc gate only");
+            }
+            if review.is_some() && kind != K::Review {
+                anyhow::bail!("--review applies to --doc review only");
+            }
+            let scope = ninefold::report::Scope { phase, review };
             // Open the output first: a path that cannot be written must not store a version.
             let mut file =
                 std::fs::File::create(&output).with_context(|| format!("cannot write {}", output.display()))?;
-            let saved = ninefold::report::publish(&db, None, project, kind, lang)
-                .await
-                .map_err(|e| anyhow::anyhow!("generating the document: {e}"))?;
+            let saved = match ninefold::report::publish_scoped(&db, None, project, kind, lang, scope).await {
+                Ok(s) => s,
+                Err(e) => {
+                    // Nothing was stored: do not leave an empty file behind.
+                    drop(file);
+                    let _ = std::fs::remove_file(&output);
+                    let what = match (phase, review) {
+                        (Some(p), _) => format!(" (phase {p})"),
+                        (_, Some(r)) => format!(" (review {r})"),
+                        _ => String::new(),
+                    };
+                    anyhow::bail!("generating the document{what}: {e}");
+                }
+            };
             std::io::Write::write_all(&mut file, &saved.bytes)
                 .with_context(|| format!("writing {}", output.display()))?;
             println!(

@@ -1,10 +1,12 @@
 //! The Gantt chart drawn with PDF operations from the same [`Gantt`] model as the SVG:
 //! summary bars, tasks with progress, milestones, the critical path, baseline ghost bars,
-//! dependency links, a today line and month ticks.
+//! dependency links, a today line, month ticks and a legend. A Gantt taller than a page
+//! splits into parts on one time scale, each with the dates, the task names and the legend.
 use super::gantt::{Gantt, RowKind};
 use crate::i18n::Lang;
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
 use chrono::{Datelike, Duration};
+use std::sync::Arc;
 
 const ROW: f32 = 13.0;
 const HEAD: f32 = 16.0;
@@ -14,19 +16,91 @@ const GHOST: (u8, u8, u8) = (170, 170, 170);
 /// A Gantt drawn in a document, its rows named in the reader's language.
 pub struct InLang(pub Gantt, pub Lang);
 
+const LEGEND: f32 = 16.0;
+
+fn height(rows: usize) -> f32 {
+    HEAD + rows as f32 * ROW + 4.0 + LEGEND
+}
+
 impl Chart for InLang {
     fn height(&self, _width: f32) -> f32 {
-        HEAD + self.0.rows.len() as f32 * ROW + 4.0
+        height(self.0.rows.len())
     }
 
     fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
-        let (g, lang) = (&self.0, self.1);
-        let Some((lo, hi)) = g.span() else { return };
+        let Some(span) = self.0.span() else { return };
+        draw(&self.0, self.1, 0..self.0.rows.len(), span, c, x, y, width);
+    }
+
+    fn split(&self, _width: f32, first: f32, full: f32) -> Vec<Box<dyn Chart + Send + Sync>> {
+        let Some(span) = self.0.span() else { return Vec::new() };
+        let fit = |h: f32| (((h - HEAD - 4.0 - LEGEND) / ROW).floor().max(0.0)) as usize;
+        let g = Arc::new(self.0.clone());
+        let mut parts: Vec<Box<dyn Chart + Send + Sync>> = Vec::new();
+        let (mut from, mut room) = (0, fit(first));
+        let n = self.0.rows.len();
+        if room < 3 {
+            // Too little room on this page for a useful part: it would be an empty stub.
+            room = fit(full);
+            parts.push(Box::new(Blank));
+        }
+        let per_page = fit(full).max(1);
+        while from < n {
+            let to = (from + room.max(1)).min(n);
+            parts.push(Box::new(Part { g: g.clone(), lang: self.1, rows: from..to, span }));
+            from = to;
+            room = per_page;
+        }
+        parts
+    }
+}
+
+/// Nothing: the rest of a page too small for a part of a chart.
+struct Blank;
+
+impl Chart for Blank {
+    fn height(&self, _width: f32) -> f32 {
+        0.0
+    }
+    fn draw(&self, _c: &mut Canvas, _x: f32, _y: f32, _width: f32) {}
+}
+
+/// Rows `rows` of a Gantt on the whole chart's time scale.
+struct Part {
+    g: Arc<Gantt>,
+    lang: Lang,
+    rows: std::ops::Range<usize>,
+    span: (chrono::NaiveDate, chrono::NaiveDate),
+}
+
+impl Chart for Part {
+    fn height(&self, _width: f32) -> f32 {
+        height(self.rows.len())
+    }
+
+    fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
+        draw(&self.g, self.lang, self.rows.clone(), self.span, c, x, y, width);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    g: &Gantt,
+    lang: Lang,
+    rows: std::ops::Range<usize>,
+    (lo, hi): (chrono::NaiveDate, chrono::NaiveDate),
+    c: &mut Canvas,
+    x: f32,
+    y: f32,
+    width: f32,
+) {
+    {
         let label_w = width * 0.34;
         let (px0, px1) = (x + label_w, x + width);
         let span = (hi - lo).num_days().max(1) as f32;
         let sx = |d: chrono::NaiveDate| px0 + (d - lo).num_days() as f32 / span * (px1 - px0);
-        let bottom = y + self.height(width) - 4.0;
+        let first = rows.start;
+        let bottom = y + height(rows.len()) - 4.0 - LEGEND;
         // Month ticks.
         let mut d = lo.with_day(1).unwrap_or(lo);
         while d <= hi {
@@ -44,8 +118,8 @@ impl Chart for InLang {
             };
         }
         c.line(x, y + HEAD - 2.0, px1, y + HEAD - 2.0, 0.6, MUTED);
-        let row_y = |i: usize| y + HEAD + i as f32 * ROW;
-        for (i, r) in g.rows.iter().enumerate() {
+        let row_y = |i: usize| y + HEAD + (i - first) as f32 * ROW;
+        for (i, r) in g.rows.iter().enumerate().take(rows.end).skip(rows.start) {
             let ry = row_y(i);
             let bold = r.kind == RowKind::Summary;
             let indent = if bold { 0.0 } else { 8.0 };
@@ -81,7 +155,7 @@ impl Chart for InLang {
             }
         }
         // Links from the end of the predecessor to the start of the successor.
-        for &(a, b) in &g.links {
+        for &(a, b) in g.links.iter().filter(|(a, b)| rows.contains(a) && rows.contains(b)) {
             let (Some(ra), Some(rb)) = (g.rows.get(a), g.rows.get(b)) else { continue };
             let x1 = sx(ra.finish + Duration::days(1));
             let x2 = sx(rb.start);
@@ -94,5 +168,37 @@ impl Chart for InLang {
             let tx = sx(t);
             c.polyline(&[(tx, y + HEAD - 2.0), (tx, bottom)], 0.9, CRITICAL, Some(&[3.0, 2.0]));
         }
+        legend(c, lang, x, bottom + 6.0);
     }
+}
+
+/// What the marks mean, in the reader's language.
+fn legend(c: &mut Canvas, lang: Lang, x: f32, y: f32) {
+    let t = |k: &str| crate::i18n::t(lang, &format!("pdf.gantt.{k}"));
+    let mut lx = x;
+    let label = |c: &mut Canvas, lx: &mut f32, s: String| {
+        c.text(*lx, y, &s, 6.5, false, MUTED);
+        *lx += c.width(&s, 6.5, false) + 12.0;
+    };
+    c.rect(lx, y + 1.0, 14.0, 5.0, Some(INK), None);
+    lx += 17.0;
+    label(c, &mut lx, t("phase"));
+    c.rect(lx, y, 14.0, 7.0, Some(ACCENT), None);
+    lx += 17.0;
+    label(c, &mut lx, t("done"));
+    c.rect(lx, y, 14.0, 7.0, Some((200, 214, 229)), None);
+    lx += 17.0;
+    label(c, &mut lx, t("open"));
+    c.rect(lx, y, 14.0, 7.0, Some(CRITICAL), None);
+    lx += 17.0;
+    label(c, &mut lx, t("critical"));
+    c.polygon(&[(lx + 4.0, y - 0.5), (lx + 8.0, y + 3.5), (lx + 4.0, y + 7.5), (lx, y + 3.5)], INK);
+    lx += 11.0;
+    label(c, &mut lx, t("milestone"));
+    c.rect(lx, y + 5.0, 14.0, 1.6, Some(GHOST), None);
+    lx += 17.0;
+    label(c, &mut lx, t("baseline"));
+    c.polyline(&[(lx + 3.0, y - 1.0), (lx + 3.0, y + 8.0)], 0.9, CRITICAL, Some(&[2.0, 1.5]));
+    lx += 7.0;
+    label(c, &mut lx, t("today"));
 }

@@ -64,3 +64,41 @@ impl Chart for BarChart {
         }
     }
 }
+
+impl Chart for super::money::Tornado {
+    fn height(&self, _width: f32) -> f32 {
+        30.0 + self.rows.len().max(1) as f32 * 16.0
+    }
+
+    fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
+        c.text(x, y, &self.title, 9.5, true, INK);
+        let label_w = width * 0.3;
+        let (px0, px1) = (x + label_w + 52.0, x + width - 52.0);
+        let lo = self.rows.iter().flat_map(|r| [r.1, r.2]).chain([self.base]).min().unwrap_or(0) as f64;
+        let hi = self.rows.iter().flat_map(|r| [r.1, r.2]).chain([self.base]).max().unwrap_or(0) as f64;
+        let span = (hi - lo).max(1.0);
+        let sx = |v: i64| px0 + ((v as f64 - lo) / span) as f32 * (px1 - px0);
+        let bx = sx(self.base);
+        let top = y + 28.0;
+        let base = format!("{} {}", self.base_label, compact(self.base, &self.currency));
+        c.text_center(bx, y + 14.0, &base, 7.5, false, INK);
+        let f = |s: &str| c.width(s, 8.0, false);
+        let labels: Vec<String> =
+            self.rows.iter().map(|r| crate::pdf::text::ellipsize(&r.0, label_w - 6.0, &f)).collect();
+        for (i, ((_, minus, plus), label)) in self.rows.iter().zip(labels).enumerate() {
+            let ry = top + i as f32 * 16.0;
+            c.text(x, ry + 1.5, &label, 8.0, false, INK);
+            let (a, b) = ((*minus).min(*plus), (*minus).max(*plus));
+            let (xa, xb) = (sx(a), sx(b));
+            if bx > xa {
+                c.rect(xa, ry, bx - xa, 11.0, Some(RED), None);
+            }
+            if xb > bx {
+                c.rect(bx, ry, xb - bx, 11.0, Some(GREEN), None);
+            }
+            c.text_right(xa - 3.0, ry + 2.0, &compact(a, &self.currency), 7.0, false, MUTED);
+            c.text(xb + 3.0, ry + 2.0, &compact(b, &self.currency), 7.0, false, MUTED);
+        }
+        c.line(bx, top - 4.0, bx, top + self.rows.len() as f32 * 16.0, 0.8, INK);
+    }
+}

@@ -3,6 +3,7 @@
 //! breaking, headings, paragraphs, bullet lists, bordered tables whose header row repeats
 //! and whose rows never split, charts, a cover page, a table of contents, a page header and
 //! a "page X of Y" footer (laid out first, numbered after).
+mod finish;
 pub mod text;
 
 use printpdf::{
@@ -192,6 +193,12 @@ pub trait Chart {
     fn height(&self, width: f32) -> f32;
     /// Draw with the top-left corner at (x, y).
     fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32);
+    /// A chart taller than the room left may split into parts, the first no taller than
+    /// `first` and the others no taller than `full` (a whole page), each repeating what a
+    /// reader needs (e.g. the Gantt's dates, task names and legend). Empty: it does not split.
+    fn split(&self, _width: f32, _first: f32, _full: f32) -> Vec<Box<dyn Chart + Send + Sync>> {
+        Vec::new()
+    }
 }
 
 /// A table: column widths as fractions of the text width, a header row and body rows.
@@ -204,7 +211,8 @@ pub struct Table {
 }
 
 pub enum Block {
-    /// Level 1 starts a new page and goes into the table of contents; level 2 goes there too.
+    /// Level 1 and 2 go into the contents and the outline; a heading is kept on the page of
+    /// the block that follows it (never stranded at a page foot).
     Heading(u8, String),
     Para(String),
     Note(String),
@@ -216,6 +224,7 @@ pub enum Block {
 }
 
 /// What a document is: the cover's facts, its labels in the chosen language, and its blocks.
+#[derive(Default)]
 pub struct Document {
     pub title: String,
     pub client: String,
@@ -233,6 +242,23 @@ pub struct Document {
     /// "Page {x} of {y}" with `{x}` and `{y}` placeholders.
     pub page_label: String,
     pub blocks: Vec<Block>,
+    /// Metadata: what the document covers (its `/Subject`).
+    pub subject: String,
+    /// The document's language for `/Lang`: `zh-CN` or `en`.
+    pub lang: String,
+    /// When it was generated (`/CreationDate`).
+    pub created: chrono::DateTime<chrono::Utc>,
+    /// Each level-1 section starts a page (a committee pack read section by section);
+    /// otherwise a new page only where the next block needs one.
+    pub section_pages: bool,
+}
+
+/// A heading as laid out: level, text, page index in the body and its top.
+pub(crate) struct Entry {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+    pub y: f32,
 }
 
 struct Page<'a> {
@@ -244,7 +270,8 @@ struct Flow<'a> {
     ids: &'a (FontId, FontId),
     pages: Vec<Page<'a>>,
     y: f32,
-    toc: Vec<(u8, String, usize)>,
+    toc: Vec<Entry>,
+    section_pages: bool,
 }
 
 const BODY: f32 = 10.0;
@@ -280,21 +307,64 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn block(&mut self, b: &Block) {
+    /// The height a block needs on the page of the heading before it: a few lines of
+    /// text, a table's header and first row, a whole chart (or its first part).
+    fn follow(&self, b: Option<&Block>) -> f32 {
+        let full = PAGE_H - BOTTOM - TOP;
+        match b {
+            None => 0.0,
+            Some(Block::Heading(level, t)) => {
+                let size = if *level == 1 { 17.0 } else { 12.5 };
+                self.wrap(t, size, true, CONTENT_W).len() as f32 * size * LH + 50.0
+            }
+            Some(Block::Para(t)) => self.wrap(t, BODY, false, CONTENT_W).len().min(3) as f32 * BODY * LH,
+            Some(Block::Note(t)) => self.wrap(t, 9.0, false, CONTENT_W).len().min(3) as f32 * 9.0 * LH,
+            Some(Block::Bullets(items)) => {
+                items.iter().take(2).map(|i| self.wrap(i, BODY, false, CONTENT_W - 14.0).len()).sum::<usize>() as f32
+                    * BODY
+                    * LH
+            }
+            Some(Block::Fields(pairs)) => {
+                pairs
+                    .iter()
+                    .take(3)
+                    .map(|(_, v)| self.wrap(v, BODY, false, CONTENT_W * 0.7).len().max(1))
+                    .sum::<usize>() as f32
+                    * BODY
+                    * LH
+            }
+            Some(Block::Table(t)) => {
+                let ws = table_widths(t);
+                let head = row_layout(self.fonts, &ws, &t.header, true).1;
+                head + t.rows.first().map_or(0.0, |r| row_layout(self.fonts, &ws, r, false).1)
+            }
+            Some(Block::Chart(ch)) => {
+                let h = ch.height(CONTENT_W) + 10.0;
+                if h > full { full * 0.3 } else { h }
+            }
+        }
+    }
+
+    fn block(&mut self, b: &Block, next: Option<&Block>) {
         match b {
             Block::Heading(level, t) => {
                 let size = if *level == 1 { 17.0 } else { 12.5 };
-                if *level == 1 {
-                    if self.y > TOP + 0.1 || self.pages.is_empty() {
-                        self.new_page();
-                    }
-                } else {
-                    // Keep a heading with at least a few lines of what follows.
-                    self.ensure(size * LH + 8.0 + 60.0);
-                    self.y += 8.0;
+                if self.pages.is_empty() {
+                    self.new_page();
                 }
                 let lines = self.wrap(t, size, true, CONTENT_W);
-                self.toc.push((*level, t.clone(), self.pages.len()));
+                let gap = if self.y > TOP + 0.1 { if *level == 1 { 16.0 } else { 8.0 } } else { 0.0 };
+                let own = gap + lines.len() as f32 * size * LH + if *level == 1 { 14.0 } else { 3.0 };
+                // Keep the heading with what follows it (a chart's heading with the chart).
+                let need = own + self.follow(next);
+                let section = *level == 1 && self.section_pages;
+                if (section || need > self.room()) && self.y > TOP + 0.1 {
+                    self.new_page();
+                } else {
+                    self.y += gap;
+                }
+                let (page, y) = (self.pages.len() - 1, self.y);
+                self.toc.push(Entry { level: *level, title: t.clone(), page, y });
                 self.lines(MARGIN_X, &lines, size, true, ACCENT);
                 if *level == 1 {
                     let y = self.y + 2.0;
@@ -342,6 +412,24 @@ impl<'a> Flow<'a> {
             Block::Table(t) => self.table(t),
             Block::Chart(ch) => {
                 let h = ch.height(CONTENT_W);
+                let full = PAGE_H - BOTTOM - TOP;
+                if h + 8.0 > self.room() {
+                    if self.room() < full * 0.3 {
+                        self.new_page();
+                    }
+                    let parts = ch.split(CONTENT_W, self.room() - 8.0, full - 8.0);
+                    if !parts.is_empty() {
+                        for (k, part) in parts.iter().enumerate() {
+                            if k > 0 {
+                                self.new_page();
+                            }
+                            let y = self.y;
+                            part.draw(self.cur(), MARGIN_X, y, CONTENT_W);
+                            self.y += part.height(CONTENT_W) + 10.0;
+                        }
+                        return;
+                    }
+                }
                 self.ensure(h + 8.0);
                 let y = self.y;
                 ch.draw(self.cur(), MARGIN_X, y, CONTENT_W);
@@ -351,16 +439,10 @@ impl<'a> Flow<'a> {
     }
 
     fn table(&mut self, t: &Table) {
-        let total: f32 = t.widths.iter().sum::<f32>().max(0.0001);
-        let ws: Vec<f32> = t.widths.iter().map(|w| w / total * CONTENT_W).collect();
-        let pad = 4.0;
+        let ws = table_widths(t);
+        let pad = PAD;
         let f = self.fonts;
-        let layout = |row: &[String], bold: bool| -> (Vec<Vec<String>>, f32) {
-            let cells: Vec<Vec<String>> =
-                row.iter().zip(&ws).map(|(c, w)| text::wrap(c, w - 2.0 * pad, &|s| f.width(s, CELL, bold))).collect();
-            let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            (cells, n as f32 * CELL * 1.4 + 2.0 * pad)
-        };
+        let layout = |row: &[String], bold: bool| row_layout(f, &ws, row, bold);
         let head = layout(&t.header, true);
         let draw_row = |flow: &mut Flow, cells: &[Vec<String>], h: f32, header: bool| {
             let y = flow.y;
@@ -380,7 +462,8 @@ impl<'a> Flow<'a> {
             }
             flow.y += h;
         };
-        self.ensure(head.1 + 24.0);
+        let first = t.rows.first().map_or(24.0, |r| layout(r, false).1);
+        self.ensure(head.1 + first);
         draw_row(self, &head.0, head.1, true);
         for r in &t.rows {
             let (cells, h) = layout(r, false);
@@ -394,6 +477,21 @@ impl<'a> Flow<'a> {
     }
 }
 
+const PAD: f32 = 4.0;
+
+fn table_widths(t: &Table) -> Vec<f32> {
+    let total: f32 = t.widths.iter().sum::<f32>().max(0.0001);
+    t.widths.iter().map(|w| w / total * CONTENT_W).collect()
+}
+
+/// A row's cells broken into lines, and its height.
+fn row_layout(f: &Fonts, ws: &[f32], row: &[String], bold: bool) -> (Vec<Vec<String>>, f32) {
+    let cells: Vec<Vec<String>> =
+        row.iter().zip(ws).map(|(c, w)| text::wrap(c, w - 2.0 * PAD, &|s| f.width(s, CELL, bold))).collect();
+    let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    (cells, n as f32 * CELL * 1.4 + 2.0 * PAD)
+}
+
 /// Lay the document out and write it: cover, contents, body; header and footer on every
 /// page after the cover.
 pub fn render(doc: &Document) -> Vec<u8> {
@@ -405,9 +503,10 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let fonts = fonts();
     let mut pdf = PdfDocument::new(&doc.title);
     let ids = (pdf.add_font(&fonts.regular), pdf.add_font(&fonts.bold));
-    let mut flow = Flow { fonts, ids: &ids, pages: Vec::new(), y: TOP, toc: Vec::new() };
-    for b in &doc.blocks {
-        flow.block(b);
+    let mut flow =
+        Flow { fonts, ids: &ids, pages: Vec::new(), y: TOP, toc: Vec::new(), section_pages: doc.section_pages };
+    for (i, b) in doc.blocks.iter().enumerate() {
+        flow.block(b, doc.blocks.get(i + 1));
     }
     // Cover and contents go in front: two pages.
     let front = 2usize;
@@ -415,7 +514,7 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let mut cover = Canvas::new(fonts, &ids);
     draw_cover(&mut cover, doc);
     let mut toc = Canvas::new(fonts, &ids);
-    draw_toc(&mut toc, doc, &flow.toc, front);
+    let links = draw_toc(&mut toc, doc, &flow.toc, front);
     let mut all: Vec<Canvas> = vec![cover, toc];
     all.extend(flow.pages.into_iter().map(|p| p.canvas));
     let pages: Vec<PdfPage> = all
@@ -430,13 +529,27 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
         .collect();
     pdf.with_pages(pages);
     let mut warnings = Vec::new();
-    (pdf.save(&PdfSaveOptions { image_optimization: None, ..Default::default() }, &mut warnings), total)
+    let opts = PdfSaveOptions { image_optimization: None, ..Default::default() };
+    let mut lo = printpdf::to_lopdf_doc(&pdf, &opts, &mut warnings);
+    finish::finish(&mut lo, doc, &flow.toc, front, &links);
+    if opts.optimize {
+        lo.compress();
+    }
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = lo.save_to(&mut out);
+    (out, total)
 }
 
 fn decorate(c: &mut Canvas, doc: &Document, n: usize, total: usize) {
+    // The running header stays on its line: the client at most half, the rest shortened.
+    let f = c.fonts;
+    let w = |s: &str| f.width(s, 8.0, false);
+    let client = text::ellipsize(&doc.client, CONTENT_W * 0.45, &w);
     let head = format!("{} · {}", doc.project, doc.title);
+    let head = text::ellipsize(&head, CONTENT_W - w(&client) - 16.0, &w);
     c.text(MARGIN_X, 30.0, &head, 8.0, false, MUTED);
-    c.text_right(PAGE_W - MARGIN_X, 30.0, &doc.client, 8.0, false, MUTED);
+    c.text_right(PAGE_W - MARGIN_X, 30.0, &client, 8.0, false, MUTED);
     c.line(MARGIN_X, 44.0, PAGE_W - MARGIN_X, 44.0, 0.5, RULE);
     c.line(MARGIN_X, PAGE_H - 44.0, PAGE_W - MARGIN_X, PAGE_H - 44.0, 0.5, RULE);
     let label = doc.page_label.replace("{x}", &n.to_string()).replace("{y}", &total.to_string());
@@ -481,22 +594,26 @@ fn draw_cover(c: &mut Canvas, doc: &Document) {
     }
 }
 
-fn draw_toc(c: &mut Canvas, doc: &Document, toc: &[(u8, String, usize)], front: usize) {
+/// The contents page; returns each line's clickable box (left, top, right, bottom in
+/// top-left coordinates) with the index of its entry.
+fn draw_toc(c: &mut Canvas, doc: &Document, toc: &[Entry], front: usize) -> Vec<([f32; 4], usize)> {
+    let mut links = Vec::new();
     c.text(MARGIN_X, TOP, &doc.toc_title, 17.0, true, ACCENT);
     c.line(MARGIN_X, TOP + 28.0, PAGE_W - MARGIN_X, TOP + 28.0, 1.2, ACCENT);
     let mut y = TOP + 42.0;
     // One page of contents: level-2 entries are dropped when they would not fit.
     let fits_all = toc.len() as f32 * 17.0 < PAGE_H - BOTTOM - y;
-    for (level, title, page) in toc.iter().filter(|e| fits_all || e.0 == 1) {
+    for (i, e) in toc.iter().enumerate().filter(|(_, e)| fits_all || e.level == 1) {
         if y > PAGE_H - BOTTOM - 17.0 {
             break;
         }
-        let (x, size, bold) = if *level == 1 { (MARGIN_X, 10.5, true) } else { (MARGIN_X + 16.0, 9.5, false) };
-        let num = (page + front).to_string();
+        let (x, size, bold) = if e.level == 1 { (MARGIN_X, 10.5, true) } else { (MARGIN_X + 16.0, 9.5, false) };
+        let num = (e.page + front + 1).to_string();
         let nw = c.width(&num, size, bold);
         let max = PAGE_W - MARGIN_X - nw - 20.0 - x;
         let f = c.fonts;
-        let line = text::wrap(title, max, &|s| f.width(s, size, bold)).into_iter().next().unwrap_or_default();
+        let line = text::ellipsize(&e.title, max, &|s| f.width(s, size, bold));
+        links.push(([x - 2.0, y - 2.0, PAGE_W - MARGIN_X, y + size * 1.25], i));
         let tw = c.width(&line, size, bold);
         c.text(x, y, &line, size, bold, INK);
         c.polyline(
@@ -508,4 +625,5 @@ fn draw_toc(c: &mut Canvas, doc: &Document, toc: &[(u8, String, usize)], front: 
         c.text_right(PAGE_W - MARGIN_X, y, &num, size, bold, INK);
         y += 17.0;
     }
+    links
 }

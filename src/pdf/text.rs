@@ -206,3 +206,34 @@ mod tests {
         assert_eq!(lines, vec!["abcde", "fghij", "kl"]);
     }
 }
+
+/// `s` cut to fit `max` with an ellipsis at the end (unchanged when it fits).
+pub fn ellipsize(s: &str, max: f32, width: &dyn Fn(&str) -> f32) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        n -= 1;
+        let cut: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if width(&cut) <= max {
+            return cut;
+        }
+    }
+    "…".to_string()
+}
+
+#[cfg(test)]
+mod ellipsis_tests {
+    use super::ellipsize;
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis_and_short_ones_kept() {
+        let w = |s: &str| s.chars().count() as f32;
+        assert_eq!(ellipsize("short", 10.0, &w), "short");
+        assert_eq!(ellipsize("a very long project name", 10.0, &w), "a very lo…");
+        assert_eq!(ellipsize("华美电器客户关系管理项目", 5.0, &w), "华美电器…");
+        assert_eq!(ellipsize("abc", 0.5, &w), "…");
+    }
+}

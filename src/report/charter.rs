@@ -45,8 +45,8 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             .collect(),
     ));
     b.push(h1(t(lang, "charter.organisation")));
-    b.push(Block::Table(members_table(f, lang)));
-    b.extend(people_blocks(f, lang));
+    b.push(Block::Para(t(lang, "charter.organisation_text")));
+    b.push(Block::Table(tiers_table(f, lang)));
     b.push(h1(t(lang, "charter.phases")));
     b.push(Block::Table(phase_table(f, lang)));
     b

@@ -15,6 +15,17 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         ]),
         h2(t(lang, "gate.delivered")),
         Block::Table(deliverable_rows_table(&rows, lang)),
+        h2(t(lang, "gate.acceptance")),
+        Block::Fields(
+            rows.iter()
+                .map(|r| {
+                    let d = &r.deliverable;
+                    let criteria =
+                        if d.acceptance.trim().is_empty() { "–".to_string() } else { d.acceptance.clone() };
+                    (name(lang, &d.name_en, &d.name_zh), criteria)
+                })
+                .collect(),
+        ),
         h2(t(lang, "gate.blockers")),
     ];
     if g.blockers.is_empty() {

@@ -2,9 +2,15 @@
 //! structs the pages render and the API serialises) as `pdf` blocks; `report` runs no query
 //! and computes no figure of its own. `publish` is the one pipeline: gather the views, lay
 //! out, render on the blocking pool, keep the bytes in a short write transaction.
+mod as_is;
+mod blueprint;
 pub(crate) mod business_case;
 mod charter;
+mod data_quality;
+mod diagnosis;
 mod gate;
+mod installation;
+mod module_map;
 mod organisation;
 pub mod plan;
 mod review;
@@ -17,6 +23,7 @@ use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Document, Table};
 pub use crate::service::documents::Kind;
 use crate::service::documents::{self as store, Saved};
+use crate::service::reviews::Deck;
 use crate::service::{self, Actor, Result, clock, gates, projects, reviews, work};
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
@@ -64,16 +71,43 @@ pub struct Facts {
     /// The risk register view (counts, top risks, heat map as the Risks page shows them).
     pub risks: service::risks::Register,
     pub people: Vec<crate::entity::person::Model>,
+    /// The organisation view (tiers, allocations, chart model) as the Organisation page shows it.
+    pub organisation: service::organisation::OrgView,
     pub training: service::training::TrainingView,
+    /// The diagnosis view (processes ranked, priority matrix, fishbones, environments, data sources).
+    pub diagnosis: service::diagnosis::DiagnosisView,
+    /// The blueprint view (to-be processes, process-to-module map) and each blueprint's page.
+    pub blueprint: service::blueprint::BlueprintView,
+    pub blueprints: Vec<service::blueprint::BlueprintPage>,
     pub reviews: Vec<crate::entity::review::Model>,
     pub pack: reviews::Pack,
     pub business_case: Option<service::business_case::CaseView>,
+    /// The held review whose frozen pack the review pack lays out (`--review`), else none
+    /// and `pack` is built live.
+    pub review: Option<reviews::Deck>,
+    /// The case as each of its scenarios evaluates it (the case page with that scenario chosen).
+    pub scenarios: Vec<service::business_case::CaseView>,
     /// The project's today, in its time zone.
     pub today: NaiveDate,
 }
 
+/// What a document covers when it can cover more than one thing: the gate report of any
+/// phase (`--phase`), the review pack of a held review as it was frozen (`--review`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Phase number for the gate report (default: the phase last decided on, else the active one).
+    pub phase: Option<i32>,
+    /// Review id for the review pack (default: a pack built now from live data).
+    pub review: Option<i32>,
+}
+
 /// Gather the views every document draws on, in `lang`, as of the project's today.
 pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Result<Facts> {
+    facts_for(c, project_id, lang, Scope::default()).await
+}
+
+/// As `facts`, for the phase or the held review `scope` names.
+pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, scope: Scope) -> Result<Facts> {
     let project = projects::get(c, project_id).await?;
     let today = clock::today(&project);
     let targets = service::targets::page(c, &project, lang).await?;
@@ -82,18 +116,47 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Re
     let schedule = service::schedule::view(c, &project, service::schedule::ViewOptions::default()).await?;
     let deliverables = work::deliverable_rows(c, project_id).await?;
     let models: Vec<_> = deliverables.iter().map(|d| d.deliverable.clone()).collect();
+    let business_case = service::business_case::view(c, &project, None, today).await?;
+    let blueprint = service::blueprint::view(c, project_id).await?;
+    let mut blueprints = Vec::new();
+    for r in &blueprint.blueprints {
+        blueprints.push(service::blueprint::page(c, project_id, r.b.id, None, None).await?);
+    }
+    let review = match scope.review {
+        Some(id) => Some(reviews::deck(c, project_id, id).await?),
+        None => None,
+    };
+    let mut scenarios = Vec::new();
+    for s in business_case.iter().flat_map(|v| v.scenarios.iter()) {
+        if let Some(v) = service::business_case::view(c, &project, Some(s.id), today).await? {
+            scenarios.push(v);
+        }
+    }
     Ok(Facts {
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
-        gate: gates::report(c, &project).await?,
+        gate: match scope.phase {
+            Some(seq) => Some(gates::report_phase(c, &project, seq).await?),
+            None => gates::report(c, &project).await?,
+        },
         targets: targets.targets,
         risks,
         people: service::organisation::people(c, project_id).await?,
+        organisation: service::organisation::view(c, &project, lang).await?,
         training: service::training::view(c, &project).await?,
-        business_case: service::business_case::view(c, &project, None, today).await?,
+        diagnosis: service::diagnosis::view(c, &project, lang).await?,
+        blueprint,
+        blueprints,
+        business_case,
+        scenarios,
         reviews: reviews::list(c, project_id).await?,
-        pack: reviews::build_pack(c, project_id, today).await?,
+        pack: match &review {
+            Some(Deck { pack: Some(p), .. }) => p.clone(),
+            Some(_) => return Err(service::Error::NotFound),
+            None => reviews::build_pack(c, project_id, today).await?,
+        },
+        review,
         project,
         phases,
         schedule,
@@ -136,7 +199,19 @@ async fn lay_out_and_render(
 
 /// A document as it would be generated now, not kept (the Documents tab's preview).
 pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &str) -> Result<Vec<u8>> {
-    let f = std::sync::Arc::new(facts(&db.conn, project_id, lang).await?);
+    preview_scoped(db, project_id, kind, lang, author, Scope::default()).await
+}
+
+/// As `preview`, for the phase or held review `scope` names.
+pub async fn preview_scoped(
+    db: &Db,
+    project_id: i32,
+    kind: Kind,
+    lang: Lang,
+    author: &str,
+    scope: Scope,
+) -> Result<Vec<u8>> {
+    let f = std::sync::Arc::new(facts_for(&db.conn, project_id, lang, scope).await?);
     Ok(lay_out_and_render(f, kind, lang, i18n::t(lang, "pdf.draft"), author.to_string()).await?.0)
 }
 
@@ -144,7 +219,19 @@ pub async fn preview(db: &Db, project_id: i32, kind: Kind, lang: Lang, author: &
 /// render on the blocking pool, then store in a short write transaction. `actor` is `None`
 /// from the command line. Used by the Documents tab and `ninefold pdf`.
 pub async fn publish(db: &Db, actor: Option<Actor>, project_id: i32, kind: Kind, lang: Lang) -> Result<Saved> {
-    let f = std::sync::Arc::new(facts(&db.conn, project_id, lang).await?);
+    publish_scoped(db, actor, project_id, kind, lang, Scope::default()).await
+}
+
+/// As `publish`, for the phase (gate report) or held review (review pack) `scope` names.
+pub async fn publish_scoped(
+    db: &Db,
+    actor: Option<Actor>,
+    project_id: i32,
+    kind: Kind,
+    lang: Lang,
+    scope: Scope,
+) -> Result<Saved> {
+    let f = std::sync::Arc::new(facts_for(&db.conn, project_id, lang, scope).await?);
     let author = store::author(&db.conn, actor).await?;
     loop {
         let version = store::next_version(&db.conn, project_id, kind, lang).await?;
@@ -174,6 +261,12 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::BusinessCase => business_case::blocks(f, lang),
         Kind::Gate => gate::blocks(f, lang),
         Kind::Review => review::blocks(f, lang),
+        Kind::Installation => installation::blocks(f, lang),
+        Kind::AsIs => as_is::blocks(f, lang),
+        Kind::Diagnosis => diagnosis::blocks(f, lang),
+        Kind::Blueprint => blueprint::blocks(f, lang),
+        Kind::ModuleMap => module_map::blocks(f, lang),
+        Kind::DataQuality => data_quality::blocks(f, lang),
     };
     Document {
         title: kind.title(lang),
@@ -190,7 +283,28 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         toc_title: t(lang, "toc"),
         page_label: t(lang, "page_of"),
         blocks,
+        subject: subject(f, kind, lang),
+        lang: match lang {
+            Lang::En => "en".into(),
+            Lang::Zh => "zh-CN".into(),
+        },
+        created: chrono::Utc::now(),
+        // The review pack is read section by section in the meeting: one section a page.
+        section_pages: kind == Kind::Review,
     }
+}
+
+/// What the document covers, for its metadata: the kind, the phase or review, the project.
+fn subject(f: &Facts, kind: Kind, lang: Lang) -> String {
+    let p = &f.project;
+    let what = match (kind, &f.gate, &f.review) {
+        (Kind::Gate, Some(g), _) => {
+            format!(" · {} {}. {}", t(lang, "gate.phase"), g.phase.seq, name(lang, &g.phase.name_en, &g.phase.name_zh))
+        }
+        (Kind::Review, _, Some(d)) => format!(" · {} {}", d.review.held_on, d.review.title),
+        _ => String::new(),
+    };
+    format!("{}{what} · {} · {}", kind.title(lang), p.client_name, p.name)
 }
 
 pub(crate) fn h1(s: String) -> Block {
@@ -261,7 +375,7 @@ pub(crate) fn people_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                     vec![
                         p.name.clone(),
                         p.title.clone(),
-                        p.department.clone(),
+                        i18n::t(lang, &format!("dept.{}", p.department)),
                         i18n::t(lang, &format!("side.{}", p.side)),
                     ]
                 })
@@ -323,4 +437,44 @@ pub(crate) fn deliverable_rows_table(rows: &[&work::DeliverableRow], lang: Lang)
             .collect(),
         right: vec![0],
     }
+}
+
+/// The three tiers (steering committee, project team, functional groups) with each
+/// member's role and time allocation, as the Organisation page lists them.
+pub(crate) fn tiers_table(f: &Facts, lang: Lang) -> Table {
+    let mut rows = Vec::new();
+    for u in &f.organisation.tiers {
+        if u.members.is_empty() {
+            rows.push(vec![u.label.clone(), "–".into(), String::new(), String::new(), String::new()]);
+        }
+        for (i, m) in u.members.iter().enumerate() {
+            rows.push(vec![
+                if i == 0 { u.label.clone() } else { String::new() },
+                m.person.name.clone(),
+                i18n::t(lang, &format!("org_role.{}", m.m.role)),
+                i18n::t(lang, &format!("dept.{}", m.person.department)),
+                format!("{}%", m.m.allocation),
+            ]);
+        }
+    }
+    Table {
+        widths: vec![1.8, 1.5, 1.8, 1.5, 0.9],
+        header: ["tier", "name", "role", "department", "allocation"].map(|k| t(lang, &format!("col.{k}"))).to_vec(),
+        rows,
+        right: vec![4],
+    }
+}
+
+/// A diagnosis or blueprint label (`diag.*`, `bp.*` keys the pages use).
+pub(crate) fn d(lang: Lang, key: &str) -> String {
+    i18n::t(lang, key)
+}
+
+/// The module's name in `lang` from the diagnosis view's module list (the key when unknown).
+pub(crate) fn module_name(f: &Facts, lang: Lang, key: &str) -> String {
+    f.diagnosis
+        .modules
+        .iter()
+        .find(|m| m.key == key)
+        .map_or_else(|| i18n::t(lang, &format!("module.{key}")), |m| name(lang, &m.name_en, &m.name_zh))
 }

@@ -15,8 +15,8 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let mut b = vec![
         h1(t(lang, "plan.overview")),
         Block::Table(phase_table(f, lang)),
-        h2(t(lang, "plan.gantt")),
-        Block::Chart(Box::new(gantt(f, lang, true))),
+        h1(t(lang, "plan.gantt")),
+        Block::Chart(Box::new(gantt(f, lang, false))),
         h2(t(lang, "plan.milestones")),
     ];
     if v.milestones.is_empty() {

@@ -2,6 +2,9 @@
 use super::*;
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
+    if let Some(d) = &f.review {
+        return frozen(f, d, lang);
+    }
     let pack = &f.pack;
     let active = f.phases.iter().find(|p| p.status == "active");
     let count = |rag: &str| f.targets.iter().filter(|v| v.rag.as_str() == rag).count();
@@ -105,6 +108,159 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         }));
     }
     b
+}
+
+/// The pack of a held review exactly as it was frozen on the day (`--review`): its targets,
+/// phases, risks and actions, then what the review decided; nothing live.
+fn frozen(f: &Facts, d: &service::reviews::Deck, lang: Lang) -> Vec<Block> {
+    let pack = &f.pack;
+    let r = &d.review;
+    let count = |rag: &str| pack.targets.iter().filter(|x| x.rag == rag).count();
+    let mut b = vec![
+        h1(t(lang, "review.summary")),
+        Block::Fields(vec![
+            (t(lang, "review.held"), format!("{} · {}", r.held_on, r.title)),
+            (t(lang, "review.as_of"), pack.as_of.to_string()),
+            (
+                t(lang, "review.targets_rag"),
+                format!(
+                    "{} {} · {} {} · {} {}",
+                    count("green"),
+                    i18n::t(lang, "trag.green"),
+                    count("amber"),
+                    i18n::t(lang, "trag.amber"),
+                    count("red"),
+                    i18n::t(lang, "trag.red")
+                ),
+            ),
+            (t(lang, "review.open_actions"), pack.actions.len().to_string()),
+        ]),
+        Block::Note(t(lang, "review.frozen_note")),
+        h1(t(lang, "targets.summary")),
+    ];
+    let dash = || "–".to_string();
+    if pack.targets.is_empty() {
+        b.push(Block::Note(t(lang, "none")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![2.6, 0.8, 1.0, 1.0, 1.0, 1.0, 1.1],
+            header: ["target", "unit", "baseline", "goal", "latest", "attainment", "rag"]
+                .map(|k| t(lang, &format!("col.{k}")))
+                .to_vec(),
+            rows: pack
+                .targets
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.name.clone(),
+                        x.unit.clone(),
+                        num(x.baseline),
+                        num(x.target),
+                        num(x.latest),
+                        x.attainment.map_or_else(dash, |a| format!("{}%", a.round())),
+                        i18n::t(lang, &format!("trag.{}", x.rag)),
+                    ]
+                })
+                .collect(),
+            right: vec![2, 3, 4, 5],
+        }));
+    }
+    b.push(h1(t(lang, "review.phases")));
+    b.push(phases_table(pack, lang));
+    b.push(h1(t(lang, "review.risks")));
+    if let Some(c) = &pack.risk_counts {
+        b.push(Block::Fields(vec![(t(lang, "review.risk_total"), c.total.to_string())]));
+    }
+    if pack.risks.is_empty() {
+        b.push(Block::Note(t(lang, "review.no_risks")));
+    } else {
+        b.push(top_risks(&pack.risks, lang));
+    }
+    b.push(h1(t(lang, "review.decisions")));
+    if !r.attendees.trim().is_empty() {
+        b.push(Block::Fields(vec![(t(lang, "review.attendees"), r.attendees.clone())]));
+    }
+    if !r.decisions.trim().is_empty() {
+        b.push(Block::Para(r.decisions.clone()));
+    }
+    b.push(h2(t(lang, "review.actions")));
+    b.push(actions_table(&pack.actions, lang));
+    b
+}
+
+fn phases_table(pack: &service::reviews::Pack, lang: Lang) -> Block {
+    if pack.phases.is_empty() {
+        return Block::Note(t(lang, "none"));
+    }
+    Block::Table(Table {
+        widths: vec![0.6, 2.6, 1.3, 1.1, 0.9, 2.6],
+        header: ["seq", "phase", "finish", "status", "days_late", "gate_open"]
+            .map(|k| t(lang, &format!("col.{k}")))
+            .to_vec(),
+        rows: pack
+            .phases
+            .iter()
+            .map(|p| {
+                vec![
+                    p.seq.to_string(),
+                    name(lang, &p.name_en, &p.name_zh),
+                    p.planned_finish.to_string(),
+                    i18n::t(lang, &format!("phase.{}", p.status)),
+                    p.days_late.to_string(),
+                    p.gate_open.join("; "),
+                ]
+            })
+            .collect(),
+        right: vec![0, 4],
+    })
+}
+
+fn actions_table(actions: &[service::reviews::PackAction], lang: Lang) -> Block {
+    if actions.is_empty() {
+        return Block::Note(t(lang, "none"));
+    }
+    Block::Table(Table {
+        widths: vec![3.6, 1.6, 1.2, 0.9],
+        header: ["action", "owner", "due", "overdue"].map(|k| t(lang, &format!("col.{k}"))).to_vec(),
+        rows: actions
+            .iter()
+            .map(|a| {
+                vec![
+                    a.text.clone(),
+                    a.owner.clone(),
+                    date(a.due_date),
+                    if a.overdue { t(lang, "yes") } else { String::new() },
+                ]
+            })
+            .collect(),
+        right: vec![],
+    })
+}
+
+fn top_risks(top: &[service::risks::PackRisk], lang: Lang) -> Block {
+    Block::Table(Table {
+        widths: vec![3.0, 0.9, 0.7, 1.6, 3.0],
+        header: vec![
+            i18n::t(lang, "risk.title"),
+            format!("{} × {}", i18n::t(lang, "risk.p"), i18n::t(lang, "risk.i")),
+            i18n::t(lang, "risk.score"),
+            i18n::t(lang, "field.owner"),
+            i18n::t(lang, "risk.mitigation"),
+        ],
+        rows: top
+            .iter()
+            .map(|k| {
+                vec![
+                    name(lang, &k.title_en, &k.title_zh),
+                    format!("{} × {}", k.probability, k.impact),
+                    k.score.to_string(),
+                    k.owner.clone(),
+                    k.mitigation.clone(),
+                ]
+            })
+            .collect(),
+        right: vec![2],
+    })
 }
 
 /// The register's counts by status, the top risks and the heat map, from the risk register

@@ -39,7 +39,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                     let s = &r.s;
                     vec![
                         s.title.clone(),
-                        s.audience.clone(),
+                        i18n::t(lang, &format!("audience.{}", s.audience)),
                         format!("{} {}", s.date, s.start_time),
                         s.duration_minutes.to_string(),
                         s.place.clone(),

@@ -20,10 +20,16 @@ pub enum Kind {
     BusinessCase,
     Gate,
     Review,
+    Installation,
+    AsIs,
+    Diagnosis,
+    Blueprint,
+    ModuleMap,
+    DataQuality,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -32,6 +38,12 @@ impl Kind {
         Kind::BusinessCase,
         Kind::Gate,
         Kind::Review,
+        Kind::Installation,
+        Kind::AsIs,
+        Kind::Diagnosis,
+        Kind::Blueprint,
+        Kind::ModuleMap,
+        Kind::DataQuality,
     ];
 
     pub fn key(self) -> &'static str {
@@ -44,6 +56,12 @@ impl Kind {
             Kind::BusinessCase => "business-case",
             Kind::Gate => "gate",
             Kind::Review => "review",
+            Kind::Installation => "installation",
+            Kind::AsIs => "as-is",
+            Kind::Diagnosis => "diagnosis",
+            Kind::Blueprint => "blueprint",
+            Kind::ModuleMap => "module-map",
+            Kind::DataQuality => "data-quality",
         }
     }
 
@@ -65,6 +83,12 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Training => Some("training-plan"),
         Kind::Targets => Some("target-sheet"),
         Kind::BusinessCase => Some("business-case"),
+        Kind::Installation => Some("installation-record"),
+        Kind::AsIs => Some("as-is-process-inventory"),
+        Kind::Diagnosis => Some("diagnosis-report"),
+        Kind::Blueprint => Some("business-blueprint"),
+        Kind::ModuleMap => Some("process-module-map"),
+        Kind::DataQuality => Some("data-quality-report"),
         Kind::Gate | Kind::Review => None,
     }
 }

@@ -102,6 +102,14 @@ pub async fn report<C: ConnectionTrait>(c: &C, project: &project::Model) -> Resu
     }
 }
 
+/// The gate report of phase `seq` (any phase, closed or not), as its gate page shows it;
+/// `NotFound` for a phase the project does not have.
+pub async fn report_phase<C: ConnectionTrait>(c: &C, project: &project::Model, seq: i32) -> Result<GateView> {
+    let phases = phases(c, project.id).await?;
+    let idx = phases.iter().position(|p| p.seq == seq).ok_or(Error::NotFound)?;
+    view_of(c, project, &phases, idx).await
+}
+
 async fn view_of<C: ConnectionTrait>(
     c: &C,
     project: &project::Model,

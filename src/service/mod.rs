@@ -9,6 +9,7 @@ pub mod demo;
 pub mod demo_diagnosis;
 pub mod diagnosis;
 pub mod documents;
+pub mod documents_tab;
 pub mod gates;
 pub mod modules;
 pub mod organisation;

@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::report;
 use crate::service::documents::{self, Kind};
+use crate::service::documents_tab;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -35,24 +36,29 @@ pub async fn index(
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let lang = q.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(ctx.lang);
-    let versions = documents::list(&state.db.conn, id).await?;
-    let kinds: Vec<_> = Kind::ALL
-        .iter()
-        .map(|k| {
-            context! {
-                key => k.key(),
-                title => k.title(ctx.lang),
-                versions => ser(&versions.iter().filter(|v| v.doc.kind == k.key()).collect::<Vec<_>>()),
-            }
-        })
-        .collect();
+    let tab = documents_tab::tab(&state.db.conn, id, ctx.lang).await?;
     let data = context! {
         project => ser(&a.project),
-        kinds => kinds,
+        kinds => ser(&tab.kinds),
+        doctab => ser(&tab),
         lang => lang.code(),
         can => can(a.role),
     };
     Ok(page(&state, &ctx, "documents/index.html", data).into_response())
+}
+
+/// What the form or query asks the document to cover: `phase` (gate report) or `review`
+/// (review pack); empty means the default. Anything else is a bad request.
+fn scope(kind: Kind, get: impl Fn(&str) -> String) -> AppResult<report::Scope> {
+    let num = |k: &str| -> AppResult<Option<i32>> {
+        let v = get(k);
+        let v = v.trim();
+        if v.is_empty() { Ok(None) } else { v.parse().map(Some).map_err(|_| AppError::BadRequest) }
+    };
+    Ok(report::Scope {
+        phase: if kind == Kind::Gate { num("phase")? } else { None },
+        review: if kind == Kind::Review { num("review")? } else { None },
+    })
 }
 
 /// Generate a new version of a document and keep it.
@@ -65,7 +71,7 @@ pub async fn generate(
     let (actor, _) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let kind = Kind::parse(form.get("kind")).ok_or(AppError::BadRequest)?;
     let lang = Lang::parse(form.get("lang")).unwrap_or(ctx.lang);
-    report::publish(&state.db, Some(actor), id, kind, lang).await?;
+    report::publish_scoped(&state.db, Some(actor), id, kind, lang, scope(kind, |k| form.get(k).to_string())?).await?;
     Ok(Redirect::to(&format!("/projects/{id}/documents?lang={}", lang.code())).into_response())
 }
 
@@ -118,7 +124,8 @@ pub async fn preview(
     authorize(&state, &ctx, id, Action::View).await?;
     let kind = Kind::parse(kind.trim_end_matches(".pdf")).ok_or(AppError::NotFound)?;
     let lang = q.get("lang").and_then(|l| Lang::parse(l)).unwrap_or(ctx.lang);
-    let bytes = report::preview(&state.db, id, kind, lang, &ctx.user()?.name).await?;
+    let scope = scope(kind, |k| q.get(k).cloned().unwrap_or_default())?;
+    let bytes = report::preview_scoped(&state.db, id, kind, lang, &ctx.user()?.name, scope).await?;
     Ok(pdf_response(bytes, &format!("{}-{}.pdf", kind.key(), lang.code())))
 }
 

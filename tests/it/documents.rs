@@ -286,6 +286,7 @@ fn long_tables_repeat_their_header_and_keep_rows_whole() {
                 right: vec![2],
             }),
         ],
+        ..Default::default()
     };
     let (bytes, n) = render_counted(&doc);
     qpdf_ok(&bytes);

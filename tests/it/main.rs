@@ -9,6 +9,7 @@ mod business_case;
 mod cli;
 mod concurrency;
 mod consistency;
+mod deliverable_docs;
 mod diagnosis;
 mod documents;
 mod hardening;
