@@ -60,8 +60,13 @@ pub async fn portfolio(
     let p = projects::portfolio_page(&state.db.conn, user.id, &q).await?;
     let sorts = projects::PORTFOLIO_SORTS;
     let may_create = crate::domain::policy::may_create_project(user.is_admin, user.project_creator);
-    Ok(page(&state, &ctx, "projects/portfolio.html", context! { p => ser(&p), rows => ser(&p.rows), sorts, may_create })
-        .into_response())
+    Ok(page(
+        &state,
+        &ctx,
+        "projects/portfolio.html",
+        context! { p => ser(&p), rows => ser(&p.rows), sorts, may_create },
+    )
+    .into_response())
 }
 
 fn raw_from(form: &FormData) -> RawProject {
