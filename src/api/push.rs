@@ -21,21 +21,22 @@ fn problem(status: StatusCode, error: &str, field: Option<&str>, message: &str) 
 }
 
 /// A measurement the body describes, or the field that is wrong.
-fn parse_push(body: &[u8]) -> Result<Reading, (Option<&'static str>, String)> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| (None, format!("body is not JSON: {e}")))?;
-    let obj = v.as_object().ok_or((None, "body must be a JSON object".to_string()))?;
+/// The message is a catalogue key (`push.*`), read in the caller's language.
+fn parse_push(body: &[u8]) -> Result<Reading, (Option<&'static str>, &'static str)> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| (None, "push.not_json"))?;
+    let obj = v.as_object().ok_or((None, "push.not_object"))?;
     let date = obj
         .get("date")
         .and_then(Value::as_str)
         .and_then(crate::domain::bounds::parse_date)
-        .ok_or((Some("date"), "`date` must be a date as \"YYYY-MM-DD\" between 2000 and 2100".to_string()))?;
+        .ok_or((Some("date"), "push.date"))?;
     let value = match obj.get("value") {
         Some(Value::Number(n)) => n.as_f64(),
         Some(Value::String(s)) => parse_number(s),
         _ => None,
     }
     .filter(|v| crate::domain::bounds::number_ok(*v))
-    .ok_or((Some("value"), "`value` must be a finite number of magnitude at most 1e15".to_string()))?;
+    .ok_or((Some("value"), "push.value"))?;
     let source = match obj.get("source") {
         None | Some(Value::Null) => "api".to_string(),
         Some(Value::String(s))
@@ -43,12 +44,12 @@ fn parse_push(body: &[u8]) -> Result<Reading, (Option<&'static str>, String)> {
         {
             s.trim().to_string()
         }
-        _ => return Err((Some("source"), "`source` must be a text of 1 to 64 characters".to_string())),
+        _ => return Err((Some("source"), "push.source")),
     };
     let note = match obj.get("note") {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) if crate::domain::bounds::long_text_problem(s, 500).is_none() => s.clone(),
-        _ => return Err((Some("note"), "`note` must be a text of at most 500 characters".to_string())),
+        _ => return Err((Some("note"), "push.note")),
     };
     Ok(Reading { date, value, source, note })
 }
@@ -68,17 +69,15 @@ async fn push(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty());
+    // No session here: the caller's language is its Accept-Language.
+    let lang = crate::i18n::negotiate(None, None, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let t = |key: &str| crate::i18n::t(lang, key);
     let Some(token) = token else {
-        return Ok(problem(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            None,
-            "send the project's API token as `Authorization: Bearer <token>`",
-        ));
+        return Ok(problem(StatusCode::UNAUTHORIZED, "unauthorized", None, &t("push.no_token")));
     };
     let reading = match parse_push(&body) {
         Ok(p) => p,
-        Err((field, message)) => return Ok(problem(StatusCode::BAD_REQUEST, "invalid", field, &message)),
+        Err((field, key)) => return Ok(problem(StatusCode::BAD_REQUEST, "invalid", field, &t(key))),
     };
     Ok(match targets::push(&state.db, token, id, &key, &reading).await? {
         Ok(r) => {
@@ -86,12 +85,8 @@ async fn push(
             (status, Json(json!({ "result": r, "target": key, "date": reading.date, "value": reading.value, "source": reading.source })))
                 .into_response()
         }
-        Err(PushError::Unauthorized) => {
-            problem(StatusCode::UNAUTHORIZED, "unauthorized", None, "unknown or revoked token")
-        }
-        Err(PushError::NotFound) => {
-            problem(StatusCode::NOT_FOUND, "not_found", None, "no such project or target for this token")
-        }
+        Err(PushError::Unauthorized) => problem(StatusCode::UNAUTHORIZED, "unauthorized", None, &t("push.bad_token")),
+        Err(PushError::NotFound) => problem(StatusCode::NOT_FOUND, "not_found", None, &t("push.not_found")),
     })
 }
 

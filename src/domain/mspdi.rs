@@ -106,11 +106,54 @@ fn lag_days(v: &str) -> Option<i64> {
     (-MAX_LAG_DAYS..=MAX_LAG_DAYS).contains(&days).then_some(days)
 }
 
+/// One thing wrong with an imported file: a catalogue key (`mspdi.*`) and its values, so the
+/// importer reads it in their language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+fn problem(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Problem {
+    Problem { key, args: args.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+}
+
+/// Every problem found in a file, one line each when rendered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        let lines: Vec<String> = self
+            .0
+            .iter()
+            .map(|p| {
+                let args: Vec<(&str, &str)> = p.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                crate::i18n::tf(lang, p.key, &args)
+            })
+            .collect();
+        lines.join("\n")
+    }
+}
+
+/// English, for logs and tests.
+impl std::fmt::Display for Problems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(crate::i18n::Lang::En))
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(p: Problem) -> Self {
+        Problems(vec![p])
+    }
+}
+
 /// Read the tasks of an MSPDI file. Errors say what is wrong and which task; values outside
 /// what the forms accept (dates 2000–2100, durations, lags, name lengths, control characters)
 /// are all reported, one line each.
-pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
-    let mut problems: Vec<String> = vec![];
+pub fn import(xml: &str) -> Result<Vec<MsTask>, Problems> {
+    let mut problems: Vec<Problem> = vec![];
     let mut reader = Reader::from_str(xml);
     // Not trimmed: spaces around entities (`a &amp; b`) are part of the text.
     reader.config_mut().trim_text(false);
@@ -121,7 +164,9 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
     let mut link: Option<MsLink> = None;
     loop {
         match reader.read_event() {
-            Err(e) => return Err(format!("not a readable XML file at byte {}: {e}", reader.buffer_position())),
+            Err(e) => {
+                return Err(problem("mspdi.unreadable", &[("byte", &reader.buffer_position()), ("error", &e)]).into());
+            }
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) => {
                 let name = e.local_name().into_inner().to_string();
@@ -173,7 +218,10 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                 if let Some(l) = link.as_mut() {
                     match name.as_str() {
                         "PredecessorUID" => {
-                            l.pred_uid = v.trim().parse().map_err(|_| format!("bad PredecessorUID `{v}`"))?
+                            l.pred_uid = v
+                                .trim()
+                                .parse()
+                                .map_err(|_| Problems::from(problem("mspdi.bad_pred", &[("value", &v)])))?
                         }
                         "Type" => {
                             l.kind = match v.trim() {
@@ -181,39 +229,46 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                                 "3" => "SS",
                                 "1" => "FS",
                                 "2" => "SF",
-                                other => return Err(format!("link type {other} is not supported")),
+                                other => return Err(problem("mspdi.link_type", &[("type", &other)]).into()),
                             }
                         }
                         "LinkLag" => match lag_days(v.trim()) {
                             Some(d) => l.lag_days = d,
-                            None => problems.push(format!(
-                                "link lag `{}` is not a whole number of tenths of a minute within ±{MAX_LAG_DAYS} working days",
-                                v.trim()
-                            )),
+                            None => {
+                                problems.push(problem("mspdi.bad_lag", &[("value", &v.trim()), ("max", &MAX_LAG_DAYS)]))
+                            }
                         },
                         _ => {}
                     }
                 } else if let Some((t, has_start, has_finish)) = cur.as_mut() {
                     match name.as_str() {
-                        "UID" => t.uid = v.trim().parse().map_err(|_| format!("bad task UID `{v}`"))?,
+                        "UID" => {
+                            t.uid = v
+                                .trim()
+                                .parse()
+                                .map_err(|_| Problems::from(problem("mspdi.bad_uid", &[("value", &v)])))?
+                        }
                         "Name" => t.name = v.trim().to_string(),
                         "OutlineLevel" => t.outline_level = v.trim().parse().unwrap_or(1),
                         "Summary" => t.summary = v.trim() == "1",
                         "Milestone" => t.milestone = v.trim() == "1",
                         "Start" => {
-                            t.start = date_of(v.trim()).ok_or(format!("task {}: bad start `{v}`", t.uid))?;
+                            t.start = date_of(v.trim()).ok_or_else(|| {
+                                Problems::from(problem("mspdi.bad_start", &[("task", &t.uid), ("value", &v)]))
+                            })?;
                             *has_start = true;
                         }
                         "Finish" => {
-                            t.finish = date_of(v.trim()).ok_or(format!("task {}: bad finish `{v}`", t.uid))?;
+                            t.finish = date_of(v.trim()).ok_or_else(|| {
+                                Problems::from(problem("mspdi.bad_finish", &[("task", &t.uid), ("value", &v)]))
+                            })?;
                             *has_finish = true;
                         }
                         "Duration" => match duration_days(v.trim()) {
                             Some(d) => t.duration_days = d,
-                            None => problems.push(format!(
-                                "task {}: duration `{}` is not between 0 and {MAX_DURATION_DAYS} working days",
-                                t.uid,
-                                v.trim()
+                            None => problems.push(problem(
+                                "mspdi.bad_duration",
+                                &[("task", &t.uid), ("value", &v.trim()), ("max", &MAX_DURATION_DAYS)],
                             )),
                         },
                         "PercentComplete" => t.percent = v.trim().parse::<i32>().unwrap_or(0).clamp(0, 100),
@@ -234,25 +289,29 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
                         continue;
                     }
                     if !has_start || !has_finish {
-                        return Err(format!("task {} ({}) has no start or finish date", t.uid, t.name));
+                        return Err(problem("mspdi.no_dates", &[("task", &t.uid), ("name", &t.name)]).into());
                     }
                     if t.finish < t.start {
-                        return Err(format!("task {} ({}) finishes before it starts", t.uid, t.name));
+                        return Err(problem("mspdi.finish_before_start", &[("task", &t.uid), ("name", &t.name)]).into());
                     }
-                    for (what, d) in [("start", t.start), ("finish", t.finish)] {
+                    for (what, d) in [("mspdi.start_outside", t.start), ("mspdi.finish_outside", t.finish)] {
                         if !bounds::date_ok(d) {
-                            problems.push(format!(
-                                "task {}: {what} {d} is outside {}–{}",
-                                t.uid,
-                                bounds::FIRST_YEAR,
-                                bounds::LAST_YEAR
+                            problems.push(problem(
+                                what,
+                                &[
+                                    ("task", &t.uid),
+                                    ("date", &d),
+                                    ("first", &bounds::FIRST_YEAR),
+                                    ("last", &bounds::LAST_YEAR),
+                                ],
                             ));
                         }
                     }
                     match bounds::text_problem(&t.name, MAX_NAME_CHARS) {
-                        Some("err.too_long") => problems
-                            .push(format!("task {}: the name is longer than {MAX_NAME_CHARS} characters", t.uid)),
-                        Some(_) => problems.push(format!("task {}: the name holds control characters", t.uid)),
+                        Some("err.too_long") => {
+                            problems.push(problem("mspdi.name_long", &[("task", &t.uid), ("max", &MAX_NAME_CHARS)]))
+                        }
+                        Some(_) => problems.push(problem("mspdi.name_control", &[("task", &t.uid)])),
                         None => {}
                     }
                     tasks.push(t);
@@ -262,10 +321,10 @@ pub fn import(xml: &str) -> Result<Vec<MsTask>, String> {
         }
     }
     if !problems.is_empty() {
-        return Err(problems.join("\n"));
+        return Err(Problems(problems));
     }
     if tasks.is_empty() {
-        return Err("the file has no tasks".into());
+        return Err(problem("mspdi.no_tasks", &[]).into());
     }
     Ok(tasks)
 }
@@ -332,15 +391,23 @@ mod tests {
     #[test]
     fn refuses_broken_files() {
         assert!(
-            import("<Project><Tasks><Task><UID>1</UID></Task></Tasks></Project>").unwrap_err().contains("no start")
+            import("<Project><Tasks><Task><UID>1</UID></Task></Tasks></Project>")
+                .unwrap_err()
+                .to_string()
+                .contains("no start")
         );
-        assert!(import("<Project><Tasks>").is_err() || import("<Project><Tasks>").unwrap_err().contains("no tasks"));
+        assert!(
+            import("<Project><Tasks>").is_err()
+                || import("<Project><Tasks>").unwrap_err().to_string().contains("no tasks")
+        );
         assert!(import("not xml at all <<<").is_err());
         let sf = "<Project><Tasks><Task><UID>1</UID><Start>2026-03-02T08:00:00</Start><Finish>2026-03-02T17:00:00</Finish><PredecessorLink><PredecessorUID>2</PredecessorUID><Type>2</Type></PredecessorLink></Task></Tasks></Project>";
         // Start-to-finish (type 2) is one of MS Project's four link types: it imports; an
         // unknown type is refused, naming it.
         assert_eq!(import(sf).unwrap()[0].preds, [MsLink { pred_uid: 2, kind: "SF", lag_days: 0 }]);
-        assert!(import(&sf.replace("<Type>2</Type>", "<Type>7</Type>")).unwrap_err().contains("link type 7"));
+        assert!(
+            import(&sf.replace("<Type>2</Type>", "<Type>7</Type>")).unwrap_err().to_string().contains("link type 7")
+        );
     }
 
     /// The review's inputs: each is refused with its task named, none panics, all are listed.
@@ -360,7 +427,7 @@ mod tests {
             task(5, "y", "9999-01-01T08:00:00", "PT16000000H", "0"),
             task(6, &"n".repeat(900_000), "2026-03-02T08:00:00", "PT8H", "0"),
         );
-        let err = import(&xml).unwrap_err();
+        let err = import(&xml).unwrap_err().to_string();
         assert!(err.contains("task 2: duration"), "{err}");
         assert!(err.contains("task 3") || err.contains("bad start"), "{err}");
         assert!(err.contains("link lag `480000000000`"), "{err}");
@@ -369,6 +436,8 @@ mod tests {
         assert!(err.contains("task 6: the name is longer"), "{err}");
         assert!(import(&format!("<Project><Tasks>{ok}</Tasks></Project>")).is_ok());
         let nul = task(7, "a\u{0}b", "2026-03-02T08:00:00", "PT8H", "0");
-        assert!(import(&format!("<Project><Tasks>{nul}</Tasks></Project>")).unwrap_err().contains("control"));
+        assert!(
+            import(&format!("<Project><Tasks>{nul}</Tasks></Project>")).unwrap_err().to_string().contains("control")
+        );
     }
 }

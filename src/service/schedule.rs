@@ -1328,7 +1328,7 @@ pub async fn import_mspdi(
     actor: Actor,
     project_id: i32,
     xml: &str,
-) -> Result<std::result::Result<usize, String>> {
+) -> Result<std::result::Result<usize, crate::domain::mspdi::Problems>> {
     let tasks = match crate::domain::mspdi::import(xml) {
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),

@@ -295,7 +295,7 @@ pub async fn mspdi_import(
     let xml = String::from_utf8_lossy(&upload(&mut mp).await?).to_string();
     match schedule::import_mspdi(&state.db, actor, id, &xml).await {
         Ok(Ok(_)) => Ok(back(id, "items")),
-        Ok(Err(problem)) => refused(&state, &ctx, a, "schedule.mspdi_bad", problem).await,
+        Ok(Err(problems)) => refused(&state, &ctx, a, "schedule.mspdi_bad", problems.render(ctx.lang)).await,
         Err(e) => act(&state, &ctx, a, "items", Err(e)).await,
     }
 }

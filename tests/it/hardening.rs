@@ -99,6 +99,19 @@ async fn an_ms_project_file_with_absurd_values_is_refused_line_by_line_and_chang
             .post_multipart(&format!("/projects/{p}/schedule/import"), &[], Some(("file", file.as_bytes())))
             .await;
         assert!(r.body.contains("task 2: duration") && r.body.contains("task 5: start 9999-01-01"));
+        // In Chinese, every line in Chinese.
+        team.director.post("/locale", &[("lang", "zh"), ("next", "/projects")]).await;
+        let r = team
+            .director
+            .post_multipart(&format!("/projects/{p}/schedule/import"), &[], Some(("file", file.as_bytes())))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body.contains("任务 2：工期") && r.body.contains("任务 5：开始日期 9999-01-01 超出 2000–2100 年"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("task 2: duration"));
         assert_eq!((t.count(&acts).await, t.count(&links).await), (a0, l0), "nothing imported");
         assert_eq!(team.director.get(&format!("/projects/{p}/schedule")).await.status, StatusCode::OK);
     })
@@ -181,6 +194,12 @@ async fn imports_and_the_api_keep_the_bounds_of_the_forms() {
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
             assert!(r.body.contains(&format!("\"field\":\"{field}\"")), "{body}: {}", r.body);
         }
+        // The caller's language (Accept-Language) for the message; the field stays the key.
+        let r = api
+            .post_json(&url, &[("authorization", &auth), ("accept-language", "zh-CN")], r#"{"date": "9999-01-01", "value": 1}"#)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("\"field\":\"date\"") && r.body.contains("2000 至 2100 年之间的日期"), "{}", r.body);
         assert_eq!(t.count("SELECT COUNT(*) FROM measurements").await, 0);
 
         // A NUL in a multi-line text field is refused by the field (PostgreSQL rejects it).
