@@ -11,6 +11,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("style.css", "text/css; charset=utf-8", include_bytes!("../../templates/static/style.css")),
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../../templates/static/htmx.min.js")),
     ("import.js", "text/javascript; charset=utf-8", include_bytes!("../../templates/static/import.js")),
+    ("back.js", "text/javascript; charset=utf-8", include_bytes!("../../templates/static/back.js")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../../templates/static/favicon.svg")),
 ];
 
