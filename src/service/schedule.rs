@@ -73,6 +73,129 @@ pub async fn load<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Plan> {
     Ok(Plan { project, calendar, phases, activities, milestones, links })
 }
 
+/// The plan as the scheduler reads it, loading only the columns that decide dates (ids,
+/// phases, dates, durations, constraints and links): what a reschedule needs on every save,
+/// without the names, keys, owners and timestamps that make a whole row costly to read in a
+/// large project. Text fields are left empty; `compute` gives exactly the dates and floats of
+/// the whole plan (its items' names are empty), so the reschedule stores the same dates.
+pub async fn load_dates<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Plan> {
+    use sea_orm::QuerySelect;
+    let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
+    let (calendar, _) = calendar(c, project_id).await?;
+    let phases = super::projects::phases(c, project_id).await?;
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    type ActivityRow = (i32, i32, i32, NaiveDate, NaiveDate, i32, Option<NaiveDate>);
+    let activities = activity::Entity::find()
+        .select_only()
+        .columns([
+            activity::Column::Id,
+            activity::Column::PhaseId,
+            activity::Column::Seq,
+            activity::Column::PlannedStart,
+            activity::Column::PlannedFinish,
+            activity::Column::DurationDays,
+            activity::Column::NotBefore,
+        ])
+        .filter(activity::Column::ProjectId.eq(project_id))
+        .order_by_asc(activity::Column::PhaseId)
+        .order_by_asc(activity::Column::Seq)
+        .order_by_asc(activity::Column::Id)
+        .into_tuple::<ActivityRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, phase_id, seq, planned_start, planned_finish, duration_days, not_before)| activity::Model {
+            id,
+            project_id,
+            phase_id,
+            seq,
+            key: None,
+            name_en: String::new(),
+            name_zh: String::new(),
+            tier: String::new(),
+            planned_start,
+            planned_finish,
+            status: String::new(),
+            duration_days,
+            percent_complete: 0,
+            actual_start: None,
+            actual_finish: None,
+            not_before,
+            owner_person_id: None,
+            owner_unit_id: None,
+            version: 0,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .collect();
+    type MilestoneRow = (i32, i32, NaiveDate, Option<NaiveDate>);
+    let milestones = milestone::Entity::find()
+        .select_only()
+        .columns([
+            milestone::Column::Id,
+            milestone::Column::PhaseId,
+            milestone::Column::DueDate,
+            milestone::Column::NotBefore,
+        ])
+        .filter(milestone::Column::ProjectId.eq(project_id))
+        .order_by_asc(milestone::Column::PhaseId)
+        .order_by_asc(milestone::Column::Id)
+        .into_tuple::<MilestoneRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, phase_id, due_date, not_before)| milestone::Model {
+            id,
+            project_id,
+            phase_id,
+            key: None,
+            name_en: String::new(),
+            name_zh: String::new(),
+            due_date,
+            not_before,
+            owner: String::new(),
+            status: String::new(),
+            completed_on: None,
+            version: 0,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .collect();
+    type LinkRow = (i32, String, i32, String, i32, String, i32);
+    let links = dependency::Entity::find()
+        .select_only()
+        .columns([
+            dependency::Column::Id,
+            dependency::Column::PredKind,
+            dependency::Column::PredId,
+            dependency::Column::SuccKind,
+            dependency::Column::SuccId,
+            dependency::Column::Kind,
+            dependency::Column::LagDays,
+        ])
+        .filter(dependency::Column::ProjectId.eq(project_id))
+        .order_by_asc(dependency::Column::Id)
+        .into_tuple::<LinkRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, pred_kind, pred_id, succ_kind, succ_id, kind, lag_days)| dependency::Model {
+            id,
+            project_id,
+            pred_kind,
+            pred_id,
+            succ_kind,
+            succ_id,
+            kind,
+            lag_days,
+            version: 0,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .collect();
+    Ok(Plan { project, calendar, phases, activities, milestones, links })
+}
+
 /// One scheduled row: an activity or a milestone with its computed dates and float.
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
@@ -650,8 +773,12 @@ pub async fn reschedule<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32
 /// As `reschedule`; without an actor the moves are not audited one by one (a new project's
 /// first schedule is part of its creation, which is audited as a whole).
 pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, project_id: i32) -> Result<()> {
-    let plan = load(c, project_id).await?;
-    let computed = plan.compute().map_err(Error::Cycle)?;
+    let plan = load_dates(c, project_id).await?;
+    let computed = match plan.compute() {
+        Ok(computed) => computed,
+        // The lean plan has no names: load the whole one to name the cycle's items.
+        Err(_) => return Err(Error::Cycle(load(c, project_id).await?.compute().err().unwrap_or_default())),
+    };
     for a in &plan.activities {
         let it = &computed.items[computed.index[&(ACTIVITY, a.id)]];
         let duration = plan.duration_of(a) as i32;
@@ -662,14 +789,17 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
                 duration_days: Set(duration),
                 ..Default::default()
             };
-            write::derived::<activity::Entity, _>(c, actor, project_id, a.clone(), am, "reschedule").await?;
+            // Only a row that moves is read whole (the audit's "before").
+            let before = write::get::<activity::Entity, _>(c, project_id, a.id).await?;
+            write::derived::<activity::Entity, _>(c, actor, project_id, before, am, "reschedule").await?;
         }
     }
     for m in &plan.milestones {
         let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
         if m.due_date != it.start {
             let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
-            write::derived::<milestone::Entity, _>(c, actor, project_id, m.clone(), am, "reschedule").await?;
+            let before = write::get::<milestone::Entity, _>(c, project_id, m.id).await?;
+            write::derived::<milestone::Entity, _>(c, actor, project_id, before, am, "reschedule").await?;
         }
     }
     // Phase windows follow their work; deliverables are due when their phase ends.
@@ -883,8 +1013,11 @@ pub async fn update_activity(
             status: Set(if done { "done".into() } else { before.status.clone() }),
             ..Default::default()
         };
+        // Dates follow only from the start constraint and the duration (status and progress
+        // move nothing): when neither changed, the stored schedule is still the computed one.
+        let moves = before.not_before != start || before.duration_days != duration.unwrap_or(1);
         write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update").await?;
-        reschedule(tx, actor, project_id).await
+        if moves { reschedule(tx, actor, project_id).await } else { Ok(()) }
     })
     .await
 }
