@@ -1,7 +1,7 @@
 //! The proof harness: runs the real `ninefold` binary on SQLite and on PostgreSQL and tries
 //! to lose a write. SIGKILL during concurrent writes and during imports (CSV, MS Project),
-//! same- and different-record edit races, an 8-way race, duplicate pushes, two instances started together on one PostgreSQL
-//! database under load, a full disk (`NINEFOLD_SQLITE_MAX_PAGES`) and a mixed read/write
+//! same- and different-record edit races, an 8-way race, duplicate pushes, two instances
+//! started together on one PostgreSQL database under load, a full disk (`NINEFOLD_SQLITE_MAX_PAGES`) and a mixed read/write
 //! load at 32 connections. Prints acknowledged, lost, 5xx, 409 (false conflicts) and
 //! p50/p99 per database, and exits non-zero on any lost write, 5xx, false conflict,
 //! duplicate order number or failed start.

@@ -282,7 +282,9 @@ async fn saves_keep_the_stored_schedule_equal_to_a_full_reschedule() {
         let (p1, p2, p3) = (activities(&t, p, 1).await, activities(&t, p, 2).await, activities(&t, p, 3).await);
         assert_stored_is_full_reschedule(&t, p, "start").await;
         // A chain across three phases, with a lag and a start-to-start link.
-        for (pred, succ, kind, lag) in [(p1[0].0, p2[0].0, "FS", "2"), (p2[0].0, p3[0].0, "SS", "1"), (p1[1].0, p2[1].0, "FF", "0")] {
+        for (pred, succ, kind, lag) in
+            [(p1[0].0, p2[0].0, "FS", "2"), (p2[0].0, p3[0].0, "SS", "1"), (p1[1].0, p2[1].0, "FF", "0")]
+        {
             let (pr, su) = (format!("activity:{pred}"), format!("activity:{succ}"));
             let fields = [("pred", pr.as_str()), ("succ", su.as_str()), ("kind", kind), ("lag", lag)];
             team.director.post(&format!("/projects/{p}/schedule/dependencies"), &fields).await.assert_redirect();
@@ -294,14 +296,19 @@ async fn saves_keep_the_stored_schedule_equal_to_a_full_reschedule() {
                 .unwrap()
                 .version
                 .to_string();
-            let fields = [("start", start), ("duration", duration), ("percent", percent), ("version", version.as_str())];
+            let fields =
+                [("start", start), ("duration", duration), ("percent", percent), ("version", version.as_str())];
             team.director.post(&format!("/projects/{p}/schedule/activities/{id}"), &fields).await.assert_redirect();
         };
         let moves = "SELECT COUNT(*) FROM audit_log WHERE action = 'reschedule'";
-        for (i, (id, start, duration)) in
-            [(p1[0].0, "2026-03-02", "25"), (p2[0].0, "2026-05-04", "7"), (p1[0].0, "2026-03-09", "3"), (p1[1].0, "2026-03-02", "30")]
-                .into_iter()
-                .enumerate()
+        for (i, (id, start, duration)) in [
+            (p1[0].0, "2026-03-02", "25"),
+            (p2[0].0, "2026-05-04", "7"),
+            (p1[0].0, "2026-03-09", "3"),
+            (p1[1].0, "2026-03-02", "30"),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let before = t.count(moves).await;
             edit(&mut team, id, start, duration, "10").await;
@@ -314,7 +321,9 @@ async fn saves_keep_the_stored_schedule_equal_to_a_full_reschedule() {
         assert_eq!(t.count(moves).await, before);
         assert_stored_is_full_reschedule(&t, p, "progress only").await;
         // Removing a link lets its successor come back to its own constraint.
-        let link = t.count(&format!("SELECT id FROM dependencies WHERE pred_id = {} AND succ_id = {}", p1[0].0, p2[0].0)).await;
+        let link = t
+            .count(&format!("SELECT id FROM dependencies WHERE pred_id = {} AND succ_id = {}", p1[0].0, p2[0].0))
+            .await;
         team.director.post(&format!("/projects/{p}/schedule/dependencies/{link}/delete"), &[]).await.assert_redirect();
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM dependencies WHERE id = {link}")).await, 0);
         assert_stored_is_full_reschedule(&t, p, "end").await;
