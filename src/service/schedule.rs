@@ -862,8 +862,8 @@ pub async fn reschedule_from<C: ConnectionTrait>(
     use sea_orm::{QuerySelect, Statement};
     // The successor closure, by one recursive query (ids are integers: no injection).
     let sql = format!(
-        "WITH RECURSIVE s(kind, id) AS (SELECT '{}', {} UNION SELECT d.succ_kind, d.succ_id FROM dependencies d \
-         JOIN s ON d.pred_kind = s.kind AND d.pred_id = s.id WHERE d.project_id = {project_id}) SELECT kind, id FROM s",
+        "WITH RECURSIVE s(kind, id) AS (SELECT CAST('{}' AS TEXT), {} UNION SELECT CAST(d.succ_kind AS TEXT), \
+         d.succ_id FROM dependencies d JOIN s ON d.pred_kind = s.kind AND d.pred_id = s.id WHERE d.project_id = {project_id}) SELECT kind, id FROM s",
         item.0, item.1
     );
     let rows = c.query_all_raw(Statement::from_string(c.get_database_backend(), sql)).await?;
