@@ -877,7 +877,12 @@ pub async fn reschedule_from<C: ConnectionTrait>(
     let link_succs: Vec<i32> = closure.iter().map(|x| x.1).collect();
     let incoming = dependency::Entity::find()
         .select_only()
-        .columns([dependency::Column::PredKind, dependency::Column::PredId, dependency::Column::SuccKind, dependency::Column::SuccId])
+        .columns([
+            dependency::Column::PredKind,
+            dependency::Column::PredId,
+            dependency::Column::SuccKind,
+            dependency::Column::SuccId,
+        ])
         .filter(dependency::Column::ProjectId.eq(project_id))
         .filter(dependency::Column::SuccId.is_in(link_succs.clone()))
         .into_tuple::<(String, i32, String, i32)>()
