@@ -481,7 +481,7 @@ fn import_kill_trials(b: &Backend, trials: usize, t: &mut Tally) -> Result<(), S
         let server = start(b, false, &[])?;
         let n = scalar(b, &format!("SELECT COUNT(*) FROM {table} WHERE {column} LIKE '{prefix}%'"));
         let whole = n == IMPORT_ROWS as i64;
-        if (acked && !whole) || (n != 0 && !whole) {
+        if !whole && (acked || n != 0) {
             t.lost += 1;
             t.notes.push(format!(
                 "import kill trial {trial} ({}): {n} of {IMPORT_ROWS} rows after restart, acknowledged: {acked}",
