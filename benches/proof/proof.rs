@@ -1,7 +1,7 @@
 //! The proof harness: runs the real `ninefold` binary on SQLite and on PostgreSQL and tries
-//! to lose a write. SIGKILL during concurrent writes, same- and different-record edit races,
-//! an 8-way race, duplicate pushes, two instances started together on one PostgreSQL
-//! database under load, a full disk (`NINEFOLD_SQLITE_MAX_PAGES`) and a mixed read/write
+//! to lose a write. SIGKILL during concurrent writes and during imports (CSV, MS Project),
+//! same- and different-record edit races, an 8-way race, duplicate pushes, two instances
+//! started together on one PostgreSQL database under load, a full disk (`NINEFOLD_SQLITE_MAX_PAGES`) and a mixed read/write
 //! load at 32 connections. Prints acknowledged, lost, 5xx, 409 (false conflicts) and
 //! p50/p99 per database, and exits non-zero on any lost write, 5xx, false conflict,
 //! duplicate order number or failed start.
@@ -272,6 +272,10 @@ struct Tally {
     failed_starts: u64,
     starts: u64,
     kill_trials: u64,
+    import_kill_trials: u64,
+    /// Killed imports found whole / absent after the restart.
+    imports_whole: u64,
+    imports_none: u64,
     disk_full_runs: u64,
     latencies: Vec<Duration>,
     notes: Vec<String>,
@@ -384,6 +388,112 @@ fn kill_trials(b: &Backend, trials: usize, t: &mut Tally) -> Result<(), String> 
         }
         t.lost += missing.len() as u64;
         t.kill_trials += 1;
+        drop(server);
+    }
+    Ok(())
+}
+
+/// The rows one import adds (people from a CSV, activities from an MS Project file).
+const IMPORT_ROWS: usize = 150;
+
+/// A CSV of `IMPORT_ROWS` new people named `CsvImp-T{trial}-K{k}x`.
+fn people_csv(trial: usize) -> String {
+    let mut csv = String::from("name,department,side\n");
+    for k in 0..IMPORT_ROWS {
+        csv.push_str(&format!("CsvImp-T{trial}-K{k}x,management,client\n"));
+    }
+    csv
+}
+
+/// The project's own MS Project export with `IMPORT_ROWS` new tasks, named
+/// `XmlImp-T{trial}-K{k}x`, appended to its last phase.
+fn mspdi_with_new_tasks(c: &mut Client, trial: usize) -> Result<String, String> {
+    let xml = c.get(&format!("/projects/{PROJECT}/schedule.xml"))?.body;
+    let start = xml.split("<Start>").nth(1).and_then(|s| s.get(..10)).ok_or("no <Start> in the export")?.to_string();
+    let end = xml.rfind("</Tasks>").ok_or("no </Tasks> in the export")?;
+    let mut tasks = String::new();
+    for k in 0..IMPORT_ROWS {
+        tasks.push_str(&format!(
+            "<Task><UID>{}</UID><ID>{}</ID><Name>XmlImp-T{trial}-K{k}x</Name><OutlineLevel>2</OutlineLevel>\
+             <Summary>0</Summary><Milestone>0</Milestone><Start>{start}T08:00:00</Start>\
+             <Finish>{start}T17:00:00</Finish><Duration>PT8H0M0S</Duration><DurationFormat>7</DurationFormat>\
+             <PercentComplete>0</PercentComplete></Task>\n",
+            900_000 + k,
+            900_000 + k
+        ));
+    }
+    Ok(format!("{}{tasks}{}", &xml[..end], &xml[end..]))
+}
+
+/// Each trial starts one import (alternately a people CSV and an MS Project file), SIGKILLs
+/// the server at a random moment (before, during or after the import's commit) and
+/// restarts it: the import's rows must all be there or none (all when it was acknowledged).
+fn import_kill_trials(b: &Backend, trials: usize, t: &mut Tally) -> Result<(), String> {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ u64::from(std::process::id());
+    for trial in 0..trials {
+        let server = start(b, false, &[])?;
+        t.starts += 1;
+        let mut c = Client::login(&server.addr)?;
+        let csv = trial % 2 == 0;
+        let (body, table, column, prefix) = if csv {
+            (people_csv(trial), "people", "name", format!("CsvImp-T{trial}-"))
+        } else {
+            (mspdi_with_new_tasks(&mut c, trial)?, "activities", "name_en", format!("XmlImp-T{trial}-"))
+        };
+        let importer = std::thread::spawn(move || {
+            if csv {
+                c.post(&format!("/projects/{PROJECT}/people/import"), &[("csv", &body), ("action", "import")])
+            } else {
+                let boundary = "----ninefold-proof-boundary";
+                let multipart = format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.xml\"\r\n\
+                     Content-Type: application/xml\r\n\r\n{body}\r\n--{boundary}--\r\n"
+                );
+                let csrf = c.csrf.clone();
+                let ct = format!("multipart/form-data; boundary={boundary}");
+                c.send(
+                    "POST",
+                    &format!("/projects/{PROJECT}/schedule/import"),
+                    &[("Content-Type", &ct), ("X-CSRF-Token", &csrf)],
+                    &multipart,
+                )
+            }
+        });
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(seed % 600));
+        let mut server = server;
+        server.kill();
+        let acked = match importer.join() {
+            Ok(Ok(r)) if r.status == 303 => {
+                t.acknowledged += 1;
+                t.latencies.push(r.elapsed);
+                true
+            }
+            Ok(Ok(r)) => {
+                t.count(&r, false);
+                false
+            }
+            _ => false, // the connection died with the server
+        };
+        drop(server);
+        let server = start(b, false, &[])?;
+        let n = scalar(b, &format!("SELECT COUNT(*) FROM {table} WHERE {column} LIKE '{prefix}%'"));
+        let whole = n == IMPORT_ROWS as i64;
+        if !whole && (acked || n != 0) {
+            t.lost += 1;
+            t.notes.push(format!(
+                "import kill trial {trial} ({}): {n} of {IMPORT_ROWS} rows after restart, acknowledged: {acked}",
+                if csv { "CSV" } else { "MS Project" }
+            ));
+        }
+        if acked || whole {
+            t.imports_whole += 1;
+        } else {
+            t.imports_none += 1;
+        }
+        t.import_kill_trials += 1;
         drop(server);
     }
     Ok(())
@@ -692,6 +802,7 @@ fn demo(b: &Backend) -> Result<(), String> {
 
 struct Plan {
     kill_trials: usize,
+    import_kill_trials: usize,
     race_rounds: usize,
     load_secs: u64,
     disk_full_runs: usize,
@@ -702,6 +813,8 @@ fn run(b: &Backend, pg: Option<&str>, plan: &Plan, n: &mut usize) -> Result<Tall
     let mut t = Tally::default();
     eprintln!("[{}] {} SIGKILL trials during concurrent writes", b.name(), plan.kill_trials);
     kill_trials(b, plan.kill_trials, &mut t)?;
+    eprintln!("[{}] {} SIGKILL trials during imports (CSV, MS Project)", b.name(), plan.import_kill_trials);
+    import_kill_trials(b, plan.import_kill_trials, &mut t)?;
     let server = start(b, false, &[])?;
     let addrs = vec![server.addr.clone()];
     eprintln!("[{}] edit races, {} rounds", b.name(), plan.race_rounds);
@@ -747,9 +860,23 @@ fn run(b: &Backend, pg: Option<&str>, plan: &Plan, n: &mut usize) -> Result<Tall
 fn main() {
     let short = std::env::args().any(|a| a == "--short");
     let plan = if short {
-        Plan { kill_trials: 10, race_rounds: 3, load_secs: 20, disk_full_runs: 2, two_instance_starts: 2 }
+        Plan {
+            kill_trials: 10,
+            import_kill_trials: 4,
+            race_rounds: 3,
+            load_secs: 20,
+            disk_full_runs: 2,
+            two_instance_starts: 2,
+        }
     } else {
-        Plan { kill_trials: 50, race_rounds: 10, load_secs: 60, disk_full_runs: 4, two_instance_starts: 10 }
+        Plan {
+            kill_trials: 50,
+            import_kill_trials: 20,
+            race_rounds: 10,
+            load_secs: 60,
+            disk_full_runs: 4,
+            two_instance_starts: 10,
+        }
     };
     if !binary().exists() {
         eprintln!("{} not found: run `cargo build` (same profile) first", binary().display());
@@ -764,7 +891,7 @@ fn main() {
         backends.push((fresh("pg", Some(base), n), Some(base)));
     }
     println!(
-        "database    kills  disk-full  starts  acknowledged  lost  5xx  false-409  expected-409  dup-seq  p50 ms  p99 ms"
+        "database    kills  import-kills (whole/none)  disk-full  starts  acknowledged  lost  5xx  false-409  expected-409  dup-seq  p50 ms  p99 ms"
     );
     for (b, base) in backends {
         let t = match run(&b, base, &plan, &mut n) {
@@ -777,9 +904,12 @@ fn main() {
             }
         };
         println!(
-            "{:<11} {:>5}  {:>9}  {:>3}/{:<3} {:>12}  {:>4}  {:>3}  {:>9}  {:>12}  {:>7}  {:>6.1}  {:>6.1}",
+            "{:<11} {:>5}  {:>12} ({:>3}/{:<3})     {:>9}  {:>3}/{:<3} {:>12}  {:>4}  {:>3}  {:>9}  {:>12}  {:>7}  {:>6.1}  {:>6.1}",
             b.name(),
             t.kill_trials,
+            t.import_kill_trials,
+            t.imports_whole,
+            t.imports_none,
             t.disk_full_runs,
             t.starts - t.failed_starts,
             t.starts,

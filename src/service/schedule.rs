@@ -73,6 +73,145 @@ pub async fn load<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Plan> {
     Ok(Plan { project, calendar, phases, activities, milestones, links })
 }
 
+/// The plan as the scheduler reads it, loading only the columns that decide dates (ids,
+/// phases, dates, durations, constraints and links): what a reschedule needs on every save,
+/// without the names, keys, owners and timestamps that make a whole row costly to read in a
+/// large project. Text fields are left empty; `compute` gives exactly the dates and floats of
+/// the whole plan (its items' names are empty), so the reschedule stores the same dates.
+pub async fn load_dates<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Plan> {
+    load_dates_of(c, project_id, None).await
+}
+
+/// As [`load_dates`], of only the activities, milestones and (incoming) links of the items
+/// `only` names, when given.
+async fn load_dates_of<C: ConnectionTrait>(c: &C, project_id: i32, only: Option<&Only>) -> Result<Plan> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Condition;
+    fn pick<Col: ColumnTrait>(col: Col, ids: Option<&Vec<i32>>) -> Condition {
+        match ids {
+            Some(ids) => Condition::all().add(col.is_in(ids.clone())),
+            None => Condition::all(),
+        }
+    }
+    let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
+    let (calendar, _) = calendar(c, project_id).await?;
+    let phases = super::projects::phases(c, project_id).await?;
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    type ActivityRow = (i32, i32, i32, NaiveDate, NaiveDate, i32, Option<NaiveDate>);
+    let activities = activity::Entity::find()
+        .select_only()
+        .columns([
+            activity::Column::Id,
+            activity::Column::PhaseId,
+            activity::Column::Seq,
+            activity::Column::PlannedStart,
+            activity::Column::PlannedFinish,
+            activity::Column::DurationDays,
+            activity::Column::NotBefore,
+        ])
+        .filter(activity::Column::ProjectId.eq(project_id))
+        .filter(pick(activity::Column::Id, only.map(|o| &o.activities)))
+        .order_by_asc(activity::Column::PhaseId)
+        .order_by_asc(activity::Column::Seq)
+        .order_by_asc(activity::Column::Id)
+        .into_tuple::<ActivityRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, phase_id, seq, planned_start, planned_finish, duration_days, not_before)| activity::Model {
+            id,
+            project_id,
+            phase_id,
+            seq,
+            key: None,
+            name_en: String::new(),
+            name_zh: String::new(),
+            tier: String::new(),
+            planned_start,
+            planned_finish,
+            status: String::new(),
+            duration_days,
+            percent_complete: 0,
+            actual_start: None,
+            actual_finish: None,
+            not_before,
+            owner_person_id: None,
+            owner_unit_id: None,
+            version: 0,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .collect();
+    type MilestoneRow = (i32, i32, NaiveDate, Option<NaiveDate>);
+    let milestones = milestone::Entity::find()
+        .select_only()
+        .columns([
+            milestone::Column::Id,
+            milestone::Column::PhaseId,
+            milestone::Column::DueDate,
+            milestone::Column::NotBefore,
+        ])
+        .filter(milestone::Column::ProjectId.eq(project_id))
+        .filter(pick(milestone::Column::Id, only.map(|o| &o.milestones)))
+        .order_by_asc(milestone::Column::PhaseId)
+        .order_by_asc(milestone::Column::Id)
+        .into_tuple::<MilestoneRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, phase_id, due_date, not_before)| milestone::Model {
+            id,
+            project_id,
+            phase_id,
+            key: None,
+            name_en: String::new(),
+            name_zh: String::new(),
+            due_date,
+            not_before,
+            owner: String::new(),
+            status: String::new(),
+            completed_on: None,
+            version: 0,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .collect();
+    type LinkRow = (i32, String, i32, String, i32, String, i32);
+    let links = dependency::Entity::find()
+        .select_only()
+        .columns([
+            dependency::Column::Id,
+            dependency::Column::PredKind,
+            dependency::Column::PredId,
+            dependency::Column::SuccKind,
+            dependency::Column::SuccId,
+            dependency::Column::Kind,
+            dependency::Column::LagDays,
+        ])
+        .filter(dependency::Column::ProjectId.eq(project_id))
+        .filter(pick(dependency::Column::SuccId, only.map(|o| &o.link_succs)))
+        .order_by_asc(dependency::Column::Id)
+        .into_tuple::<LinkRow>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(id, pred_kind, pred_id, succ_kind, succ_id, kind, lag_days)| dependency::Model {
+            id,
+            project_id,
+            pred_kind,
+            pred_id,
+            succ_kind,
+            succ_id,
+            kind,
+            lag_days,
+            version: 0,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .collect();
+    Ok(Plan { project, calendar, phases, activities, milestones, links })
+}
+
 /// One scheduled row: an activity or a milestone with its computed dates and float.
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
@@ -652,8 +791,12 @@ pub async fn reschedule<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32
 /// As `reschedule`; without an actor the moves are not audited one by one (a new project's
 /// first schedule is part of its creation, which is audited as a whole).
 pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, project_id: i32) -> Result<()> {
-    let plan = load(c, project_id).await?;
-    let computed = plan.compute().map_err(Error::Cycle)?;
+    let plan = load_dates(c, project_id).await?;
+    let computed = match plan.compute() {
+        Ok(computed) => computed,
+        // The lean plan has no names: load the whole one to name the cycle's items.
+        Err(_) => return Err(Error::Cycle(load(c, project_id).await?.compute().err().unwrap_or_default())),
+    };
     for a in &plan.activities {
         let it = &computed.items[computed.index[&(ACTIVITY, a.id)]];
         let duration = plan.duration_of(a) as i32;
@@ -664,14 +807,17 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
                 duration_days: Set(duration),
                 ..Default::default()
             };
-            write::derived::<activity::Entity, _>(c, actor, project_id, a.clone(), am, "reschedule").await?;
+            // Only a row that moves is read whole (the audit's "before").
+            let before = write::get::<activity::Entity, _>(c, project_id, a.id).await?;
+            write::derived::<activity::Entity, _>(c, actor, project_id, before, am, "reschedule").await?;
         }
     }
     for m in &plan.milestones {
         let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
         if m.due_date != it.start {
             let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
-            write::derived::<milestone::Entity, _>(c, actor, project_id, m.clone(), am, "reschedule").await?;
+            let before = write::get::<milestone::Entity, _>(c, project_id, m.id).await?;
+            write::derived::<milestone::Entity, _>(c, actor, project_id, before, am, "reschedule").await?;
         }
     }
     // Phase windows follow their work; deliverables are due when their phase ends.
@@ -684,6 +830,147 @@ pub async fn reschedule_as<C: ConnectionTrait>(c: &C, actor: Option<Actor>, proj
             let am =
                 phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
             write::derived::<phase::Entity, _>(c, actor, project_id, p.clone(), am, "reschedule").await?;
+            deliverable::Entity::update_many()
+                .set(deliverable::ActiveModel { due_date: Set(finish), ..Default::default() })
+                .filter(deliverable::Column::PhaseId.eq(p.id))
+                .exec(c)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Which rows an incremental reschedule reads.
+struct Only {
+    activities: Vec<i32>,
+    milestones: Vec<i32>,
+    link_succs: Vec<i32>,
+}
+
+/// Reschedule after a change to the start constraint or duration of `item` alone (no link,
+/// no calendar day changed): only the item and what follows it through the links can move,
+/// because stored dates are the forward pass's and depend only on predecessors. Reads the
+/// item's successor closure and the closure's direct predecessors (whose stored dates fix
+/// where they finish), computes the closure exactly as the whole plan would, and writes
+/// the rows that moved and their phases' windows. Falls back to [`reschedule`] when a
+/// predecessor's stored date cannot say exactly where it lies (a date off the working
+/// calendar or at the project's first day), so the result always equals a full reschedule.
+pub async fn reschedule_from<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    item: (&'static str, i32),
+) -> Result<()> {
+    use sea_orm::{QuerySelect, Statement};
+    // The successor closure, by one recursive query (ids are integers: no injection).
+    let sql = format!(
+        "WITH RECURSIVE s(kind, id) AS (SELECT CAST('{}' AS TEXT), {} UNION SELECT CAST(d.succ_kind AS TEXT), \
+         d.succ_id FROM dependencies d JOIN s ON d.pred_kind = s.kind AND d.pred_id = s.id WHERE d.project_id = {project_id}) SELECT kind, id FROM s",
+        item.0, item.1
+    );
+    let rows = c.query_all_raw(Statement::from_string(c.get_database_backend(), sql)).await?;
+    let mut closure: std::collections::HashSet<(&'static str, i32)> = std::collections::HashSet::new();
+    for r in rows {
+        let kind: String = r.try_get_by_index(0)?;
+        let id: i32 = r.try_get_by_index(1)?;
+        closure.insert((kind_of(&kind), id));
+    }
+    let ids = |k: &str, v: &[(&'static str, i32)]| v.iter().filter(|x| x.0 == k).map(|x| x.1).collect::<Vec<_>>();
+    let link_succs: Vec<i32> = closure.iter().map(|x| x.1).collect();
+    let incoming = dependency::Entity::find()
+        .select_only()
+        .columns([
+            dependency::Column::PredKind,
+            dependency::Column::PredId,
+            dependency::Column::SuccKind,
+            dependency::Column::SuccId,
+        ])
+        .filter(dependency::Column::ProjectId.eq(project_id))
+        .filter(dependency::Column::SuccId.is_in(link_succs.clone()))
+        .into_tuple::<(String, i32, String, i32)>()
+        .all(c)
+        .await?;
+    let mut wanted = closure.clone();
+    for (pk, pid, sk, sid) in &incoming {
+        if closure.contains(&(kind_of(sk), *sid)) {
+            wanted.insert((kind_of(pk), *pid));
+        }
+    }
+    let wanted: Vec<(&'static str, i32)> = wanted.into_iter().collect();
+    let only = Only { activities: ids(ACTIVITY, &wanted), milestones: ids(MILESTONE, &wanted), link_succs };
+    let mut plan = load_dates_of(c, project_id, Some(&only)).await?;
+    // Links into the closure only: a predecessor outside it stays where it is stored.
+    plan.links.retain(|l| closure.contains(&(kind_of(&l.succ_kind), l.succ_id)));
+    let origin = plan.origin();
+    for a in plan.activities.iter_mut().filter(|a| !closure.contains(&(ACTIVITY, a.id))) {
+        if a.planned_start < origin || !plan.calendar.is_working(a.planned_start) || a.duration_days <= 0 {
+            return reschedule(c, actor, project_id).await;
+        }
+        a.not_before = Some(a.planned_start);
+    }
+    for m in plan.milestones.iter_mut().filter(|m| !closure.contains(&(MILESTONE, m.id))) {
+        if m.due_date <= origin || !plan.calendar.is_working(m.due_date) {
+            return reschedule(c, actor, project_id).await;
+        }
+        m.not_before = Some(m.due_date);
+    }
+    let Ok(computed) = plan.compute() else {
+        return reschedule(c, actor, project_id).await;
+    };
+    let mut phases_moved: Vec<i32> = vec![];
+    for a in plan.activities.iter().filter(|a| closure.contains(&(ACTIVITY, a.id))) {
+        let it = &computed.items[computed.index[&(ACTIVITY, a.id)]];
+        let duration = plan.duration_of(a) as i32;
+        if a.planned_start != it.start || a.planned_finish != it.finish || a.duration_days != duration {
+            let am = activity::ActiveModel {
+                planned_start: Set(it.start),
+                planned_finish: Set(it.finish),
+                duration_days: Set(duration),
+                ..Default::default()
+            };
+            let before = write::get::<activity::Entity, _>(c, project_id, a.id).await?;
+            write::derived::<activity::Entity, _>(c, Some(actor), project_id, before, am, "reschedule").await?;
+            phases_moved.push(a.phase_id);
+        }
+    }
+    for m in plan.milestones.iter().filter(|m| closure.contains(&(MILESTONE, m.id))) {
+        let it = &computed.items[computed.index[&(MILESTONE, m.id)]];
+        if m.due_date != it.start {
+            let am = milestone::ActiveModel { due_date: Set(it.start), ..Default::default() };
+            let before = write::get::<milestone::Entity, _>(c, project_id, m.id).await?;
+            write::derived::<milestone::Entity, _>(c, Some(actor), project_id, before, am, "reschedule").await?;
+            phases_moved.push(m.phase_id);
+        }
+    }
+    phases_moved.sort_unstable();
+    phases_moved.dedup();
+    // A phase's window spans its work as now stored (the rows outside the closure did not move).
+    for p in plan.phases.iter().filter(|p| phases_moved.contains(&p.id)) {
+        let (a_start, a_finish) = activity::Entity::find()
+            .select_only()
+            .column_as(activity::Column::PlannedStart.min(), "s")
+            .column_as(activity::Column::PlannedFinish.max(), "f")
+            .filter(activity::Column::PhaseId.eq(p.id))
+            .into_tuple::<(Option<NaiveDate>, Option<NaiveDate>)>()
+            .one(c)
+            .await?
+            .unwrap_or_default();
+        let (m_start, m_finish) = milestone::Entity::find()
+            .select_only()
+            .column_as(milestone::Column::DueDate.min(), "s")
+            .column_as(milestone::Column::DueDate.max(), "f")
+            .filter(milestone::Column::PhaseId.eq(p.id))
+            .into_tuple::<(Option<NaiveDate>, Option<NaiveDate>)>()
+            .one(c)
+            .await?
+            .unwrap_or_default();
+        let start = [a_start, m_start].into_iter().flatten().min();
+        let finish = [a_finish, m_finish].into_iter().flatten().max();
+        let (Some(start), Some(finish)) = (start, finish) else { continue };
+        if p.planned_start != start || p.planned_finish != finish {
+            let am =
+                phase::ActiveModel { planned_start: Set(start), planned_finish: Set(finish), ..Default::default() };
+            write::derived::<phase::Entity, _>(c, Some(actor), project_id, p.clone(), am, "reschedule").await?;
             deliverable::Entity::update_many()
                 .set(deliverable::ActiveModel { due_date: Set(finish), ..Default::default() })
                 .filter(deliverable::Column::PhaseId.eq(p.id))
@@ -887,8 +1174,11 @@ pub async fn update_activity(
             status: Set(progress.status.into()),
             ..Default::default()
         };
+        // Dates follow only from the start constraint and the duration (status and progress
+        // move nothing): when neither changed, the stored schedule is still the computed one.
+        let moves = before.not_before != start || before.duration_days != duration.unwrap_or(1);
         write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update").await?;
-        reschedule(tx, actor, project_id).await
+        if moves { reschedule_from(tx, actor, project_id, (ACTIVITY, id)).await } else { Ok(()) }
     })
     .await
 }

@@ -252,3 +252,81 @@ async fn microsoft_project_export_then_import_reproduces_the_plan() {
     })
     .await;
 }
+
+/// The stored dates of every activity, milestone and phase equal what a full reschedule of
+/// the whole plan (every column loaded) computes now.
+async fn assert_stored_is_full_reschedule(t: &TestApp, p: i32, step: &str) {
+    let plan = schedule::load(&t.db.conn, p).await.unwrap();
+    let computed = plan.compute().unwrap();
+    for a in &plan.activities {
+        let it = &computed.items[computed.index[&(schedule::ACTIVITY, a.id)]];
+        assert_eq!((a.planned_start, a.planned_finish), (it.start, it.finish), "{step}: activity {}", a.id);
+    }
+    for m in &plan.milestones {
+        let it = &computed.items[computed.index[&(schedule::MILESTONE, m.id)]];
+        assert_eq!(m.due_date, it.start, "{step}: milestone {}", m.id);
+    }
+    for ph in &plan.phases {
+        let mine = computed.items.iter().filter(|i| i.phase_id == ph.id);
+        if let (Some(s), Some(f)) = (mine.clone().map(|i| i.start).min(), mine.map(|i| i.finish).max()) {
+            assert_eq!((ph.planned_start, ph.planned_finish), (s, f), "{step}: phase {}", ph.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn saves_keep_the_stored_schedule_equal_to_a_full_reschedule() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let (p1, p2, p3) = (activities(&t, p, 1).await, activities(&t, p, 2).await, activities(&t, p, 3).await);
+        assert_stored_is_full_reschedule(&t, p, "start").await;
+        // A chain across three phases, with a lag and a start-to-start link.
+        for (pred, succ, kind, lag) in
+            [(p1[0].0, p2[0].0, "FS", "2"), (p2[0].0, p3[0].0, "SS", "1"), (p1[1].0, p2[1].0, "FF", "0")]
+        {
+            let (pr, su) = (format!("activity:{pred}"), format!("activity:{succ}"));
+            let fields = [("pred", pr.as_str()), ("succ", su.as_str()), ("kind", kind), ("lag", lag)];
+            team.director.post(&format!("/projects/{p}/schedule/dependencies"), &fields).await.assert_redirect();
+            assert_stored_is_full_reschedule(&t, p, &format!("link {pred}→{succ}")).await;
+        }
+        let edit = async |team: &mut Team, id: i32, start: &str, duration: &str, percent: &str| {
+            let version = ninefold::service::write::get::<ninefold::entity::activity::Entity, _>(&t.db.conn, p, id)
+                .await
+                .unwrap()
+                .version
+                .to_string();
+            let fields =
+                [("start", start), ("duration", duration), ("percent", percent), ("version", version.as_str())];
+            team.director.post(&format!("/projects/{p}/schedule/activities/{id}"), &fields).await.assert_redirect();
+        };
+        let moves = "SELECT COUNT(*) FROM audit_log WHERE action = 'reschedule'";
+        for (i, (id, start, duration)) in [
+            (p1[0].0, "2026-03-02", "25"),
+            (p2[0].0, "2026-05-04", "7"),
+            (p1[0].0, "2026-03-09", "3"),
+            (p1[1].0, "2026-03-02", "30"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let before = t.count(moves).await;
+            edit(&mut team, id, start, duration, "10").await;
+            assert!(t.count(moves).await > before, "edit {i} moves its successors");
+            assert_stored_is_full_reschedule(&t, p, &format!("edit {i}")).await;
+        }
+        // Progress alone moves nothing: no reschedule runs and the schedule stays the full one.
+        let before = t.count(moves).await;
+        edit(&mut team, p1[1].0, "2026-03-02", "30", "60").await;
+        assert_eq!(t.count(moves).await, before);
+        assert_stored_is_full_reschedule(&t, p, "progress only").await;
+        // Removing a link lets its successor come back to its own constraint.
+        let link = t
+            .count(&format!("SELECT id FROM dependencies WHERE pred_id = {} AND succ_id = {}", p1[0].0, p2[0].0))
+            .await;
+        team.director.post(&format!("/projects/{p}/schedule/dependencies/{link}/delete"), &[]).await.assert_redirect();
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM dependencies WHERE id = {link}")).await, 0);
+        assert_stored_is_full_reschedule(&t, p, "end").await;
+    })
+    .await;
+}
