@@ -40,3 +40,18 @@ impl ActiveModelBehavior for ActiveModel {}
 impl crate::service::write::Audited for Entity {
     const KIND: &'static str = "activity";
 }
+
+/// An activity's progress as one fact (status, percent, actual dates): the changes that
+/// ticking it done, reopening it or a gate settling it write.
+impl From<crate::domain::progress::Progress> for ActiveModel {
+    fn from(p: crate::domain::progress::Progress) -> Self {
+        use sea_orm::ActiveValue::Set;
+        ActiveModel {
+            status: Set(p.status.into()),
+            percent_complete: Set(p.percent),
+            actual_start: Set(p.actual_start),
+            actual_finish: Set(p.actual_finish),
+            ..Default::default()
+        }
+    }
+}

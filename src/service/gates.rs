@@ -308,13 +308,7 @@ async fn settle_open_items<C: ConnectionTrait>(
             }
             for a in acts {
                 let p = crate::domain::progress::done_on(a.actual_start, today);
-                let am = activity::ActiveModel {
-                    status: Set(p.status.into()),
-                    percent_complete: Set(p.percent),
-                    actual_start: Set(p.actual_start),
-                    actual_finish: Set(p.actual_finish),
-                    ..Default::default()
-                };
+                let am = activity::ActiveModel::from(p);
                 let (id, v) = (a.id, a.version);
                 write::update_loaded::<activity::Entity, _>(c, Some(actor), ph.project_id, a, v, am, "close_at_gate")
                     .await?;

@@ -1168,11 +1168,7 @@ pub async fn update_activity(
         let am = activity::ActiveModel {
             not_before: Set(start),
             duration_days: Set(duration.unwrap_or(1)),
-            percent_complete: Set(progress.percent),
-            actual_start: Set(progress.actual_start),
-            actual_finish: Set(progress.actual_finish),
-            status: Set(progress.status.into()),
-            ..Default::default()
+            ..activity::ActiveModel::from(progress)
         };
         // Dates follow only from the start constraint and the duration (status and progress
         // move nothing): when neither changed, the stored schedule is still the computed one.

@@ -87,13 +87,7 @@ pub async fn set_activity_done(
         } else {
             crate::domain::progress::reopened(before.percent_complete, before.actual_start)
         };
-        let am = activity::ActiveModel {
-            status: Set(p.status.into()),
-            percent_complete: Set(p.percent),
-            actual_start: Set(p.actual_start),
-            actual_finish: Set(p.actual_finish),
-            ..Default::default()
-        };
+        let am = activity::ActiveModel::from(p);
         super::write::update_loaded::<activity::Entity, _>(tx, Some(actor), project_id, before, version, am, "update")
             .await
             .map(drop)
