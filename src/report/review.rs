@@ -35,31 +35,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     ];
     b.extend(super::targets::blocks(f, lang, false));
     b.push(h1(t(lang, "review.phases")));
-    if pack.phases.is_empty() {
-        b.push(Block::Note(t(lang, "none")));
-    } else {
-        b.push(Block::Table(Table {
-            widths: vec![0.6, 2.6, 1.3, 1.1, 0.9, 2.6],
-            header: ["seq", "phase", "finish", "status", "days_late", "gate_open"]
-                .map(|k| t(lang, &format!("col.{k}")))
-                .to_vec(),
-            rows: pack
-                .phases
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.seq.to_string(),
-                        name(lang, &p.name_en, &p.name_zh),
-                        p.planned_finish.to_string(),
-                        i18n::t(lang, &format!("phase.{}", p.status)),
-                        p.days_late.to_string(),
-                        p.gate_open.join("; "),
-                    ]
-                })
-                .collect(),
-            right: vec![0, 4],
-        }));
-    }
+    b.push(phases_table(pack, lang));
     b.push(h2(t(lang, "review.deliverables")));
     b.push(Block::Table(deliverables_table(f, lang, None)));
     b.push(h1(t(lang, "review.gates")));
