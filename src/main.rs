@@ -148,6 +148,8 @@ async fn main() -> anyhow::Result<()> {
             let app = ninefold::build_app(AppState::new(db.clone(), playbooks, config.secure_cookies));
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
+            // Stored health whose day has passed is rewritten in the background.
+            ninefold::service::health_summary::spawn_refresher(db.clone());
             serve(listener, app, &db).await?;
         }
         Command::User { command: UserCommand::Create { email, name, admin } } => {

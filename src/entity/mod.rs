@@ -31,6 +31,7 @@ pub mod phase;
 pub mod phase_decision;
 pub mod process;
 pub mod project;
+pub mod project_health;
 pub mod project_member;
 pub mod quality_check;
 pub mod review;

@@ -472,7 +472,7 @@ pub async fn decisions<C: ConnectionTrait>(
 
 /// Health of a project from its current phase (none when finished), the deliverables
 /// (any phase; only the current one's count) and the latest decision on that phase.
-fn health_of(
+pub(super) fn health_of(
     today: NaiveDate,
     current: Option<&phase::Model>,
     dels: &[deliverable::Model],
@@ -507,7 +507,7 @@ pub struct PortfolioRow {
 }
 
 /// Project rows without their playbook snapshot (27 KB each; lists never show it).
-async fn light_projects<C: ConnectionTrait>(c: &C, ids: Vec<i32>) -> Result<Vec<project::Model>> {
+pub(super) async fn light_projects<C: ConnectionTrait>(c: &C, ids: Vec<i32>) -> Result<Vec<project::Model>> {
     use sea_orm::{Iterable, QuerySelect, sea_query::Expr};
     Ok(project::Entity::find()
         .select_only()
@@ -522,73 +522,9 @@ async fn light_projects<C: ConnectionTrait>(c: &C, ids: Vec<i32>) -> Result<Vec<
 }
 
 /// The projects `user` belongs to, by name, each with its current phase and rolled-up
-/// health. Twelve queries whatever the number of projects: every table is read once for
-/// all of them (`risks::health_signals_many`), and the health is `health_of` +
-/// `health::roll_up` as on the overview.
+/// health (the overview's, stored by the writes: see `health_summary`; `portfolio::all`).
 pub async fn portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Vec<PortfolioRow>> {
-    use std::collections::HashMap;
-    let ms = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
-    let ids: Vec<i32> = ms.iter().map(|m| m.project_id).collect();
-    let projects = light_projects(c, ids.clone()).await?;
-    let all_phases = phase::Entity::find()
-        .filter(phase::Column::ProjectId.is_in(ids.clone()))
-        .order_by_asc(phase::Column::ProjectId)
-        .order_by_asc(phase::Column::Seq)
-        .all(c)
-        .await?;
-    let active_ids: Vec<i32> =
-        all_phases.iter().filter(|p| p.status == PhaseStatus::Active.as_str()).map(|p| p.id).collect();
-    let dels = deliverable::Entity::find().filter(deliverable::Column::PhaseId.is_in(active_ids)).all(c).await?;
-    let last_decisions = phase_decision::Entity::find()
-        .filter(phase_decision::Column::ProjectId.is_in(ids.clone()))
-        .order_by_desc(phase_decision::Column::Id)
-        .all(c)
-        .await?;
-    let directors = project_member::Entity::find()
-        .filter(project_member::Column::ProjectId.is_in(ids))
-        .filter(project_member::Column::Role.eq(Role::Director.as_str()))
-        .order_by_asc(project_member::Column::Id)
-        .all(c)
-        .await?;
-    let names = super::user_names(c, directors.iter().map(|d| d.user_id)).await?;
-    let phases_of = super::risks::by_project(all_phases, |p| p.project_id);
-    let dels_of = super::risks::by_project(dels, |d| d.phase_id);
-    let mut last_of: HashMap<i32, &phase_decision::Model> = HashMap::new();
-    for d in &last_decisions {
-        last_of.entry(d.phase_id).or_insert(d);
-    }
-    let directors_of = super::risks::by_project(directors, |d| d.project_id);
-    let role_of: HashMap<i32, &str> = ms.iter().map(|m| (m.project_id, m.role.as_str())).collect();
-    let todays: Vec<(&project::Model, NaiveDate)> = projects.iter().map(|p| (p, clock::today(p))).collect();
-    let signals = super::risks::health_signals_many(c, &todays).await?;
-    let rows = todays
-        .into_iter()
-        .map(|(p, today)| {
-            let phases = phases_of.get(&p.id).map(Vec::as_slice).unwrap_or_default();
-            let current = phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).cloned();
-            let cur_id = current.as_ref().map(|c| c.id);
-            let last = cur_id.and_then(|id| last_of.get(&id).copied());
-            let dels = cur_id.and_then(|id| dels_of.get(&id)).map(Vec::as_slice).unwrap_or_default();
-            let sig = signals.get(&p.id).cloned().unwrap_or_default();
-            let health = health::roll_up(health_of(today, current.as_ref(), dels, last), &sig);
-            PortfolioRow {
-                today,
-                role: role_of.get(&p.id).copied().unwrap_or_default().to_string(),
-                phases_closed: phases.iter().filter(|ph| ph.status == PhaseStatus::Closed.as_str()).count(),
-                phases_total: phases.len(),
-                phase: current,
-                health,
-                directors: directors_of
-                    .get(&p.id)
-                    .map(|ds| {
-                        ds.iter().map(|d| (d.user_id, names.get(&d.user_id).cloned().unwrap_or_default())).collect()
-                    })
-                    .unwrap_or_default(),
-                project: p.clone(),
-            }
-        })
-        .collect();
-    Ok(rows)
+    super::portfolio::all(c, user_id).await
 }
 
 /// Rows of the portfolio page.
@@ -651,125 +587,9 @@ pub struct PortfolioPage {
     pub clients: Vec<String>,
 }
 
-fn rag_rank(r: health::Rag) -> u8 {
-    match r {
-        health::Rag::Red => 0,
-        health::Rag::Amber => 1,
-        health::Rag::Green => 2,
-        health::Rag::Done => 3,
-    }
-}
-
-/// The portfolio page of `user` for `q`: `portfolio`'s rows, filtered, sorted and paged.
+/// The portfolio page of `user` for `q`: one page of rows after filters and sorting, and
+/// the summary of the whole portfolio, at a cost that does not grow with the number of
+/// projects beyond the page (`portfolio::page`).
 pub async fn portfolio_page<C: ConnectionTrait>(c: &C, user_id: i32, q: &PortfolioQuery) -> Result<PortfolioPage> {
-    let all = portfolio(c, user_id).await?;
-    Ok(page_of(all, q))
-}
-
-fn page_of(all: Vec<PortfolioRow>, q: &PortfolioQuery) -> PortfolioPage {
-    let mut errors = vec![];
-    let mut summary = PortfolioSummary { total: all.len(), ..Default::default() };
-    let mut directors: Vec<(i32, String)> = vec![];
-    let mut clients: Vec<String> = vec![];
-    for r in &all {
-        match r.health.rag {
-            health::Rag::Green => summary.green += 1,
-            health::Rag::Amber => summary.amber += 1,
-            health::Rag::Red => summary.red += 1,
-            health::Rag::Done => summary.done += 1,
-        }
-        let seq = r.phase.as_ref().map(|p| p.seq);
-        match summary.by_phase.iter_mut().find(|x| x.seq == seq) {
-            Some(x) => x.count += 1,
-            None => summary.by_phase.push(PhaseCount {
-                seq,
-                name_en: r.phase.as_ref().map(|p| p.name_en.clone()).unwrap_or_default(),
-                name_zh: r.phase.as_ref().map(|p| p.name_zh.clone()).unwrap_or_default(),
-                count: 1,
-            }),
-        }
-        for d in &r.directors {
-            if !directors.iter().any(|x| x.0 == d.0) {
-                directors.push(d.clone());
-            }
-        }
-        if !clients.contains(&r.project.client_name) {
-            clients.push(r.project.client_name.clone());
-        }
-    }
-    summary.by_phase.sort_by_key(|x| x.seq.unwrap_or(i32::MAX));
-    directors.sort_by(|a, b| a.1.cmp(&b.1));
-    clients.sort();
-    let phase: Option<Option<i32>> = match q.phase.trim() {
-        "" => None,
-        "done" => Some(None),
-        s => match s.parse::<i32>() {
-            Ok(n) => Some(Some(n)),
-            Err(_) => {
-                errors.push(("phase", "err.choose_from_list"));
-                None
-            }
-        },
-    };
-    let rag = match q.health.trim() {
-        "" => None,
-        "green" => Some(health::Rag::Green),
-        "amber" => Some(health::Rag::Amber),
-        "red" => Some(health::Rag::Red),
-        "done" => Some(health::Rag::Done),
-        _ => {
-            errors.push(("health", "err.choose_from_list"));
-            None
-        }
-    };
-    let director = match q.director.trim() {
-        "" => None,
-        s => match s.parse::<i32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errors.push(("director", "err.choose_from_list"));
-                None
-            }
-        },
-    };
-    let client = Some(q.client.trim()).filter(|s| !s.is_empty());
-    let sort = match q.sort.trim() {
-        "" => "name",
-        s => PORTFOLIO_SORTS.iter().copied().find(|x| *x == s).unwrap_or_else(|| {
-            errors.push(("sort", "err.choose_from_list"));
-            "name"
-        }),
-    };
-    let page_no = match q.page.trim() {
-        "" => 1,
-        s => match s.parse::<usize>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                errors.push(("page", "err.choose_from_list"));
-                1
-            }
-        },
-    };
-    let mut rows: Vec<PortfolioRow> = all
-        .into_iter()
-        .filter(|r| phase.is_none_or(|p| r.phase.as_ref().map(|x| x.seq) == p))
-        .filter(|r| rag.is_none_or(|h| r.health.rag == h))
-        .filter(|r| director.is_none_or(|d| r.directors.iter().any(|x| x.0 == d)))
-        .filter(|r| client.is_none_or(|c| r.project.client_name == c))
-        .collect();
-    // Stable sorts: rows come by name, which stays the order within a key.
-    match sort {
-        "client" => rows.sort_by(|a, b| a.project.client_name.cmp(&b.project.client_name)),
-        "phase" => rows.sort_by_key(|r| r.phase.as_ref().map_or(i32::MAX, |p| p.seq)),
-        "health" => rows.sort_by_key(|r| (rag_rank(r.health.rag), std::cmp::Reverse(r.health.days_late))),
-        "due" => rows.sort_by_key(|r| r.phase.as_ref().map_or(NaiveDate::MAX, |p| p.planned_finish)),
-        _ => {}
-    }
-    let matched = rows.len();
-    let pages = matched.div_ceil(PORTFOLIO_PAGE).max(1);
-    let page = page_no.min(pages);
-    let rows = rows.into_iter().skip((page - 1) * PORTFOLIO_PAGE).take(PORTFOLIO_PAGE).collect();
-    let mut query = q.clone();
-    query.sort = sort.to_string();
-    PortfolioPage { rows, summary, matched, page, pages, query, errors, directors, clients }
+    super::portfolio::page(c, user_id, q).await
 }

@@ -29,9 +29,22 @@ pub trait Audited: EntityTrait {
 /// [`lock_project`]), so writes to one project serialise there as they do on SQLite.
 pub async fn transaction<T>(db: &Db, body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T>) -> Result<T> {
     let tx = db.write().await?;
-    let out = HELD.scope(RefCell::new(Some(Vec::new())), body(&*tx)).await?;
+    let out = HELD
+        .scope(RefCell::new(Some(Vec::new())), async {
+            let out = body(&*tx).await?;
+            refresh_held(&*tx).await?;
+            Ok::<T, Error>(out)
+        })
+        .await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// Before a write transaction commits: the stored health of every project it touched (see
+/// `health_summary`), derived in the same transaction.
+async fn refresh_held<C: ConnectionTrait>(c: &C) -> Result<()> {
+    let held = HELD.try_with(|h| h.borrow().clone()).ok().flatten().unwrap_or_default();
+    super::health_summary::refresh(c, &held).await
 }
 
 /// As [`transaction`], with project `project_id`'s write lock taken before `body` runs:
@@ -46,7 +59,9 @@ pub async fn transaction_in<T>(
     let out = HELD
         .scope(RefCell::new(Some(Vec::new())), async {
             lock_project(&*tx, project_id).await?;
-            body(&*tx).await
+            let out = body(&*tx).await?;
+            refresh_held(&*tx).await?;
+            Ok::<T, Error>(out)
         })
         .await?;
     tx.commit().await?;
@@ -69,9 +84,8 @@ const PROJECT_LOCK_CLASS: i32 = 0x4e46_0001;
 /// Taken once per transaction; outside a write transaction (a page reading through
 /// [`get`]) it does nothing, so readers never wait.
 pub async fn lock_project<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<()> {
-    if c.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
+    // Recorded on both databases: the projects a transaction touched get their stored
+    // health derived before it commits.
     let first = HELD
         .try_with(|h| match h.borrow_mut().as_mut() {
             Some(held) if !held.contains(&project_id) => {
@@ -81,7 +95,7 @@ pub async fn lock_project<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
             _ => false,
         })
         .unwrap_or(false);
-    if first {
+    if first && c.get_database_backend() == DbBackend::Postgres {
         c.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock($1, $2)",

@@ -19,6 +19,7 @@ mod organisation;
 mod perf;
 mod perf_http;
 mod plan;
+mod portfolio_scale;
 mod projects;
 mod risks;
 mod schedule;
