@@ -120,6 +120,7 @@ enum PlaybookCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    ninefold::pdf::memory::limit_arenas();
     init_logging();
     let cli = Cli::parse();
     if let Command::Playbook { command: PlaybookCommand::Check { file } } = &cli.command {

@@ -4,6 +4,7 @@
 //! and whose rows never split, charts, a cover page, a table of contents, a page header and
 //! a "page X of Y" footer (laid out first, numbered after).
 mod finish;
+pub mod memory;
 pub mod text;
 
 use printpdf::{
@@ -500,6 +501,8 @@ pub fn render(doc: &Document) -> Vec<u8> {
 
 /// As `render`, with the number of pages.
 pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
+    // Dropped last, after everything below: see `memory`.
+    let _permit = memory::permit();
     let fonts = fonts();
     let mut pdf = PdfDocument::new(&doc.title);
     let ids = (pdf.add_font(&fonts.regular), pdf.add_font(&fonts.bold));
