@@ -233,12 +233,13 @@ pub async fn stale<C: ConnectionTrait>(c: &C, user: Option<i32>) -> Result<Vec<p
     }
     let mut q = Sql::new(backend);
     let from = scope(&mut q);
+    // Placeholders in the order they appear (SQLite's `?` are positional).
+    let rules = q.p(RULES);
     let mut today_in = vec![];
     for z in &zones {
         let (zp, dp) = (q.p(z.clone()), q.p(clock::today_in(z)));
         today_in.push(format!("(p.time_zone = {zp} AND h.computed_on = {dp})"));
     }
-    let rules = q.p(RULES);
     q.text = format!(
         "SELECT p.id AS id{} AND NOT (h.project_id IS NOT NULL AND h.rules = {rules} AND ({}))",
         from.replacen(" WHERE ", " LEFT JOIN project_health h ON h.project_id = p.id WHERE ", 1),

@@ -160,7 +160,7 @@ async fn filters_sorting_and_summary_by_health_hold_beyond_one_page() {
             let page1 = c.get("/projects?sort=health").await;
             assert!(page1.body.contains("56 projects"), "{}", page1.body);
             let count_of = |rag: &str| list.values().filter(|h| h["rag"] == rag).count();
-            assert!(page1.body.contains(&format!("rag-red\">{}</span> {}", "Red", count_of("red"))), "{}", page1.body);
+            assert!(page1.body.contains(&format!("rag-red\">Late</span> {}", count_of("red"))), "{}", page1.body);
 
             // Sorted by health: red first, the latest first; Late 29 (the latest) opens page 1.
             let pos = |body: &str, name: &str| body.find(&format!(">{name}<"));
