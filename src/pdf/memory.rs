@@ -50,6 +50,33 @@ pub fn release_free_memory() {
     }
 }
 
+/// Let the system drop the resident pages of read-only data embedded in the binary
+/// (`include_bytes!`) once it has been copied out: the CJK fonts are parsed into the heap
+/// (printpdf keeps its own copy for subsetting), and reading them to do so made all 33 MB
+/// of the embedded files resident a second time. The pages are file-backed and never
+/// written, so dropping them loses nothing: a later read faults them back in from the
+/// binary. Only whole pages inside `data` are touched.
+pub fn forget_pages(data: &'static [u8]) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: `sysconf` only reads a system constant.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
+        let start = data.as_ptr() as usize;
+        let first = start.div_ceil(page) * page;
+        let end = (start + data.len()) / page * page;
+        if end > first {
+            // SAFETY: the range lies inside a `'static` read-only slice of the binary's
+            // file-backed image; MADV_DONTNEED on such a private, never-written mapping
+            // only drops resident copies, the contents stay what the file holds.
+            unsafe {
+                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_DONTNEED);
+            }
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = data;
+}
+
 /// Cap glibc's malloc arenas (by default eight per core, each keeping its own free pages):
 /// the server's threads share two, so memory freed by one is reused by the next.
 /// Called once at start, before the runtime's threads exist.

@@ -36,6 +36,9 @@ pub fn fonts() -> &'static Fonts {
         let mut warnings = Vec::new();
         let regular = ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("vendored regular font parses");
         let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("vendored bold font parses");
+        // Both faces now hold their own copies: the embedded files need not stay resident.
+        memory::forget_pages(REGULAR);
+        memory::forget_pages(BOLD);
         let upem = [
             f32::from(regular.pdf_font_metrics.units_per_em.max(1)),
             f32::from(bold.pdf_font_metrics.units_per_em.max(1)),
