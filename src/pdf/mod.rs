@@ -34,10 +34,11 @@ pub fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| {
         let mut warnings = Vec::new();
+        // Each face holds its own copy once parsed: the embedded file need not stay
+        // resident (dropped before the next is read, which lowers the peak too).
         let regular = ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("vendored regular font parses");
-        let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("vendored bold font parses");
-        // Both faces now hold their own copies: the embedded files need not stay resident.
         memory::forget_pages(REGULAR);
+        let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("vendored bold font parses");
         memory::forget_pages(BOLD);
         let upem = [
             f32::from(regular.pdf_font_metrics.units_per_em.max(1)),
