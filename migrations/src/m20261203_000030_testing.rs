@@ -148,7 +148,7 @@ impl MigrationTrait for Migration {
                 .col(date_null("decided_on"))
                 .col(integer_null("decided_by"))
                 .col(integer_null("baseline_id"))
-                .col(integer_null("business_case_id"))
+                .col(integer_null("business_case_revision"))
                 .foreign_key(&mut fk("change_requests", "project_id", "projects"))
                 .take(),
         ))

@@ -26,3 +26,4 @@ pub mod training;
 pub mod validation;
 pub mod workflow;
 pub mod testing;
+pub mod raid;

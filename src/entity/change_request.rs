@@ -25,7 +25,8 @@ pub struct Model {
     pub decided_on: Option<Date>,
     pub decided_by: Option<i32>,
     pub baseline_id: Option<i32>,
-    pub business_case_id: Option<i32>,
+    /// The business-case plan revision the approval opened.
+    pub business_case_revision: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

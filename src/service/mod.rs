@@ -78,3 +78,4 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 pub mod testing;
+pub mod raid;

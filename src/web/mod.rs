@@ -24,6 +24,7 @@ pub mod targets;
 pub mod training;
 pub mod work;
 pub mod testing;
+pub mod raid;
 
 use crate::AppState;
 use axum::Router;
@@ -54,6 +55,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(admin::routes())
         .merge(setup::routes())
         .merge(testing::routes())
+        .merge(raid::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

@@ -26,3 +26,4 @@ mod targets;
 mod training;
 mod workflow;
 mod testing;
+mod raid;
