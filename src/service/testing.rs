@@ -612,6 +612,27 @@ pub async fn update_defect(
     .await
 }
 
+/// Link a defect (a failed prototype test) to the blueprint revision it raised: the latest
+/// revision of `blueprint_id`. The revision's reason names the defect; the defect keeps the
+/// revision, so each leads to the other.
+pub async fn link_revision(db: &Db, actor: Actor, project_id: i32, defect_id: i32, blueprint_id: i32) -> Result<()> {
+    use crate::entity::blueprint_revision;
+    write::transaction(db, async |tx| {
+        let d = write::get::<defect::Entity, _>(tx, project_id, defect_id).await?;
+        write::get::<blueprint::Entity, _>(tx, project_id, blueprint_id).await?;
+        let rev = blueprint_revision::Entity::find()
+            .filter(blueprint_revision::Column::BlueprintId.eq(blueprint_id))
+            .order_by_desc(blueprint_revision::Column::Id)
+            .one(tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let am = defect::ActiveModel { blueprint_revision_id: Set(Some(rev.id)), ..Default::default() };
+        write::update::<defect::Entity, _>(tx, actor, project_id, d.id, d.version, am, "link_revision").await?;
+        Ok(())
+    })
+    .await
+}
+
 pub async fn defects<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<defect::Model>> {
     Ok(defect::Entity::find()
         .filter(defect::Column::ProjectId.eq(project_id))
@@ -797,6 +818,7 @@ pub struct DefectRow {
     pub case_code: String,
     pub case_title: String,
     pub process: Option<String>,
+    pub blueprint_id: Option<i32>,
     pub module_key: String,
     pub open: bool,
 }
@@ -848,6 +870,7 @@ fn defect_row(d: &defect::Model, cases: &[test_case::Model], name: &dyn Fn(Optio
         case_code: case.map(|c| c.code.clone()).unwrap_or_default(),
         case_title: case.map(|c| c.title.clone()).unwrap_or_default(),
         process: name(case.and_then(|c| c.blueprint_id)),
+        blueprint_id: case.and_then(|c| c.blueprint_id),
         module_key: case.map(|c| c.module_key.clone()).unwrap_or_default(),
         open: testing::defect_open(&d.status),
         defect: d.clone(),
@@ -870,4 +893,118 @@ pub async fn get_case<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Re
 
 pub async fn get_cycle<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<test_cycle::Model> {
     write::get::<test_cycle::Entity, _>(c, project_id, id).await
+}
+
+// ---------------------------------------------------------------- CSV import
+
+/// One line of a test-case file, as typed, with what is wrong with it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportRow {
+    pub line: usize,
+    pub raw: RawCase,
+    /// The process as the file names it.
+    pub process: String,
+    pub errors: FieldErrors,
+}
+
+/// A test-case file checked line by line: imported only when every line is valid.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportPreview {
+    pub rows: Vec<ImportRow>,
+    pub inputs: Vec<CaseInput>,
+    /// A fault of the whole file (i18n key) and the line it is on.
+    pub file_error: Option<&'static str>,
+    pub file_error_line: usize,
+}
+
+impl ImportPreview {
+    pub fn valid(&self) -> bool {
+        self.file_error.is_none() && !self.rows.is_empty() && self.rows.iter().all(|r| r.errors.is_empty())
+    }
+}
+
+/// Most lines a file may hold.
+pub const IMPORT_MAX: usize = 5000;
+
+/// Check a CSV file of test cases. The first row names the columns (English or Chinese):
+/// title and action are required; code, process (a blueprint's name), actor, expected,
+/// module and feature are optional. `blueprints` are the project's (id, name).
+pub fn preview_import(text: &str, blueprints: &[(i32, String)]) -> ImportPreview {
+    let mut out = ImportPreview::default();
+    let records = match crate::domain::people::parse_csv(text) {
+        Ok(r) => r,
+        Err(line) => {
+            out.file_error = Some("import.err_quote");
+            out.file_error_line = line;
+            return out;
+        }
+    };
+    let Some(((_, header), rows)) = records.split_first() else {
+        out.file_error = Some("import.err_empty");
+        out.file_error_line = 1;
+        return out;
+    };
+    if rows.len() > IMPORT_MAX {
+        out.file_error = Some("testing.import_too_many");
+        out.file_error_line = IMPORT_MAX + 2;
+        return out;
+    }
+    const COLUMNS: &[(&str, &[&str])] = &[
+        ("code", &["code", "编号"]),
+        ("title", &["title", "标题"]),
+        ("process", &["process", "流程"]),
+        ("actor", &["actor", "执行角色", "角色"]),
+        ("action", &["action", "操作"]),
+        ("expected", &["expected", "expected result", "预期结果"]),
+        ("module", &["module", "模块"]),
+        ("feature", &["feature", "module feature", "模块功能"]),
+    ];
+    let col = |name: &str| -> Option<usize> {
+        let names = COLUMNS.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).unwrap_or_default();
+        header.iter().position(|h| names.contains(&h.trim().trim_start_matches('\u{feff}').to_lowercase().as_str()))
+    };
+    let (Some(title_c), Some(action_c)) = (col("title"), col("action")) else {
+        out.file_error = Some("testing.import_header");
+        out.file_error_line = 1;
+        return out;
+    };
+    let idx = [col("code"), col("process"), col("actor"), col("expected"), col("module"), col("feature")];
+    let ids: Vec<i32> = blueprints.iter().map(|b| b.0).collect();
+    for (line, rec) in rows {
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(|s| s.trim().to_string()).unwrap_or_default();
+        let process = get(idx[1]);
+        let bp = blueprints.iter().find(|(_, n)| n.trim() == process).map(|(id, _)| id.to_string());
+        let raw = RawCase {
+            code: get(idx[0]),
+            title: get(Some(title_c)),
+            blueprint_id: bp.clone().unwrap_or_default(),
+            actor: get(idx[2]),
+            action: get(Some(action_c)),
+            expected: get(idx[3]),
+            module_key: get(idx[4]),
+            feature: get(idx[5]),
+        };
+        let mut errors = match validate_case(&raw, &ids) {
+            Ok(i) => {
+                out.inputs.push(i);
+                FieldErrors::default()
+            }
+            Err(mut e) => {
+                // Messages name the file's columns.
+                for f in &mut e.0 {
+                    f.field = match f.field.as_str() {
+                        "blueprint_id" => "process".into(),
+                        "module_key" => "module".into(),
+                        other => other.into(),
+                    };
+                }
+                e
+            }
+        };
+        if !process.is_empty() && bp.is_none() {
+            errors.add("process", "testing.import_unknown_process");
+        }
+        out.rows.push(ImportRow { line: *line, raw, process, errors });
+    }
+    out
 }

@@ -11,6 +11,7 @@ use crate::service::access::Access;
 use crate::service::testing::{self as svc, RawCase, RawCycle, RawDefect, RawRun};
 use crate::service::{clock, testing::DefectRow};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
@@ -382,6 +383,44 @@ pub async fn update_defect(
     }
 }
 
+pub async fn import_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let data = context! { project => ser(&a.project), can => can(a.role), csv => "" };
+    Ok(page(&state, &ctx, "testing/import.html", data).into_response())
+}
+
+/// Preview a test-case file, or import it when every line is valid (all or nothing).
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let csv = form.get("csv");
+    let bps: Vec<(i32, String)> =
+        svc::blueprint_ids(&state.db.conn, id).await?.into_iter().map(|b| (b.id, b.name)).collect();
+    let preview = svc::preview_import(csv, &bps);
+    if form.get("action") == "import" && preview.valid() {
+        svc::create_cases(&state.db, actor, id, &preview.inputs).await?;
+        return Ok(Redirect::to(&format!("{}#cases", base(id))).into_response());
+    }
+    let status = if preview.valid() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let bad = preview.rows.iter().filter(|r| !r.errors.is_empty()).count();
+    let data = context! {
+        project => ser(&a.project),
+        can => can(a.role),
+        csv,
+        rows => ser(&preview.rows),
+        bad,
+        valid => preview.valid(),
+        file_error => preview.file_error,
+        file_error_line => preview.file_error_line,
+        previewed => true,
+    };
+    Ok((status, page(&state, &ctx, "testing/import.html", data)).into_response())
+}
+
 /// This area's pages and form posts.
 pub fn routes() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
@@ -389,6 +428,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/projects/{id}/testing", get(index))
         .route("/projects/{id}/testing/generate", post(generate))
         .route("/projects/{id}/testing/cases", post(create_case))
+        .route("/projects/{id}/testing/import", get(import_form).post(import))
         .route("/projects/{id}/testing/cases/{cid}", get(edit_case).post(update_case))
         .route("/projects/{id}/testing/cycles", post(create_cycle))
         .route("/projects/{id}/testing/cycles/{cyc}", get(show_cycle).post(update_cycle))

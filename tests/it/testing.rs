@@ -273,3 +273,40 @@ async fn a_stale_cycle_edit_is_refused_and_a_defect_rejection_needs_its_reason()
     })
     .await;
 }
+
+#[tokio::test]
+async fn csv_import_of_test_cases_is_all_or_nothing_with_bad_lines_named() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        blueprint(&mut team.director, p, "Complaint handling (to-be)", "Agent | Log the complaint").await;
+        let url = format!("/projects/{p}/testing/import");
+        team.director.get(&url).await;
+        let bad = "code,title,process,actor,action,expected\n\
+                   UAT-01,Log a complaint,Complaint handling (to-be),Agent,Log the complaint,Ticket logged\n\
+                   UAT-02,No action given,,Agent,,\n\
+                   UAT-03,Unknown process,Warranty (to-be),Agent,Register,\n";
+        let r = team.director.post(&url, &[("csv", bad), ("action", "import")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Line 3, Action: This field is required."), "{}", r.body);
+        assert!(r.body.contains("Line 4, Process: No blueprint has this name."));
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE project_id = {p}")).await, 0);
+        // In Chinese, with Chinese headers.
+        team.director.lang = Some("zh-CN".into());
+        let zh = "编号,标题,流程,操作\nUAT-09,缺少操作,,\n";
+        let r = team.director.post(&url, &[("csv", zh), ("action", "import")]).await;
+        assert!(r.body.contains("第 2 行，操作: 此项为必填项。"), "{}", r.body);
+        team.director.lang = None;
+        // Viewers cannot import.
+        assert_eq!(team.viewer.post(&url, &[("csv", bad), ("action", "import")]).await.status, StatusCode::FORBIDDEN);
+        let good = "code,title,process,actor,action,expected\n\
+                    UAT-01,Log a complaint,Complaint handling (to-be),Agent,Log the complaint,Ticket logged\n\
+                    UAT-02,\"Escalate, then close\",,Supervisor,Close the complaint,Closed\n";
+        team.director.post(&url, &[("csv", good), ("action", "import")]).await.assert_redirect();
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE project_id = {p} AND source = 'import'")).await, 2);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE project_id = {p} AND code = 'UAT-01' AND blueprint_id IS NOT NULL")).await, 1);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE title = 'Escalate, then close'")).await, 1);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'test_case' AND action = 'create'").await, 2);
+    })
+    .await;
+}
