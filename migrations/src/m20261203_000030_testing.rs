@@ -154,11 +154,56 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         index(m, "change_requests", &["project_id"], false).await?;
+
+        // Phase 5: the configuration record per CRM module and the integration register.
+        m.create_table(mutable(
+            Table::create()
+                .table("config_items")
+                .if_not_exists()
+                .col(pk_auto("id"))
+                .col(integer("project_id"))
+                .col(string_len("module_key", 64))
+                .col(string_len("setting", 300))
+                .col(text("value"))
+                .col(integer_null("blueprint_id"))
+                .col(integer_null("step_no"))
+                .col(string_len("feature", 200))
+                .col(string_len("owner", 200))
+                .col(string_len("status", 16))
+                .col(integer_null("verified_by"))
+                .col(date_null("verified_on"))
+                .foreign_key(&mut fk("config_items", "project_id", "projects"))
+                .take(),
+        ))
+        .await?;
+        index(m, "config_items", &["project_id"], false).await?;
+
+        m.create_table(mutable(
+            Table::create()
+                .table("interfaces")
+                .if_not_exists()
+                .col(pk_auto("id"))
+                .col(integer("project_id"))
+                .col(string_len("name", 300))
+                .col(string_len("source_system", 200))
+                .col(string_len("target_system", 200))
+                .col(string_len("direction", 16))
+                .col(text("data_objects"))
+                .col(string_len("frequency", 100))
+                .col(string_len("method", 16))
+                .col(string_len("owner", 200))
+                .col(string_len("status", 16))
+                .col(string_len("test_status", 16))
+                .foreign_key(&mut fk("interfaces", "project_id", "projects"))
+                .take(),
+        ))
+        .await?;
+        index(m, "interfaces", &["project_id"], false).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["change_requests", "issues", "defects", "test_runs", "test_cycles", "test_cases"] {
+        for t in ["interfaces", "config_items", "change_requests", "issues", "defects", "test_runs", "test_cycles", "test_cases"] {
             m.drop_table(Table::drop().table(t).if_exists().take()).await?;
         }
         Ok(())

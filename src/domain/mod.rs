@@ -27,3 +27,4 @@ pub mod validation;
 pub mod workflow;
 pub mod testing;
 pub mod raid;
+pub mod configuration;

@@ -46,3 +46,5 @@ pub mod test_run;
 pub mod defect;
 pub mod issue;
 pub mod change_request;
+pub mod config_item;
+pub mod interface;

@@ -89,7 +89,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     }
 
     // Two to-be processes from phase 4.
-    let bp = |name: &str, steps: &str| Content {
+    let bp = |steps: &str| Content {
         steps: parse_steps(steps).unwrap_or_default(),
         rules: "Every claim has one owner from first call to payment. 每件理赔从报案到赔付只有一个负责人。".into(),
         people: String::new(),
@@ -102,7 +102,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         &blueprint::BlueprintInput {
             name: "理赔处理（未来流程）Claims handling (to-be)".into(),
             process_id: None,
-            content: bp("claims", CLAIMS),
+            content: bp(CLAIMS),
             reason: String::new(),
         },
     )
@@ -114,7 +114,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         &blueprint::BlueprintInput {
             name: "续保（未来流程）Policy renewal (to-be)".into(),
             process_id: None,
-            content: bp("renewal", RENEWAL),
+            content: bp(RENEWAL),
             reason: String::new(),
         },
     )

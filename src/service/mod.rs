@@ -80,3 +80,4 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 pub mod testing;
 pub mod raid;
 pub mod demo_insurer;
+pub mod configuration;

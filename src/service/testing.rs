@@ -911,6 +911,7 @@ pub struct ImportRow {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ImportPreview {
     pub rows: Vec<ImportRow>,
+    #[serde(skip)]
     pub inputs: Vec<CaseInput>,
     /// A fault of the whole file (i18n key) and the line it is on.
     pub file_error: Option<&'static str>,

@@ -25,6 +25,7 @@ pub mod training;
 pub mod work;
 pub mod testing;
 pub mod raid;
+pub mod configuration;
 
 use crate::AppState;
 use axum::Router;
@@ -56,6 +57,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(setup::routes())
         .merge(testing::routes())
         .merge(raid::routes())
+        .merge(configuration::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

@@ -5,6 +5,7 @@ use crate::harness::*;
 use axum::http::StatusCode;
 use ninefold::domain::policy::Role;
 use ninefold::service::Actor;
+use sea_orm::ConnectionTrait;
 
 fn last_id(loc: &str) -> i32 {
     loc.split('#').next().unwrap().rsplit('/').next().unwrap().parse().unwrap()
