@@ -311,3 +311,69 @@ async fn csv_import_of_test_cases_is_all_or_nothing_with_bad_lines_named() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn configuration_record_closes_blueprint_gaps_and_the_integration_register_is_kept() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let b = blueprint(
+            &mut team.director,
+            p,
+            "Complaint handling (to-be)",
+            "Agent | Log the complaint | service | Service request management\nEngineer | Repair | service | Field service\nAgent | Close | service",
+        )
+        .await;
+        let url = format!("/projects/{p}/configuration");
+        let page = team.consultant.get(&url).await.body;
+        // Two steps name a feature with no configured item; the third names none.
+        assert!(page.contains("Gaps (2)") && page.contains("<strong>Field service</strong>"));
+        let item = |status: &'static str, module: &'static str| {
+            vec![("module_key", module.to_string()), ("setting", "Service request types".to_string()), ("value", "Complaint, repair, enquiry".to_string()), ("step", format!("{b}:1")), ("feature", "Service request management".to_string()), ("owner", "李娜".to_string()), ("status", status.to_string())]
+        };
+        let refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+        async fn post(c: &mut Client, url: &str, f: Vec<(&'static str, String)>) -> Resp {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post(url, &f).await
+        }
+        // A module the project does not roll out is refused by its field.
+        let r = post(&mut team.consultant, &url, refs(&item("planned", "analytics"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"err-module_key\""));
+        // A planned item does not close the gap; configured does.
+        post(&mut team.consultant, &url, refs(&item("planned", "service"))).await.assert_redirect();
+        assert!(team.consultant.get(&url).await.body.contains("Gaps (2)"));
+        let id = t.count(&format!("SELECT MAX(id) FROM config_items WHERE project_id = {p}")).await;
+        let iurl = format!("{url}/items/{id}");
+        let mut v = refs(&item("configured", "service"));
+        v.push(("version", "1".into()));
+        post(&mut team.consultant, &iurl, v).await.assert_redirect();
+        let page = team.consultant.get(&url).await.body;
+        assert!(page.contains("Gaps (1)") && page.contains("<strong>Field service</strong>"));
+        // Verified: by whom and when; a stale save is 409.
+        let mut v = refs(&item("verified", "service"));
+        v.push(("version", "2".into()));
+        post(&mut team.director, &iurl, v.clone()).await.assert_redirect();
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM config_items WHERE id = {id} AND status = 'verified' AND verified_by IS NOT NULL AND verified_on IS NOT NULL")).await, 1);
+        assert_eq!(post(&mut team.consultant, &iurl, v).await.status, StatusCode::CONFLICT);
+        for action in ["create", "update", "verify"] {
+            assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'config_item' AND entity_id = {id} AND action = '{action}'")).await, 1, "{action}");
+        }
+        // The integration register: source and target are required, in both languages.
+        let iface = |source: &'static str| {
+            vec![("name", "Orders to ERP"), ("source_system", source), ("target_system", "SAP ERP"), ("direction", "outbound"), ("data_objects", "Service orders, spare parts"), ("frequency", "Every 15 minutes"), ("method", "api"), ("owner", "IT"), ("status", "building"), ("test_status", "not_tested")]
+        };
+        let furl = format!("{url}/interfaces");
+        team.consultant.lang = Some("zh-CN".into());
+        let r = team.consultant.post(&furl, &iface("")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"err-source_system\"") && r.body.contains("此项为必填项。"));
+        team.consultant.lang = None;
+        assert_eq!(team.viewer.post(&furl, &iface("CRM")).await.status, StatusCode::FORBIDDEN);
+        team.consultant.post(&furl, &iface("CRM")).await.assert_redirect();
+        let page = team.viewer.get(&url).await.body;
+        assert!(page.contains("Orders to ERP") && page.contains("CRM → SAP ERP") && page.contains("Not tested"));
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'interface' AND action = 'create'").await, 1);
+    })
+    .await;
+}
