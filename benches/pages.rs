@@ -80,8 +80,13 @@ async fn big_cycle(db: &Db, project: i32) -> i32 {
         pass_rate_min: 95,
     };
     let cycle = testing::create_cycle(db, actor, project, &cy).await.unwrap();
-    let ids: Vec<i32> =
-        testing::cases(&db.conn, project).await.unwrap().iter().filter(|c| c.code.starts_with("B-")).map(|c| c.id).collect();
+    let ids: Vec<i32> = testing::cases(&db.conn, project)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|c| c.code.starts_with("B-"))
+        .map(|c| c.id)
+        .collect();
     let today = chrono::Utc::now().date_naive();
     for (i, id) in ids.iter().enumerate().take(400) {
         let failed = i % 4 == 0;

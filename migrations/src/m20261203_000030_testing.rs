@@ -203,7 +203,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["interfaces", "config_items", "change_requests", "issues", "defects", "test_runs", "test_cycles", "test_cases"] {
+        for t in [
+            "interfaces",
+            "config_items",
+            "change_requests",
+            "issues",
+            "defects",
+            "test_runs",
+            "test_cycles",
+            "test_cases",
+        ] {
             m.drop_table(Table::drop().table(t).if_exists().take()).await?;
         }
         Ok(())

@@ -123,8 +123,13 @@ pub struct Exit {
 /// no case never meets its pass rate.
 pub fn evaluate(cases: &[CaseFact], defects: &[DefectFact], processes: &[i32], pass_rate_min: u32) -> Exit {
     let n = |s: CaseStatus| cases.iter().filter(|c| c.status == s).count();
-    let (passed, failed, blocked, retest, not_run) =
-        (n(CaseStatus::Passed), n(CaseStatus::Failed), n(CaseStatus::Blocked), n(CaseStatus::Retest), n(CaseStatus::NotRun));
+    let (passed, failed, blocked, retest, not_run) = (
+        n(CaseStatus::Passed),
+        n(CaseStatus::Failed),
+        n(CaseStatus::Blocked),
+        n(CaseStatus::Retest),
+        n(CaseStatus::NotRun),
+    );
     let total = cases.len();
     let pass_rate_tenths = if total == 0 { 0 } else { (passed as u64 * 1000 / total as u64) as u32 };
     // passed / total ≥ min / 100, exactly.
@@ -225,11 +230,15 @@ mod tests {
 
     #[test]
     fn defect_workflow() {
-        for (a, b) in [("new", "open"), ("open", "fixed"), ("fixed", "retest"), ("retest", "closed"), ("retest", "open")] {
+        for (a, b) in
+            [("new", "open"), ("open", "fixed"), ("fixed", "retest"), ("retest", "closed"), ("retest", "open")]
+        {
             assert!(transition_ok(a, b), "{a} → {b}");
         }
         assert!(transition_ok("new", "rejected") && transition_ok("rejected", "open"));
-        assert!(!transition_ok("new", "closed") && !transition_ok("closed", "open") && !transition_ok("open", "retest"));
+        assert!(
+            !transition_ok("new", "closed") && !transition_ok("closed", "open") && !transition_ok("open", "retest")
+        );
         assert_eq!(phase_of("prototype"), "prototype");
         assert_eq!(phase_of("uat"), "pilot");
     }

@@ -49,7 +49,9 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                     vec![
                         i.setting.clone(),
                         i.value.clone(),
-                        r.step.as_ref().map_or("–".into(), |s| format!("{} · {} {}", s.blueprint, s.step_no, s.action)),
+                        r.step
+                            .as_ref()
+                            .map_or("–".into(), |s| format!("{} · {} {}", s.blueprint, s.step_no, s.action)),
                         i.feature.clone(),
                         i.owner.clone(),
                         status,
@@ -65,7 +67,10 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         b.push(Block::Note(cx(lang, "no_gaps")));
     } else {
         b.push(Block::Bullets(
-            v.gaps.iter().map(|g| format!("{} · {} {}: {} — {}", g.blueprint, g.step_no, g.actor, g.action, g.feature)).collect(),
+            v.gaps
+                .iter()
+                .map(|g| format!("{} · {} {}: {} — {}", g.blueprint, g.step_no, g.actor, g.action, g.feature))
+                .collect(),
         ));
     }
     b

@@ -37,7 +37,8 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 .iter()
                 .map(|r| {
                     let i = &r.issue;
-                    let title = if i.escalated { format!("{} ({})", i.title, rx(lang, "escalated")) } else { i.title.clone() };
+                    let title =
+                        if i.escalated { format!("{} ({})", i.title, rx(lang, "escalated")) } else { i.title.clone() };
                     vec![
                         i.id.to_string(),
                         title,
@@ -77,14 +78,21 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         if c.decided_on.is_some() {
             fields.push((
                 rx(lang, "decision"),
-                format!("{} · {} · {}: {}", rx(lang, &format!("cr.{}", c.status)), date(c.decided_on), r.decided_by_name.clone().unwrap_or_default(), c.rationale),
+                format!(
+                    "{} · {} · {}: {}",
+                    rx(lang, &format!("cr.{}", c.status)),
+                    date(c.decided_on),
+                    r.decided_by_name.clone().unwrap_or_default(),
+                    c.rationale
+                ),
             ));
         }
         if let Some(n) = &r.baseline_name {
             fields.push((rx(lang, "baseline"), n.clone()));
         }
         if let Some(rev) = c.business_case_revision {
-            fields.push((rx(lang, "case_revision"), i18n::tf(lang, "raid.case_revision_n", &[("n", &rev.to_string())])));
+            fields
+                .push((rx(lang, "case_revision"), i18n::tf(lang, "raid.case_revision_n", &[("n", &rev.to_string())])));
         }
         b.push(Block::Fields(fields));
     }

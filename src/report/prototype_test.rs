@@ -15,7 +15,8 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
 
 /// One section per cycle: exit criteria, cases, defects.
 pub(super) fn cycles_blocks(cycles: &[&CycleView], lang: Lang) -> Vec<Block> {
-    let mut b = vec![];
+    // A document opens with its heading (the layout starts its first page there).
+    let mut b = vec![h1(tx(lang, "cycles")), Block::Para(tx(lang, "intro"))];
     if cycles.is_empty() {
         b.push(Block::Note(tx(lang, "no_cycles")));
     }

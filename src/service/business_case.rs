@@ -132,7 +132,12 @@ async fn bump_plan<C: ConnectionTrait>(c: &C, k: &business_case::Model) -> Resul
 /// Open a new revision of the project's business case (an approved change request): the
 /// plan revision goes up, so the case needs approving again. Audited; `None` when the
 /// project has no business case.
-pub async fn new_revision_in<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32, why: &str) -> Result<Option<i32>> {
+pub async fn new_revision_in<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    why: &str,
+) -> Result<Option<i32>> {
     let Some(k) = case_of(c, project_id).await? else {
         return Ok(None);
     };

@@ -130,8 +130,10 @@ pub async fn create_item(
         am.verified_by = Set(None);
         am.verified_on = Set(None);
     }
-    write::transaction(db, async |tx| write::insert::<config_item::Entity, _>(tx, actor, project_id, am, "create").await)
-        .await
+    write::transaction(db, async |tx| {
+        write::insert::<config_item::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await
 }
 
 pub async fn update_item(
@@ -345,7 +347,13 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &crate::entity::project::Model) 
                 })
                 .collect();
             let n = |s: &str| rows.iter().filter(|r| r.item.status == s).count();
-            ModuleRecord { planned: n("planned"), configured: n("configured"), verified: n("verified"), items: rows, module_key: k }
+            ModuleRecord {
+                planned: n("planned"),
+                configured: n("configured"),
+                verified: n("verified"),
+                items: rows,
+                module_key: k,
+            }
         })
         .collect();
     Ok(ConfigView {

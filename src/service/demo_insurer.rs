@@ -128,8 +128,16 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         let ph = &phases[idx];
         for d in work::deliverables_of_phase(&db.conn, ph.id).await? {
             let d = work::transition(db, consultant, p.id, d.id, d.version, Transition::Submit, "").await?;
-            work::transition(db, steering, p.id, d.id, d.version, Transition::Accept, "符合验收标准 / Meets the acceptance criteria")
-                .await?;
+            work::transition(
+                db,
+                steering,
+                p.id,
+                d.id,
+                d.version,
+                Transition::Accept,
+                "符合验收标准 / Meets the acceptance criteria",
+            )
+            .await?;
         }
         let settled = gates::OpenWork::Close("随阶段评审完成 / Completed with the gate".into());
         let on = ph.planned_finish.min(today) - Duration::days(2);
@@ -175,22 +183,25 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         testing::record_run(db, member_actor(key_user), p.id, proto.id, &r).await?;
     }
     if let Some(c) = cases.get(2) {
-        let d = testing::raise_defect(
-            db,
-            member_actor(key_user),
-            p.id,
-            proto.id,
-            c.id,
-            &testing::DefectInput {
-                title: "理赔单证清单缺失 Claim document checklist missing".into(),
-                description: "The blueprint step assumes a checklist per claim type. 蓝图步骤假定按理赔类型提供单证清单。".into(),
-                severity: "major".into(),
-                priority: "high".into(),
-                owner: "李娜 Li Na".into(),
-                target_date: Some(run_on + Duration::days(5)),
-            },
-        )
-        .await?;
+        let d =
+            testing::raise_defect(
+                db,
+                member_actor(key_user),
+                p.id,
+                proto.id,
+                c.id,
+                &testing::DefectInput {
+                    title: "理赔单证清单缺失 Claim document checklist missing".into(),
+                    description:
+                        "The blueprint step assumes a checklist per claim type. 蓝图步骤假定按理赔类型提供单证清单。"
+                            .into(),
+                    severity: "major".into(),
+                    priority: "high".into(),
+                    owner: "李娜 Li Na".into(),
+                    target_date: Some(run_on + Duration::days(5)),
+                },
+            )
+            .await?;
         let input = testing::DefectInput {
             title: d.title.clone(),
             description: d.description.clone(),
@@ -203,7 +214,14 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         for s in ["open", "fixed", "retest"] {
             v = testing::update_defect(db, consultant, p.id, d.id, v, &input, s, "", run_on).await?.version;
         }
-        testing::record_run(db, member_actor(key_user), p.id, proto.id, &run(c.id, "passed", "Checklist offered by claim type")).await?;
+        testing::record_run(
+            db,
+            member_actor(key_user),
+            p.id,
+            proto.id,
+            &run(c.id, "passed", "Checklist offered by claim type"),
+        )
+        .await?;
         testing::update_defect(db, consultant, p.id, d.id, v, &input, "closed", "", run_on).await?;
         // The blueprint revision the failed test raised, linked both ways.
         let b = blueprint::get(&db.conn, p.id, claims.id).await?;
@@ -221,7 +239,10 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
                 name: b.name.clone(),
                 process_id: b.process_id,
                 content,
-                reason: format!("原型测试缺陷 #{} / Prototype test defect #{}: document checklist per claim type", d.id, d.id),
+                reason: format!(
+                    "原型测试缺陷 #{} / Prototype test defect #{}: document checklist per claim type",
+                    d.id, d.id
+                ),
             },
         )
         .await?;
@@ -285,9 +306,15 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         resolution: String::new(),
         escalated,
     };
-    raid::create_issue(db, director, p.id, &issue("核心保单系统接口测试环境不可用 Core policy system test interface down", "major", true))
+    raid::create_issue(
+        db,
+        director,
+        p.id,
+        &issue("核心保单系统接口测试环境不可用 Core policy system test interface down", "major", true),
+    )
+    .await?;
+    raid::create_issue(db, director, p.id, &issue("两名关键用户被抽调 Two key users reassigned", "minor", false))
         .await?;
-    raid::create_issue(db, director, p.id, &issue("两名关键用户被抽调 Two key users reassigned", "minor", false)).await?;
     let ch = raid::create_change(
         db,
         director,
@@ -306,7 +333,8 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     .await?;
     let d = raid::Decision {
         status: "approved".into(),
-        rationale: "Low cost, visible benefit; the plan absorbs 8 days. 成本低、收益明显；计划可吸收 8 个工作日。".into(),
+        rationale: "Low cost, visible benefit; the plan absorbs 8 days. 成本低、收益明显；计划可吸收 8 个工作日。"
+            .into(),
         decided_on: pilot_on.to_string(),
         rebaseline: true,
         revise_case: true,

@@ -210,7 +210,16 @@ pub fn validate_change(raw: &RawChange, currency: &str) -> std::result::Result<C
     };
     let benefits = long_text(&mut e, "benefits", &raw.benefits, 4000, false);
     let options = long_text(&mut e, "options", &raw.options, 4000, false);
-    e.into_result(ChangeInput { title, description, reason, scope_impact, schedule_days, cost_minor, benefits, options })
+    e.into_result(ChangeInput {
+        title,
+        description,
+        reason,
+        scope_impact,
+        schedule_days,
+        cost_minor,
+        benefits,
+        options,
+    })
 }
 
 fn change_am(i: &ChangeInput) -> cr::ActiveModel {
@@ -452,11 +461,19 @@ pub async fn pack<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<PackRaid
     let mut open: Vec<issue::Model> =
         issues(c, project_id).await?.into_iter().filter(|i| raid::issue_open(&i.status)).collect();
     let rank = |s: &str| ISSUE_SEVERITIES.iter().position(|x| *x == s).unwrap_or(9);
-    open.sort_by(|a, b| b.escalated.cmp(&a.escalated).then(rank(&a.severity).cmp(&rank(&b.severity))).then(a.id.cmp(&b.id)));
+    open.sort_by(|a, b| {
+        b.escalated.cmp(&a.escalated).then(rank(&a.severity).cmp(&rank(&b.severity))).then(a.id.cmp(&b.id))
+    });
     Ok(PackRaid {
         open_issues: open
             .into_iter()
-            .map(|i| PackIssue { title: i.title, severity: i.severity, owner: i.owner, due_on: i.due_on, escalated: i.escalated })
+            .map(|i| PackIssue {
+                title: i.title,
+                severity: i.severity,
+                owner: i.owner,
+                due_on: i.due_on,
+                escalated: i.escalated,
+            })
             .collect(),
         pending_changes: changes(c, project_id)
             .await?

@@ -301,7 +301,9 @@ pub async fn update_cycle(
     i: &CycleInput,
 ) -> Result<test_cycle::Model> {
     write::transaction(db, async |tx| {
-        Ok(write::update::<test_cycle::Entity, _>(tx, actor, project_id, id, version, cycle_am(i), "update").await?.after)
+        Ok(write::update::<test_cycle::Entity, _>(tx, actor, project_id, id, version, cycle_am(i), "update")
+            .await?
+            .after)
     })
     .await
 }
@@ -418,7 +420,15 @@ pub fn validate_run(raw: &RawRun, today: NaiveDate) -> std::result::Result<RunIn
             }
         },
     };
-    e.into_result(RunInput { case_id, status: raw.status.clone(), failed_step, actual_result, evidence, tester, run_on })
+    e.into_result(RunInput {
+        case_id,
+        status: raw.status.clone(),
+        failed_step,
+        actual_result,
+        evidence,
+        tester,
+        run_on,
+    })
 }
 
 async fn insert_run<C: ConnectionTrait>(
@@ -450,7 +460,13 @@ async fn insert_run<C: ConnectionTrait>(
 
 /// Record a run of a case in a cycle. The case must be in the cycle's scope. Runs are never
 /// edited: a re-run is a new row.
-pub async fn record_run(db: &Db, actor: Actor, project_id: i32, cycle_id: i32, i: &RunInput) -> Result<test_run::Model> {
+pub async fn record_run(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    cycle_id: i32,
+    i: &RunInput,
+) -> Result<test_run::Model> {
     write::transaction(db, async |tx| {
         let cy = write::get::<test_cycle::Entity, _>(tx, project_id, cycle_id).await?;
         let case = write::get::<test_case::Entity, _>(tx, project_id, i.case_id)
@@ -864,7 +880,11 @@ pub async fn cycle<C: ConnectionTrait>(c: &C, project_id: i32, cycle_id: i32) ->
     Ok(CycleView { exit, cases, defects, scope_names, waived_by })
 }
 
-fn defect_row(d: &defect::Model, cases: &[test_case::Model], name: &dyn Fn(Option<i32>) -> Option<String>) -> DefectRow {
+fn defect_row(
+    d: &defect::Model,
+    cases: &[test_case::Model],
+    name: &dyn Fn(Option<i32>) -> Option<String>,
+) -> DefectRow {
     let case = cases.iter().find(|c| c.id == d.case_id);
     DefectRow {
         case_code: case.map(|c| c.code.clone()).unwrap_or_default(),
@@ -878,7 +898,11 @@ fn defect_row(d: &defect::Model, cases: &[test_case::Model], name: &dyn Fn(Optio
 }
 
 /// One defect with its links, for its form.
-pub async fn defect_detail<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<(DefectRow, test_cycle::Model)> {
+pub async fn defect_detail<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    id: i32,
+) -> Result<(DefectRow, test_cycle::Model)> {
     let d = write::get::<defect::Entity, _>(c, project_id, id).await?;
     let cy = write::get::<test_cycle::Entity, _>(c, project_id, d.cycle_id).await?;
     let cases = cases(c, project_id).await?;

@@ -331,9 +331,8 @@ async fn defect_page(
     fb: Feedback,
 ) -> AppResult<Response> {
     let (row, cycle) = svc::defect_detail(&state.db.conn, a.project.id, did).await?;
-    let (form, status, reason) = raw.unwrap_or_else(|| {
-        (raw_defect(&row), row.defect.status.clone(), row.defect.reject_reason.clone())
-    });
+    let (form, status, reason) =
+        raw.unwrap_or_else(|| (raw_defect(&row), row.defect.status.clone(), row.defect.reject_reason.clone()));
     let data = context! {
         project => ser(&a.project),
         d => ser(&row),

@@ -116,4 +116,3 @@ async fn escalated_issue_turns_health_red_and_an_approved_change_rebaselines_and
     })
     .await;
 }
-

@@ -223,8 +223,15 @@ async fn cases_from_the_blueprint_exit_criteria_defect_workflow_and_the_gate_wai
         let ri = ninefold::service::testing::readiness_inputs(&t.db.conn, p).await.unwrap();
         assert_eq!(ri.len(), 1);
         assert_eq!((ri[0].pass_rate_tenths, ri[0].open_major, ri[0].met, ri[0].waived), (1000, 0, true, true));
+        // The API serialises the cycle page's view: the same figures.
+        let api: serde_json::Value = serde_json::from_str(&key.get(&format!("/api/v1/projects/{p}/testing/cycles/{cy}")).await.body).unwrap();
+        assert_eq!(api["exit"]["exit"]["pass_rate_tenths"], 1000);
+        assert_eq!(api["exit"]["exit"]["passed"], 4);
+        assert_eq!(api["exit"]["waived"], true);
+        assert_eq!(api["cases"].as_array().unwrap().len(), 4);
         // Outsiders see nothing.
         assert_eq!(team.outsider.get(&cyc).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(team.outsider.get(&format!("/api/v1/projects/{p}/testing")).await.status, StatusCode::NOT_FOUND);
     })
     .await;
 }
