@@ -313,7 +313,7 @@ async fn csv_import_of_test_cases_is_all_or_nothing_with_bad_lines_named() {
         team.director.post(&url, &[("csv", good), ("action", "import")]).await.assert_redirect();
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE project_id = {p} AND source = 'import'")).await, 2);
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE project_id = {p} AND code = 'UAT-01' AND blueprint_id IS NOT NULL")).await, 1);
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cases WHERE title = 'Escalate, then close'")).await, 1);
+        assert_eq!(t.count("SELECT COUNT(*) FROM test_cases WHERE title = 'Escalate, then close'").await, 1);
         assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'test_case' AND action = 'create'").await, 2);
     })
     .await;
