@@ -40,6 +40,79 @@ fn benches(c: &mut Criterion) {
     c.bench_function("parse nine-phase playbook", |b| {
         b.iter(|| playbook::parse("nine-phase.toml", playbook::NINE_PHASE).unwrap())
     });
+    // Issue 13: a test cycle of 500 cases (≤ 50 ms median), 400 of them run, 100 failed
+    // with a defect each.
+    let cycle = rt.block_on(async { big_cycle(&app_db(&dir).await, project).await });
+    c.bench_function("GET /projects/{id}/testing/cycles/{c} (500 cases)", |b| {
+        b.to_async(&rt).iter(|| get(format!("/projects/{project}/testing/cycles/{cycle}")))
+    });
+}
+
+async fn app_db(dir: &tempfile::TempDir) -> Db {
+    Db::connect(&ninefold::db::sqlite_url(dir.path())).await.unwrap()
+}
+
+/// A cycle over 500 new cases in `project`: 300 passed, 100 failed (each with a defect), 100 not run.
+async fn big_cycle(db: &Db, project: i32) -> i32 {
+    use service::testing::{self, CaseInput, CycleInput, DefectInput, RunInput};
+    let director = service::users::by_email(&db.conn, service::demo::USERS[1].0).await.unwrap().unwrap();
+    let actor = service::Actor { user_id: director.id };
+    let cases: Vec<CaseInput> = (1..=500)
+        .map(|i| CaseInput {
+            code: format!("B-{i:03}"),
+            title: format!("Bench case {i}"),
+            blueprint_id: None,
+            actor: "Agent".into(),
+            action: "Do the step".into(),
+            expected: "It works".into(),
+            module_key: "service".into(),
+            feature: "Service request management".into(),
+        })
+        .collect();
+    testing::create_cases(db, actor, project, &cases).await.unwrap();
+    let cy = CycleInput {
+        name: "Bench UAT".into(),
+        kind: "uat".into(),
+        scope: vec![],
+        planned_start: None,
+        planned_finish: None,
+        testers: String::new(),
+        pass_rate_min: 95,
+    };
+    let cycle = testing::create_cycle(db, actor, project, &cy).await.unwrap();
+    let ids: Vec<i32> = testing::cases(&db.conn, project)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|c| c.code.starts_with("B-"))
+        .map(|c| c.id)
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    for (i, id) in ids.iter().enumerate().take(400) {
+        let failed = i % 4 == 0;
+        let run = RunInput {
+            case_id: *id,
+            status: if failed { "failed" } else { "passed" }.into(),
+            failed_step: None,
+            actual_result: if failed { "Wrong result".into() } else { String::new() },
+            evidence: String::new(),
+            tester: "Bench".into(),
+            run_on: today,
+        };
+        testing::record_run(db, actor, project, cycle.id, &run).await.unwrap();
+        if failed {
+            let d = DefectInput {
+                title: format!("Defect of case {id}"),
+                description: String::new(),
+                severity: ["critical", "major", "minor", "cosmetic"][i % 16 / 4].into(),
+                priority: "high".into(),
+                owner: "IT".into(),
+                target_date: None,
+            };
+            testing::raise_defect(db, actor, project, cycle.id, *id, &d).await.unwrap();
+        }
+    }
+    cycle.id
 }
 
 criterion_group!(pages, benches);

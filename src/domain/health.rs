@@ -126,6 +126,8 @@ pub struct Signals {
     pub targets_amber: usize,
     pub targets_measured: usize,
     pub risk: crate::domain::risk::Exposure,
+    /// Open critical issues escalated to the steering committee.
+    pub escalated_critical_issues: usize,
 }
 
 /// One explained RAG: the phase and gate health (`assess`) rolled up with the organisation,
@@ -162,6 +164,9 @@ pub fn roll_up(mut h: Health, s: &Signals) -> Health {
     if s.risk.review_overdue > 0 {
         raise(&mut h, Rag::Amber, "health.risk_review");
     }
+    if s.escalated_critical_issues > 0 {
+        raise(&mut h, Rag::Red, "health.issue_escalated");
+    }
     h
 }
 
@@ -194,6 +199,7 @@ mod roll_up_tests {
             targets_amber: 1,
             targets_measured: 4,
             risk: Exposure { high: 2, high_unmanaged: 1, review_overdue: 2, ..Default::default() },
+            escalated_critical_issues: 0,
         };
         let h = roll_up(green(), &s);
         assert_eq!(h.rag, Rag::Amber);
@@ -219,6 +225,9 @@ mod roll_up_tests {
         late.reasons = vec!["health.overdue"];
         let h = roll_up(late, &Signals { org_findings: 1, ..Default::default() });
         assert_eq!((h.rag, h.reasons[0]), (Rag::Red, "health.overdue"));
+        // An escalated critical issue is red on its own, with its reason.
+        let h = roll_up(green(), &Signals { escalated_critical_issues: 1, ..Default::default() });
+        assert_eq!((h.rag, h.reasons.as_slice()), (Rag::Red, ["health.issue_escalated"].as_slice()));
         // Finished projects are done whatever the register says.
         let done = Health { rag: Rag::Done, reasons: vec![], days_late: 0 };
         assert_eq!(roll_up(done, &many_high).rag, Rag::Done);

@@ -49,6 +49,10 @@ pub enum Action {
     ImportPlan,
     /// Add, change or delete business-case scenarios, cost and benefit lines.
     EditBusinessCase,
+    /// Record test runs and raise defects (key users of the functional groups are members).
+    RunTests,
+    /// Waive a test cycle's missed exit criteria at a gate, or decide a change request.
+    DecideChange,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -71,6 +75,8 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::SaveBaseline, &[Director]),
     (Action::ImportPlan, &[Director]),
     (Action::EditBusinessCase, &[Director, Consultant]),
+    (Action::RunTests, &[Director, Consultant, Member]),
+    (Action::DecideChange, &[Steering]),
 ];
 
 impl Action {
@@ -87,6 +93,8 @@ impl Action {
             Action::SaveBaseline => "save_baseline",
             Action::ImportPlan => "import_plan",
             Action::EditBusinessCase => "edit_business_case",
+            Action::RunTests => "run_tests",
+            Action::DecideChange => "decide_change",
         }
     }
 }

@@ -6,13 +6,18 @@ mod as_is;
 mod blueprint;
 pub(crate) mod business_case;
 mod charter;
+mod configuration;
 mod data_quality;
 mod diagnosis;
 mod gate;
 mod installation;
+mod integration;
+mod issue_log;
 mod module_map;
 mod organisation;
+mod pilot_results;
 pub mod plan;
+mod prototype_test;
 mod review;
 pub(crate) mod targets;
 mod training;
@@ -89,6 +94,12 @@ pub struct Facts {
     pub scenarios: Vec<service::business_case::CaseView>,
     /// The project's today, in its time zone.
     pub today: NaiveDate,
+    /// Phases 5–6: every test cycle as its cycle page shows it.
+    pub cycles: Vec<service::testing::CycleView>,
+    /// The configuration record, its gaps and the integration register (Configuration tab).
+    pub configuration: service::configuration::ConfigView,
+    /// The issue and change log (Issues and changes tab).
+    pub raid: service::raid::Log,
 }
 
 /// What a document covers when it can cover more than one thing: the gate report of any
@@ -132,7 +143,14 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
             scenarios.push(v);
         }
     }
+    let mut cycles = Vec::new();
+    for cy in service::testing::cycles(c, project_id).await? {
+        cycles.push(service::testing::cycle(c, project_id, cy.id).await?);
+    }
     Ok(Facts {
+        cycles,
+        configuration: service::configuration::view(c, &project).await?,
+        raid: service::raid::log(c, &project, today).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
@@ -267,6 +285,11 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::Blueprint => blueprint::blocks(f, lang),
         Kind::ModuleMap => module_map::blocks(f, lang),
         Kind::DataQuality => data_quality::blocks(f, lang),
+        Kind::Configuration => configuration::blocks(f, lang),
+        Kind::Integration => integration::blocks(f, lang),
+        Kind::PrototypeTest => prototype_test::blocks(f, lang),
+        Kind::PilotResults => pilot_results::blocks(f, lang),
+        Kind::IssueLog => issue_log::blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

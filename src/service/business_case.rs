@@ -129,6 +129,25 @@ async fn bump_plan<C: ConnectionTrait>(c: &C, k: &business_case::Model) -> Resul
     write::guarded::<business_case::Entity, _>(c, k.id, k.version, am).await
 }
 
+/// Open a new revision of the project's business case (an approved change request): the
+/// plan revision goes up, so the case needs approving again. Audited; `None` when the
+/// project has no business case.
+pub async fn new_revision_in<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    why: &str,
+) -> Result<Option<i32>> {
+    let Some(k) = case_of(c, project_id).await? else {
+        return Ok(None);
+    };
+    bump_plan(c, &k).await?;
+    let rev = k.plan_revision + 1;
+    let note = serde_json::json!({ "plan_revision": rev, "reason": why });
+    super::audit::record(c, actor, Some(project_id), "business_case", k.id, "revise", None::<&()>, Some(&note)).await?;
+    Ok(Some(rev))
+}
+
 /// The three usual scenarios: expected as entered, conservative (costs +10%, benefits
 /// −20%) and optimistic (benefits +15%).
 const DEFAULT_SCENARIOS: &[(&str, i32, i32)] =

@@ -26,10 +26,15 @@ pub enum Kind {
     Blueprint,
     ModuleMap,
     DataQuality,
+    Configuration,
+    Integration,
+    PrototypeTest,
+    PilotResults,
+    IssueLog,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -44,6 +49,11 @@ impl Kind {
         Kind::Blueprint,
         Kind::ModuleMap,
         Kind::DataQuality,
+        Kind::Configuration,
+        Kind::Integration,
+        Kind::PrototypeTest,
+        Kind::PilotResults,
+        Kind::IssueLog,
     ];
 
     pub fn key(self) -> &'static str {
@@ -62,6 +72,11 @@ impl Kind {
             Kind::Blueprint => "blueprint",
             Kind::ModuleMap => "module-map",
             Kind::DataQuality => "data-quality",
+            Kind::Configuration => "configuration",
+            Kind::Integration => "integration",
+            Kind::PrototypeTest => "prototype-test",
+            Kind::PilotResults => "pilot-results",
+            Kind::IssueLog => "issue-log",
         }
     }
 
@@ -89,7 +104,11 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Blueprint => Some("business-blueprint"),
         Kind::ModuleMap => Some("process-module-map"),
         Kind::DataQuality => Some("data-quality-report"),
-        Kind::Gate | Kind::Review => None,
+        Kind::Configuration => Some("configuration-record"),
+        Kind::Integration => Some("integration-design-document"),
+        Kind::PrototypeTest => Some("prototype-test-report"),
+        Kind::PilotResults => Some("pilot-test-results"),
+        Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }
 

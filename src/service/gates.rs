@@ -60,6 +60,10 @@ pub struct GateView {
     pub open_activities: Vec<activity::Model>,
     /// Whether there is a next phase to carry open work into.
     pub can_carry: bool,
+    /// Phases 5 and 6: the phase's test cycles with their exit criteria evaluated.
+    pub test_cycles: Vec<super::testing::CycleExit>,
+    /// A cycle of the phase misses its exit criteria and is not waived: the gate cannot pass.
+    pub tests_blocked: bool,
 }
 
 /// What passing a gate does with the phase's activities that are not done.
@@ -143,7 +147,10 @@ async fn view_of<C: ConnectionTrait>(
         (None, None)
     };
     let open_activities = open_activities(c, phase.id).await?;
+    let test_cycles = phase_cycles(c, project.id, &phase.key).await?;
     Ok(GateView {
+        tests_blocked: test_cycles.iter().any(|x| !x.gate_ok),
+        test_cycles,
         project: project.clone(),
         can_carry: idx + 1 < phases.len(),
         open_activities,
@@ -157,6 +164,14 @@ async fn view_of<C: ConnectionTrait>(
         coverage,
         quality,
     })
+}
+
+/// The test cycles whose exit criteria the gate of phase `key` checks (none outside 5–6).
+async fn phase_cycles<C: ConnectionTrait>(c: &C, project_id: i32, key: &str) -> Result<Vec<super::testing::CycleExit>> {
+    if !matches!(key, "prototype" | "pilot") {
+        return Ok(vec![]);
+    }
+    Ok(super::testing::cycle_exits(c, project_id).await?.into_iter().filter(|x| x.phase_key == key).collect())
 }
 
 async fn record_decision<C: ConnectionTrait>(
@@ -243,6 +258,10 @@ pub async fn decide(
         // the preparation gate needs it; a no-go can always be recorded.
         if d.passes() && ph.key == PREPARATION && !super::business_case::approved(tx, project_id).await? {
             return Err(Error::Rule("err.business_case_unapproved"));
+        }
+        // Phases 5–6: every test cycle of the phase meets its exit criteria or is waived.
+        if d.passes() && phase_cycles(tx, project_id, &ph.key).await?.iter().any(|x| !x.gate_ok) {
+            return Err(Error::Rule("err.gate_tests_unmet"));
         }
         record_decision(tx, actor, ph, d, &rationale).await?;
         if d.passes() {

@@ -79,3 +79,7 @@ pub async fn user_names<C: ConnectionTrait>(
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
+pub mod configuration;
+pub mod demo_insurer;
+pub mod raid;
+pub mod testing;

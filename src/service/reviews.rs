@@ -67,6 +67,10 @@ pub struct Pack {
     /// The register's counts by status (packs frozen before the counts have none).
     #[serde(default)]
     pub risk_counts: Option<super::risks::Counts>,
+    /// Open issues (escalated first) and change requests awaiting a decision (packs frozen
+    /// before the issue log have none).
+    #[serde(default)]
+    pub raid: super::raid::PackRaid,
 }
 
 pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Pack> {
@@ -125,7 +129,8 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
         })
         .collect();
     let register = super::risks::register_on(c, project_id, today, Lang::En).await?;
-    Ok(Pack { as_of: today, targets, phases, actions, risks: register.top, risk_counts: Some(register.counts) })
+    let raid = super::raid::pack(c, project_id).await?;
+    Ok(Pack { as_of: today, targets, phases, actions, risks: register.top, risk_counts: Some(register.counts), raid })
 }
 
 pub async fn open_actions<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<review_action::Model>> {

@@ -417,7 +417,7 @@ pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today
     Ok(health_signals_many(c, &[(p, today)]).await?.remove(&p.id).unwrap_or_default())
 }
 
-/// `health_signals` of many projects at once (the portfolio), in the same six queries
+/// `health_signals` of many projects at once (the portfolio), in the same seven queries
 /// whatever their number: each table is read once for all of them, then every project's
 /// signals are computed from its own rows exactly as for one.
 pub async fn health_signals_many<C: ConnectionTrait>(
@@ -454,6 +454,11 @@ pub async fn health_signals_many<C: ConnectionTrait>(
         .order_by_asc(measurement::Column::Id)
         .all(c)
         .await?;
+    let issues = crate::entity::issue::Entity::find()
+        .filter(crate::entity::issue::Column::ProjectId.is_in(ids.clone()))
+        .all(c)
+        .await?;
+    let issues = by_project(issues, |x| x.project_id);
     let risks = risk_e::Entity::find()
         .filter(risk_e::Column::ProjectId.is_in(ids))
         .order_by_asc(risk_e::Column::Id)
@@ -502,6 +507,13 @@ pub async fn health_signals_many<C: ConnectionTrait>(
                 targets_amber: rags.iter().filter(|r| **r == TRag::Amber).count(),
                 targets_measured: rags.iter().filter(|r| **r != TRag::Grey).count(),
                 risk: exposure,
+                escalated_critical_issues: issues
+                    .get(&p.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|i| crate::domain::raid::escalated_critical(&i.severity, &i.status, i.escalated))
+                    .count(),
             };
             (p.id, signals)
         })

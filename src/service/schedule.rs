@@ -1413,41 +1413,49 @@ pub async fn save_baseline(db: &Db, actor: Actor, project_id: i32, name: &str) -
     let mut e = FieldErrors::default();
     let name = required_text(&mut e, "name", name, 200);
     e.check()?;
-    write::transaction_in(db, project_id, async |tx| {
-        let plan = load(tx, project_id).await?;
-        let am = baseline::ActiveModel {
-            project_id: Set(project_id),
-            name: Set(name),
-            created_by: Set(actor.user_id),
+    write::transaction_in(db, project_id, async |tx| save_baseline_in(tx, actor, project_id, &name).await).await
+}
+
+/// [`save_baseline`] inside the caller's transaction (an approved change request), with the
+/// project's lock already taken; `name` is valid.
+pub async fn save_baseline_in<C: ConnectionTrait>(
+    tx: &C,
+    actor: Actor,
+    project_id: i32,
+    name: &str,
+) -> Result<baseline::Model> {
+    let plan = load(tx, project_id).await?;
+    let am = baseline::ActiveModel {
+        project_id: Set(project_id),
+        name: Set(name.to_string()),
+        created_by: Set(actor.user_id),
+        ..Default::default()
+    };
+    let b = write::insert::<baseline::Entity, _>(tx, actor, project_id, am, "create").await?;
+    let mut rows: Vec<baseline_item::ActiveModel> = vec![];
+    let mut push = |kind: &str, id: i32, start: NaiveDate, finish: NaiveDate| {
+        rows.push(baseline_item::ActiveModel {
+            baseline_id: Set(b.id),
+            item_kind: Set(kind.into()),
+            item_id: Set(id),
+            start: Set(start),
+            finish: Set(finish),
             ..Default::default()
-        };
-        let b = write::insert::<baseline::Entity, _>(tx, actor, project_id, am, "create").await?;
-        let mut rows: Vec<baseline_item::ActiveModel> = vec![];
-        let mut push = |kind: &str, id: i32, start: NaiveDate, finish: NaiveDate| {
-            rows.push(baseline_item::ActiveModel {
-                baseline_id: Set(b.id),
-                item_kind: Set(kind.into()),
-                item_id: Set(id),
-                start: Set(start),
-                finish: Set(finish),
-                ..Default::default()
-            });
-        };
-        for p in &plan.phases {
-            push("phase", p.id, p.planned_start, p.planned_finish);
-        }
-        for a in &plan.activities {
-            push(ACTIVITY, a.id, a.planned_start, a.planned_finish);
-        }
-        for m in &plan.milestones {
-            push(MILESTONE, m.id, m.due_date, m.due_date);
-        }
-        if !rows.is_empty() {
-            baseline_item::Entity::insert_many(rows).exec_without_returning(tx).await?;
-        }
-        Ok(b)
-    })
-    .await
+        });
+    };
+    for p in &plan.phases {
+        push("phase", p.id, p.planned_start, p.planned_finish);
+    }
+    for a in &plan.activities {
+        push(ACTIVITY, a.id, a.planned_start, a.planned_finish);
+    }
+    for m in &plan.milestones {
+        push(MILESTONE, m.id, m.due_date, m.due_date);
+    }
+    if !rows.is_empty() {
+        baseline_item::Entity::insert_many(rows).exec_without_returning(tx).await?;
+    }
+    Ok(b)
 }
 
 /// Baseline dates by (kind, id).

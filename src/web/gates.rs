@@ -64,6 +64,8 @@ async fn gate_view(
         open_work => form.get("open_work"),
         open_reason => form.get("open_reason"),
         can => can(a.role),
+        test_cycles => ser(&v.test_cycles),
+        tests_blocked => v.tests_blocked,
     };
     Ok((fb.status, page(state, ctx, "projects/gate.html", data)).into_response())
 }

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod blueprint;
 pub mod business_case;
+pub mod configuration;
 pub mod context;
 pub mod crud;
 pub mod diagnosis;
@@ -14,6 +15,7 @@ pub mod modules;
 pub mod ops;
 pub mod organisation;
 pub mod projects;
+pub mod raid;
 pub mod render;
 pub mod reviews;
 pub mod risks;
@@ -21,6 +23,7 @@ pub mod schedule;
 pub mod security;
 pub mod setup;
 pub mod targets;
+pub mod testing;
 pub mod training;
 pub mod work;
 
@@ -52,6 +55,9 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(risks::routes())
         .merge(admin::routes())
         .merge(setup::routes())
+        .merge(testing::routes())
+        .merge(raid::routes())
+        .merge(configuration::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

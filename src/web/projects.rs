@@ -48,6 +48,8 @@ pub fn can(role: Role) -> Value {
         baseline => allows(role, Action::SaveBaseline),
         import_plan => allows(role, Action::ImportPlan),
         business_case => allows(role, Action::EditBusinessCase),
+        run_tests => allows(role, Action::RunTests),
+        decide_change => allows(role, Action::DecideChange),
     }
 }
 

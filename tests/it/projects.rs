@@ -160,9 +160,16 @@ async fn demo_loads_once_and_is_in_phase_three() {
             t.count("SELECT COUNT(*) FROM audit_log").await,
         );
         assert_eq!(counts, again);
-        assert_eq!(counts.1, 1);
-        assert_eq!(t.count("SELECT COUNT(*) FROM phases WHERE status = 'closed'").await, 2);
-        assert_eq!(t.count("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 3").await, 1);
+        // Huamei in phase 3, and the insurer further along in phase 6 (issue 13).
+        assert_eq!(counts.1, 2);
+        let huamei = "project_id = (SELECT MIN(id) FROM projects)";
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM phases WHERE status = 'closed' AND {huamei}")).await, 2);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 3 AND {huamei}")).await, 1);
+        let insurer = "project_id = (SELECT MAX(id) FROM projects)";
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 6 AND {insurer}")).await, 1);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cycles WHERE {insurer}")).await, 2);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM defects WHERE blueprint_revision_id IS NOT NULL AND {insurer}")).await, 1);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM change_requests WHERE status = 'approved' AND baseline_id IS NOT NULL AND {insurer}")).await, 1);
         // Work of the phases that passed their gates is not listed as overdue.
         let p = t.count("SELECT MIN(id) FROM projects").await as i32;
         let closed: Vec<i32> = ninefold::service::projects::phases(&t.db.conn, p)
