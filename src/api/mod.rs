@@ -7,6 +7,7 @@ mod projects;
 mod push;
 mod reviews;
 mod schedule;
+mod budget;
 
 use crate::AppState;
 use axum::Router;
@@ -19,4 +20,5 @@ pub fn router() -> Router<AppState> {
         .merge(money::routes())
         .merge(schedule::routes())
         .merge(organisation::routes())
+        .merge(budget::routes())
 }

@@ -25,3 +25,5 @@ pub mod targets;
 pub mod training;
 pub mod validation;
 pub mod workflow;
+pub mod earned_value;
+pub mod effort;

@@ -49,6 +49,14 @@ pub enum Action {
     ImportPlan,
     /// Add, change or delete business-case scenarios, cost and benefit lines.
     EditBusinessCase,
+    /// Manage the budget, commitments, invoices and cost rates.
+    ManageBudget,
+    /// Log one's own hours on a timesheet.
+    LogTime,
+    /// Approve (or return) submitted timesheets.
+    ApproveTime,
+    /// Name people on activities, deliverables and actions.
+    AssignWork,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -71,6 +79,10 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::SaveBaseline, &[Director]),
     (Action::ImportPlan, &[Director]),
     (Action::EditBusinessCase, &[Director, Consultant]),
+    (Action::ManageBudget, &[Director]),
+    (Action::LogTime, &[Director, Consultant, Member]),
+    (Action::ApproveTime, &[Director]),
+    (Action::AssignWork, &[Director, Consultant]),
 ];
 
 impl Action {
@@ -87,6 +99,10 @@ impl Action {
             Action::SaveBaseline => "save_baseline",
             Action::ImportPlan => "import_plan",
             Action::EditBusinessCase => "edit_business_case",
+            Action::ManageBudget => "manage_budget",
+            Action::LogTime => "log_time",
+            Action::ApproveTime => "approve_time",
+            Action::AssignWork => "assign_work",
         }
     }
 }

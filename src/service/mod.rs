@@ -23,6 +23,10 @@ pub mod training;
 pub mod users;
 pub mod work;
 pub mod write;
+pub mod budget;
+pub mod timesheets;
+pub mod my_work;
+pub mod demo_budget;
 
 use crate::domain::validation::FieldErrors;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter};

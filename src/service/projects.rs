@@ -417,7 +417,8 @@ pub async fn overview<C: ConnectionTrait>(c: &C, project: project::Model, focus:
     let decisions = decisions(c, project.id, &phases).await?;
     let current_phase = current.map(|i| &phases[i]);
     let last = decisions.iter().map(|d| &d.decision).find(|d| Some(d.phase_id) == current_id);
-    let signals = super::risks::health_signals(c, &project, today).await?;
+    let mut signals = super::risks::health_signals(c, &project, today).await?;
+    signals.cpi = super::budget::cpi(c, &project, today).await?;
     let health = health::roll_up(health_of(today, current_phase, &dels, last), &signals);
     let statuses: Vec<_> = phases.iter().filter_map(|p| PhaseStatus::parse(&p.status)).collect();
     let reopenable = crate::domain::gates::reopenable(&statuses).map(|i| phases[i].seq);

@@ -502,6 +502,7 @@ pub async fn health_signals_many<C: ConnectionTrait>(
                 targets_amber: rags.iter().filter(|r| **r == TRag::Amber).count(),
                 targets_measured: rags.iter().filter(|r| **r != TRag::Grey).count(),
                 risk: exposure,
+                ..Default::default()
             };
             (p.id, signals)
         })
