@@ -108,8 +108,8 @@ fn big() -> Big {
     let rates = (1..=50)
         .flat_map(|u| {
             [
-                effort::Rate { user: Some(u), role: None, rate_minor: 100_00, from: start, to: Some(d("2026-06-30")) },
-                effort::Rate { user: Some(u), role: None, rate_minor: 120_00, from: d("2026-07-01"), to: None },
+                effort::Rate { user: Some(u), role: None, rate_minor: 10000, from: start, to: Some(d("2026-06-30")) },
+                effort::Rate { user: Some(u), role: None, rate_minor: 12000, from: d("2026-07-01"), to: None },
             ]
         })
         .collect();
@@ -121,7 +121,8 @@ fn big() -> Big {
 fn ev_and_loading(b: &Big, today: NaiveDate) -> (evm::Figures, usize) {
     let work = budget::work_of(&b.phases, &b.activities, &HashMap::new(), &b.lines);
     let bac = evm::bac(&work);
-    let ac: i64 = budget::entry_costs(&b.entries, &b.rates, &b.roles).filter(|(e, _)| e.day <= today).map(|(_, c)| c).sum();
+    let ac: i64 =
+        budget::entry_costs(&b.entries, &b.rates, &b.roles).filter(|(e, _)| e.day <= today).map(|(_, c)| c).sum();
     let figs = evm::figures(bac, evm::pv(&work, today), evm::ev(&work), ac);
     // Loading: 2,000 assignments (one person each, 40 h) over 52 weeks against capacity.
     let working = |x: NaiveDate| x.weekday().num_days_from_monday() < 5;
@@ -131,7 +132,7 @@ fn ev_and_loading(b: &Big, today: NaiveDate) -> (evm::Figures, usize) {
         let mut monday = effort::week_start(a.planned_start);
         while monday <= a.planned_finish {
             *load.entry((person, monday)).or_default() +=
-                effort::planned_in_week(40_00, a.planned_start, a.planned_finish, monday, working);
+                effort::planned_in_week(4000, a.planned_start, a.planned_finish, monday, working);
             monday += Duration::weeks(1);
         }
     }
@@ -166,7 +167,10 @@ fn benches(c: &mut Criterion) {
         let open: Vec<i32> = acts.iter().filter(|a| a.status != "done").map(|a| a.id).take(40).collect();
         let mut cells = vec![];
         for (i, a) in open.iter().enumerate() {
-            cells.push((service::timesheets::cell_field(*a, monday + Duration::days((i % 5) as i64)), "0.5".to_string()));
+            cells.push((
+                service::timesheets::cell_field(*a, monday + Duration::days((i % 5) as i64)),
+                "0.5".to_string(),
+            ));
             let raw = service::my_work::RawAssignment {
                 item_kind: "activity".into(),
                 item_id: a.to_string(),

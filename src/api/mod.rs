@@ -1,13 +1,13 @@
 //! JSON API over the same services: read endpoints for logged-in users (session cookie) that
 //! serialise the very views the pages render, and the measurement push for the running CRM
 //! (a per-project bearer token). One module per area, each with its routes.
+mod budget;
 mod money;
 mod organisation;
 mod projects;
 mod push;
 mod reviews;
 mod schedule;
-mod budget;
 
 use crate::AppState;
 use axum::Router;

@@ -26,7 +26,8 @@ pub fn parse_hours(raw: &str) -> Result<i32, &'static str> {
         return Err("budget.err.hours_format");
     }
     let i: i32 = if int.is_empty() { 0 } else { int.parse().map_err(|_| "budget.err.hours_format")? };
-    let f: i32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| "budget.err.hours_format")? };
+    let f: i32 =
+        if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| "budget.err.hours_format")? };
     let v = i * 100 + f;
     if v > MAX_DAY_X100 { Err("budget.err.hours_day") } else { Ok(v) }
 }
@@ -90,7 +91,12 @@ pub fn forecast(budget: i64, committed: i64, actual: i64) -> (i64, i64) {
 
 /// Working hours of a week for a person allocated `allocation_pct` % to the project: the
 /// project calendar's working days (`working(day)`) × `hours_per_day` × allocation.
-pub fn capacity_x100(monday: NaiveDate, hours_per_day: i32, allocation_pct: i32, working: impl Fn(NaiveDate) -> bool) -> i32 {
+pub fn capacity_x100(
+    monday: NaiveDate,
+    hours_per_day: i32,
+    allocation_pct: i32,
+    working: impl Fn(NaiveDate) -> bool,
+) -> i32 {
     let days = (0..7).filter(|i| working(monday + Duration::days(*i))).count() as i32;
     days * hours_per_day * allocation_pct
 }
@@ -158,18 +164,18 @@ mod tests {
     #[test]
     fn rates_change_mid_period_and_fall_back_to_the_role() {
         let rates = [
-            Rate { user: Some(7), role: None, rate_minor: 100_00, from: d("2026-01-01"), to: Some(d("2026-06-15")) },
-            Rate { user: Some(7), role: None, rate_minor: 120_00, from: d("2026-06-16"), to: None },
-            Rate { user: None, role: Some("member".into()), rate_minor: 60_00, from: d("2026-01-01"), to: None },
+            Rate { user: Some(7), role: None, rate_minor: 10000, from: d("2026-01-01"), to: Some(d("2026-06-15")) },
+            Rate { user: Some(7), role: None, rate_minor: 12000, from: d("2026-06-16"), to: None },
+            Rate { user: None, role: Some("member".into()), rate_minor: 6000, from: d("2026-01-01"), to: None },
         ];
-        assert_eq!(rate_on(&rates, 7, "member", d("2026-06-15")), Some(100_00));
-        assert_eq!(rate_on(&rates, 7, "member", d("2026-06-16")), Some(120_00));
-        assert_eq!(rate_on(&rates, 8, "member", d("2026-06-16")), Some(60_00));
+        assert_eq!(rate_on(&rates, 7, "member", d("2026-06-15")), Some(10000));
+        assert_eq!(rate_on(&rates, 7, "member", d("2026-06-16")), Some(12000));
+        assert_eq!(rate_on(&rates, 8, "member", d("2026-06-16")), Some(6000));
         assert_eq!(rate_on(&rates, 8, "consultant", d("2026-06-16")), None);
-        assert_eq!(rate_on(&rates, 7, "member", d("2025-12-31")), Some(60_00), "before the person's rate: the role's");
+        assert_eq!(rate_on(&rates, 7, "member", d("2025-12-31")), Some(6000), "before the person's rate: the role's");
         // 7.5 h at 120.00 = 900.00; 0.33 h at 100.01 = 33.0033 → 33.00.
-        assert_eq!(labour_cost(750, 120_00), Some(900_00));
-        assert_eq!(labour_cost(33, 100_01), Some(33_00));
+        assert_eq!(labour_cost(750, 12000), Some(90000));
+        assert_eq!(labour_cost(33, 10001), Some(3300));
         assert_eq!(labour_cost(i32::MAX, i64::MAX), None);
     }
 
@@ -189,10 +195,10 @@ mod tests {
         let holiday = d("2026-06-19");
         let working = |x: NaiveDate| x.weekday().num_days_from_monday() < 5 && x != holiday;
         let monday = d("2026-06-15");
-        assert_eq!(capacity_x100(monday, 8, 50, working), 16_00);
+        assert_eq!(capacity_x100(monday, 8, 50, working), 1600);
         // 2026-06-15 .. 2026-06-26 has 9 working days (one holiday): 4 in this week.
-        let planned = planned_in_week(45_00, d("2026-06-15"), d("2026-06-26"), monday, working);
-        assert_eq!(planned, 20_00);
-        assert_eq!(planned_in_week(45_00, d("2026-06-15"), d("2026-06-26"), d("2026-06-22"), working), 25_00);
+        let planned = planned_in_week(4500, d("2026-06-15"), d("2026-06-26"), monday, working);
+        assert_eq!(planned, 2000);
+        assert_eq!(planned_in_week(4500, d("2026-06-15"), d("2026-06-26"), d("2026-06-22"), working), 2500);
     }
 }

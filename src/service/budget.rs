@@ -111,7 +111,12 @@ pub struct RawLine {
 
 /// Add a budget line (validated by field: category from the list, phase of the project,
 /// amount in the project's currency).
-pub async fn add_line(db: &crate::db::Db, actor: Actor, p: &project::Model, raw: &RawLine) -> Result<budget_line::Model> {
+pub async fn add_line(
+    db: &crate::db::Db,
+    actor: Actor,
+    p: &project::Model,
+    raw: &RawLine,
+) -> Result<budget_line::Model> {
     let phs = phases(&db.conn, p.id).await?;
     let mut e = FieldErrors::default();
     let phase_id = parse_phase(&mut e, &raw.phase, &phs);
@@ -128,7 +133,8 @@ pub async fn add_line(db: &crate::db::Db, actor: Actor, p: &project::Model, raw:
         source: Set("manual".into()),
         ..Default::default()
     };
-    write::transaction(db, async |tx| write::insert::<budget_line::Entity, _>(tx, actor, p.id, am, "create").await).await
+    write::transaction(db, async |tx| write::insert::<budget_line::Entity, _>(tx, actor, p.id, am, "create").await)
+        .await
 }
 
 /// Change a budget line's amount (version-checked: a stale form is a conflict).
@@ -239,7 +245,12 @@ pub struct RawInvoice {
 /// Record an invoice (or, when marked, a credit note) against a commitment of the project;
 /// it takes the commitment's vendor, category and phase. Invoices net of credit notes may
 /// not exceed the commitment, and a credit note may not take it below zero.
-pub async fn add_invoice(db: &crate::db::Db, actor: Actor, p: &project::Model, raw: &RawInvoice) -> Result<invoice::Model> {
+pub async fn add_invoice(
+    db: &crate::db::Db,
+    actor: Actor,
+    p: &project::Model,
+    raw: &RawInvoice,
+) -> Result<invoice::Model> {
     let mut e = FieldErrors::default();
     let commitment_id = raw.commitment.trim().parse::<i32>().ok();
     if commitment_id.is_none() {
@@ -254,9 +265,13 @@ pub async fn add_invoice(db: &crate::db::Db, actor: Actor, p: &project::Model, r
     e.check()?;
     let (cid, day) = (commitment_id.unwrap_or_default(), day.unwrap_or(p.start_date));
     write::transaction_in(db, p.id, async |tx| {
-        let com = write::get::<commitment::Entity, _>(tx, p.id, cid)
-            .await
-            .map_err(|e| if matches!(e, Error::NotFound) { FieldErrors::single("commitment", "err.choose_from_list").into() } else { e })?;
+        let com = write::get::<commitment::Entity, _>(tx, p.id, cid).await.map_err(|e| {
+            if matches!(e, Error::NotFound) {
+                FieldErrors::single("commitment", "err.choose_from_list").into()
+            } else {
+                e
+            }
+        })?;
         let earlier = invoice::Entity::find().filter(invoice::Column::CommitmentId.eq(cid)).all(tx).await?;
         let net = earlier.iter().fold(0i64, |s, i| s.saturating_add(signed(i)));
         let after = if raw.credit_note { net.saturating_sub(amount) } else { net.saturating_add(amount) };
@@ -303,7 +318,8 @@ pub struct RawRate {
 /// Add a cost rate. A person's new rate closes the open-ended rate it follows the day
 /// before it starts (a rate change mid-period), in the same transaction.
 pub async fn add_rate(db: &crate::db::Db, actor: Actor, p: &project::Model, raw: &RawRate) -> Result<cost_rate::Model> {
-    let members = project_member::Entity::find().filter(project_member::Column::ProjectId.eq(p.id)).all(&db.conn).await?;
+    let members =
+        project_member::Entity::find().filter(project_member::Column::ProjectId.eq(p.id)).all(&db.conn).await?;
     let mut e = FieldErrors::default();
     let user = match raw.user.trim() {
         "" => None,
@@ -519,7 +535,13 @@ pub fn entry_costs<'a>(
 pub fn domain_rates(rates: &[cost_rate::Model]) -> Vec<Rate> {
     rates
         .iter()
-        .map(|r| Rate { user: r.user_id, role: r.role.clone(), rate_minor: r.rate_minor, from: r.valid_from, to: r.valid_to })
+        .map(|r| Rate {
+            user: r.user_id,
+            role: r.role.clone(),
+            rate_minor: r.rate_minor,
+            from: r.valid_from,
+            to: r.valid_to,
+        })
         .collect()
 }
 
@@ -596,7 +618,12 @@ pub async fn control<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) 
     control_on(c, p, clock::today(p), lang).await
 }
 
-pub async fn control_on<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate, lang: Lang) -> Result<Control> {
+pub async fn control_on<C: ConnectionTrait>(
+    c: &C,
+    p: &project::Model,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<Control> {
     let f = facts(c, p.id).await?;
     let rates = domain_rates(&f.rates);
     let zh = lang == Lang::Zh;
@@ -722,7 +749,12 @@ fn curve(f: &Facts, work: &[Work], rates: &[Rate], today: NaiveDate) -> Vec<Curv
         d = (d + Duration::days(7)).min(end);
     }
     if today >= start && today <= end {
-        let at = CurvePoint { date: today, pv: evm::pv(work, today), ev: Some(evm::ev(work)), ac: Some(actual_to(f, rates, today)) };
+        let at = CurvePoint {
+            date: today,
+            pv: evm::pv(work, today),
+            ev: Some(evm::ev(work)),
+            ac: Some(actual_to(f, rates, today)),
+        };
         match out.iter().position(|p| p.date >= today) {
             Some(i) if out[i].date == today => out[i] = at,
             Some(i) => out.insert(i, at),

@@ -42,7 +42,12 @@ pub fn parse_planned(raw: &str) -> std::result::Result<i32, &'static str> {
 
 /// Name a person of the project on an activity, deliverable or review action (with planned
 /// hours on activities). Naming the same person again changes the planned hours.
-pub async fn assign(db: &crate::db::Db, actor: Actor, p: &project::Model, raw: &RawAssignment) -> Result<assignment::Model> {
+pub async fn assign(
+    db: &crate::db::Db,
+    actor: Actor,
+    p: &project::Model,
+    raw: &RawAssignment,
+) -> Result<assignment::Model> {
     let mut e = FieldErrors::default();
     let kind = raw.item_kind.trim();
     if !KINDS.contains(&kind) {
@@ -158,7 +163,11 @@ fn item_of(
     let p = a.project_id;
     match a.item_kind.as_str() {
         "activity" => acts.get(&a.item_id).filter(|x| x.status != "done").map(|x| {
-            (if zh { x.name_zh.clone() } else { x.name_en.clone() }, Some(x.planned_finish), format!("/projects/{p}/schedule"))
+            (
+                if zh { x.name_zh.clone() } else { x.name_en.clone() },
+                Some(x.planned_finish),
+                format!("/projects/{p}/schedule"),
+            )
         }),
         "deliverable" => dels.get(&a.item_id).filter(|x| x.status != "accepted").map(|x| {
             (
@@ -180,16 +189,26 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
     let zh = lang == Lang::Zh;
     let members = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
     let ids: Vec<i32> = members.iter().map(|m| m.project_id).collect();
-    let projects: HashMap<i32, project::Model> =
-        project::Entity::find().filter(project::Column::Id.is_in(ids.clone())).all(c).await?.into_iter().map(|p| (p.id, p)).collect();
+    let projects: HashMap<i32, project::Model> = project::Entity::find()
+        .filter(project::Column::Id.is_in(ids.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let mine = assignment::Entity::find()
         .filter(assignment::Column::UserId.eq(user_id))
         .filter(assignment::Column::ProjectId.is_in(ids.clone()))
         .all(c)
         .await?;
     let ids_of = |k: &str| mine.iter().filter(|a| a.item_kind == k).map(|a| a.item_id).collect::<Vec<_>>();
-    let acts: HashMap<i32, activity::Model> =
-        activity::Entity::find().filter(activity::Column::Id.is_in(ids_of("activity"))).all(c).await?.into_iter().map(|x| (x.id, x)).collect();
+    let acts: HashMap<i32, activity::Model> = activity::Entity::find()
+        .filter(activity::Column::Id.is_in(ids_of("activity")))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x))
+        .collect();
     let steering: Vec<i32> = members.iter().filter(|m| m.role == "steering").map(|m| m.project_id).collect();
     let mut dels: HashMap<i32, deliverable::Model> = deliverable::Entity::find()
         .filter(deliverable::Column::Id.is_in(ids_of("deliverable")))
@@ -214,33 +233,49 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
     let approvals = super::timesheets::pending(c, &directing).await?;
 
     let mut items = vec![];
-    let mut push = |pid: i32, kind: &str, title: String, due: Option<NaiveDate>, planned: Option<String>, link: String| {
-        let Some(p) = projects.get(&pid) else { return };
-        items.push(Item {
-            project_id: pid,
-            project: p.name.clone(),
-            kind: kind.into(),
-            title,
-            due,
-            planned_hours: planned,
-            link,
-            bucket: bucket(due, clock::today(p)),
-        });
-    };
+    let mut push =
+        |pid: i32, kind: &str, title: String, due: Option<NaiveDate>, planned: Option<String>, link: String| {
+            let Some(p) = projects.get(&pid) else { return };
+            items.push(Item {
+                project_id: pid,
+                project: p.name.clone(),
+                kind: kind.into(),
+                title,
+                due,
+                planned_hours: planned,
+                link,
+                bucket: bucket(due, clock::today(p)),
+            });
+        };
     for a in &mine {
         if let Some((title, due, link)) = item_of(a, &acts, &dels, &actions, zh) {
-            let planned = (a.item_kind == "activity" && a.planned_hours_x100 > 0).then(|| effort::hours_text(a.planned_hours_x100));
+            let planned = (a.item_kind == "activity" && a.planned_hours_x100 > 0)
+                .then(|| effort::hours_text(a.planned_hours_x100));
             push(a.project_id, &a.item_kind, title, due, planned, link);
         }
     }
     for d in to_review {
         let title = if zh { d.name_zh.clone() } else { d.name_en.clone() };
-        push(d.project_id, "review_deliverable", title, Some(d.due_date), None, format!("/projects/{}/deliverables/{}", d.project_id, d.id));
+        push(
+            d.project_id,
+            "review_deliverable",
+            title,
+            Some(d.due_date),
+            None,
+            format!("/projects/{}/deliverables/{}", d.project_id, d.id),
+        );
         dels.remove(&d.id);
     }
     for (pid, w) in approvals {
         let link = format!("/projects/{pid}/timesheet?user={}&week={}", w.user_id, w.monday);
-        push(pid, "approve_time", format!("{} · {} ({} h)", w.user_name, w.monday, w.hours), Some(w.monday + Duration::days(6)), None, link);
+        push(
+            pid,
+            "approve_time",
+            format!("{} · {} ({} h)", w.user_name, w.monday, w.hours),
+            Some(w.monday + Duration::days(6)),
+            None,
+            link,
+        );
     }
     items.sort_by(|a, b| a.bucket.cmp(&b.bucket).then(a.due.cmp(&b.due)).then(a.title.cmp(&b.title)));
     let mut out = MyWork { overdue: vec![], this_week: vec![], later: vec![] };

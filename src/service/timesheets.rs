@@ -71,7 +71,13 @@ async fn entries_of_week<C: ConnectionTrait>(
 
 /// The week (from its Monday) of `user_id` in project `p`: the activities assigned to the
 /// person and any they booked that week; without assignments, every activity not done.
-pub async fn week<C: ConnectionTrait>(c: &C, p: &project::Model, user_id: i32, day: NaiveDate, lang: Lang) -> Result<Week> {
+pub async fn week<C: ConnectionTrait>(
+    c: &C,
+    p: &project::Model,
+    user_id: i32,
+    day: NaiveDate,
+    lang: Lang,
+) -> Result<Week> {
     let monday = effort::week_start(day);
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
     let entries = entries_of_week(c, p.id, user_id, monday).await?;
@@ -195,7 +201,8 @@ pub async fn save_week(
         let mut wanted: HashMap<(i32, NaiveDate), i32> = HashMap::new();
         for (k, v) in cells {
             let Some(rest) = k.strip_prefix("h_") else { continue };
-            let parsed = rest.split_once('_').and_then(|(a, d)| Some((a.parse::<i32>().ok()?, d.parse::<NaiveDate>().ok()?)));
+            let parsed =
+                rest.split_once('_').and_then(|(a, d)| Some((a.parse::<i32>().ok()?, d.parse::<NaiveDate>().ok()?)));
             let Some((aid, day)) = parsed.filter(|(a, d)| acts.contains_key(a) && *d >= monday && *d <= sunday) else {
                 e.add(k, "err.choose_from_list");
                 continue;
@@ -279,6 +286,7 @@ pub async fn save_week(
 
 /// Move the week's entries of `user_id` from `from` to `to` (submit: the person's drafts;
 /// approve: the submitted hours, by the director; return: submitted back to draft).
+#[allow(clippy::too_many_arguments)]
 async fn transition(
     db: &crate::db::Db,
     actor: Actor,
@@ -315,12 +323,24 @@ pub async fn submit(db: &crate::db::Db, actor: Actor, project_id: i32, monday: N
 }
 
 /// Approve a person's submitted week (the caller checked the director's right).
-pub async fn approve(db: &crate::db::Db, actor: Actor, project_id: i32, user_id: i32, monday: NaiveDate) -> Result<usize> {
+pub async fn approve(
+    db: &crate::db::Db,
+    actor: Actor,
+    project_id: i32,
+    user_id: i32,
+    monday: NaiveDate,
+) -> Result<usize> {
     transition(db, actor, project_id, user_id, monday, "submitted", "approved", "approve").await
 }
 
 /// Return a person's submitted week to them as draft.
-pub async fn reject(db: &crate::db::Db, actor: Actor, project_id: i32, user_id: i32, monday: NaiveDate) -> Result<usize> {
+pub async fn reject(
+    db: &crate::db::Db,
+    actor: Actor,
+    project_id: i32,
+    user_id: i32,
+    monday: NaiveDate,
+) -> Result<usize> {
     transition(db, actor, project_id, user_id, monday, "submitted", "draft", "return").await
 }
 
@@ -347,7 +367,15 @@ pub async fn pending<C: ConnectionTrait>(c: &C, project_ids: &[i32]) -> Result<V
     Ok(sums
         .into_iter()
         .map(|((pid, monday, uid), h)| {
-            (pid, Pending { user_id: uid, user_name: names.get(&uid).cloned().unwrap_or_default(), monday, hours: effort::hours_text(h) })
+            (
+                pid,
+                Pending {
+                    user_id: uid,
+                    user_name: names.get(&uid).cloned().unwrap_or_default(),
+                    monday,
+                    hours: effort::hours_text(h),
+                },
+            )
         })
         .collect())
 }

@@ -74,7 +74,7 @@ async fn budget_page(
 
 /// Every budget-page form: authorise (the director manages the budget), validate in the
 /// service, and show the page again with the messages by field when refused.
-pub async fn post(state: AppState, ctx: Ctx, id: i32, which: Form, form: FormData) -> AppResult<Response> {
+pub async fn budget_post(state: AppState, ctx: Ctx, id: i32, which: Form, form: FormData) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::ManageBudget).await?;
     let db = &state.db;
     let p = &a.project;
@@ -124,7 +124,16 @@ pub async fn costs_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     let v = budget::control(&state.db.conn, &a.project, ctx.lang).await?;
     let t = |k: &str| crate::i18n::t(ctx.lang, k);
     let m = |x: i64| crate::domain::money::decimal(x, &v.currency);
-    let head = ["budget.row", "budget.budget", "budget.committed", "budget.invoiced", "budget.labour", "budget.actual", "budget.forecast", "budget.variance"];
+    let head = [
+        "budget.row",
+        "budget.budget",
+        "budget.committed",
+        "budget.invoiced",
+        "budget.labour",
+        "budget.actual",
+        "budget.forecast",
+        "budget.variance",
+    ];
     let mut out = head.iter().map(|k| timesheets::csv_cell(&t(k))).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     for r in v.by_phase.iter().chain(v.by_category.iter()).chain(std::iter::once(&v.total)) {
@@ -244,7 +253,13 @@ pub async fn save_timesheet(
 }
 
 /// Approve or return a person's submitted week: the director's.
-pub async fn decide_timesheet(state: AppState, ctx: Ctx, id: i32, approve: bool, form: FormData) -> AppResult<Response> {
+pub async fn decide_timesheet(
+    state: AppState,
+    ctx: Ctx,
+    id: i32,
+    approve: bool,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::ApproveTime).await?;
     let user: i32 = form.get("user").trim().parse().map_err(|_| AppError::BadRequest)?;
     let day: NaiveDate = form.get("week").parse().map_err(|_| AppError::BadRequest)?;
@@ -269,7 +284,12 @@ pub async fn timesheet_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Pa
 }
 
 /// Name a person on an activity, deliverable or action; back to where the form was.
-pub async fn assign(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn assign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::AssignWork).await?;
     match my_work::assign(&state.db, actor, &a.project, &form.typed()?).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/assignments")).into_response()),
@@ -317,12 +337,12 @@ pub fn routes() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/projects/{id}/budget", get(index))
-        .route("/projects/{id}/budget/lines", form_route(Form::Line, post))
+        .route("/projects/{id}/budget/lines", form_route(Form::Line, budget_post))
         .route("/projects/{id}/budget/lines/{lid}", post(set_line))
-        .route("/projects/{id}/budget/seed", form_route(Form::Seed, post))
-        .route("/projects/{id}/budget/commitments", form_route(Form::Commitment, post))
-        .route("/projects/{id}/budget/invoices", form_route(Form::Invoice, post))
-        .route("/projects/{id}/budget/rates", form_route(Form::Rate, post))
+        .route("/projects/{id}/budget/seed", form_route(Form::Seed, budget_post))
+        .route("/projects/{id}/budget/commitments", form_route(Form::Commitment, budget_post))
+        .route("/projects/{id}/budget/invoices", form_route(Form::Invoice, budget_post))
+        .route("/projects/{id}/budget/rates", form_route(Form::Rate, budget_post))
         .route("/projects/{id}/budget/costs.csv", get(costs_csv))
         .route("/projects/{id}/timesheet", get(timesheet).post(save_timesheet))
         .route("/projects/{id}/timesheet/approve", form_route(true, decide_timesheet))

@@ -3,6 +3,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod blueprint;
+pub mod budget;
 pub mod business_case;
 pub mod context;
 pub mod crud;
@@ -23,7 +24,6 @@ pub mod setup;
 pub mod targets;
 pub mod training;
 pub mod work;
-pub mod budget;
 
 use crate::AppState;
 use axum::Router;
