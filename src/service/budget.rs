@@ -764,7 +764,8 @@ fn curve(f: &Facts, work: &[Work], rates: &[Rate], today: NaiveDate) -> Vec<Curv
     out
 }
 
-/// The S-curve as a line chart: PV (the plan), AC (measured), EV today (the forecast style).
+/// The S-curve as a line chart: PV (dashed, the plan), AC (measured, with dots), EV (green,
+/// from the start to today's value).
 pub fn s_curve(points: &[CurvePoint], lang: Lang) -> LineChart {
     let major = |v: i64| v as f64 / 100.0;
     LineChart {
@@ -775,9 +776,15 @@ pub fn s_curve(points: &[CurvePoint], lang: Lang) -> LineChart {
                 style: Style::Measured,
                 points: points.iter().filter_map(|p| p.ac.map(|a| (p.date, major(a)))).collect(),
             },
+            // EV is known today only: drawn from nothing at the start to today's value.
             Series {
                 style: Style::Target,
-                points: points.iter().filter_map(|p| p.ev.map(|e| (p.date, major(e)))).collect(),
+                points: points
+                    .first()
+                    .map(|p| (p.date, 0.0))
+                    .into_iter()
+                    .chain(points.iter().filter_map(|p| p.ev.map(|e| (p.date, major(e)))))
+                    .collect(),
             },
         ],
         levels: vec![],
