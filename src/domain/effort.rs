@@ -166,7 +166,7 @@ mod tests {
         let rates = [
             Rate { user: Some(7), role: None, rate_minor: 10000, from: d("2026-01-01"), to: Some(d("2026-06-15")) },
             Rate { user: Some(7), role: None, rate_minor: 12000, from: d("2026-06-16"), to: None },
-            Rate { user: None, role: Some("member".into()), rate_minor: 6000, from: d("2026-01-01"), to: None },
+            Rate { user: None, role: Some("member".into()), rate_minor: 6000, from: d("2025-01-01"), to: None },
         ];
         assert_eq!(rate_on(&rates, 7, "member", d("2026-06-15")), Some(10000));
         assert_eq!(rate_on(&rates, 7, "member", d("2026-06-16")), Some(12000));
