@@ -17,6 +17,7 @@ mod m20261202_000011_unique_seq;
 mod m20261202_000012_indexes;
 mod m20261203_000020_project_health;
 mod m20261203_000030_testing;
+mod m20261203_000050_budget;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_indexes::Migration),
             Box::new(m20261203_000020_project_health::Migration),
             Box::new(m20261203_000030_testing::Migration),
+            Box::new(m20261203_000050_budget::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! JSON API over the same services: read endpoints for logged-in users (session cookie) that
 //! serialise the very views the pages render, and the measurement push for the running CRM
 //! (a per-project bearer token). One module per area, each with its routes.
+mod budget;
 mod money;
 mod organisation;
 mod projects;
@@ -21,4 +22,5 @@ pub fn router() -> Router<AppState> {
         .merge(schedule::routes())
         .merge(organisation::routes())
         .merge(testing::routes())
+        .merge(budget::routes())
 }

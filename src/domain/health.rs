@@ -128,6 +128,8 @@ pub struct Signals {
     pub risk: crate::domain::risk::Exposure,
     /// Open critical issues escalated to the steering committee.
     pub escalated_critical_issues: usize,
+    /// The cost performance index of earned value (`None` until money is spent).
+    pub cpi: Option<f64>,
 }
 
 /// One explained RAG: the phase and gate health (`assess`) rolled up with the organisation,
@@ -137,7 +139,8 @@ pub struct Signals {
 /// - targets amber only → amber;
 /// - a high (score ≥ 12) live risk without an owner or a mitigation → amber, three or
 ///   more → red (a high risk that is being managed is the register doing its job);
-/// - live risks past their review date → amber.
+/// - live risks past their review date → amber;
+/// - a cost performance index below 0.9 → amber, below 0.8 → red (`domain::earned_value`).
 ///
 /// A finished project stays done.
 pub fn roll_up(mut h: Health, s: &Signals) -> Health {
@@ -166,6 +169,11 @@ pub fn roll_up(mut h: Health, s: &Signals) -> Health {
     }
     if s.escalated_critical_issues > 0 {
         raise(&mut h, Rag::Red, "health.issue_escalated");
+    }
+    match crate::domain::earned_value::cost_rag(s.cpi) {
+        Some(crate::domain::earned_value::CostRag::Red) => raise(&mut h, Rag::Red, "health.cost_overrun"),
+        Some(crate::domain::earned_value::CostRag::Amber) => raise(&mut h, Rag::Amber, "health.cost_overrun"),
+        _ => {}
     }
     h
 }
@@ -200,6 +208,7 @@ mod roll_up_tests {
             targets_measured: 4,
             risk: Exposure { high: 2, high_unmanaged: 1, review_overdue: 2, ..Default::default() },
             escalated_critical_issues: 0,
+            cpi: None,
         };
         let h = roll_up(green(), &s);
         assert_eq!(h.rag, Rag::Amber);
@@ -231,5 +240,20 @@ mod roll_up_tests {
         // Finished projects are done whatever the register says.
         let done = Health { rag: Rag::Done, reasons: vec![], days_late: 0 };
         assert_eq!(roll_up(done, &many_high).rag, Rag::Done);
+    }
+}
+
+#[cfg(test)]
+mod cost_tests {
+    use super::*;
+
+    #[test]
+    fn cpi_below_thresholds_raises_with_its_reason() {
+        let green = || Health { rag: Rag::Green, reasons: vec![], days_late: 0 };
+        let at = |cpi| roll_up(green(), &Signals { cpi: Some(cpi), ..Default::default() });
+        assert_eq!((at(0.85).rag, at(0.85).reasons), (Rag::Amber, vec!["health.cost_overrun"]));
+        assert_eq!(at(0.75).rag, Rag::Red);
+        assert_eq!((at(0.95).rag, at(0.95).reasons.len()), (Rag::Green, 0));
+        assert_eq!(roll_up(green(), &Signals::default()).rag, Rag::Green);
     }
 }

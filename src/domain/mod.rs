@@ -6,6 +6,8 @@ pub mod catalog;
 pub mod configuration;
 pub mod cpm;
 pub mod diagnosis;
+pub mod earned_value;
+pub mod effort;
 pub mod finance;
 pub mod gates;
 pub mod health;

@@ -53,6 +53,14 @@ pub enum Action {
     RunTests,
     /// Waive a test cycle's missed exit criteria at a gate, or decide a change request.
     DecideChange,
+    /// Manage the budget, commitments, invoices and cost rates.
+    ManageBudget,
+    /// Log one's own hours on a timesheet.
+    LogTime,
+    /// Approve (or return) submitted timesheets.
+    ApproveTime,
+    /// Name people on activities, deliverables and actions.
+    AssignWork,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -77,6 +85,10 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::EditBusinessCase, &[Director, Consultant]),
     (Action::RunTests, &[Director, Consultant, Member]),
     (Action::DecideChange, &[Steering]),
+    (Action::ManageBudget, &[Director]),
+    (Action::LogTime, &[Director, Consultant, Member]),
+    (Action::ApproveTime, &[Director]),
+    (Action::AssignWork, &[Director, Consultant]),
 ];
 
 impl Action {
@@ -95,6 +107,10 @@ impl Action {
             Action::EditBusinessCase => "edit_business_case",
             Action::RunTests => "run_tests",
             Action::DecideChange => "decide_change",
+            Action::ManageBudget => "manage_budget",
+            Action::LogTime => "log_time",
+            Action::ApproveTime => "approve_time",
+            Action::AssignWork => "assign_work",
         }
     }
 }

@@ -88,6 +88,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("hardening.en.toml"), include_str!("hardening.zh.toml")),
     (include_str!("portfolio.en.toml"), include_str!("portfolio.zh.toml")),
     (include_str!("testing.en.toml"), include_str!("testing.zh.toml")),
+    (include_str!("budget.en.toml"), include_str!("budget.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -163,6 +163,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     schedule_demo(db, director, p.id, today).await?;
     super::demo_diagnosis::seed(db, director, consultant, p.id, today).await?;
     super::demo_insurer::seed(db, pb, &ids, today).await?;
+    super::demo_budget::seed(db, director, consultant, Actor { user_id: ids[4].0 }, p.id, today).await?;
     // The mark: only now is the demo "present".
     let tx = db.write().await?;
     super::audit::record_as(&*tx, None, Some(p.id), DEMO_MARK, p.id, "loaded", None::<&()>, None::<&()>).await?;

@@ -32,11 +32,11 @@ use std::collections::HashMap;
 /// The version of the health rules the stored rows were computed with. **Bump it when the
 /// rules or their inputs change** (`domain::health`, `risks::health_signals_many`,
 /// `projects::health_of`): every stored row then reads as stale until it is refreshed.
-pub const RULES: i32 = 1;
+pub const RULES: i32 = 2;
 
 /// Every reason key `health::assess` and `health::roll_up` give (a stored key not in this
 /// list makes its row stale, so an unknown reason is recomputed rather than lost).
-pub const REASONS: [&str; 9] = [
+pub const REASONS: [&str; 11] = [
     "health.overdue",
     "health.gate_due_soon",
     "health.no_go",
@@ -46,6 +46,8 @@ pub const REASONS: [&str; 9] = [
     "health.targets_amber",
     "health.risk_high",
     "health.risk_review",
+    "health.issue_escalated",
+    "health.cost_overrun",
 ];
 
 pub fn rag_str(r: Rag) -> &'static str {

@@ -11,7 +11,7 @@ use crate::domain::validation::{FieldErrors, long_text, required_text};
 use crate::entity::{project, risk as risk_e};
 use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -471,7 +471,7 @@ pub async fn health_signals_many<C: ConnectionTrait>(
     );
     let (targets, ms, risks) =
         (by_project(targets, |x| x.project_id), by_project(ms, |x| x.project_id), by_project(risks, |x| x.project_id));
-    Ok(projects
+    let mut out: HashMap<i32, Signals> = projects
         .iter()
         .map(|(p, today)| {
             let people = people.get(&p.id).map(Vec::as_slice).unwrap_or_default();
@@ -514,10 +514,29 @@ pub async fn health_signals_many<C: ConnectionTrait>(
                     .iter()
                     .filter(|i| crate::domain::raid::escalated_critical(&i.severity, &i.status, i.escalated))
                     .count(),
+                ..Default::default()
             };
             (p.id, signals)
         })
-        .collect())
+        .collect();
+    // Earned value needs a project's whole plan, so it is read only for the projects that
+    // keep a budget (one query finds them); a project without one has no CPI.
+    let budgeted: std::collections::HashSet<i32> = crate::entity::budget_line::Entity::find()
+        .select_only()
+        .column(crate::entity::budget_line::Column::ProjectId)
+        .distinct()
+        .filter(crate::entity::budget_line::Column::ProjectId.is_in(ids.clone()))
+        .into_tuple::<i32>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
+    for (p, today) in projects.iter().filter(|(p, _)| budgeted.contains(&p.id)) {
+        if let Some(s) = out.get_mut(&p.id) {
+            s.cpi = super::budget::cpi(c, p, *today).await?;
+        }
+    }
+    Ok(out)
 }
 
 /// Rows grouped by their project, each group in the order read.

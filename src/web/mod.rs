@@ -3,6 +3,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod blueprint;
+pub mod budget;
 pub mod business_case;
 pub mod configuration;
 pub mod context;
@@ -58,6 +59,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(testing::routes())
         .merge(raid::routes())
         .merge(configuration::routes())
+        .merge(budget::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

@@ -1,0 +1,29 @@
+//! The `budget_lines` table. One budget line: an amount for a phase (or the whole project) and a category.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "budget_lines")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    pub phase_id: Option<i32>,
+    pub category: String,
+    pub description: String,
+    pub amount_minor: i64,
+    /// `seed` (from the business case) or `manual`.
+    pub source: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::service::write::Audited for Entity {
+    const KIND: &'static str = "budget_line";
+}

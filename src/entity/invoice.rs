@@ -1,0 +1,32 @@
+//! The `invoices` table. An invoice (or, when marked, a credit note) against a commitment.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "invoices")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    pub commitment_id: i32,
+    pub phase_id: Option<i32>,
+    pub category: String,
+    pub vendor: String,
+    pub reference: String,
+    /// Always positive; a credit note subtracts it.
+    pub amount_minor: i64,
+    pub credit_note: bool,
+    pub invoiced_on: Date,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::service::write::Audited for Entity {
+    const KIND: &'static str = "invoice";
+}
