@@ -162,6 +162,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     targets_and_modules(db, director, steering, p.id, today).await?;
     schedule_demo(db, director, p.id, today).await?;
     super::demo_diagnosis::seed(db, director, consultant, p.id, today).await?;
+    super::demo_golive::seed(db, pb, &ids, today).await?;
     // The mark: only now is the demo "present".
     let tx = db.write().await?;
     super::audit::record_as(&*tx, None, Some(p.id), DEMO_MARK, p.id, "loaded", None::<&()>, None::<&()>).await?;

@@ -10,6 +10,7 @@ pub mod diagnosis;
 pub mod documents;
 pub mod form;
 pub mod gates;
+pub mod golive;
 pub mod modules;
 pub mod ops;
 pub mod organisation;
@@ -52,6 +53,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(risks::routes())
         .merge(admin::routes())
         .merge(setup::routes())
+        .merge(golive::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })
