@@ -72,7 +72,7 @@ async fn runbook_critical_path_in_hours_rehearsal_overruns_and_bad_input_by_fiel
         assert!(page.contains("10 → 20 → 30 → 40"));
         // Comms floats 10 h, user set-up 7:30.
         assert!(page.contains(">10:00<") && page.contains(">7:30<"));
-        assert!(page.contains("Rollback point ≤ 2026-10-03 02:00") && page.contains("Go/no-go checkpoint"));
+        assert!(page.contains("Rollback point ≤ 2026-10-03 02:00") && page.contains("chip small checkpoint\">Go&#x2f;no-go checkpoint<"));
 
         // Bad input is refused by field, in English and in Chinese, and nothing is written.
         let bad = [
