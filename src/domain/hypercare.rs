@@ -158,7 +158,7 @@ pub fn daily(issues: &[Clock], today: NaiveDate, tz: Tz) -> Vec<Day> {
         let opened = issues.iter().filter(|i| local(i.opened) == d).count();
         let closed = issues.iter().filter(|i| i.resolved.is_some_and(|r| local(r) == d)).count();
         let open_at_end =
-            issues.iter().filter(|i| local(i.opened) <= d && !i.resolved.is_some_and(|r| local(r) <= d)).count();
+            issues.iter().filter(|i| local(i.opened) <= d && i.resolved.is_none_or(|r| local(r) > d)).count();
         out.push(Day { date: d, opened, closed, open_at_end });
         d = match d.succ_opt() {
             Some(n) => n,

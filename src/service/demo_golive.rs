@@ -161,8 +161,48 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             golive::mark_at(db, director, p.id, *id, a.version, Mark::Finish, f).await?;
         }
     }
+    // Hypercare since go-live: issues over the first two weeks, two of them breaching.
+    // (title, severity, channel, module, hours after go-live opened, minutes to response,
+    // minutes to resolution or None while open)
+    let go_live = t0 + Duration::hours(15);
+    let issues: &[DemoIssue] = &[
+        (
+            "工单无法派给外包服务商 Service orders cannot be dispatched to contractors",
+            1,
+            "phone",
+            "service",
+            2,
+            45,
+            Some(200),
+        ),
+        ("保修查询超时 Warranty lookup times out", 2, "portal", "service", 20, 60, Some(300)),
+        ("经销商门户登录失败 Dealer portal login fails", 2, "email", "channels", 26, 90, Some(600)),
+        ("报表缺少区域字段 Report misses the region field", 3, "email", "service", 70, 120, Some(2400)),
+        ("客服座席快捷键 Agent keyboard shortcuts", 4, "walk_in", "service", 100, 300, None),
+        ("经销商库存同步延迟 Dealer stock sync delayed", 3, "portal", "channels", 190, 60, None),
+    ];
+    for (title, sev, channel, module, after_h, resp, res) in issues {
+        let Some(opened) = utc(go_live + Duration::hours(*after_h)) else { continue };
+        let input = super::hypercare::IssueInput {
+            title: (*title).into(),
+            severity: *sev,
+            channel: (*channel).into(),
+            module_key: (*module).into(),
+            reporter: "客服中心 Service centre".into(),
+            assignee: "陈杰 Chen Jie".into(),
+            status: if res.is_some() { "resolved".into() } else { "in_progress".into() },
+            opened_at: opened,
+            responded_at: Some(opened + Duration::minutes(*resp)),
+            resolved_at: res.map(|m| opened + Duration::minutes(m)),
+        };
+        super::hypercare::create(db, director, p.id, &input).await?;
+    }
     Ok(())
 }
+
+/// (title, severity, channel, module, hours after go-live, minutes to response, minutes to
+/// resolution)
+type DemoIssue = (&'static str, i32, &'static str, &'static str, i64, i64, Option<i64>);
 
 /// Start and finish of each task when every task starts as soon as its predecessors (in the
 /// demo runbook) are done, from `t0`, taking `mins`.
