@@ -1,6 +1,7 @@
 //! JSON API over the same services: read endpoints for logged-in users (session cookie) that
 //! serialise the very views the pages render, and the measurement push for the running CRM
 //! (a per-project bearer token). One module per area, each with its routes.
+mod golive;
 mod money;
 mod organisation;
 mod projects;
@@ -19,4 +20,5 @@ pub fn router() -> Router<AppState> {
         .merge(money::routes())
         .merge(schedule::routes())
         .merge(organisation::routes())
+        .merge(golive::routes())
 }

@@ -38,6 +38,17 @@ fn task_id(body: &str, name: &str) -> i32 {
     body[start..i].parse().unwrap()
 }
 
+/// With GOLIVE_DUMP set to a directory, pages are saved there to be looked at (first
+/// database only).
+fn dump(name: &str, body: &str) {
+    if let Ok(dir) = std::env::var("GOLIVE_DUMP") {
+        let path = std::path::Path::new(&dir).join(format!("{name}.html"));
+        if !path.exists() {
+            std::fs::write(path, body).ok();
+        }
+    }
+}
+
 async fn seed_runbook(t: &TestApp, team: &mut Team) {
     let p = team.project;
     team.director.get(&format!("/projects/{p}/cutover")).await;
@@ -183,8 +194,21 @@ async fn runbook_critical_path_in_hours_rehearsal_overruns_and_bad_input_by_fiel
         assert!(page.contains("125 min <span class=\"overran\">+5 min</span>"));
         assert!(page.contains(">80 min</td>"), "verify took 80, not flagged");
         assert!(page.contains("<td>12:20</td><td>7 %</td>") && page.contains("within tolerance"));
+        dump("runbook_en", &page);
+        dump("rehearsal_en", &team.director.get(&loc).await.body);
+        team.director.lang = Some("zh-CN".into());
+        dump("runbook_zh", &team.director.get(&format!("/projects/{p}/cutover")).await.body);
+        team.director.lang = None;
         let rb = golive::runbook(&t.db.conn, &project(&t, p).await).await.unwrap();
         assert_eq!(rb.rehearsals[0].tasks_overran, 2);
+        // The API serialises the same view: the same critical path and rehearsal verdict.
+        let api = team.viewer.get(&format!("/api/v1/projects/{p}/cutover")).await;
+        assert_eq!(api.status, StatusCode::OK);
+        let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(json["critical_minutes"], 690);
+        assert_eq!(json["critical_hours"], 11.5);
+        assert_eq!(json["rehearsals"][0]["variance_pct"], 7);
+        assert_eq!(json["critical_chain"], serde_json::json!([10, 20, 30, 40]));
         assert_eq!(rb.last_rehearsal_within_tolerance, Some(true));
     })
     .await;
@@ -234,6 +258,8 @@ async fn live_cutover_start_finish_with_stale_409_elapsed_and_time_to_rollback()
         assert!(proj.body.contains("http-equiv=\"refresh\"") && proj.body.contains("Extract customer data"));
         team.director.lang = Some("zh-CN".into());
         let zh = team.director.get(&format!("/projects/{p}/cutover/live")).await.body;
+        dump("live_zh", &zh);
+        dump("projector_en", &proj.body);
         assert!(zh.contains("距回退截止") && zh.contains("已完成"));
         team.director.lang = None;
         // Undo the live record so the timed check below starts clean.
@@ -420,6 +446,7 @@ async fn hypercare_breaches_at_exact_minute_boundaries_in_the_project_s_time_zon
             .await
             .assert_redirect();
         let page = team.director.get(&hb).await.body;
+        dump("hypercare_en", &page);
         assert!(page.contains("due 2026-03-30 12:00 ✓"), "{page}");
         assert!(page.contains("due 2026-03-29 04:00 ✓") && page.contains("Resolution breaches 0"));
         // A time the clocks skipped is refused, in both languages.
@@ -430,6 +457,7 @@ async fn hypercare_breaches_at_exact_minute_boundaries_in_the_project_s_time_zon
         team.director.lang = Some("zh-CN".into());
         let r = team.director.post(&hb, &f).await;
         assert!(r.body.contains("当地不存在此时间") && r.body.contains("上线后重点支持"));
+        dump("hypercare_zh_error", &r.body);
         team.director.lang = None;
 
         // Exit criteria and the daily counts, judged at a fixed instant.
@@ -443,6 +471,10 @@ async fn hypercare_breaches_at_exact_minute_boundaries_in_the_project_s_time_zon
         assert_eq!(log.exit.days_without_sev1, 14);
         assert!(log.exit.met);
         assert!(log.chart.to_svg(720.0, 220.0).contains("polyline"));
+        let api = team.director.get(&format!("/api/v1/projects/{b}/hypercare")).await;
+        let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(json["issues"][0]["response_due_local"], "2026-03-30T12:00:00");
+        assert_eq!(json["resolution_breaches"], 0);
     })
     .await;
 }
