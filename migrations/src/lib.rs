@@ -18,6 +18,7 @@ mod m20261202_000012_indexes;
 mod m20261203_000020_project_health;
 mod m20261203_000030_testing;
 mod m20261203_000050_budget;
+mod m20261203_000040_golive;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_project_health::Migration),
             Box::new(m20261203_000030_testing::Migration),
             Box::new(m20261203_000050_budget::Migration),
+            Box::new(m20261203_000040_golive::Migration),
         ]
     }
 }

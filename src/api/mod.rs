@@ -2,6 +2,7 @@
 //! serialise the very views the pages render, and the measurement push for the running CRM
 //! (a per-project bearer token). One module per area, each with its routes.
 mod budget;
+mod golive;
 mod money;
 mod organisation;
 mod projects;
@@ -23,4 +24,5 @@ pub fn router() -> Router<AppState> {
         .merge(organisation::routes())
         .merge(testing::routes())
         .merge(budget::routes())
+        .merge(golive::routes())
 }

@@ -460,7 +460,7 @@ pub async fn health_signals_many<C: ConnectionTrait>(
         .await?;
     let issues = by_project(issues, |x| x.project_id);
     let risks = risk_e::Entity::find()
-        .filter(risk_e::Column::ProjectId.is_in(ids))
+        .filter(risk_e::Column::ProjectId.is_in(ids.clone()))
         .order_by_asc(risk_e::Column::Id)
         .all(c)
         .await?;

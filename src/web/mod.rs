@@ -12,6 +12,7 @@ pub mod diagnosis;
 pub mod documents;
 pub mod form;
 pub mod gates;
+pub mod golive;
 pub mod modules;
 pub mod ops;
 pub mod organisation;
@@ -60,6 +61,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(raid::routes())
         .merge(configuration::routes())
         .merge(budget::routes())
+        .merge(golive::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

@@ -14,6 +14,7 @@ mod deliverable_docs;
 mod diagnosis;
 mod documents;
 mod durability;
+mod golive;
 mod hardening;
 mod ops;
 mod organisation;

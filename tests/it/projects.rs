@@ -160,16 +160,19 @@ async fn demo_loads_once_and_is_in_phase_three() {
             t.count("SELECT COUNT(*) FROM audit_log").await,
         );
         assert_eq!(counts, again);
-        // Huamei in phase 3, and the insurer further along in phase 6 (issue 13).
-        assert_eq!(counts.1, 2);
+        // Huamei in phase 3, the insurer further along in phase 6 (issue 13), and the
+        // service pilot in hypercare, phase 8 (issue 14).
+        assert_eq!(counts.1, 3);
         let huamei = "project_id = (SELECT MIN(id) FROM projects)";
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM phases WHERE status = 'closed' AND {huamei}")).await, 2);
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 3 AND {huamei}")).await, 1);
-        let insurer = "project_id = (SELECT MAX(id) FROM projects)";
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM phases WHERE status = 'active' AND seq = 6 AND {insurer}")).await, 1);
+        let insurer = "project_id = (SELECT project_id FROM phases WHERE status = 'active' AND seq = 6)";
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM test_cycles WHERE {insurer}")).await, 2);
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM defects WHERE blueprint_revision_id IS NOT NULL AND {insurer}")).await, 1);
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM change_requests WHERE status = 'approved' AND baseline_id IS NOT NULL AND {insurer}")).await, 1);
+        let pilot = "project_id = (SELECT project_id FROM phases WHERE status = 'active' AND seq = 8)";
+        assert!(t.count(&format!("SELECT COUNT(*) FROM cutover_tasks WHERE {pilot}")).await > 0);
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM cutover_rehearsals WHERE {pilot}")).await, 2);
         // Work of the phases that passed their gates is not listed as overdue.
         let p = t.count("SELECT MIN(id) FROM projects").await as i32;
         let closed: Vec<i32> = ninefold::service::projects::phases(&t.db.conn, p)
