@@ -70,7 +70,7 @@ fn outline(doc: &Document) -> Vec<(usize, String, u32)> {
 }
 
 /// Link annotations on page `n` (1-based) that jump inside the document.
-fn internal_links(doc: &Document, n: u32) -> usize {
+pub(crate) fn internal_links(doc: &Document, n: u32) -> usize {
     let id = doc.get_pages()[&n];
     let page = doc.get_dictionary(id).expect("a page");
     let Ok(annots) = page.get(b"Annots").map(|o| deref(doc, o)).and_then(Object::as_array) else { return 0 };
@@ -81,7 +81,7 @@ fn internal_links(doc: &Document, n: u32) -> usize {
         .count()
 }
 
-fn pages_text(doc: &Document) -> Vec<String> {
+pub(crate) fn pages_text(doc: &Document) -> Vec<String> {
     doc.get_pages().keys().map(|n| doc.extract_text(&[*n]).expect("text extracted")).collect()
 }
 
