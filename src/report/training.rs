@@ -112,7 +112,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             rows: budget,
             right: vec![1, 2],
         }),
-        Block::Note(i18n::t(lang, "training.budget_hint")),
+        Block::Note(t(lang, "training.budget_hint")),
         h1(t(lang, "training.coverage")),
     ]);
     if v.coverage.is_empty() {
