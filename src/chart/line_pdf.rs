@@ -15,22 +15,44 @@ fn color(s: Style) -> (u8, u8, u8) {
 }
 
 /// The legend's row height.
-const LEGEND: f32 = 16.0;
+const LEGEND_ROW: f32 = 10.0;
+
+/// Each legend item's width: the sample, the label, a gap.
+fn item_width(label: &str) -> f32 {
+    22.0 + crate::pdf::fonts().width(label, 7.0, false) + 14.0
+}
+
+/// The rows the legend takes in a box `width` wide (items wrap as `legend` lays them out).
+fn legend_rows(ch: &LineChart, width: f32) -> usize {
+    if ch.legend.is_empty() {
+        return 0;
+    }
+    let (mut rows, mut lx) = (1, 44.0);
+    for (_, label) in &ch.legend {
+        let w = item_width(label);
+        if lx + w > width && lx > 44.0 {
+            rows += 1;
+            lx = 44.0;
+        }
+        lx += w;
+    }
+    rows
+}
 
 fn plot_height(width: f32) -> f32 {
     (width * 0.36).min(190.0)
 }
 
 /// One sample of each line the chart draws, with its meaning; items that do not fit the
-/// width go on the next row (the chart reserves one; two rows only in a very narrow box).
+/// width go on the next row (the chart's height counts the rows).
 fn legend(ch: &LineChart, c: &mut Canvas, x: f32, y: f32, width: f32) {
     let mut lx = x + 44.0;
     let mut ly = y;
     for (style, label) in &ch.legend {
-        let w = 22.0 + c.width(label, 7.0, false) + 14.0;
+        let w = item_width(label);
         if lx + w > x + width && lx > x + 44.0 {
             lx = x + 44.0;
-            ly += 10.0;
+            ly += LEGEND_ROW;
         }
         let my = ly + 4.0;
         match style {
@@ -51,7 +73,9 @@ fn legend(ch: &LineChart, c: &mut Canvas, x: f32, y: f32, width: f32) {
 
 impl Chart for LineChart {
     fn height(&self, width: f32) -> f32 {
-        plot_height(width) + if self.legend.is_empty() { 0.0 } else { LEGEND }
+        plot_height(width)
+            + legend_rows(self, width) as f32 * LEGEND_ROW
+            + if self.legend.is_empty() { 0.0 } else { 6.0 }
     }
 
     fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {

@@ -358,7 +358,23 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn block(&mut self, b: &Block, next: Option<&Block>) {
+    /// The whole height of a short block of facts (a few label/value pairs), which a heading
+    /// keeps on its page together with the block after it (a target's facts and its chart).
+    fn short_fields(&self, b: Option<&Block>) -> Option<f32> {
+        match b {
+            Some(Block::Fields(pairs)) if pairs.len() <= 8 => Some(
+                pairs.iter().map(|(_, v)| self.wrap(v, BODY, false, CONTENT_W * 0.7).len().max(1)).sum::<usize>()
+                    as f32
+                    * BODY
+                    * LH
+                    + 6.0,
+            ),
+            _ => None,
+        }
+    }
+
+    fn block(&mut self, b: &Block, rest: &[Block]) {
+        let next = rest.first();
         match b {
             Block::Heading(level, t) => {
                 let size = if *level == 1 { 17.0 } else { 12.5 };
@@ -369,7 +385,11 @@ impl<'a> Flow<'a> {
                 let gap = if self.y > TOP + 0.1 { if *level == 1 { 16.0 } else { 8.0 } } else { 0.0 };
                 let own = gap + lines.len() as f32 * size * LH + if *level == 1 { 14.0 } else { 3.0 };
                 // Keep the heading with what follows it (a chart's heading with the chart).
-                let need = own + self.follow(next);
+                let need = own
+                    + match self.short_fields(next) {
+                        Some(h) => h + self.follow(rest.get(1)),
+                        None => self.follow(next),
+                    };
                 let section = *level == 1 && self.section_pages;
                 if (section || need > self.room()) && self.y > TOP + 0.1 {
                     self.new_page();
@@ -536,7 +556,7 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
         links: Vec::new(),
     };
     for (i, b) in doc.blocks.iter().enumerate() {
-        flow.block(b, doc.blocks.get(i + 1));
+        flow.block(b, &doc.blocks[i + 1..]);
     }
     // Cover and contents go in front: two pages.
     let front = 2usize;

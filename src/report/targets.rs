@@ -5,7 +5,7 @@ use super::*;
 fn target_rows(f: &Facts, lang: Lang) -> Table {
     let dash = || "–".to_string();
     Table {
-        widths: vec![2.6, 0.8, 1.0, 1.0, 1.0, 1.0, 1.0, 1.1],
+        widths: vec![2.35, 0.8, 1.0, 1.0, 1.0, 1.25, 1.0, 1.1],
         header: ["target", "unit", "baseline", "goal", "latest", "attainment", "forecast", "rag"]
             .map(|k| t(lang, &format!("col.{k}")))
             .to_vec(),

@@ -77,7 +77,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         b.push(Block::Note(i18n::t(lang, "training.empty")));
     } else {
         b.push(Block::Table(Table {
-            widths: vec![2.2, 2.0, 1.25, 0.75, 1.3, 1.1, 0.85, 1.15],
+            widths: vec![1.9, 1.7, 1.15, 0.95, 1.25, 1.0, 1.0, 1.05],
             header: ["session", "audience", "date", "minutes", "place", "trainer", "attended"]
                 .map(|k| t(lang, &format!("col.{k}")))
                 .into_iter()

@@ -227,6 +227,45 @@ async fn chinese_headline_amounts_in_wan_tables_exact_and_plan_rows_link_to_phas
             assert!(there.contains(&squeezed(&format!("{seq}. {name}"))), "{seq}. {name} not on page {page}");
             assert!(there.contains("Activity"), "page {page} lists activities");
         }
+        // Closed phases are shown without open work: the view has none, the plan prints none.
+        let closed: Vec<&Value> =
+            phases["phases"].as_array().unwrap().iter().filter(|ph| ph["status"] == "closed").collect();
+        assert!(!closed.is_empty(), "the demo has closed phases");
+        let all = squeezed(&texts[3..].join("\n"));
+        for ph in closed {
+            let open = phases["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["phase_id"] == ph["id"] && i["kind"] == "activity" && i["done"] != true)
+                .count();
+            assert_eq!(open, 0, "phase {} is closed with open activities", ph["seq"]);
+            let (seq, name) = (ph["seq"].as_i64().unwrap(), ph["name_en"].as_str().unwrap());
+            let Some(at) = all.find(&squeezed(&format!("{seq}. {name}"))) else { continue };
+            let section = &all[at..];
+            let end = section.find(&format!("{}.", seq + 1)).unwrap_or(section.len());
+            assert!(section[..end].contains("Done") && !section[..end].contains("Open"), "closed phase {seq}");
+        }
+    })
+    .await;
+}
+
+/// What a steering committee would send back: acceptance criteria printed as stored JSON,
+/// findings pointing at web addresses. The gate report prints the criteria in the reader's
+/// language; the organisation document says why a finding matters.
+#[tokio::test]
+async fn gate_criteria_and_organisation_findings_read_as_prose() {
+    on_each_db(|t| async move {
+        let p = demo(&t).await;
+        let mut c = demo_director(&t).await;
+        for (lang, criterion) in [(Lang::En, "Signed by the steering committee chair"), (Lang::Zh, "经项目指导委员会")]
+        {
+            let gate = squeezed(&pages_text(&pdf(&mut c, p, Kind::Gate, lang).await).join("\n"));
+            assert!(gate.contains(&squeezed(criterion)), "{lang:?}: criterion `{criterion}` missing:\n{gate}");
+            assert!(!gate.contains("{\"en\"") && !gate.contains("\"zh\""), "{lang:?}: criteria as JSON:\n{gate}");
+            let org = squeezed(&pages_text(&pdf(&mut c, p, Kind::Organisation, lang).await).join("\n"));
+            assert!(!org.contains("/projects/"), "{lang:?}: a finding points at a web address:\n{org}");
+        }
     })
     .await;
 }
