@@ -430,11 +430,15 @@ impl<'a> Flow<'a> {
             Block::Fields(pairs) => {
                 let lw = CONTENT_W * 0.3;
                 for (k, v) in pairs {
+                    // A long label wraps in its column (never runs into the value).
+                    let kl = self.wrap(k, BODY, true, lw - 8.0);
                     let vl = self.wrap(v, BODY, false, CONTENT_W - lw);
-                    let h = vl.len().max(1) as f32 * BODY * LH;
+                    let h = vl.len().max(kl.len()).max(1) as f32 * BODY * LH;
                     self.ensure(h);
                     let y = self.y;
-                    self.cur().text(MARGIN_X, y, k, BODY, true, MUTED);
+                    for (i, l) in kl.iter().enumerate() {
+                        self.cur().text(MARGIN_X, y + i as f32 * BODY * LH, l, BODY, true, MUTED);
+                    }
                     for (i, l) in vl.iter().enumerate() {
                         self.cur().text(MARGIN_X + lw, y + i as f32 * BODY * LH, l, BODY, false, INK);
                     }
