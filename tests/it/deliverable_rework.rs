@@ -266,6 +266,14 @@ async fn gate_criteria_and_organisation_findings_read_as_prose() {
             let org = squeezed(&pages_text(&pdf(&mut c, p, Kind::Organisation, lang).await).join("\n"));
             assert!(!org.contains("/projects/"), "{lang:?}: a finding points at a web address:\n{org}");
         }
+        // The blueprint's list of to-be processes links each row to the process's section.
+        let n = t.count(&format!("SELECT COUNT(*) FROM blueprints WHERE project_id = {p}")).await as usize;
+        assert!(n >= 1, "the demo has a blueprint");
+        let bp = pdf(&mut c, p, Kind::Blueprint, Lang::En).await;
+        let texts = pages_text(&bp);
+        let to = link_pages(&bp, 3);
+        assert_eq!(to.len(), n, "one link per to-be process");
+        assert!(to.iter().all(|pg| *pg > 3 || texts[2].contains("Swimlane")), "links go to the sections");
     })
     .await;
 }
