@@ -58,8 +58,20 @@ fn benches(c: &mut Criterion) {
     let facts = rt.block_on(report::facts(&db.conn, project, Lang::Zh)).unwrap();
     let doc = report::document(&facts, Kind::Review, Lang::Zh, "v1", "王芳 Wang Fang");
     let (bytes, pages) = ninefold::pdf::render_counted(&doc);
-    eprintln!("review pack (zh): {pages} pages, {} bytes", bytes.len());
+    let mut times = Vec::new();
+    for _ in 0..11 {
+        let t = Instant::now();
+        ninefold::pdf::render(&doc);
+        times.push(t.elapsed());
+    }
+    let m = median(times);
+    eprintln!(
+        "review pack (zh): {pages} pages, {} bytes, median {:.1} ms (bars 150 ms, 1.5 MB)",
+        bytes.len(),
+        m.as_secs_f64() * 1000.0
+    );
     assert!(pages >= 10 && bytes.len() <= 1_500_000);
+    assert!(m <= Duration::from_millis(150), "the Chinese review pack is over its bar");
     c.bench_function("pdf review pack zh (layout + write)", |b| b.iter(|| ninefold::pdf::render(&doc)));
     c.bench_function("pdf review pack zh (database + layout + write)", |b| {
         b.to_async(&rt).iter(|| async {
@@ -103,10 +115,28 @@ fn benches(c: &mut Criterion) {
             .unwrap();
         }
     });
+    // The bar: the detailed plan of 300 activities in ≤ 400 ms (median of 7, both languages).
+    for lang in [Lang::En, Lang::Zh] {
+        let facts = rt.block_on(report::facts(&db.conn, project, lang)).unwrap();
+        let plan = report::document(&facts, Kind::Plan, lang, "v1", "x");
+        let mut times = Vec::new();
+        let mut out = (Vec::new(), 0);
+        for _ in 0..7 {
+            let t = Instant::now();
+            out = ninefold::pdf::render_counted(&plan);
+            times.push(t.elapsed());
+        }
+        let m = median(times);
+        eprintln!(
+            "plan of 300 activities ({lang:?}): {} pages, {} bytes, median {:.1} ms (bar 400 ms)",
+            out.1,
+            out.0.len(),
+            m.as_secs_f64() * 1000.0
+        );
+        assert!(m <= Duration::from_millis(400), "the 300-activity plan is over its bar");
+    }
     let facts = rt.block_on(report::facts(&db.conn, project, Lang::Zh)).unwrap();
     let plan = report::document(&facts, Kind::Plan, Lang::Zh, "v1", "x");
-    let (bytes, pages) = ninefold::pdf::render_counted(&plan);
-    eprintln!("plan of 300 activities (zh): {pages} pages, {} bytes", bytes.len());
     c.bench_function("pdf plan of 300 activities zh (layout + write)", |b| b.iter(|| ninefold::pdf::render(&plan)));
 }
 

@@ -33,6 +33,9 @@ pub struct LineChart {
     pub levels: Vec<Level>,
     /// A marked date (the target date) and its label.
     pub marker: Option<(NaiveDate, String)>,
+    /// What each line means, in the reader's language, for the lines the chart draws (the
+    /// documents print it under the chart; `None` style: the marked date).
+    pub legend: Vec<(Option<Style>, String)>,
 }
 
 impl LineChart {
@@ -148,6 +151,7 @@ mod tests {
             }],
             levels: vec![Level { style: Style::Target, value: 340.0, label: "Target 340".into() }],
             marker: Some((d("2026-12-31"), "2026-12-31".into())),
+            legend: vec![],
         };
         let svg = c.to_svg(600.0, 240.0);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
@@ -157,7 +161,7 @@ mod tests {
         assert!(svg.contains("Target 340") && svg.contains("class=\"marker\""));
         // The first point sits at the left edge, the marker date at the right.
         assert!(svg.contains("points=\"56,"));
-        let empty = LineChart { title: "x".into(), series: vec![], levels: vec![], marker: None };
+        let empty = LineChart { title: "x".into(), series: vec![], levels: vec![], marker: None, legend: vec![] };
         assert!(empty.to_svg(100.0, 50.0).contains("</svg>"));
     }
 }

@@ -1,5 +1,6 @@
 //! The target trend chart drawn with PDF operations from the same [`LineChart`] model as the
-//! SVG: measured line with points, dashed forecast, baseline and target levels, target date.
+//! SVG: measured line with points, dashed forecast, baseline and target levels, target date,
+//! and a legend under the plot naming each line.
 use super::line::{LineChart, Style};
 use super::svg::{nice_ticks, short};
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
@@ -13,13 +14,73 @@ fn color(s: Style) -> (u8, u8, u8) {
     }
 }
 
+/// The legend's row height.
+const LEGEND_ROW: f32 = 10.0;
+
+/// Each legend item's width: the sample, the label, a gap.
+fn item_width(label: &str) -> f32 {
+    22.0 + crate::pdf::fonts().width(label, 7.0, false) + 14.0
+}
+
+/// The rows the legend takes in a box `width` wide (items wrap as `legend` lays them out).
+fn legend_rows(ch: &LineChart, width: f32) -> usize {
+    if ch.legend.is_empty() {
+        return 0;
+    }
+    let (mut rows, mut lx) = (1, 44.0);
+    for (_, label) in &ch.legend {
+        let w = item_width(label);
+        if lx + w > width && lx > 44.0 {
+            rows += 1;
+            lx = 44.0;
+        }
+        lx += w;
+    }
+    rows
+}
+
+fn plot_height(width: f32) -> f32 {
+    (width * 0.36).min(190.0)
+}
+
+/// One sample of each line the chart draws, with its meaning; items that do not fit the
+/// width go on the next row (the chart's height counts the rows).
+fn legend(ch: &LineChart, c: &mut Canvas, x: f32, y: f32, width: f32) {
+    let mut lx = x + 44.0;
+    let mut ly = y;
+    for (style, label) in &ch.legend {
+        let w = item_width(label);
+        if lx + w > x + width && lx > x + 44.0 {
+            lx = x + 44.0;
+            ly += LEGEND_ROW;
+        }
+        let my = ly + 4.0;
+        match style {
+            Some(Style::Measured) => {
+                c.polyline(&[(lx, my), (lx + 16.0, my)], 1.4, ACCENT, None);
+                c.rect(lx + 6.4, my - 1.6, 3.2, 3.2, Some(ACCENT), None);
+            }
+            Some(Style::Forecast) => {
+                c.polyline(&[(lx, my), (lx + 16.0, my)], 1.4, color(Style::Forecast), Some(&[3.0, 2.0]))
+            }
+            Some(s) => c.polyline(&[(lx, my), (lx + 16.0, my)], 0.8, color(*s), Some(&[4.0, 3.0])),
+            None => c.polyline(&[(lx + 8.0, my - 5.0), (lx + 8.0, my + 5.0)], 0.6, MUTED, Some(&[2.0, 2.0])),
+        }
+        c.text(lx + 22.0, ly, label, 7.0, false, INK);
+        lx += w;
+    }
+}
+
 impl Chart for LineChart {
     fn height(&self, width: f32) -> f32 {
-        (width * 0.36).min(190.0)
+        plot_height(width)
+            + legend_rows(self, width) as f32 * LEGEND_ROW
+            + if self.legend.is_empty() { 0.0 } else { 6.0 }
     }
 
     fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
-        let h = self.height(width);
+        let h = plot_height(width);
+        legend(self, c, x, y + h + 4.0, width);
         c.text(x, y, &self.title, 9.5, true, INK);
         let Some((d0, d1, lo, hi)) = self.bounds() else { return };
         let (px0, px1, py0, py1) = (x + 44.0, x + width - 90.0, y + 18.0, y + h - 18.0);

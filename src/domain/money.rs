@@ -173,6 +173,24 @@ pub fn compact(minor: i64, currency: &str) -> String {
     }
 }
 
+/// A headline amount (a summary's figure, never a table's): in Chinese (`wan`) in 万 (ten
+/// thousands) of the major unit, rounded half away from zero to two decimals, "123.46万元"
+/// for yuan and "12.35万 USD" for another currency; otherwise the exact amount as `format`
+/// prints it. The one place headline figures are formatted; tables keep exact figures.
+pub fn headline(minor: i64, currency: &str, wan: bool) -> String {
+    if !wan {
+        return format(minor, currency);
+    }
+    // Hundredths of 万: minor ÷ (minor units per major × 10,000 ÷ 100), in i128 (no overflow).
+    let per = i128::from(10_i64.pow(minor_digits(currency))) * 100;
+    let a = i128::from(minor).abs();
+    let hundredths = (a + per / 2) / per;
+    let sign = if minor < 0 && hundredths > 0 { "-" } else { "" };
+    let whole = u64::try_from(hundredths / 100).unwrap_or(u64::MAX);
+    let n = format!("{sign}{}.{:02}", group(whole), hundredths % 100);
+    if currency == "CNY" { format!("{n}万元") } else { format!("{n}万 {currency}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +252,24 @@ mod tests {
         assert_eq!(decimal(4_600_000, "CNY"), "46000.00");
         assert_eq!(decimal(46_000, "JPY"), "46000");
         assert_eq!(format(46_000, "KRW"), "₩46,000");
+    }
+
+    #[test]
+    fn headline_in_wan_for_chinese_readers() {
+        // ¥1,234,567.89 = 123.456789 万 → 123.46万元; exact in English.
+        assert_eq!(headline(123_456_789, "CNY", true), "123.46万元");
+        assert_eq!(headline(123_456_789, "CNY", false), "¥1,234,567.89");
+        // ¥2,400,000 = 240 万; a negative NPV keeps its sign; ¥50 (half a hundredth of 万) rounds away
+        // from zero, less than that is zero without a sign.
+        assert_eq!(headline(240_000_000, "CNY", true), "240.00万元");
+        assert_eq!(headline(-85_000_000, "CNY", true), "-85.00万元");
+        assert_eq!(headline(5_000, "CNY", true), "0.01万元");
+        assert_eq!(headline(-4_999, "CNY", true), "0.00万元");
+        // ¥123,456,789,012.34 = 12,345,678.90 万 (thousands grouped).
+        assert_eq!(headline(12_345_678_901_234, "CNY", true), "12,345,678.90万元");
+        // Another currency keeps its code; yen have no minor unit: ¥1,500,000 = 150 万.
+        assert_eq!(headline(12_345_000, "USD", true), "12.35万 USD");
+        assert_eq!(headline(1_500_000, "JPY", true), "150.00万 JPY");
+        assert_eq!(headline(i64::MIN, "CNY", true), "-9,223,372,036,854.78万元");
     }
 }

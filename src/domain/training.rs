@@ -289,6 +289,75 @@ pub fn coverage(groups: &[GroupPeople], sessions: &[Session], attended: &[(i32, 
         .collect()
 }
 
+/// The coverage of the functional groups summed per CRM module (groups without a module
+/// under none): people counted once per group, as `coverage` counts them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ModuleCoverage {
+    pub module: Option<String>,
+    pub groups: usize,
+    pub people: usize,
+    pub trained: usize,
+    /// Whole percent trained, rounded down; none without people.
+    pub percent: Option<usize>,
+}
+
+pub fn coverage_by_module(groups: &[Coverage]) -> Vec<ModuleCoverage> {
+    let mut by: BTreeMap<Option<String>, (usize, usize, usize)> = BTreeMap::new();
+    for g in groups {
+        let e = by.entry(g.module.clone()).or_default();
+        e.0 += 1;
+        e.1 += g.key_users + g.end_users;
+        e.2 += g.key_users_trained + g.end_users_trained;
+    }
+    by.into_iter()
+        .map(|(module, (groups, people, trained))| ModuleCoverage {
+            module,
+            groups,
+            people,
+            trained,
+            percent: (people > 0).then(|| trained * 100 / people),
+        })
+        .collect()
+}
+
+/// Invitations and attendance of one session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Attendance {
+    pub invited: usize,
+    pub attended: usize,
+}
+
+/// Attendance over the held sessions: who was invited, who came, and the whole percent
+/// that came (rounded down; none before anyone was invited to a held session).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AttendanceTotals {
+    pub held_sessions: usize,
+    pub invited: usize,
+    pub attended: usize,
+    pub percent: Option<usize>,
+}
+
+/// Each session's invitations and attendance (`invitations` is (session, attended) pairs),
+/// and the totals over the held ones.
+pub fn attendance(sessions: &[Session], invitations: &[(i32, bool)]) -> (BTreeMap<i32, Attendance>, AttendanceTotals) {
+    let mut per: BTreeMap<i32, Attendance> = sessions.iter().map(|s| (s.id, Attendance::default())).collect();
+    for (sid, came) in invitations {
+        if let Some(a) = per.get_mut(sid) {
+            a.invited += 1;
+            a.attended += usize::from(*came);
+        }
+    }
+    let mut t = AttendanceTotals::default();
+    for s in sessions.iter().filter(|s| s.status == "held") {
+        let a = per.get(&s.id).copied().unwrap_or_default();
+        t.held_sessions += 1;
+        t.invited += a.invited;
+        t.attended += a.attended;
+    }
+    t.percent = (t.invited > 0).then(|| t.attended * 100 / t.invited);
+    (per, t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,5 +464,52 @@ mod tests {
         raw.cost = "lots".into();
         let fields: Vec<_> = validate(&raw, &c).unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["audience_unit_id", "date", "place", "cost"]);
+    }
+
+    #[test]
+    fn coverage_summed_per_module() {
+        let g = |unit_id: i32, module: Option<&str>, k: (usize, usize), e: (usize, usize)| Coverage {
+            unit_id,
+            name: String::new(),
+            module: module.map(str::to_string),
+            key_users: k.0,
+            key_users_trained: k.1,
+            end_users: e.0,
+            end_users_trained: e.1,
+            percent: None,
+        };
+        // Two sales groups: 2 + 4 and 1 + 2 people, 1 + 1 and 1 + 0 trained → 3 of 9 = 33 %.
+        let m = coverage_by_module(&[
+            g(1, Some("sales"), (2, 1), (4, 1)),
+            g(2, Some("service"), (3, 3), (0, 0)),
+            g(3, Some("sales"), (1, 1), (2, 0)),
+            g(4, None, (0, 0), (0, 0)),
+        ]);
+        assert_eq!(m.len(), 3);
+        assert_eq!(m[0], ModuleCoverage { module: None, groups: 1, people: 0, trained: 0, percent: None });
+        assert_eq!(
+            m[1],
+            ModuleCoverage { module: Some("sales".into()), groups: 2, people: 9, trained: 3, percent: Some(33) }
+        );
+        assert_eq!(m[2].percent, Some(100));
+    }
+
+    #[test]
+    fn attendance_of_held_sessions() {
+        let sessions = [
+            s(1, "senior_management", "2026-03-02", "held", 0),
+            s(2, "project_team", "2026-03-09", "held", 0),
+            s(3, "project_team", "2026-04-01", "planned", 0),
+        ];
+        // Session 1: 3 invited, 2 came; session 2: 4 invited, 1 came; session 3 (planned): 5 invited.
+        let mut inv = vec![(1, true), (1, true), (1, false), (2, true), (2, false), (2, false), (2, false)];
+        inv.extend([(3, false); 5]);
+        inv.push((99, true)); // not a session of the plan: ignored
+        let (per, t) = attendance(&sessions, &inv);
+        assert_eq!(per[&1], Attendance { invited: 3, attended: 2 });
+        assert_eq!(per[&3], Attendance { invited: 5, attended: 0 });
+        // Held only: 7 invited, 3 came → 42 % (3/7 = 42.86, rounded down).
+        assert_eq!(t, AttendanceTotals { held_sessions: 2, invited: 7, attended: 3, percent: Some(42) });
+        assert_eq!(attendance(&[], &[]).1.percent, None);
     }
 }

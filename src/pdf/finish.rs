@@ -1,6 +1,7 @@
 //! What printpdf does not write, added to its object tree before saving: the outline
 //! (bookmarks) nested by heading level, each pointing at its heading's exact place; the
-//! contents page's lines as links to the same places; the document information (title,
+//! contents page's lines, and the rows of tables that refer to a section, as links to the
+//! same places; the document information (title,
 //! author = the generating user, subject, creation date) and the catalogue's `/Lang`.
 use super::{Document, Entry, PAGE_H};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
@@ -35,6 +36,7 @@ pub(super) fn finish(
     toc: &[Entry],
     front: usize,
     links: &[([f32; 4], usize)],
+    rows: &[(usize, [f32; 4], usize)],
 ) {
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     let target = |e: &Entry| pages.get(e.page + front).copied();
@@ -97,25 +99,26 @@ pub(super) fn finish(
         cat.set("Lang", Object::String(doc.lang.as_bytes().to_vec(), StringFormat::Literal));
     }
 
-    // The contents page's lines link to their headings.
-    if let Some(&contents) = pages.get(1) {
-        let mut annots = Vec::new();
-        for (rect, i) in links {
-            let Some(page) = toc.get(*i).and_then(|e| target(e).map(|p| (p, e.y))) else { continue };
-            let mut a = Dictionary::new();
-            a.set("Type", Object::Name(b"Annot".to_vec()));
-            a.set("Subtype", Object::Name(b"Link".to_vec()));
-            a.set(
-                "Rect",
-                Object::Array(
-                    [rect[0], PAGE_H - rect[3], rect[2], PAGE_H - rect[1]].into_iter().map(Object::Real).collect(),
-                ),
-            );
-            a.set("Border", Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)]));
-            a.set("Dest", dest(page.0, page.1));
-            annots.push(Object::Reference(lo.add_object(a)));
-        }
-        if let Ok(p) = lo.get_object_mut(contents).and_then(Object::as_dict_mut) {
+    // The contents page's lines (page 2) and the linked table rows go to their headings.
+    let mut by_page: std::collections::BTreeMap<usize, Vec<Object>> = Default::default();
+    for (page, rect, i) in links.iter().map(|(r, i)| (1usize, *r, *i)).chain(rows.iter().copied()) {
+        let Some(to) = toc.get(i).and_then(|e| target(e).map(|p| (p, e.y))) else { continue };
+        let mut a = Dictionary::new();
+        a.set("Type", Object::Name(b"Annot".to_vec()));
+        a.set("Subtype", Object::Name(b"Link".to_vec()));
+        a.set(
+            "Rect",
+            Object::Array(
+                [rect[0], PAGE_H - rect[3], rect[2], PAGE_H - rect[1]].into_iter().map(Object::Real).collect(),
+            ),
+        );
+        a.set("Border", Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)]));
+        a.set("Dest", dest(to.0, to.1));
+        by_page.entry(page).or_default().push(Object::Reference(lo.add_object(a)));
+    }
+    for (page, annots) in by_page {
+        let Some(&id) = pages.get(page) else { continue };
+        if let Ok(p) = lo.get_object_mut(id).and_then(Object::as_dict_mut) {
             p.set("Annots", Object::Array(annots));
         }
     }

@@ -225,6 +225,10 @@ pub enum Block {
     /// Label/value pairs in two columns.
     Fields(Vec<(String, String)>),
     Table(Table),
+    /// A table whose rows refer to sections: a row with `Some(heading)` links to the
+    /// section whose heading reads exactly that (the first such), its first cell in the
+    /// link colour; rows without a matching section stay plain.
+    Linked(Table, Vec<Option<String>>),
     Chart(Box<dyn Chart + Send + Sync>),
 }
 
@@ -270,6 +274,14 @@ struct Page<'a> {
     canvas: Canvas<'a>,
 }
 
+/// A linked table row as laid out: its page in the body, its box (left, top, right,
+/// bottom in top-left coordinates) and the heading it refers to.
+pub(crate) struct RowLink {
+    pub page: usize,
+    pub rect: [f32; 4],
+    pub heading: String,
+}
+
 struct Flow<'a> {
     fonts: &'a Fonts,
     ids: &'a (FontId, FontId),
@@ -277,6 +289,7 @@ struct Flow<'a> {
     y: f32,
     toc: Vec<Entry>,
     section_pages: bool,
+    links: Vec<RowLink>,
 }
 
 const BODY: f32 = 10.0;
@@ -338,7 +351,7 @@ impl<'a> Flow<'a> {
                     * BODY
                     * LH
             }
-            Some(Block::Table(t)) => {
+            Some(Block::Table(t) | Block::Linked(t, _)) => {
                 let ws = table_widths(t);
                 let head = row_layout(self.fonts, &ws, &t.header, true).1;
                 head + t.rows.first().map_or(0.0, |r| row_layout(self.fonts, &ws, r, false).1)
@@ -350,7 +363,23 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn block(&mut self, b: &Block, next: Option<&Block>) {
+    /// The whole height of a short block of facts (a few label/value pairs), which a heading
+    /// keeps on its page together with the block after it (a target's facts and its chart).
+    fn short_fields(&self, b: Option<&Block>) -> Option<f32> {
+        match b {
+            Some(Block::Fields(pairs)) if pairs.len() <= 8 => Some(
+                pairs.iter().map(|(_, v)| self.wrap(v, BODY, false, CONTENT_W * 0.7).len().max(1)).sum::<usize>()
+                    as f32
+                    * BODY
+                    * LH
+                    + 6.0,
+            ),
+            _ => None,
+        }
+    }
+
+    fn block(&mut self, b: &Block, rest: &[Block]) {
+        let next = rest.first();
         match b {
             Block::Heading(level, t) => {
                 let size = if *level == 1 { 17.0 } else { 12.5 };
@@ -361,7 +390,11 @@ impl<'a> Flow<'a> {
                 let gap = if self.y > TOP + 0.1 { if *level == 1 { 16.0 } else { 8.0 } } else { 0.0 };
                 let own = gap + lines.len() as f32 * size * LH + if *level == 1 { 14.0 } else { 3.0 };
                 // Keep the heading with what follows it (a chart's heading with the chart).
-                let need = own + self.follow(next);
+                let need = own
+                    + match self.short_fields(next) {
+                        Some(h) => h + self.follow(rest.get(1)),
+                        None => self.follow(next),
+                    };
                 let section = *level == 1 && self.section_pages;
                 if (section || need > self.room()) && self.y > TOP + 0.1 {
                     self.new_page();
@@ -402,11 +435,15 @@ impl<'a> Flow<'a> {
             Block::Fields(pairs) => {
                 let lw = CONTENT_W * 0.3;
                 for (k, v) in pairs {
+                    // A long label wraps in its column (never runs into the value).
+                    let kl = self.wrap(k, BODY, true, lw - 8.0);
                     let vl = self.wrap(v, BODY, false, CONTENT_W - lw);
-                    let h = vl.len().max(1) as f32 * BODY * LH;
+                    let h = vl.len().max(kl.len()).max(1) as f32 * BODY * LH;
                     self.ensure(h);
                     let y = self.y;
-                    self.cur().text(MARGIN_X, y, k, BODY, true, MUTED);
+                    for (i, l) in kl.iter().enumerate() {
+                        self.cur().text(MARGIN_X, y + i as f32 * BODY * LH, l, BODY, true, MUTED);
+                    }
                     for (i, l) in vl.iter().enumerate() {
                         self.cur().text(MARGIN_X + lw, y + i as f32 * BODY * LH, l, BODY, false, INK);
                     }
@@ -414,7 +451,8 @@ impl<'a> Flow<'a> {
                 }
                 self.y += 6.0;
             }
-            Block::Table(t) => self.table(t),
+            Block::Table(t) => self.table(t, &[]),
+            Block::Linked(t, to) => self.table(t, to),
             Block::Chart(ch) => {
                 let h = ch.height(CONTENT_W);
                 let full = PAGE_H - BOTTOM - TOP;
@@ -443,40 +481,49 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn table(&mut self, t: &Table) {
+    fn table(&mut self, t: &Table, links: &[Option<String>]) {
         let ws = table_widths(t);
         let pad = PAD;
         let f = self.fonts;
         let layout = |row: &[String], bold: bool| row_layout(f, &ws, row, bold);
         let head = layout(&t.header, true);
-        let draw_row = |flow: &mut Flow, cells: &[Vec<String>], h: f32, header: bool| {
+        let draw_row = |flow: &mut Flow, cells: &[Vec<String>], h: f32, header: bool, link: Option<&String>| {
             let y = flow.y;
             let mut x = MARGIN_X;
             for (i, (lines, w)) in cells.iter().zip(&ws).enumerate() {
                 let c = flow.cur();
                 c.rect(x, y, *w, h, if header { Some((232, 238, 244)) } else { None }, Some(RULE));
+                let ink = if i == 0 && link.is_some() { ACCENT } else { INK };
                 for (k, l) in lines.iter().enumerate() {
                     let ty = y + pad + k as f32 * CELL * 1.4;
                     if t.right.contains(&i) && !header {
-                        c.text_right(x + w - pad, ty, l, CELL, header, INK);
+                        c.text_right(x + w - pad, ty, l, CELL, header, ink);
                     } else {
-                        c.text(x + pad, ty, l, CELL, header, INK);
+                        c.text(x + pad, ty, l, CELL, header, ink);
                     }
                 }
                 x += w;
+            }
+            if let Some(heading) = link {
+                let page = flow.pages.len() - 1;
+                flow.links.push(RowLink {
+                    page,
+                    rect: [MARGIN_X, y, PAGE_W - MARGIN_X, y + h],
+                    heading: heading.clone(),
+                });
             }
             flow.y += h;
         };
         let first = t.rows.first().map_or(24.0, |r| layout(r, false).1);
         self.ensure(head.1 + first);
-        draw_row(self, &head.0, head.1, true);
-        for r in &t.rows {
+        draw_row(self, &head.0, head.1, true, None);
+        for (i, r) in t.rows.iter().enumerate() {
             let (cells, h) = layout(r, false);
             if h > self.room() {
                 self.new_page();
-                draw_row(self, &head.0, head.1, true);
+                draw_row(self, &head.0, head.1, true, None);
             }
-            draw_row(self, &cells, h, false);
+            draw_row(self, &cells, h, false, links.get(i).and_then(Option::as_ref));
         }
         self.y += 10.0;
     }
@@ -510,10 +557,17 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let fonts = fonts();
     let mut pdf = PdfDocument::new(&doc.title);
     let ids = (pdf.add_font(&fonts.regular), pdf.add_font(&fonts.bold));
-    let mut flow =
-        Flow { fonts, ids: &ids, pages: Vec::new(), y: TOP, toc: Vec::new(), section_pages: doc.section_pages };
+    let mut flow = Flow {
+        fonts,
+        ids: &ids,
+        pages: Vec::new(),
+        y: TOP,
+        toc: Vec::new(),
+        section_pages: doc.section_pages,
+        links: Vec::new(),
+    };
     for (i, b) in doc.blocks.iter().enumerate() {
-        flow.block(b, doc.blocks.get(i + 1));
+        flow.block(b, &doc.blocks[i + 1..]);
     }
     // Cover and contents go in front: two pages.
     let front = 2usize;
@@ -538,7 +592,13 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let mut warnings = Vec::new();
     let opts = PdfSaveOptions { image_optimization: None, ..Default::default() };
     let mut lo = printpdf::to_lopdf_doc(&pdf, &opts, &mut warnings);
-    finish::finish(&mut lo, doc, &flow.toc, front, &links);
+    // A row refers to the first section whose heading reads as it says; none: no link.
+    let rows: Vec<(usize, [f32; 4], usize)> = flow
+        .links
+        .iter()
+        .filter_map(|l| flow.toc.iter().position(|e| e.title == l.heading).map(|i| (l.page + front, l.rect, i)))
+        .collect();
+    finish::finish(&mut lo, doc, &flow.toc, front, &links, &rows);
     if opts.optimize {
         lo.compress();
     }

@@ -8,37 +8,41 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let mut b = vec![
         h1(d(lang, "bp.processes")),
         Block::Para(d(lang, "bp.intro")),
-        Block::Table(Table {
-            widths: vec![2.4, 2.0, 0.8, 2.4, 0.8],
-            header: vec![
-                d(lang, "bp.name"),
-                d(lang, "bp.as_is_process"),
-                d(lang, "bp.steps"),
-                d(lang, "bp.targets"),
-                d(lang, "bp.revision"),
-            ],
-            rows: f
-                .blueprint
-                .blueprints
-                .iter()
-                .map(|r| {
-                    let served: Vec<String> = f
-                        .targets
-                        .iter()
-                        .filter(|t| r.targets.contains(&t.target.key))
-                        .map(|t| t.target.name.clone())
-                        .collect();
-                    vec![
-                        r.b.name.clone(),
-                        r.process.clone().unwrap_or_else(|| "–".into()),
-                        r.steps.to_string(),
-                        served.join("; "),
-                        r.b.revision.to_string(),
-                    ]
-                })
-                .collect(),
-            right: vec![2, 4],
-        }),
+        // Each process's row links to its section (its heading is the process's name).
+        Block::Linked(
+            Table {
+                widths: vec![2.4, 2.0, 0.8, 2.4, 0.8],
+                header: vec![
+                    d(lang, "bp.name"),
+                    d(lang, "bp.as_is_process"),
+                    d(lang, "bp.steps"),
+                    d(lang, "bp.targets"),
+                    d(lang, "bp.revision"),
+                ],
+                rows: f
+                    .blueprint
+                    .blueprints
+                    .iter()
+                    .map(|r| {
+                        let served: Vec<String> = f
+                            .targets
+                            .iter()
+                            .filter(|t| r.targets.contains(&t.target.key))
+                            .map(|t| t.target.name.clone())
+                            .collect();
+                        vec![
+                            r.b.name.clone(),
+                            r.process.clone().unwrap_or_else(|| "–".into()),
+                            r.steps.to_string(),
+                            served.join("; "),
+                            r.b.revision.to_string(),
+                        ]
+                    })
+                    .collect(),
+                right: vec![2, 4],
+            },
+            f.blueprint.blueprints.iter().map(|r| Some(r.b.name.clone())).collect(),
+        ),
     ];
     if f.blueprints.is_empty() {
         b.push(Block::Note(d(lang, "bp.none")));

@@ -4,16 +4,18 @@
 use super::*;
 use crate::service::business_case::CaseView;
 
-/// The headline figures as the page's cards and tables show them (present values in whole
-/// units, like the cards), the same lines in the business-case document and the review pack.
+/// The headline figures (the view's `headline`: in 万 for a Chinese reader, exact otherwise),
+/// the same lines in the business-case document and the review pack; the tables that follow
+/// keep exact figures.
 pub(super) fn summary(v: &CaseView, lang: Lang) -> Block {
     let f = &v.figures;
+    let h = v.headline(lang);
     let approved = if v.approved_current { t(lang, "yes") } else { t(lang, "bc.not_approved") };
     Block::Fields(vec![
         (t(lang, "bc.scenario"), v.scenario.name.clone()),
-        (t(lang, "bc.tco"), format!("{} ({} {})", f.tco_nominal, t(lang, "bc.pv"), f.card.tco_pv)),
-        (t(lang, "bc.benefits"), format!("{} ({} {})", f.benefits_nominal, t(lang, "bc.pv"), f.card.benefits_pv)),
-        (t(lang, "bc.npv"), f.npv.clone()),
+        (t(lang, "bc.tco"), format!("{} ({} {})", h.tco_nominal, t(lang, "bc.pv"), h.tco_pv)),
+        (t(lang, "bc.benefits"), format!("{} ({} {})", h.benefits_nominal, t(lang, "bc.pv"), h.benefits_pv)),
+        (t(lang, "bc.npv"), h.npv),
         (t(lang, "bc.roi"), f.roi.clone().unwrap_or_else(|| "–".into())),
         (t(lang, "bc.irr"), f.irr.text(lang)),
         (t(lang, "bc.payback"), f.payback_text(lang)),

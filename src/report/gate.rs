@@ -20,8 +20,16 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             rows.iter()
                 .map(|r| {
                     let d = &r.deliverable;
-                    let criteria =
-                        if d.acceptance.trim().is_empty() { "–".to_string() } else { d.acceptance.clone() };
+                    // Stored as the playbook's list of texts in both languages: the reader's.
+                    let list: Vec<crate::playbook::Text> = serde_json::from_str(&d.acceptance).unwrap_or_default();
+                    let criteria = if !list.is_empty() {
+                        let sep = if lang == Lang::Zh { "；" } else { "; " };
+                        list.iter().map(|x| x.get(lang.code())).collect::<Vec<_>>().join(sep)
+                    } else if d.acceptance.trim().is_empty() || d.acceptance.trim_start().starts_with('[') {
+                        "–".to_string()
+                    } else {
+                        d.acceptance.clone()
+                    };
                     (name(lang, &d.name_en, &d.name_zh), criteria)
                 })
                 .collect(),

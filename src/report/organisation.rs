@@ -15,7 +15,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     b.push(Block::Table(tiers_table(f, lang)));
     if !o.findings.is_empty() {
         b.push(h2(t(lang, "org.findings")));
-        b.push(Block::Bullets(o.findings.iter().map(|x| format!("{} — {}", x.title, x.fix)).collect()));
+        b.push(Block::Bullets(o.findings.iter().map(|x| format!("{} — {}", x.title, x.why)).collect()));
     }
     b.extend(people_blocks(f, lang));
     b.push(h1(t(lang, "org.responsibilities")));

@@ -12,9 +12,14 @@ pub fn gantt(f: &Facts, lang: Lang, outline: bool) -> InLang {
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let v = &f.schedule;
+    // Each phase's row links to its activities' section (phases without activities have none).
+    let section = |ph: &crate::entity::phase::Model| format!("{}. {}", ph.seq, name(lang, &ph.name_en, &ph.name_zh));
+    let has_activities = |id: i32| v.items.iter().any(|i| i.item.phase_id == id && i.item.kind == "activity");
+    let to: Vec<Option<String>> =
+        f.phase_views.iter().map(|pv| has_activities(pv.phase.id).then(|| section(&pv.phase))).collect();
     let mut b = vec![
         h1(t(lang, "plan.overview")),
-        Block::Table(phase_table(f, lang)),
+        Block::Linked(phase_table(f, lang), to),
         h1(t(lang, "plan.gantt")),
         Block::Chart(Box::new(gantt(f, lang, false))),
         h2(t(lang, "plan.milestones")),
@@ -43,7 +48,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         if acts.is_empty() {
             continue;
         }
-        b.push(h2(format!("{}. {}", ph.seq, name(lang, &ph.name_en, &ph.name_zh))));
+        b.push(h2(section(ph)));
         b.push(Block::Table(Table {
             widths: vec![3.2, 1.3, 1.3, 1.2],
             header: ["activity", "start", "finish", "status"].map(|k| t(lang, &format!("col.{k}"))).to_vec(),

@@ -10,26 +10,35 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let count = |rag: &str| f.targets.iter().filter(|v| v.rag.as_str() == rag).count();
     let mut b = vec![
         h1(t(lang, "review.summary")),
-        Block::Fields(vec![
-            (t(lang, "review.as_of"), pack.as_of.to_string()),
-            (
-                t(lang, "review.current"),
-                active.map_or("–".into(), |p| format!("{}. {}", p.seq, name(lang, &p.name_en, &p.name_zh))),
-            ),
-            (
-                t(lang, "review.targets_rag"),
-                format!(
-                    "{} {} · {} {} · {} {}",
-                    count("green"),
-                    i18n::t(lang, "trag.green"),
-                    count("amber"),
-                    i18n::t(lang, "trag.amber"),
-                    count("red"),
-                    i18n::t(lang, "trag.red")
+        Block::Fields(
+            vec![
+                (t(lang, "review.as_of"), pack.as_of.to_string()),
+                (
+                    t(lang, "review.current"),
+                    active.map_or("–".into(), |p| format!("{}. {}", p.seq, name(lang, &p.name_en, &p.name_zh))),
                 ),
-            ),
-            (t(lang, "review.open_actions"), pack.actions.len().to_string()),
-        ]),
+                (
+                    t(lang, "review.targets_rag"),
+                    format!(
+                        "{} {} · {} {} · {} {}",
+                        count("green"),
+                        i18n::t(lang, "trag.green"),
+                        count("amber"),
+                        i18n::t(lang, "trag.amber"),
+                        count("red"),
+                        i18n::t(lang, "trag.red")
+                    ),
+                ),
+                (t(lang, "review.open_actions"), pack.actions.len().to_string()),
+            ]
+            .into_iter()
+            // The case's headline figures (in 万 for a Chinese reader), as its summary prints them.
+            .chain(f.business_case.iter().flat_map(|v| {
+                let h = v.headline(lang);
+                [(t(lang, "bc.npv"), h.npv), (t(lang, "bc.tco"), h.tco_nominal)]
+            }))
+            .collect(),
+        ),
         h2(t(lang, "plan.gantt")),
         Block::Chart(Box::new(super::plan::gantt(f, lang, true))),
     ];

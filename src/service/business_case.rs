@@ -773,3 +773,29 @@ fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<
         to_date,
     }
 }
+
+/// The case's headline figures: the summary of the business-case document and the review
+/// pack's business case in brief. In 万 for a Chinese reader, exact otherwise, all through
+/// `money::headline` (the one place); the tables keep exact figures.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Headline {
+    pub tco_nominal: String,
+    pub tco_pv: String,
+    pub benefits_nominal: String,
+    pub benefits_pv: String,
+    pub npv: String,
+}
+
+impl CaseView {
+    pub fn headline(&self, lang: Lang) -> Headline {
+        let r = &self.results;
+        let h = |minor: i64| money::headline(minor, &self.currency, lang == Lang::Zh);
+        Headline {
+            tco_nominal: h(r.tco_nominal),
+            tco_pv: h(r.tco_pv),
+            benefits_nominal: h(r.benefits_nominal),
+            benefits_pv: h(r.benefits_pv),
+            npv: h(r.npv),
+        }
+    }
+}

@@ -383,7 +383,29 @@ fn trend_chart(v: &TargetView, lang: Lang) -> Option<line::LineChart> {
         }
         series.push(line::Series { style: line::Style::Forecast, points: vec![(last.0, tr.at(last.0)), end] });
     }
-    Some(line::LineChart { title: t.name.clone(), series, levels, marker: t.target_date.map(|d| (d, d.to_string())) })
+    let word = |k: &str| i18n::t(lang, &format!("pdf.targets.legend_{k}"));
+    let mut legend: Vec<(Option<line::Style>, String)> =
+        series.iter().map(|s| (Some(s.style), word(style_key(s.style)))).collect();
+    legend.extend(levels.iter().map(|l| (Some(l.style), word(style_key(l.style)))));
+    if t.target_date.is_some() {
+        legend.push((None, word("date")));
+    }
+    Some(line::LineChart {
+        title: t.name.clone(),
+        series,
+        levels,
+        marker: t.target_date.map(|d| (d, d.to_string())),
+        legend,
+    })
+}
+
+fn style_key(s: line::Style) -> &'static str {
+    match s {
+        line::Style::Measured => "measured",
+        line::Style::Forecast => "forecast",
+        line::Style::Baseline => "baseline",
+        line::Style::Target => "target",
+    }
 }
 
 /// One value per day: when several sources report the same day, the latest recorded wins.

@@ -253,6 +253,9 @@ pub struct SessionRow {
     pub cost: String,
     /// Scheduled before the first senior-management session.
     pub early: bool,
+    /// People invited, and of them those who came.
+    pub invited: usize,
+    pub attended: usize,
 }
 
 /// Planned against actual cost, in minor units and as shown.
@@ -300,6 +303,10 @@ pub struct TrainingView {
     pub count: usize,
     /// Hours of all listed sessions, one decimal: "12.5".
     pub hours: String,
+    /// The groups' coverage summed per CRM module.
+    pub coverage_by_module: Vec<training::ModuleCoverage>,
+    /// Invited and attended over the held sessions.
+    pub attendance: training::AttendanceTotals,
 }
 
 pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<TrainingView> {
@@ -314,6 +321,14 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<Train
         over: m.actual > m.planned,
     };
     let minutes: i64 = sessions.iter().map(|s| i64::from(s.duration_minutes)).sum();
+    let invitations: Vec<(i32, bool)> = attendance::Entity::find()
+        .filter(attendance::Column::ProjectId.eq(p.id))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|a| (a.session_id, a.attended))
+        .collect();
+    let (per_session, attendance) = training::attendance(&sessions.iter().map(facts).collect::<Vec<_>>(), &invitations);
     let budget = BudgetView {
         by_phase: checks.budget.by_phase.iter().map(|(seq, m)| PhaseBudget { seq: *seq, m: money(m) }).collect(),
         by_audience: checks
@@ -330,15 +345,22 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<Train
         hours: format!("{:.1}", minutes as f64 / 60.0),
         rows: sessions
             .into_iter()
-            .map(|s| SessionRow {
-                cost: money::decimal(s.cost, cur),
-                early: checks.order.before_senior_management.contains(&s.id),
-                s,
+            .map(|s| {
+                let a = per_session.get(&s.id).copied().unwrap_or_default();
+                SessionRow {
+                    cost: money::decimal(s.cost, cur),
+                    early: checks.order.before_senior_management.contains(&s.id),
+                    invited: a.invited,
+                    attended: a.attended,
+                    s,
+                }
             })
             .collect(),
         order: checks.order,
+        coverage_by_module: training::coverage_by_module(&checks.coverage),
         coverage: checks.coverage,
         budget,
+        attendance,
     })
 }
 

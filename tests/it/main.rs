@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod consistency;
 mod deliverable_docs;
+mod deliverable_rework;
 mod diagnosis;
 mod documents;
 mod durability;
