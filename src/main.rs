@@ -148,6 +148,10 @@ async fn main() -> anyhow::Result<()> {
             let app = ninefold::build_app(AppState::new(db.clone(), playbooks, config.secure_cookies));
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
+            // Messages to the outside (e-mail, webhooks) leave through the outbox worker.
+            service::outbox::start(db.clone(), service::outbox::dispatchers_from_env());
+            // Reminders of what is due or overdue, and the users' digests at their local hour.
+            tokio::spawn(service::notify::run(db.clone()));
             serve(listener, app, &db).await?;
         }
         Command::User { command: UserCommand::Create { email, name, admin } } => {

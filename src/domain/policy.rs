@@ -49,6 +49,12 @@ pub enum Action {
     ImportPlan,
     /// Add, change or delete business-case scenarios, cost and benefit lines.
     EditBusinessCase,
+    /// Comment on a record (and mention members).
+    Comment,
+    /// Attach evidence files to a record.
+    Attach,
+    /// Invite people to the project by e-mail.
+    Invite,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -71,6 +77,9 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::SaveBaseline, &[Director]),
     (Action::ImportPlan, &[Director]),
     (Action::EditBusinessCase, &[Director, Consultant]),
+    (Action::Comment, &[Director, Consultant, Steering, Member]),
+    (Action::Attach, &[Director, Consultant, Steering, Member]),
+    (Action::Invite, &[Director]),
 ];
 
 impl Action {
@@ -87,6 +96,9 @@ impl Action {
             Action::SaveBaseline => "save_baseline",
             Action::ImportPlan => "import_plan",
             Action::EditBusinessCase => "edit_business_case",
+            Action::Comment => "comment",
+            Action::Attach => "attach",
+            Action::Invite => "invite",
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod blueprint;
 pub mod business_case;
+pub mod collab;
 pub mod context;
 pub mod crud;
 pub mod diagnosis;
@@ -52,6 +53,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(risks::routes())
         .merge(admin::routes())
         .merge(setup::routes())
+        .merge(collab::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })
