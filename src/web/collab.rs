@@ -46,6 +46,7 @@ async fn invitations_page(
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
     let data = context! {
         project => ser(&a.project),
+        can => super::projects::can(a.role),
         invitations => rows,
         people => ser(&people),
         roles,
