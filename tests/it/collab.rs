@@ -113,7 +113,8 @@ async fn two_instances_deliver_each_message_once() {
         // A second instance: its own pool on the same database, rounds running at once.
         let db2 = ninefold::db::Db::connect(&t.url).await.unwrap();
         let (a, b) = (Recorder::new(true), Recorder::new(true));
-        let (da, db_): (Vec<Arc<dyn Dispatch>>, Vec<Arc<dyn Dispatch>>) = (vec![a.clone()], vec![b.clone()]);
+        let da: Vec<Arc<dyn Dispatch>> = vec![a.clone()];
+        let db_: Vec<Arc<dyn Dispatch>> = vec![b.clone()];
         let (oa, ob) = (Options { batch: 7, ..opts("a") }, Options { batch: 7, ..opts("b") });
         let run = |db: ninefold::db::Db, d: Vec<Arc<dyn Dispatch>>, o: Options| async move {
             let mut n = 0;
@@ -476,7 +477,8 @@ async fn workflow_notifications_reach_the_right_people_once_in_their_language_wi
         assert!(home.body.contains("id=\"unread-count\">1<"), "unread count in the header");
         let inbox = team.steering.get("/inbox").await;
         assert!(inbox.body.contains("审核交付成果") && inbox.body.contains(&name_zh));
-        assert!(team.director.get("/inbox").await.body.contains("没有待您处理的事项") == false);
+        // The director gives no reviews: nothing waits for them.
+        assert!(team.director.get("/inbox").await.body.contains("Nothing waits for you."));
 
         // Returned with a comment: the submitter is told in English; the comment stays visible.
         team.steering.get(&durl).await;
@@ -698,6 +700,35 @@ async fn attachments_are_versioned_downloaded_byte_for_byte_limited_and_scoped_t
         let r = team.consultant.post_file(&up, "file", "huge.bin", "application/octet-stream", &huge).await;
         assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.body.contains("文件超过上传上限"));
         assert_eq!(t.count("SELECT COUNT(*) FROM attachments").await, 2);
+
+        // The gate lists the evidence (page and PDF): the latest version of each file.
+        team.consultant.lang = None;
+        let gate = team.director.get(&format!("/projects/{p}/phases/1/gate")).await;
+        assert!(gate.body.contains("id=\"gate-evidence\"") && gate.body.contains("报告 v1.pdf</a> v2"), "{}", gate.body);
+        let scope = || ninefold::report::Scope { phase: Some(1), review: None };
+        let saved = ninefold::report::publish_scoped(&t.db, None, p, ninefold::report::Kind::Gate, ninefold::i18n::Lang::En, scope())
+            .await
+            .unwrap();
+        let text = crate::consistency::pdf_text(&saved.bytes);
+        assert!(text.contains("Attached evidence") && text.contains("v1.pdf v2"), "{text}");
+        let f = ninefold::report::facts_for(&t.db.conn, p, ninefold::i18n::Lang::En, scope()).await.unwrap();
+        assert_eq!(f.gate.unwrap().attachments.len(), 1);
+        // A deliverable no document kind generates is satisfied by an attached file.
+        let rows = ninefold::service::work::deliverable_rows(&t.db.conn, p).await.unwrap();
+        let plain = rows
+            .iter()
+            .find(|r| ninefold::service::documents_tab::kind_of(&r.deliverable.key).is_none())
+            .expect("a deliverable without a generated document");
+        let pd = plain.deliverable.id;
+        team.consultant.get(&format!("/projects/{p}/deliverables/{pd}")).await;
+        team.consultant
+            .post_file(&format!("/projects/{p}/attachments/deliverable/{pd}"), "file", "sign-off.pdf", "application/pdf", b"%PDF-1.4 signed")
+            .await
+            .assert_redirect();
+        let tab = ninefold::service::documents_tab::tab(&t.db.conn, p, ninefold::i18n::Lang::En).await.unwrap();
+        let row = tab.deliverables.iter().find(|d| d.evidence.as_ref().is_some_and(|e| e.entity_id == pd)).unwrap();
+        assert!(row.kind.is_none() && row.evidence.as_ref().unwrap().file_name == "sign-off.pdf");
+        assert!(team.director.get(&format!("/projects/{p}/documents")).await.body.contains("sign-off.pdf v1"));
     })
     .await;
 }
