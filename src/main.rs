@@ -151,6 +151,10 @@ async fn main() -> anyhow::Result<()> {
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
             // Stored health whose day has passed is rewritten in the background.
             ninefold::service::health_summary::spawn_refresher(db.clone());
+            // Messages to the outside (e-mail, webhooks) leave through the outbox worker.
+            service::outbox::start(db.clone(), service::outbox::dispatchers_from_env());
+            // Reminders of what is due or overdue, and the users' digests at their local hour.
+            tokio::spawn(service::notify::run(db.clone()));
             serve(listener, app, &db).await?;
         }
         Command::User { command: UserCommand::Create { email, name, admin } } => {

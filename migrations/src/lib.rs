@@ -19,6 +19,8 @@ mod m20261203_000020_project_health;
 mod m20261203_000030_testing;
 mod m20261203_000050_budget;
 mod m20261203_000040_golive;
+mod m20261203_000060_a_outbox;
+mod m20261203_000060_b_collab;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000030_testing::Migration),
             Box::new(m20261203_000050_budget::Migration),
             Box::new(m20261203_000040_golive::Migration),
+            Box::new(m20261203_000060_a_outbox::Migration),
+            Box::new(m20261203_000060_b_collab::Migration),
         ]
     }
 }

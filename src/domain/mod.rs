@@ -16,6 +16,7 @@ pub mod ical;
 pub mod modules;
 pub mod money;
 pub mod mspdi;
+pub mod notify;
 pub mod org;
 pub mod org_rules;
 pub mod people;

@@ -61,6 +61,12 @@ pub enum Action {
     ApproveTime,
     /// Name people on activities, deliverables and actions.
     AssignWork,
+    /// Comment on a record (and mention members).
+    Comment,
+    /// Attach evidence files to a record.
+    Attach,
+    /// Invite people to the project by e-mail.
+    Invite,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -89,6 +95,9 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::LogTime, &[Director, Consultant, Member]),
     (Action::ApproveTime, &[Director]),
     (Action::AssignWork, &[Director, Consultant]),
+    (Action::Comment, &[Director, Consultant, Steering, Member]),
+    (Action::Attach, &[Director, Consultant, Steering, Member]),
+    (Action::Invite, &[Director]),
 ];
 
 impl Action {
@@ -111,6 +120,9 @@ impl Action {
             Action::LogTime => "log_time",
             Action::ApproveTime => "approve_time",
             Action::AssignWork => "assign_work",
+            Action::Comment => "comment",
+            Action::Attach => "attach",
+            Action::Invite => "invite",
         }
     }
 }

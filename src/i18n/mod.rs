@@ -90,6 +90,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("testing.en.toml"), include_str!("testing.zh.toml")),
     (include_str!("budget.en.toml"), include_str!("budget.zh.toml")),
     (include_str!("golive.en.toml"), include_str!("golive.zh.toml")),
+    (include_str!("collab.en.toml"), include_str!("collab.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -51,6 +51,8 @@ pub struct GateView {
     pub reopenable: bool,
     /// The preparation gate waits for an approved business case.
     pub needs_case: bool,
+    /// The latest version of each file attached to this phase's deliverables (evidence).
+    pub attachments: Vec<super::collab::AttachmentView>,
     /// Readiness only: training coverage of each functional group.
     pub coverage: Option<Vec<CoverageRow>>,
     /// Readiness only: the latest data-quality figures of each source.
@@ -148,7 +150,14 @@ async fn view_of<C: ConnectionTrait>(
     };
     let open_activities = open_activities(c, phase.id).await?;
     let test_cycles = phase_cycles(c, project.id, &phase.key).await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.deliverable.id).collect();
+    let attachments = super::collab::deliverable_attachments(c, project.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.latest && ids.contains(&a.row.entity_id))
+        .collect();
     Ok(GateView {
+        attachments,
         tests_blocked: test_cycles.iter().any(|x| !x.gate_ok),
         test_cycles,
         project: project.clone(),
@@ -264,6 +273,7 @@ pub async fn decide(
             return Err(Error::Rule("err.gate_tests_unmet"));
         }
         record_decision(tx, actor, ph, d, &rationale).await?;
+        super::notify::gate_decided(tx, actor, project_id, seq, d.as_str()).await?;
         if d.passes() {
             // The last phase has nowhere to carry work to: its open activities close with the
             // decision's rationale as their reason.

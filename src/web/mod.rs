@@ -6,6 +6,7 @@ pub mod blueprint;
 pub mod budget;
 pub mod business_case;
 pub mod configuration;
+pub mod collab;
 pub mod context;
 pub mod crud;
 pub mod diagnosis;
@@ -62,6 +63,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(configuration::routes())
         .merge(budget::routes())
         .merge(golive::routes())
+        .merge(collab::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

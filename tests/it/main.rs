@@ -8,6 +8,7 @@ mod bad_input;
 mod budget;
 mod business_case;
 mod cli;
+mod collab;
 mod concurrency;
 mod consistency;
 mod deliverable_docs;

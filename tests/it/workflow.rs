@@ -104,7 +104,8 @@ async fn deliverable_workflow_gate_and_roles() {
         // Every write above left audit rows in the same transaction.
         // notes, submit, return, submit, accept; submit+accept per other gate deliverable;
         // the go (decision, phase closed, next phase started); the reopen (decision, 2 phases).
-        let writes = 5 + (gate.len() - 1) * 2 + 3 + 3;
+        // The return's comment is also kept in the deliverable's comment thread (issue 16): one more row.
+        let writes = 5 + (gate.len() - 1) * 2 + 3 + 3 + 1;
         // Passing the gate also settled the phase's open work (issue 20): each open activity
         // carried into phase 2, the milestone reached, and the dates that moved with them.
         let phase1_activities = t.count(&format!("SELECT COUNT(*) FROM activities a JOIN phases f ON f.id = a.phase_id WHERE f.project_id = {p} AND f.seq = 2 AND a.key IN ('executive-commitment', 'scope-definition', 'module-selection', 'business-case-preparation', 'executive-crm-training', 'project-approval')")).await;
