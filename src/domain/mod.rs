@@ -25,3 +25,4 @@ pub mod targets;
 pub mod training;
 pub mod validation;
 pub mod workflow;
+pub mod webhooks;

@@ -49,6 +49,9 @@ pub enum Action {
     ImportPlan,
     /// Add, change or delete business-case scenarios, cost and benefit lines.
     EditBusinessCase,
+    /// Add, change or remove the project's webhook subscriptions (they carry secrets and
+    /// send project news outside).
+    ManageWebhooks,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -71,6 +74,7 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::SaveBaseline, &[Director]),
     (Action::ImportPlan, &[Director]),
     (Action::EditBusinessCase, &[Director, Consultant]),
+    (Action::ManageWebhooks, &[Director]),
 ];
 
 impl Action {
@@ -87,6 +91,7 @@ impl Action {
             Action::SaveBaseline => "save_baseline",
             Action::ImportPlan => "import_plan",
             Action::EditBusinessCase => "edit_business_case",
+            Action::ManageWebhooks => "manage_webhooks",
         }
     }
 }
@@ -138,6 +143,7 @@ mod tests {
             assert_eq!(allows(r, Action::SaveBaseline), r == Role::Director, "{r:?}");
             assert_eq!(allows(r, Action::ImportPlan), r == Role::Director, "{r:?}");
             assert_eq!(allows(r, Action::EditBusinessCase), is(&[Role::Director, Role::Consultant]), "{r:?}");
+            assert_eq!(allows(r, Action::ManageWebhooks), r == Role::Director, "{r:?}");
         }
         assert_eq!(member_change(None, Some(Role::Director)), Action::ManageSteering);
         assert_eq!(member_change(Some(Role::Steering), Some(Role::Member)), Action::ManageSteering);

@@ -40,3 +40,5 @@ pub mod session;
 pub mod target;
 pub mod training_session;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;

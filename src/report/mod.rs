@@ -16,6 +16,7 @@ pub mod plan;
 mod review;
 pub(crate) mod targets;
 mod training;
+pub mod xlsx;
 
 use crate::db::Db;
 use crate::entity::project;

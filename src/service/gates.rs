@@ -245,6 +245,7 @@ pub async fn decide(
             return Err(Error::Rule("err.business_case_unapproved"));
         }
         record_decision(tx, actor, ph, d, &rationale).await?;
+        super::hooks::emit(tx, project_id, super::hooks::gate_decided(ph, d.as_str(), &rationale)).await?;
         if d.passes() {
             // The last phase has nowhere to carry work to: its open activities close with the
             // decision's rationale as their reason.
@@ -336,8 +337,9 @@ async fn settle_open_items<C: ConnectionTrait>(
         let am =
             milestone::ActiveModel { status: Set("done".into()), completed_on: Set(Some(today)), ..Default::default() };
         let v = m.version;
-        write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
+        let ch = write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
             .await?;
+        super::hooks::emit(c, ph.project_id, super::hooks::milestone_done(&ch.after)).await?;
     }
     super::schedule::reschedule(c, actor, ph.project_id).await
 }

@@ -77,3 +77,4 @@ pub async fn user_names<C: ConnectionTrait>(
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
+pub mod hooks;

@@ -215,7 +215,9 @@ pub async fn transition(
             Transition::Accept => "accept",
             Transition::Return => "return",
         };
-        Ok(write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after)
+        let after = write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after;
+        super::hooks::emit(tx, project_id, super::hooks::deliverable_changed(&after, from.as_str(), to.as_str())).await?;
+        Ok(after)
     })
     .await
 }

@@ -10,6 +10,7 @@ pub mod diagnosis;
 pub mod documents;
 pub mod form;
 pub mod gates;
+pub mod hooks;
 pub mod modules;
 pub mod ops;
 pub mod organisation;
@@ -20,6 +21,7 @@ pub mod risks;
 pub mod schedule;
 pub mod security;
 pub mod setup;
+pub mod spreadsheets;
 pub mod targets;
 pub mod training;
 pub mod work;
@@ -52,6 +54,8 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(risks::routes())
         .merge(admin::routes())
         .merge(setup::routes())
+        .merge(hooks::routes())
+        .merge(spreadsheets::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

@@ -25,3 +25,5 @@ mod schedule;
 mod targets;
 mod training;
 mod workflow;
+mod hooks;
+mod spreadsheets;
