@@ -341,7 +341,7 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     ws.write_string_with_format(0, 0, t("scenario"), &f.head)?;
     write_cell(ws, &f, 0, 1, &Cell::Text(v.scenario.name.clone()))?;
     ws.write_string_with_format(1, 0, t("rate"), &f.head)?;
-    ws.write_number_with_format(1, 1, v.scenario.rate, &Format::new().set_num_format("0.00%"))?;
+    ws.write_number_with_format(1, 1, v.scenario.discount_rate, &Format::new().set_num_format("0.00%"))?;
     ws.write_string_with_format(2, 0, t("currency"), &f.head)?;
     ws.write_string(2, 1, cur)?;
     let rate = "$B$2".to_string();
@@ -419,9 +419,9 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     for (r0, k) in labels {
         ws.write_string_with_format(r0, 0, t(k), &f.head)?;
     }
-    let pv_costs = crate::domain::finance::pv_by_year(v.scenario.rate, &r.years.iter().map(|y| y.costs).collect::<Vec<_>>());
+    let pv_costs = crate::domain::finance::pv_by_year(v.scenario.discount_rate, &r.years.iter().map(|y| y.costs).collect::<Vec<_>>());
     let pv_benefits =
-        crate::domain::finance::pv_by_year(v.scenario.rate, &r.years.iter().map(|y| y.benefits).collect::<Vec<_>>());
+        crate::domain::finance::pv_by_year(v.scenario.discount_rate, &r.years.iter().map(|y| y.benefits).collect::<Vec<_>>());
     let round = |expr: String| format!("ROUND({expr},{digits})");
     for (i, y) in r.years.iter().enumerate() {
         let col = first_col + i as u16;
@@ -435,7 +435,7 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
             fm(format!("={}-{}", cell(benefits_row), cell(costs_row)), maj(y.net)),
             &f.money,
         )?;
-        let df = crate::domain::finance::discount_factor(v.scenario.rate, y.t);
+        let df = crate::domain::finance::discount_factor(v.scenario.discount_rate, y.t);
         ws.write_formula_with_format(
             df_row,
             col,
@@ -535,7 +535,7 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     // per-year rounding it may differ from Ninefold's NPV by a few minor units.
     ws.write_string_with_format(r0, 0, t("npv_excel"), &f.head)?;
     let npv_excel: f64 = crate::domain::finance::npv(
-        v.scenario.rate,
+        v.scenario.discount_rate,
         &r.years.iter().map(|y| maj(y.net)).collect::<Vec<_>>(),
     );
     let excel = if n_years > 1 {
