@@ -15,6 +15,8 @@ mod m20261201_000008_views;
 mod m20261202_000010_hardening;
 mod m20261202_000011_unique_seq;
 mod m20261202_000012_indexes;
+mod m20261203_000060_a_outbox;
+mod m20261203_000060_b_collab;
 mod m20261203_000080_webhooks;
 
 pub use m20261202_000010_hardening::backfill_org_units;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_hardening::Migration),
             Box::new(m20261202_000011_unique_seq::Migration),
             Box::new(m20261202_000012_indexes::Migration),
+            Box::new(m20261203_000060_a_outbox::Migration),
+            Box::new(m20261203_000060_b_collab::Migration),
             Box::new(m20261203_000080_webhooks::Migration),
         ]
     }

@@ -12,6 +12,7 @@ pub mod ical;
 pub mod modules;
 pub mod money;
 pub mod mspdi;
+pub mod notify;
 pub mod org;
 pub mod org_rules;
 pub mod people;

@@ -49,6 +49,12 @@ pub enum Action {
     ImportPlan,
     /// Add, change or delete business-case scenarios, cost and benefit lines.
     EditBusinessCase,
+    /// Comment on a record (and mention members).
+    Comment,
+    /// Attach evidence files to a record.
+    Attach,
+    /// Invite people to the project by e-mail.
+    Invite,
     /// Add, change or remove the project's webhook subscriptions (they carry secrets and
     /// send project news outside).
     ManageWebhooks,
@@ -74,6 +80,9 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::SaveBaseline, &[Director]),
     (Action::ImportPlan, &[Director]),
     (Action::EditBusinessCase, &[Director, Consultant]),
+    (Action::Comment, &[Director, Consultant, Steering, Member]),
+    (Action::Attach, &[Director, Consultant, Steering, Member]),
+    (Action::Invite, &[Director]),
     (Action::ManageWebhooks, &[Director]),
 ];
 
@@ -91,6 +100,9 @@ impl Action {
             Action::SaveBaseline => "save_baseline",
             Action::ImportPlan => "import_plan",
             Action::EditBusinessCase => "edit_business_case",
+            Action::Comment => "comment",
+            Action::Attach => "attach",
+            Action::Invite => "invite",
             Action::ManageWebhooks => "manage_webhooks",
         }
     }

@@ -245,6 +245,7 @@ pub async fn decide(
             return Err(Error::Rule("err.business_case_unapproved"));
         }
         record_decision(tx, actor, ph, d, &rationale).await?;
+        super::notify::gate_decided(tx, actor, project_id, seq, d.as_str()).await?;
         super::hooks::emit(tx, project_id, super::hooks::gate_decided(ph, d.as_str(), &rationale)).await?;
         if d.passes() {
             // The last phase has nowhere to carry work to: its open activities close with the

@@ -797,7 +797,10 @@ pub async fn set_owner(
             "activity" => {
                 let am =
                     activity::ActiveModel { owner_person_id: Set(pid), owner_unit_id: Set(uid), ..Default::default() };
-                write::update::<activity::Entity, _>(tx, actor, project_id, id, version, am, "update").await?;
+                let ch = write::update::<activity::Entity, _>(tx, actor, project_id, id, version, am, "update").await?;
+                if ch.before.owner_person_id != pid {
+                    super::notify::assigned(tx, actor, project_id, "activity", id, &ch.after.name_en, pid).await?;
+                }
             }
             "deliverable" => {
                 let am = deliverable::ActiveModel {
@@ -805,7 +808,11 @@ pub async fn set_owner(
                     owner_unit_id: Set(uid),
                     ..Default::default()
                 };
-                write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, "update").await?;
+                let ch =
+                    write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, "update").await?;
+                if ch.before.owner_person_id != pid {
+                    super::notify::assigned(tx, actor, project_id, "deliverable", id, &ch.after.name_en, pid).await?;
+                }
             }
             _ => return Err(Error::NotFound),
         }

@@ -217,7 +217,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i32) -> Result<project::Model> {
     write::get::<project::Entity, _>(c, id, id).await
 }
 
-async fn add_member_in<C: ConnectionTrait>(
+pub async fn add_member_in<C: ConnectionTrait>(
     c: &C,
     actor: Actor,
     project_id: i32,

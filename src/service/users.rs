@@ -177,7 +177,7 @@ pub fn validate_new_user(raw: &NewUser) -> std::result::Result<NewUser, FieldErr
     })
 }
 
-fn is_plausible_email(s: &str) -> bool {
+pub fn is_plausible_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -197,7 +197,7 @@ pub async fn create<C: ConnectionTrait>(c: &C, actor: Option<Actor>, raw: &NewUs
     insert_hashed(c, actor, &u, hash).await
 }
 
-async fn insert_hashed<C: ConnectionTrait>(
+pub async fn insert_hashed<C: ConnectionTrait>(
     c: &C,
     actor: Option<Actor>,
     u: &NewUser,

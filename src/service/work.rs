@@ -206,7 +206,7 @@ pub async fn transition(
         let reviewing = matches!(t, Transition::Accept | Transition::Return);
         let mut am = deliverable::ActiveModel { status: Set(to.as_str().into()), ..Default::default() };
         if reviewing {
-            am.review_comment = Set((!comment.is_empty()).then_some(comment));
+            am.review_comment = Set((!comment.is_empty()).then(|| comment.clone()));
             am.reviewed_by = Set(Some(actor.user_id));
             am.reviewed_at = Set(Some(super::now()));
         }
@@ -215,7 +215,13 @@ pub async fn transition(
             Transition::Accept => "accept",
             Transition::Return => "return",
         };
-        let after = write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after;
+        let after =
+            write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after;
+        // The reviewer's comment stays in the deliverable's thread after it is resubmitted.
+        if reviewing && !comment.is_empty() {
+            super::collab::add_in(tx, actor, project_id, "deliverable", id, &comment).await?;
+        }
+        super::notify::deliverable_moved(tx, actor, &after, action).await?;
         super::hooks::emit(tx, project_id, super::hooks::deliverable_changed(&after, from.as_str(), to.as_str())).await?;
         Ok(after)
     })

@@ -29,6 +29,8 @@ pub struct Ctx {
     pub secure: bool,
     /// The client's address when known (`security::client_address`), for login throttling.
     pub client: Option<std::net::IpAddr>,
+    /// Unread notifications of the logged-in user (the header's inbox count; pages only).
+    pub unread: u64,
 }
 
 impl Ctx {
@@ -88,6 +90,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         None => pre_csrf.clone().or(new_pre_csrf.clone()).unwrap_or_default(),
     };
     let user = found.map(|(_, u)| u);
+    let unread = match &user {
+        Some(u) if parts.method == Method::GET && !parts.uri.path().starts_with("/api/") => {
+            crate::service::notify::unread(&state.db.conn, u.id).await.unwrap_or(0)
+        }
+        _ => 0,
+    };
     let lang = i18n::negotiate(
         user.as_ref().and_then(|u| u.locale.as_deref()),
         cookie(headers, LANG_COOKIE),
@@ -108,14 +116,21 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()),
             headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()),
         ),
+        unread,
     };
 
     // CSRF: every state-changing request carries the token, in a header or as `_csrf`.
     let body = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         body
     } else {
-        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        // An attachment upload may be as large as the upload limit (`web::collab`).
+        let upload = super::collab::is_upload(parts.uri.path());
+        let limit = if upload { super::collab::upload_body_limit() } else { BODY_LIMIT };
+        let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(b) => b,
+            Err(_) if upload => {
+                return finish(&state, &ctx, AppError::Rule("collab.err.file_too_big").into_response());
+            }
             Err(_) => return finish(&state, &ctx, AppError::BadRequest.into_response()),
         };
         let sent = parts

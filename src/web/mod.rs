@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod blueprint;
 pub mod business_case;
+pub mod collab;
 pub mod context;
 pub mod crud;
 pub mod diagnosis;
@@ -54,6 +55,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(risks::routes())
         .merge(admin::routes())
         .merge(setup::routes())
+        .merge(collab::routes())
         .merge(hooks::routes())
         .merge(spreadsheets::routes())
         .merge(api)

@@ -80,6 +80,7 @@ pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Response {
         user => ser(&ctx.user),
         csrf => ctx.csrf.clone(),
         path => ctx.path.clone(),
+        unread => ctx.unread,
         ..data
     };
     match state.templates.get_template(name).and_then(|t| t.render(full)) {

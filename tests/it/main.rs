@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod business_case;
 mod cli;
+mod collab;
 mod concurrency;
 mod consistency;
 mod deliverable_docs;
