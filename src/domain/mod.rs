@@ -25,5 +25,5 @@ pub mod spreadsheet;
 pub mod targets;
 pub mod training;
 pub mod validation;
-pub mod workflow;
 pub mod webhooks;
+pub mod workflow;

@@ -166,11 +166,13 @@ pub fn request(preset: &str, url: &str, secret: &str, e: &Event, now_ms: i64) ->
             });
             (url.to_string(), json_body(body))
         }
-        "wecom" => {
-            (url.to_string(), json_body(json!({ "msgtype": "markdown", "markdown": { "content": markdown(e, "**", "**") } })))
-        }
+        "wecom" => (
+            url.to_string(),
+            json_body(json!({ "msgtype": "markdown", "markdown": { "content": markdown(e, "**", "**") } })),
+        ),
         "dingtalk" => {
-            let body = json!({ "msgtype": "markdown", "markdown": { "title": e.title, "text": markdown(e, "### ", "") } });
+            let body =
+                json!({ "msgtype": "markdown", "markdown": { "title": e.title, "text": markdown(e, "### ", "") } });
             let url = if secret.is_empty() { url.to_string() } else { dingtalk_url(url, secret, now_ms) };
             (url, json_body(body))
         }
@@ -271,8 +273,12 @@ mod tests {
     #[test]
     fn presets_format_their_documented_bodies() {
         let e = event();
-        let body = |p: &str| -> Value { serde_json::from_str(&request(p, "https://x.example/h", "s", &e, 0).body).unwrap() };
-        assert_eq!(body("slack")["text"], "*Gate passed*\nPhase 1 passed its gate.\n<https://nf.example/projects/1|Huamei CRM>");
+        let body =
+            |p: &str| -> Value { serde_json::from_str(&request(p, "https://x.example/h", "s", &e, 0).body).unwrap() };
+        assert_eq!(
+            body("slack")["text"],
+            "*Gate passed*\nPhase 1 passed its gate.\n<https://nf.example/projects/1|Huamei CRM>"
+        );
         let t = body("teams");
         assert_eq!(t["type"], "message");
         assert_eq!(t["attachments"][0]["contentType"], "application/vnd.microsoft.card.adaptive");

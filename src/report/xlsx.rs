@@ -20,6 +20,12 @@ use crate::service::training::TrainingView;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError, utility::row_col_to_cell};
 
+/// A formula with Ninefold's figure as its cached result (or none).
+fn formula(f: impl AsRef<str>, result: String, cached: bool) -> Formula {
+    let f = Formula::new(f);
+    if cached { f.set_result(result) } else { f }
+}
+
 pub type XResult<T> = std::result::Result<T, XlsxError>;
 
 /// The MIME type of a workbook.
@@ -118,11 +124,21 @@ fn finish(mut wb: Workbook) -> XResult<Vec<u8>> {
 pub fn schedule(v: &ScheduleView, lang: Lang) -> XResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(2);
-    let heads: Vec<String> =
-        ["kind", "phase", "name", "start", "finish", "working_days", "percent", "total_float", "critical", "predecessors"]
-            .iter()
-            .map(|k| h(lang, k))
-            .collect();
+    let heads: Vec<String> = [
+        "kind",
+        "phase",
+        "name",
+        "start",
+        "finish",
+        "working_days",
+        "percent",
+        "total_float",
+        "critical",
+        "predecessors",
+    ]
+    .iter()
+    .map(|k| h(lang, k))
+    .collect();
     let rows: Vec<Vec<Cell>> = v
         .items
         .iter()
@@ -132,9 +148,7 @@ pub fn schedule(v: &ScheduleView, lang: Lang) -> XResult<Vec<u8>> {
                 .links
                 .iter()
                 .filter(|l| l.succ_kind == it.kind && l.succ_id == it.id)
-                .map(|l| {
-                    format!("{} {}{:+}", name(lang, &l.pred_name_en, &l.pred_name_zh), l.kind, l.lag_days)
-                })
+                .map(|l| format!("{} {}{:+}", name(lang, &l.pred_name_en, &l.pred_name_zh), l.kind, l.lag_days))
                 .collect();
             vec![
                 Cell::Text(i18n::t(lang, &format!("xlsx.kind.{}", it.kind))),
@@ -158,12 +172,11 @@ pub fn schedule(v: &ScheduleView, lang: Lang) -> XResult<Vec<u8>> {
 pub fn risks(v: &Register, lang: Lang) -> XResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(2);
-    let heads: Vec<String> = [
-        "rank", "title", "category", "probability", "impact", "score", "owner", "mitigation", "review_date", "status",
-    ]
-    .iter()
-    .map(|k| h(lang, k))
-    .collect();
+    let heads: Vec<String> =
+        ["rank", "title", "category", "probability", "impact", "score", "owner", "mitigation", "review_date", "status"]
+            .iter()
+            .map(|k| h(lang, k))
+            .collect();
     let num = |x: Option<i32>| x.map_or(Cell::Empty, |x| Cell::Int(i64::from(x)));
     let rows: Vec<Vec<Cell>> = v
         .risks
@@ -193,8 +206,18 @@ pub fn targets(v: &TargetsView, lang: Lang) -> XResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(2);
     let heads: Vec<String> = [
-        "key", "target", "metric", "unit", "baseline", "target_value", "target_date", "latest", "latest_date",
-        "attainment", "forecast", "rag",
+        "key",
+        "target",
+        "metric",
+        "unit",
+        "baseline",
+        "target_value",
+        "target_date",
+        "latest",
+        "latest_date",
+        "attainment",
+        "forecast",
+        "rag",
     ]
     .iter()
     .map(|k| h(lang, k))
@@ -249,11 +272,22 @@ pub fn targets(v: &TargetsView, lang: Lang) -> XResult<Vec<u8>> {
 pub fn training(v: &TrainingView, lang: Lang) -> XResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(money::minor_digits(&v.currency));
-    let heads: Vec<String> =
-        ["date", "start_time", "session", "audience", "phase", "place", "trainer", "hours", "cost", "currency", "status"]
-            .iter()
-            .map(|k| h(lang, k))
-            .collect();
+    let heads: Vec<String> = [
+        "date",
+        "start_time",
+        "session",
+        "audience",
+        "phase",
+        "place",
+        "trainer",
+        "hours",
+        "cost",
+        "currency",
+        "status",
+    ]
+    .iter()
+    .map(|k| h(lang, k))
+    .collect();
     let rows: Vec<Vec<Cell>> = v
         .rows
         .iter()
@@ -282,8 +316,10 @@ pub fn training(v: &TrainingView, lang: Lang) -> XResult<Vec<u8>> {
 pub fn people(v: &OrgView, lang: Lang) -> XResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(2);
-    let heads: Vec<String> =
-        ["name", "job_title", "department", "side", "email", "phone", "tiers", "allocation"].iter().map(|k| h(lang, k)).collect();
+    let heads: Vec<String> = ["name", "job_title", "department", "side", "email", "phone", "tiers", "allocation"]
+        .iter()
+        .map(|k| h(lang, k))
+        .collect();
     let rows: Vec<Vec<Cell>> = v
         .people_rows
         .iter()
@@ -326,6 +362,16 @@ pub struct CaseLayout {
 /// rounded to the minor unit, as Ninefold does), NPV, ROI and IRR, each with Ninefold's
 /// figure as its cached result.
 pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)> {
+    business_case_with(v, lang, true)
+}
+
+/// The same workbook with no cached formula results (each shows 0 until recalculated): for
+/// checking that the formulas alone give Ninefold's figures (`.ci/run` with LibreOffice).
+pub fn business_case_formulas_only(v: &CaseView, lang: Lang) -> XResult<Vec<u8>> {
+    business_case_with(v, lang, false).map(|(b, _)| b)
+}
+
+fn business_case_with(v: &CaseView, lang: Lang, cached: bool) -> XResult<(Vec<u8>, CaseLayout)> {
     let mut wb = Workbook::new();
     let digits = money::minor_digits(&v.currency);
     let f = Formats::new(digits);
@@ -370,7 +416,7 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
         ws.write_formula_with_format(
             row,
             total_col,
-            Formula::new(format!("=SUM({})", range(row))).set_result(maj(lr.nominal).to_string()),
+            formula(format!("=SUM({})", range(row)), maj(lr.nominal).to_string(), cached),
             &f.money,
         )?;
         cost_rows.push(row);
@@ -387,7 +433,7 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
         ws.write_formula_with_format(
             row,
             total_col,
-            Formula::new(format!("=SUM({})", range(row))).set_result(maj(lr.nominal).to_string()),
+            formula(format!("=SUM({})", range(row)), maj(lr.nominal).to_string(), cached),
             &f.money,
         )?;
         if lr.counted {
@@ -419,14 +465,19 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     for (r0, k) in labels {
         ws.write_string_with_format(r0, 0, t(k), &f.head)?;
     }
-    let pv_costs = crate::domain::finance::pv_by_year(v.scenario.discount_rate, &r.years.iter().map(|y| y.costs).collect::<Vec<_>>());
-    let pv_benefits =
-        crate::domain::finance::pv_by_year(v.scenario.discount_rate, &r.years.iter().map(|y| y.benefits).collect::<Vec<_>>());
+    let pv_costs = crate::domain::finance::pv_by_year(
+        v.scenario.discount_rate,
+        &r.years.iter().map(|y| y.costs).collect::<Vec<_>>(),
+    );
+    let pv_benefits = crate::domain::finance::pv_by_year(
+        v.scenario.discount_rate,
+        &r.years.iter().map(|y| y.benefits).collect::<Vec<_>>(),
+    );
     let round = |expr: String| format!("ROUND({expr},{digits})");
     for (i, y) in r.years.iter().enumerate() {
         let col = first_col + i as u16;
         let cell = |r0: u32| row_col_to_cell(r0, col);
-        let fm = |s: String, v: f64| Formula::new(s).set_result(v.to_string());
+        let fm = |s: String, v: f64| formula(s, v.to_string(), cached);
         ws.write_formula_with_format(costs_row, col, fm(sum_of(&cost_rows, col), maj(y.costs)), &f.money)?;
         ws.write_formula_with_format(benefits_row, col, fm(sum_of(&benefit_rows, col), maj(y.benefits)), &f.money)?;
         ws.write_formula_with_format(
@@ -472,7 +523,7 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
         ws.write_formula_with_format(
             r0,
             total_col,
-            Formula::new(format!("=SUM({})", range(r0))).set_result(v.to_string()),
+            formula(format!("=SUM({})", range(r0)), v.to_string(), cached),
             &f.bold_money,
         )
         .map(drop)
@@ -504,17 +555,16 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     for (i, (k, fm, val)) in summary.iter().enumerate() {
         let r0 = s0 + i as u32;
         ws.write_string_with_format(r0, 0, t(k), &f.head)?;
-        ws.write_formula_with_format(r0, 1, Formula::new(fm).set_result(val.to_string()), &f.bold_money)?;
+        ws.write_formula_with_format(r0, 1, formula(fm, val.to_string(), cached), &f.bold_money)?;
     }
     let mut r0 = s0 + summary.len() as u32;
     // ROI on present values, as the page: (PV benefits − PV costs) / PV costs.
     ws.write_string_with_format(r0, 0, t("roi"), &f.head)?;
-    let roi = Formula::new(format!(
-        "=IF({c}<>0,({b}-{c})/{c},\"\")",
-        b = layout.benefits_pv_cell,
-        c = layout.tco_pv_cell
-    ))
-    .set_result(r.roi.map(|x| x.to_string()).unwrap_or_default());
+    let roi = formula(
+        format!("=IF({c}<>0,({b}-{c})/{c},\"\")", b = layout.benefits_pv_cell, c = layout.tco_pv_cell),
+        r.roi.map(|x| x.to_string()).unwrap_or_default(),
+        cached,
+    );
     ws.write_formula_with_format(r0, 1, roi, &Format::new().set_num_format("0.0%"))?;
     r0 += 1;
     // IRR of the net flows (Excel's IRR; Ninefold's own figure beside it for comparison).
@@ -526,18 +576,19 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     ws.write_formula_with_format(
         r0,
         1,
-        Formula::new(format!("=IFERROR(IRR({}),\"\")", range(net_row)))
-            .set_result(irr_value.map(|x| x.to_string()).unwrap_or_default()),
+        formula(
+            format!("=IFERROR(IRR({}),\"\")", range(net_row)),
+            irr_value.map(|x| x.to_string()).unwrap_or_default(),
+            cached,
+        ),
         &Format::new().set_num_format("0.00%"),
     )?;
     r0 += 1;
     // Excel's NPV function discounts from year 1: year 0 is added as it is. Without the
     // per-year rounding it may differ from Ninefold's NPV by a few minor units.
     ws.write_string_with_format(r0, 0, t("npv_excel"), &f.head)?;
-    let npv_excel: f64 = crate::domain::finance::npv(
-        v.scenario.discount_rate,
-        &r.years.iter().map(|y| maj(y.net)).collect::<Vec<_>>(),
-    );
+    let npv_excel: f64 =
+        crate::domain::finance::npv(v.scenario.discount_rate, &r.years.iter().map(|y| maj(y.net)).collect::<Vec<_>>());
     let excel = if n_years > 1 {
         format!(
             "={}+NPV({rate},{}:{})",
@@ -548,10 +599,14 @@ pub fn business_case(v: &CaseView, lang: Lang) -> XResult<(Vec<u8>, CaseLayout)>
     } else {
         format!("={}", row_col_to_cell(net_row, first_col))
     };
-    ws.write_formula_with_format(r0, 1, Formula::new(excel).set_result(npv_excel.to_string()), &f.money)?;
+    ws.write_formula_with_format(r0, 1, formula(excel, npv_excel.to_string(), cached), &f.money)?;
     r0 += 1;
     ws.write_string_with_format(r0, 0, t("payback"), &f.head)?;
-    ws.write_string(r0, 1, v.figures.payback_months.clone().map_or_else(|| "—".to_string(), |m| format!("{m} {}", t("months"))))?;
+    ws.write_string(
+        r0,
+        1,
+        v.figures.payback_months.clone().map_or_else(|| "—".to_string(), |m| format!("{m} {}", t("months"))),
+    )?;
     ws.set_column_width(0, 36)?;
     ws.set_column_width(1, 22)?;
     for c in first_col..=total_col {

@@ -338,8 +338,9 @@ async fn settle_open_items<C: ConnectionTrait>(
         let am =
             milestone::ActiveModel { status: Set("done".into()), completed_on: Set(Some(today)), ..Default::default() };
         let v = m.version;
-        let ch = write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
-            .await?;
+        let ch =
+            write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
+                .await?;
         super::hooks::emit(c, ph.project_id, super::hooks::milestone_done(&ch.after)).await?;
     }
     super::schedule::reschedule(c, actor, ph.project_id).await

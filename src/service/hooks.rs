@@ -80,12 +80,7 @@ fn new_secret() -> String {
 
 /// Create a subscription. Returns it and, when the server made the secret, the secret
 /// (shown once; a chat tool's own secret is the one typed in).
-pub async fn create(
-    db: &Db,
-    actor: Actor,
-    project_id: i32,
-    i: &HookInput,
-) -> Result<(webhook::Model, Option<String>)> {
+pub async fn create(db: &Db, actor: Actor, project_id: i32, i: &HookInput) -> Result<(webhook::Model, Option<String>)> {
     let made = (i.preset == "ninefold" && i.secret.is_empty()).then(new_secret);
     let secret = made.clone().unwrap_or_else(|| i.secret.clone());
     let am = webhook::ActiveModel {
@@ -102,9 +97,10 @@ pub async fn create(
         created_by: Set(actor.user_id),
         ..Default::default()
     };
-    let m =
-        write::transaction(db, async |tx| write::insert::<webhook::Entity, _>(tx, actor, project_id, am, "create").await)
-            .await?;
+    let m = write::transaction(db, async |tx| {
+        write::insert::<webhook::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await?;
     Ok((m, made))
 }
 
@@ -273,7 +269,13 @@ impl Arg {
                 let said = i18n::t(lang, k);
                 if said == *k { k.rsplit('.').next().unwrap_or(k).to_string() } else { said }
             }
-            Arg::Both(en, zh) => if lang == Lang::Zh && !zh.is_empty() { zh.clone() } else { en.clone() },
+            Arg::Both(en, zh) => {
+                if lang == Lang::Zh && !zh.is_empty() {
+                    zh.clone()
+                } else {
+                    en.clone()
+                }
+            }
         }
     }
 }
@@ -425,18 +427,13 @@ pub struct Payload {
 
 /// The deliveries an event makes: one payload per active subscription of the project to
 /// it, with the outbox key. Pure apart from reading the subscriptions.
-pub async fn payloads<C: ConnectionTrait>(
-    c: &C,
-    project_id: i32,
-    e: &Emitted,
-) -> Result<Vec<(String, Payload)>> {
+pub async fn payloads<C: ConnectionTrait>(c: &C, project_id: i32, e: &Emitted) -> Result<Vec<(String, Payload)>> {
     let hooks = webhook::Entity::find()
         .filter(webhook::Column::ProjectId.eq(project_id))
         .filter(webhook::Column::Active.eq(true))
         .all(c)
         .await?;
-    let hooks: Vec<webhook::Model> =
-        hooks.into_iter().filter(|h| h.events.split(',').any(|x| x == e.event)).collect();
+    let hooks: Vec<webhook::Model> = hooks.into_iter().filter(|h| h.events.split(',').any(|x| x == e.event)).collect();
     if hooks.is_empty() {
         return Ok(vec![]);
     }
@@ -480,11 +477,8 @@ pub async fn emit<C: ConnectionTrait>(c: &C, project_id: i32, e: Emitted) -> Res
 pub async fn sweep_overdue(db: &Db) -> Result<usize> {
     use crate::entity::milestone;
     let hooks = webhook::Entity::find().filter(webhook::Column::Active.eq(true)).all(&db.conn).await?;
-    let mut projects: Vec<i32> = hooks
-        .iter()
-        .filter(|h| h.events.split(',').any(|e| e == "milestone.overdue"))
-        .map(|h| h.project_id)
-        .collect();
+    let mut projects: Vec<i32> =
+        hooks.iter().filter(|h| h.events.split(',').any(|e| e == "milestone.overdue")).map(|h| h.project_id).collect();
     projects.sort_unstable();
     projects.dedup();
     let mut n = 0;
@@ -585,7 +579,13 @@ async fn post(preset: &str, r: &wh::Request) -> Outcome {
             Outcome { status: Some(status.as_u16()), error }
         }
         Err(e) => {
-            let kind = if e.is_timeout() { "timeout" } else if e.is_connect() { "connect" } else { "request" };
+            let kind = if e.is_timeout() {
+                "timeout"
+            } else if e.is_connect() {
+                "connect"
+            } else {
+                "request"
+            };
             Outcome { status: None, error: format!("{kind}: {}", e.without_url()).chars().take(300).collect() }
         }
     }
@@ -652,8 +652,17 @@ async fn record(db: &Db, hook: &webhook::Model, event: &Event, o: &Outcome, ms: 
         webhook::Entity::update_many().set(am).filter(webhook::Column::Id.eq(hook.id)).exec(tx).await?;
         if disable {
             let after = webhook::Entity::find_by_id(hook.id).one(tx).await?;
-            audit::record_as(tx, None, Some(hook.project_id), "webhook", hook.id, "auto_disable", Some(&current), after.as_ref())
-                .await?;
+            audit::record_as(
+                tx,
+                None,
+                Some(hook.project_id),
+                "webhook",
+                hook.id,
+                "auto_disable",
+                Some(&current),
+                after.as_ref(),
+            )
+            .await?;
         }
         Ok(())
     })

@@ -323,7 +323,9 @@ pub async fn import_xlsx(
     }
     let (csv, preview) = match crate::domain::spreadsheet::xlsx_records(&file) {
         Ok(records) => (crate::domain::spreadsheet::to_csv(&records), people::preview_records(&records)),
-        Err(e) => (String::new(), people::ImportPreview { rows: vec![], file_error: Some(e.key()), file_error_line: 1 }),
+        Err(e) => {
+            (String::new(), people::ImportPreview { rows: vec![], file_error: Some(e.key()), file_error_line: 1 })
+        }
     };
     preview_page(&state, &ctx, &a, &csv, &preview)
 }

@@ -13,11 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-async fn build<V: Send + 'static>(
-    v: V,
-    lang: Lang,
-    f: fn(&V, Lang) -> xlsx::XResult<Vec<u8>>,
-) -> AppResult<Vec<u8>> {
+async fn build<V: Send + 'static>(v: V, lang: Lang, f: fn(&V, Lang) -> xlsx::XResult<Vec<u8>>) -> AppResult<Vec<u8>> {
     tokio::task::spawn_blocking(move || f(&v, lang))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?

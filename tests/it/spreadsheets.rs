@@ -49,7 +49,8 @@ async fn textbook_case(team: &mut Team, t: &TestApp) -> String {
     let d = &mut team.director;
     d.get(&bc(p, "")).await;
     d.post(&bc(p, ""), &[]).await.assert_redirect();
-    let sid = t.count(&format!("SELECT CAST(MIN(id) AS BIGINT) FROM bc_scenarios WHERE project_id = {p}")).await.to_string();
+    let sid =
+        t.count(&format!("SELECT CAST(MIN(id) AS BIGINT) FROM bc_scenarios WHERE project_id = {p}")).await.to_string();
     let scenario = [
         ("name", "Expected"),
         ("horizon", "3"),
@@ -60,9 +61,10 @@ async fn textbook_case(team: &mut Team, t: &TestApp) -> String {
         ("version", "1"),
     ];
     d.post(&bc(p, &format!("/scenarios/{sid}")), &scenario).await.assert_redirect();
-    for (cat, desc, rec, amount) in
-        [("implementation", "=HYPERLINK(\"http://evil.example\",\"Partner\")", "one_time", "10,000.00"), ("software", "Licences", "recurring", "1000")]
-    {
+    for (cat, desc, rec, amount) in [
+        ("implementation", "=HYPERLINK(\"http://evil.example\",\"Partner\")", "one_time", "10,000.00"),
+        ("software", "Licences", "recurring", "1000"),
+    ] {
         let f = [("category", cat), ("description", desc), ("recurrence", rec), ("amount", amount), ("growth", "")];
         d.post(&bc(p, "/costs"), &f).await.assert_redirect();
     }
@@ -91,8 +93,13 @@ async fn the_business_case_workbook_holds_the_page_s_figures_as_formulas() {
         let p = team.project;
         let sid = textbook_case(&mut team, &t).await;
         let page = team.director.get(&bc(p, &format!("?scenario={sid}"))).await;
-        assert!(page.body.contains("¥2,434.27") && page.body.contains("¥13,000.00") && page.body.contains("¥18,000.00"));
-        assert!(page.body.contains(&format!("/projects/{p}/business-case.xlsx?scenario={sid}")), "download link on the page");
+        assert!(
+            page.body.contains("¥2,434.27") && page.body.contains("¥13,000.00") && page.body.contains("¥18,000.00")
+        );
+        assert!(
+            page.body.contains(&format!("/projects/{p}/business-case.xlsx?scenario={sid}")),
+            "download link on the page"
+        );
 
         let bytes = xlsx_download(&team.viewer.get(&bc(p, &format!(".xlsx?scenario={sid}"))).await);
         let r = rows(&bytes, 0);
@@ -125,8 +132,19 @@ async fn the_business_case_workbook_holds_the_page_s_figures_as_formulas() {
         assert!(!formulas.iter().any(|s| s.contains("HYPERLINK")));
 
         // Recomputed by LibreOffice (when installed), the formulas give the same figures.
-        if let Some(csv) = libreoffice_csv(&bytes) {
-            let lo: Vec<Vec<String>> = csv.lines().map(|l| l.split(',').map(|c| c.trim_matches('"').to_string()).collect()).collect();
+        // The workbook without cached results (every formula cell 0) proves the figures come
+        // from the formulas.
+        let project = ninefold::service::projects::get(&t.db.conn, p).await.unwrap();
+        let today = ninefold::service::clock::today(&project);
+        let view = ninefold::service::business_case::view(&t.db.conn, &project, sid.parse().ok(), today)
+            .await
+            .unwrap()
+            .unwrap();
+        let bare = ninefold::report::xlsx::business_case_formulas_only(&view, ninefold::i18n::Lang::En).unwrap();
+        assert_eq!(find(&rows(&bare, 0), "NPV")[1], "0", "no cached result");
+        if let Some(csv) = libreoffice_csv(&bare) {
+            let lo: Vec<Vec<String>> =
+                ninefold::domain::people::parse_csv(&csv).unwrap().into_iter().map(|(_, r)| r).collect();
             let npv = find(&lo, "NPV")[1].replace([',', '¥'], "");
             assert_eq!(npv.parse::<f64>().unwrap(), 2434.27, "LibreOffice recomputed NPV");
             let tco = find(&lo, "Total cost of ownership (present value)")[1].replace([',', '¥'], "");
@@ -147,15 +165,32 @@ async fn the_business_case_workbook_holds_the_page_s_figures_as_formulas() {
 /// `libreoffice --headless --convert-to csv` of a workbook (recalculating its formulas), or
 /// `None` when LibreOffice is not installed.
 fn libreoffice_csv(bytes: &[u8]) -> Option<String> {
-    let bin = ["libreoffice", "soffice"].into_iter().find(|b| {
-        std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success())
-    })?;
+    let bin = ["libreoffice", "soffice"]
+        .into_iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))?;
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("case.xlsx");
     std::fs::write(&src, bytes).unwrap();
     let profile = format!("-env:UserInstallation=file://{}", dir.path().join("profile").display());
+    // Recalculate every formula on load (LibreOffice trusts an Excel file's cached results
+    // otherwise): OOXMLRecalcMode 0 = always.
+    std::fs::create_dir_all(dir.path().join("profile/user")).unwrap();
+    std::fs::write(
+        dir.path().join("profile/user/registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>"#,
+    )
+    .unwrap();
     let out = std::process::Command::new(bin)
-        .args([profile.as_str(), "--headless", "--convert-to", "csv", "--outdir"])
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(&src)
         .output()
@@ -174,7 +209,14 @@ async fn registers_and_plans_read_back_as_the_pages_show_them() {
         team.director
             .post(
                 &format!("/projects/{p}/risks"),
-                &[("title", "Dealer ERP interface late"), ("category", "technology"), ("probability", "3"), ("impact", "5"), ("owner", "@IT"), ("status", "open")],
+                &[
+                    ("title", "Dealer ERP interface late"),
+                    ("category", "technology"),
+                    ("probability", "3"),
+                    ("impact", "5"),
+                    ("owner", "@IT"),
+                    ("status", "open"),
+                ],
             )
             .await
             .assert_redirect();
@@ -190,11 +232,11 @@ async fn registers_and_plans_read_back_as_the_pages_show_them() {
         // The schedule: the same activities and dates as the CSV export (one view).
         let csv = team.viewer.get(&format!("/projects/{p}/schedule.csv")).await.body;
         let s = rows(&xlsx_download(&team.viewer.get(&format!("/projects/{p}/schedule.xlsx")).await), 0);
-        let csv_rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        let csv_rows: Vec<Vec<String>> =
+            ninefold::domain::people::parse_csv(&csv).unwrap().into_iter().skip(1).map(|(_, r)| r).collect();
         assert_eq!(s.len() - 1, csv_rows.len());
         for (x, c) in s.iter().skip(1).zip(&csv_rows) {
-            assert_eq!(x[2], c[2].trim_matches('"'), "name");
-            assert_eq!(x[6 - 3 + 0].len(), 10);
+            assert_eq!(x[2], c[2], "name");
             let start = calamine_date(&x[3]);
             assert_eq!(start, c[4], "start of {}", x[2]);
             assert_eq!(x[5], c[6], "working days of {}", x[2]);
@@ -205,7 +247,10 @@ async fn registers_and_plans_read_back_as_the_pages_show_them() {
         team.director
             .post(
                 &format!("/projects/{p}/people/import"),
-                &[("csv", "name,title,department,side,email\n王芳,项目总监,management,client,wang@t.example\n"), ("action", "import")],
+                &[
+                    ("csv", "name,title,department,side,email\n王芳,项目总监,management,client,wang@t.example\n"),
+                    ("action", "import"),
+                ],
             )
             .await
             .assert_redirect();
@@ -220,7 +265,9 @@ async fn registers_and_plans_read_back_as_the_pages_show_them() {
 /// calamine reads a date cell as its serial number or as text; either way as `YYYY-MM-DD`.
 fn calamine_date(s: &str) -> String {
     match s.parse::<f64>() {
-        Ok(serial) => (chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap() + chrono::Duration::days(serial as i64)).to_string(),
+        Ok(serial) => {
+            (chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap() + chrono::Duration::days(serial as i64)).to_string()
+        }
         Err(_) => s[..10].to_string(),
     }
 }
@@ -257,19 +304,34 @@ async fn xlsx_imports_share_the_csv_row_parsers_all_or_nothing() {
             &["陈杰", "", "service", "client", "not-an-email"],
         ]);
         team.consultant.get(&format!("/projects/{p}/people/import")).await;
-        let r = team.consultant.post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &bad))).await;
+        let r = team
+            .consultant
+            .post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &bad)))
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("id=\"line-3\"") && r.body.contains("id=\"line-5\""), "sheet rows named");
         assert!(!r.body.contains("id=\"line-4\""));
         assert!(r.body.contains("Line 3, "), "the row's message names it");
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM people WHERE project_id = {p}")).await, 0);
+        // In Chinese (the form post of the same rows: the harness's upload sends no language).
+        let csv_of_bad =
+            ninefold::domain::spreadsheet::to_csv(&ninefold::domain::spreadsheet::xlsx_records(&bad).unwrap());
         team.consultant.lang = Some("zh-CN".into());
-        let r = team.consultant.post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &bad))).await;
+        let r = team
+            .consultant
+            .post(&format!("/projects/{p}/people/import"), &[("csv", &csv_of_bad), ("action", "preview")])
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("第 3 行，"), "Chinese messages name the row");
+        assert!(
+            r.body.contains("第 3 行，") && r.body.contains("id=\"line-5\""),
+            "Chinese messages name the sheet's rows"
+        );
         team.consultant.lang = None;
         // Not a workbook.
-        let r = team.consultant.post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", b"PK\x03\x04junk"))).await;
+        let r = team
+            .consultant
+            .post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", b"PK\x03\x04junk")))
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("not a readable Excel workbook"));
         // A good workbook previews, then imports through the same confirmed post as CSV.
@@ -278,33 +340,64 @@ async fn xlsx_imports_share_the_csv_row_parsers_all_or_nothing() {
             &["李娜", "顾问", "it", "consultancy", "li.na@t.example"],
             &["赵敏", "经理", "sales", "client", ""],
         ]);
-        let r = team.consultant.post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &good))).await;
+        let r = team
+            .consultant
+            .post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &good)))
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         let i = r.body.find("id=\"csv-text\" spellcheck=\"false\">").unwrap() + 33;
-        let csv = r.body[i..i + r.body[i..].find("</textarea>").unwrap()].replace("&quot;", "\"").replace("&#x2f;", "/");
-        team.consultant.post(&format!("/projects/{p}/people/import"), &[("csv", &csv), ("action", "import")]).await.assert_redirect();
+        let csv =
+            r.body[i..i + r.body[i..].find("</textarea>").unwrap()].replace("&quot;", "\"").replace("&#x2f;", "/");
+        team.consultant
+            .post(&format!("/projects/{p}/people/import"), &[("csv", &csv), ("action", "import")])
+            .await
+            .assert_redirect();
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM people WHERE project_id = {p}")).await, 2);
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND entity = 'person'")).await, 2);
+        assert_eq!(
+            t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND entity = 'person'")).await,
+            2
+        );
         // A viewer may not import.
         team.viewer.get(&format!("/projects/{p}")).await;
-        let r = team.viewer.post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &good))).await;
+        let r =
+            team.viewer.post_multipart(&format!("/projects/{p}/people/import.xlsx"), &[], Some(("file", &good))).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
 
         // Measurements: the same parser as CSV; a bad row names its sheet row; all or nothing.
         crate::targets::new_target(&mut team.director, p, crate::targets::TARGET).await;
         let key = "service-cost".to_string();
         let before = t.count(&format!("SELECT COUNT(*) FROM measurements WHERE project_id = {p}")).await;
-        let bad = workbook(&[&["target", "date", "value", "note"], &[&key, "2026-04-30", "31", "April"], &[&key, "2026-05-32", "33", ""]]);
+        let bad = workbook(&[
+            &["target", "date", "value", "note"],
+            &[&key, "2026-04-30", "31", "April"],
+            &[&key, "2026-05-32", "33", ""],
+        ]);
         team.consultant.get(&format!("/projects/{p}/targets")).await;
-        let r = team.consultant.post_multipart(&format!("/projects/{p}/targets/import"), &[], Some(("file", &bad))).await;
+        let r =
+            team.consultant.post_multipart(&format!("/projects/{p}/targets/import"), &[], Some(("file", &bad))).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("Line 3"), "the sheet's row 3 is named");
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM measurements WHERE project_id = {p}")).await, before);
-        let good = workbook(&[&["target", "date", "value", "note"], &[&key, "2026-04-30", "31.5", "April"], &[], &[&key, "2026-05-31", "33", "May"]]);
-        let r = team.consultant.post_multipart(&format!("/projects/{p}/targets/import"), &[], Some(("file", &good))).await;
+        let good = workbook(&[
+            &["target", "date", "value", "note"],
+            &[&key, "2026-04-30", "31.5", "April"],
+            &[],
+            &[&key, "2026-05-31", "33", "May"],
+        ]);
+        let r =
+            team.consultant.post_multipart(&format!("/projects/{p}/targets/import"), &[], Some(("file", &good))).await;
         r.assert_redirect();
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM measurements WHERE project_id = {p} AND source = 'xlsx'")).await, 2);
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND entity = 'measurement' AND action = 'create'")).await, before + 2);
+        assert_eq!(
+            t.count(&format!("SELECT COUNT(*) FROM measurements WHERE project_id = {p} AND source = 'xlsx'")).await,
+            2
+        );
+        assert_eq!(
+            t.count(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE project_id = {p} AND entity = 'measurement' AND action = 'create'"
+            ))
+            .await,
+            before + 2
+        );
         // Read back: the targets workbook lists them on its measurements sheet.
         let m = rows(&xlsx_download(&team.viewer.get(&format!("/projects/{p}/targets.xlsx")).await), 1);
         assert!(m.iter().any(|r| r[0] == key && r[2] == "31.5" && r[3] == "Excel import" && r[4] == "April"));
