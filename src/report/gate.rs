@@ -15,6 +15,32 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         ]),
         h2(t(lang, "gate.delivered")),
         Block::Table(deliverable_rows_table(&rows, lang)),
+    ];
+    // Evidence attached to the deliverables (the latest version of each file).
+    if !g.attachments.is_empty() {
+        b.push(h2(i18n::t(lang, "collab.attach.evidence")));
+        b.push(Block::Bullets(
+            g.attachments
+                .iter()
+                .map(|a| {
+                    let of = rows
+                        .iter()
+                        .find(|r| r.deliverable.id == a.row.entity_id)
+                        .map(|r| name(lang, &r.deliverable.name_en, &r.deliverable.name_zh))
+                        .unwrap_or_default();
+                    format!(
+                        "{} v{} ({of}) · {} · {} · SHA-256 {}",
+                        a.row.file_name,
+                        a.row.file_version,
+                        a.size_label,
+                        a.uploader,
+                        &a.row.sha256[..a.row.sha256.len().min(16)]
+                    )
+                })
+                .collect(),
+        ));
+    }
+    b.extend([
         h2(t(lang, "gate.acceptance")),
         Block::Fields(
             rows.iter()
@@ -27,7 +53,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 .collect(),
         ),
         h2(t(lang, "gate.blockers")),
-    ];
+    ]);
     if g.blockers.is_empty() {
         b.push(Block::Para(t(lang, "gate.ready")));
     } else {

@@ -20,6 +20,8 @@ pub struct DeliverableDoc {
     pub kind_title: Option<String>,
     /// Its latest stored version (any language).
     pub latest: Option<Listed>,
+    /// The latest file attached to it: evidence that satisfies a deliverable no kind generates.
+    pub evidence: Option<super::collab::AttachmentRow>,
 }
 
 /// A kind with its stored versions.
@@ -57,6 +59,11 @@ pub async fn tab<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Resu
     let rows = work::deliverable_rows(c, project_id).await?;
     let phases = super::projects::phases(c, project_id).await?;
     let reviews = super::reviews::list(c, project_id).await?;
+    let attached: Vec<super::collab::AttachmentRow> = super::collab::attachments_of(c, project_id, None)
+        .await?
+        .into_iter()
+        .filter(|a| a.entity_kind == "deliverable")
+        .collect();
     let pick = |en: &str, zh: &str| if lang == Lang::Zh { zh.to_string() } else { en.to_string() };
     let deliverables: Vec<DeliverableDoc> = rows
         .iter()
@@ -71,6 +78,7 @@ pub async fn tab<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Resu
                 kind: kind.map(Kind::key),
                 kind_title: kind.map(|k| k.title(lang)),
                 latest: versions.iter().find(|v| v.doc.deliverable_id == Some(d.id)).cloned(),
+                evidence: attached.iter().filter(|a| a.entity_id == d.id).max_by_key(|a| (a.created_at, a.id)).cloned(),
             }
         })
         .collect();

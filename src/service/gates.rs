@@ -51,6 +51,8 @@ pub struct GateView {
     pub reopenable: bool,
     /// The preparation gate waits for an approved business case.
     pub needs_case: bool,
+    /// The latest version of each file attached to this phase's deliverables (evidence).
+    pub attachments: Vec<super::collab::AttachmentView>,
     /// Readiness only: training coverage of each functional group.
     pub coverage: Option<Vec<CoverageRow>>,
     /// Readiness only: the latest data-quality figures of each source.
@@ -143,7 +145,14 @@ async fn view_of<C: ConnectionTrait>(
         (None, None)
     };
     let open_activities = open_activities(c, phase.id).await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.deliverable.id).collect();
+    let attachments = super::collab::deliverable_attachments(c, project.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.latest && ids.contains(&a.row.entity_id))
+        .collect();
     Ok(GateView {
+        attachments,
         project: project.clone(),
         can_carry: idx + 1 < phases.len(),
         open_activities,

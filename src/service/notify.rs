@@ -279,6 +279,9 @@ pub async fn assigned<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Something with a due date: (entity, id, title, due date, owner person, link).
+type DueItem = (&'static str, i32, String, NaiveDate, Option<i32>, String);
+
 /// Reminders at the projects' today (`today_of` gives a project's date): each deliverable,
 /// activity, milestone and open review action due within three days or overdue is told,
 /// once per due date, to its owner's account, or to the project's directors when it has
@@ -292,8 +295,7 @@ pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::M
         }
         let today = today_of(&p);
         let soon = today + chrono::Duration::days(DUE_SOON_DAYS);
-        // (entity, id, title, due date, owner person)
-        let mut items: Vec<(&str, i32, String, NaiveDate, Option<i32>, String)> = vec![];
+        let mut items: Vec<DueItem> = vec![];
         for d in deliverable::Entity::find()
             .filter(deliverable::Column::ProjectId.eq(p.id))
             .filter(deliverable::Column::Status.ne("accepted"))

@@ -46,6 +46,7 @@ async fn invitations_page(
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
     let data = context! {
         project => ser(&a.project),
+        can => super::projects::can(a.role),
         invitations => rows,
         people => ser(&people),
         roles,
@@ -260,6 +261,7 @@ async fn back_to(state: &AppState, project_id: i32, kind: &str, id: i32, anchor:
 
 /// A record's thread on a page of its own (also where a refused comment or upload is shown
 /// again with its message).
+#[allow(clippy::too_many_arguments)]
 async fn thread_page(
     state: &AppState,
     ctx: &Ctx,

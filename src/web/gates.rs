@@ -50,6 +50,7 @@ async fn gate_view(
         project => ser(&v.project),
         phase => ser(&v.phase),
         deliverables => ser(&v.deliverables),
+        attachments => ser(&v.attachments),
         blockers => ser(&v.blockers),
         blocked => v.blocked,
         decisions => ser(&v.decisions),

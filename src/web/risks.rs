@@ -110,7 +110,11 @@ async fn form_page(
     version: i32,
 ) -> AppResult<Response> {
     let conflict = if fb.conflict { Some(raw_of(&current)) } else { None };
+    let thread = crate::service::collab::thread(&state.db.conn, project.id, "risk", current.risk.id).await?;
     let data = context! {
+        thread => ser(&thread),
+        thread_can => super::collab::thread_can(role),
+        me => ctx.user.as_ref().map(|u| u.id),
         project => ser(project),
         risk => ser(&current),
         form => ser(&raw),

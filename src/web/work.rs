@@ -99,7 +99,11 @@ async fn deliverable_view(
         Some(uid) => users::get(&state.db.conn, uid).await.ok().map(|u| u.name),
         None => None,
     };
+    let thread = crate::service::collab::thread(&state.db.conn, a.project.id, "deliverable", d.id).await?;
     let data = context! {
+        thread => ser(&thread),
+        thread_can => super::collab::thread_can(a.role),
+        me => ctx.user.as_ref().map(|u| u.id),
         project => ser(&a.project),
         d => ser(&d),
         phase => ser(&phase),

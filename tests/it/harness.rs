@@ -242,6 +242,29 @@ impl Client {
         self.send(req).await
     }
 
+    /// POST multipart/form-data with the CSRF token and one file of the given name and type.
+    pub async fn post_file(&mut self, path: &str, field: &str, name: &str, ctype: &str, bytes: &[u8]) -> Resp {
+        let boundary = "----ninefold-test-boundary-7f3a";
+        let mut body: Vec<u8> = vec![];
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", self.csrf)
+                .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {ctype}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut b = Request::post(path)
+            .header(header::COOKIE, self.cookies())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        if let Some(l) = &self.lang {
+            b = b.header(header::ACCEPT_LANGUAGE, l.as_str());
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
     /// POST JSON with extra headers and no cookies (an API client).
     pub async fn post_json(&mut self, path: &str, headers: &[(&str, &str)], json: &str) -> Resp {
         let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
