@@ -94,6 +94,7 @@ fn secret_in(body: &str) -> String {
     body[i..i + body[i..].find('<').unwrap()].to_string()
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn subscribe(
     c: &mut Client,
     p: i32,
