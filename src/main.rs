@@ -146,13 +146,19 @@ async fn main() -> anyhow::Result<()> {
             if demo {
                 load_demo(&db, &playbooks).await?;
             }
-            let app = ninefold::build_app(AppState::new(db.clone(), playbooks, config.secure_cookies));
+            let state = AppState::new(db.clone(), playbooks, config.secure_cookies);
+            let base_url = state.base_url.clone();
+            let app = ninefold::build_app(state);
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
             // Stored health whose day has passed is rewritten in the background.
             ninefold::service::health_summary::spawn_refresher(db.clone());
             // Messages to the outside (e-mail, webhooks) leave through the outbox worker.
-            service::outbox::start(db.clone(), service::outbox::dispatchers_from_env());
+            let mut dispatchers = service::outbox::dispatchers_from_env();
+            dispatchers.push(std::sync::Arc::new(service::hooks::Dispatcher { db: db.clone(), base_url }));
+            service::outbox::start(db.clone(), dispatchers);
+            // Webhooks' `milestone.overdue`, each once, checked every 10 minutes.
+            tokio::spawn(service::hooks::run_overdue_sweeps(db.clone(), std::time::Duration::from_secs(600)));
             // Reminders of what is due or overdue, and the users' digests at their local hour.
             tokio::spawn(service::notify::run(db.clone()));
             serve(listener, app, &db).await?;

@@ -32,4 +32,5 @@ pub mod targets;
 pub mod testing;
 pub mod training;
 pub mod validation;
+pub mod webhooks;
 pub mod workflow;

@@ -166,11 +166,28 @@ pub const IMPORT_MAX_ROWS: usize = 2_000;
 /// Read a people file: a header row naming the columns (English or Chinese, any order;
 /// `name`, `department` and `side` required), then one person per row, each checked.
 pub fn preview(text: &str) -> ImportPreview {
-    let fail = |key, line| ImportPreview { rows: vec![], file_error: Some(key), file_error_line: line };
-    let records = match parse_csv(text) {
-        Ok(r) => r,
-        Err(line) => return fail("import.err_quote", line),
-    };
+    match parse_csv(text) {
+        Ok(r) => preview_records(&r),
+        Err(line) => fail("import.err_quote", line),
+    }
+}
+
+fn fail(key: &'static str, line: usize) -> ImportPreview {
+    ImportPreview { rows: vec![], file_error: Some(key), file_error_line: line }
+}
+
+/// Read the first worksheet of an XLSX workbook as a people file (the same header, the same
+/// checks, the sheet's row numbers in messages).
+pub fn preview_xlsx(bytes: &[u8]) -> ImportPreview {
+    match crate::domain::spreadsheet::xlsx_records(bytes) {
+        Ok(r) => preview_records(&r),
+        Err(e) => fail(e.key(), 1),
+    }
+}
+
+/// The one row parser of people files, CSV or XLSX: `(line, cells)` records, the first the
+/// header.
+pub fn preview_records(records: &[(usize, Vec<String>)]) -> ImportPreview {
     let Some(((hline, header), rows)) = records.split_first() else {
         return fail("import.err_empty", 1);
     };

@@ -67,6 +67,9 @@ pub enum Action {
     Attach,
     /// Invite people to the project by e-mail.
     Invite,
+    /// Add, change or remove the project's webhook subscriptions (they carry secrets and
+    /// send project news outside).
+    ManageWebhooks,
 }
 
 use Role::{Consultant, Director, Member, Steering, Viewer};
@@ -98,6 +101,7 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::Comment, &[Director, Consultant, Steering, Member]),
     (Action::Attach, &[Director, Consultant, Steering, Member]),
     (Action::Invite, &[Director]),
+    (Action::ManageWebhooks, &[Director]),
 ];
 
 impl Action {
@@ -123,6 +127,7 @@ impl Action {
             Action::Comment => "comment",
             Action::Attach => "attach",
             Action::Invite => "invite",
+            Action::ManageWebhooks => "manage_webhooks",
         }
     }
 }
@@ -174,6 +179,7 @@ mod tests {
             assert_eq!(allows(r, Action::SaveBaseline), r == Role::Director, "{r:?}");
             assert_eq!(allows(r, Action::ImportPlan), r == Role::Director, "{r:?}");
             assert_eq!(allows(r, Action::EditBusinessCase), is(&[Role::Director, Role::Consultant]), "{r:?}");
+            assert_eq!(allows(r, Action::ManageWebhooks), r == Role::Director, "{r:?}");
         }
         assert_eq!(member_change(None, Some(Role::Director)), Action::ManageSteering);
         assert_eq!(member_change(Some(Role::Steering), Some(Role::Member)), Action::ManageSteering);

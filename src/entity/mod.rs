@@ -68,3 +68,5 @@ pub mod test_run;
 pub mod time_entry;
 pub mod training_session;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;

@@ -21,6 +21,7 @@ mod prototype_test;
 mod review;
 pub(crate) mod targets;
 mod training;
+pub mod xlsx;
 
 use crate::db::Db;
 use crate::entity::project;

@@ -274,6 +274,7 @@ pub async fn decide(
         }
         record_decision(tx, actor, ph, d, &rationale).await?;
         super::notify::gate_decided(tx, actor, project_id, seq, d.as_str()).await?;
+        super::hooks::emit(tx, project_id, super::hooks::gate_decided(ph, d.as_str(), &rationale)).await?;
         if d.passes() {
             // The last phase has nowhere to carry work to: its open activities close with the
             // decision's rationale as their reason.
@@ -365,8 +366,10 @@ async fn settle_open_items<C: ConnectionTrait>(
         let am =
             milestone::ActiveModel { status: Set("done".into()), completed_on: Set(Some(today)), ..Default::default() };
         let v = m.version;
-        write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
-            .await?;
+        let ch =
+            write::update_loaded::<milestone::Entity, _>(c, Some(actor), ph.project_id, m, v, am, "reached_at_gate")
+                .await?;
+        super::hooks::emit(c, ph.project_id, super::hooks::milestone_done(&ch.after)).await?;
     }
     super::schedule::reschedule(c, actor, ph.project_id).await
 }

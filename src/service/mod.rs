@@ -97,3 +97,4 @@ pub mod configuration;
 pub mod demo_insurer;
 pub mod raid;
 pub mod testing;
+pub mod hooks;

@@ -184,8 +184,12 @@ pub async fn create(db: &Db, actor: Actor, project_id: i32, input: &RiskInput) -
     let mut am = active(input);
     am.project_id = Set(project_id);
     am.factor_key = Set(None);
-    write::transaction(db, async |tx| write::insert::<risk_e::Entity, _>(tx, actor, project_id, am, "create").await)
-        .await
+    write::transaction(db, async |tx| {
+        let r = write::insert::<risk_e::Entity, _>(tx, actor, project_id, am, "create").await?;
+        super::hooks::emit(tx, project_id, super::hooks::risk_event(&r, None)).await?;
+        Ok(r)
+    })
+    .await
 }
 
 pub async fn update(
@@ -200,6 +204,10 @@ pub async fn update(
         let before = write::get::<risk_e::Entity, _>(tx, project_id, id).await?;
         let action = if input.status == "dismissed" && before.status != "dismissed" { "dismiss" } else { "update" };
         let ch = write::update::<risk_e::Entity, _>(tx, actor, project_id, id, version, active(input), action).await?;
+        let rerated = (ch.before.probability, ch.before.impact) != (ch.after.probability, ch.after.impact);
+        if rerated && ch.after.status != "dismissed" {
+            super::hooks::emit(tx, project_id, super::hooks::risk_event(&ch.after, Some(&ch.before))).await?;
+        }
         Ok(ch.after)
     })
     .await

@@ -1311,7 +1311,11 @@ pub async fn set_milestone_done(
     let (status, on) = if done { ("done", Some(clock::today(project))) } else { ("open", None) };
     let am = milestone::ActiveModel { status: Set(status.into()), completed_on: Set(on), ..Default::default() };
     write::transaction_in(db, project.id, async |tx| {
-        write::update::<milestone::Entity, _>(tx, actor, project.id, id, version, am, "update").await.map(drop)
+        let ch = write::update::<milestone::Entity, _>(tx, actor, project.id, id, version, am, "update").await?;
+        if done && ch.before.status != "done" {
+            super::hooks::emit(tx, project.id, super::hooks::milestone_done(&ch.after)).await?;
+        }
+        Ok(())
     })
     .await
 }

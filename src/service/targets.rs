@@ -488,6 +488,7 @@ async fn record_once<C: ConnectionTrait>(
                 .await?;
             let after = measurement::Model { value, note: note.into(), ..m.clone() };
             audit::record_as(c, who, Some(t.project_id), "measurement", m.id, "update", Some(&m), Some(&after)).await?;
+            super::hooks::emit(c, t.project_id, super::hooks::measurement_recorded(t, &after)).await?;
             Ok(Some(Recorded::Updated))
         }
         None => {
@@ -511,6 +512,7 @@ async fn record_once<C: ConnectionTrait>(
             .await?;
             let TryInsertResult::Inserted(m) = inserted else { return Ok(None) };
             audit::record_as(c, who, Some(t.project_id), "measurement", m.id, "create", None::<&()>, Some(&m)).await?;
+            super::hooks::emit(c, t.project_id, super::hooks::measurement_recorded(t, &m)).await?;
             Ok(Some(Recorded::Created))
         }
     }
@@ -562,18 +564,51 @@ pub async fn import_csv(
     text: &str,
 ) -> Result<std::result::Result<usize, Vec<RowError>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The note is the rest of the line, commas and all.
+    let records: Vec<(usize, Vec<String>)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l.trim().splitn(4, ',').map(|c| c.trim().to_string()).collect()))
+        .collect();
+    import_records(db, actor, project_id, &records, "csv").await
+}
+
+/// Import the first worksheet of an XLSX workbook: the same columns, the same checks, the
+/// sheet's row numbers in messages.
+pub async fn import_xlsx(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    bytes: &[u8],
+) -> Result<std::result::Result<usize, Vec<RowError>>> {
+    match crate::domain::spreadsheet::xlsx_records(bytes) {
+        Ok(records) => import_records(db, actor, project_id, &records, "xlsx").await,
+        Err(e) => Ok(Err(vec![RowError { line: 1, message: e.key(), detail: String::new() }])),
+    }
+}
+
+/// The one row parser of measurement imports, CSV or XLSX: `(line, cells)` records, the
+/// first a header when its first cell starts with "target". All or nothing.
+pub async fn import_records(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    records: &[(usize, Vec<String>)],
+    source: &str,
+) -> Result<std::result::Result<usize, Vec<RowError>>> {
     let all = list(&db.conn, project_id).await?;
     let mut rows = vec![];
     let mut errors = vec![];
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        let line = line.trim();
-        if line.is_empty() || (n == 1 && line.to_lowercase().starts_with("target")) {
+    for (i, (n, cells)) in records.iter().enumerate() {
+        let n = *n;
+        let cells: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
+        if cells.iter().all(|c| c.is_empty()) || (i == 0 && cells[0].to_lowercase().starts_with("target")) {
             continue;
         }
-        let cells: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
+        let line = cells.join(",");
         if cells.len() < 3 {
-            errors.push(RowError { line: n, message: "measure_import.err.columns", detail: line.into() });
+            errors.push(RowError { line: n, message: "measure_import.err.columns", detail: line });
             continue;
         }
         let Some(t) = all.iter().find(|t| t.key == cells[0]) else {
@@ -599,7 +634,7 @@ pub async fn import_csv(
     }
     write::transaction(db, async |tx| {
         for (t, on, v, note) in &rows {
-            record(tx, Some(actor), t, *on, *v, "csv", note).await?;
+            record(tx, Some(actor), t, *on, *v, source, note).await?;
         }
         Ok(Ok(rows.len()))
     })

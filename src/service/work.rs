@@ -222,6 +222,8 @@ pub async fn transition(
             super::collab::add_in(tx, actor, project_id, "deliverable", id, &comment).await?;
         }
         super::notify::deliverable_moved(tx, actor, &after, action).await?;
+        super::hooks::emit(tx, project_id, super::hooks::deliverable_changed(&after, from.as_str(), to.as_str()))
+            .await?;
         Ok(after)
     })
     .await

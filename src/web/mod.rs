@@ -14,6 +14,7 @@ pub mod documents;
 pub mod form;
 pub mod gates;
 pub mod golive;
+pub mod hooks;
 pub mod modules;
 pub mod ops;
 pub mod organisation;
@@ -25,6 +26,7 @@ pub mod risks;
 pub mod schedule;
 pub mod security;
 pub mod setup;
+pub mod spreadsheets;
 pub mod targets;
 pub mod testing;
 pub mod training;
@@ -64,6 +66,8 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(budget::routes())
         .merge(golive::routes())
         .merge(collab::routes())
+        .merge(hooks::routes())
+        .merge(spreadsheets::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

@@ -302,6 +302,41 @@ pub async fn import(
         let n = organisation::import_people(&state.db, actor, id, &preview.inputs()).await?;
         return Ok(Redirect::to(&format!("/projects/{id}/people?imported={n}")).into_response());
     }
+    preview_page(&state, &ctx, &a, csv, &preview)
+}
+
+/// Preview an Excel workbook (.xlsx) of people: the same row parser as a CSV file; the
+/// rows go into the text box as CSV (one line per sheet row), so importing them is the
+/// same confirmed post as for a CSV file.
+pub async fn import_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    mut mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let mut file = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(|_| crate::error::AppError::BadRequest)? {
+        if field.name() == Some("file") {
+            file = field.bytes().await.map_err(|_| crate::error::AppError::BadRequest)?.to_vec();
+        }
+    }
+    let (csv, preview) = match crate::domain::spreadsheet::xlsx_records(&file) {
+        Ok(records) => (crate::domain::spreadsheet::to_csv(&records), people::preview_records(&records)),
+        Err(e) => {
+            (String::new(), people::ImportPreview { rows: vec![], file_error: Some(e.key()), file_error_line: 1 })
+        }
+    };
+    preview_page(&state, &ctx, &a, &csv, &preview)
+}
+
+fn preview_page(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &crate::service::access::Access,
+    csv: &str,
+    preview: &people::ImportPreview,
+) -> AppResult<Response> {
     let status = if preview.valid() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let rows: Vec<Value> = preview
         .rows
@@ -324,7 +359,7 @@ pub async fn import(
         file_error_line => preview.file_error_line,
         previewed => true,
     };
-    Ok((status, page(&state, &ctx, "organisation/import.html", data)).into_response())
+    Ok((status, page(state, ctx, "organisation/import.html", data)).into_response())
 }
 
 /// Responsibilities of a phase's activities and deliverables: an owner and a tier or group.
@@ -387,6 +422,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/projects/{id}/organisation/memberships/{mid}/delete", form_route(OrgWrite::RemoveMember, org_write))
         .route("/projects/{id}/people", get(people_index).post(create_person))
         .route("/projects/{id}/people/import", get(import_form).post(import))
+        .route("/projects/{id}/people/import.xlsx", axum::routing::post(import_xlsx))
         .route("/projects/{id}/people/{pid}", get(person_show).post(person_update))
         .route("/projects/{id}/people/{pid}/delete", post(person_remove))
         .route("/projects/{id}/responsibilities/{seq}", get(responsibilities).post(set_owner))

@@ -195,7 +195,8 @@ pub async fn add_measurement(
     }
 }
 
-/// CSV upload (a file, or text pasted into the form).
+/// CSV upload (a file, or text pasted into the form), or an Excel workbook (.xlsx) in the
+/// file field: both go through the one row parser.
 pub async fn import(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -211,12 +212,12 @@ pub async fn import(
             _ => {}
         }
     }
-    let text = if file.is_empty() {
-        pasted
+    let result = if crate::domain::spreadsheet::is_xlsx(&file) {
+        targets::import_xlsx(&state.db, actor, id, &file).await?
     } else {
-        match String::from_utf8(file) {
-            Ok(s) => s,
-            Err(_) => {
+        let text = match text_of(file, pasted) {
+            Some(t) => t,
+            None => {
                 return list_page(
                     &state,
                     &ctx,
@@ -231,9 +232,10 @@ pub async fn import(
                 )
                 .await;
             }
-        }
+        };
+        targets::import_csv(&state.db, actor, id, &text).await?
     };
-    match targets::import_csv(&state.db, actor, id, &text).await? {
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/targets")).into_response()),
         Err(rows) => {
             list_page(
@@ -251,6 +253,11 @@ pub async fn import(
             .await
         }
     }
+}
+
+/// The uploaded file as UTF-8 text, or the pasted text when no file came.
+fn text_of(file: Vec<u8>, pasted: String) -> Option<String> {
+    if file.is_empty() { Some(pasted) } else { String::from_utf8(file).ok() }
 }
 
 pub async fn tokens(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
