@@ -15,6 +15,7 @@ mod m20261201_000008_views;
 mod m20261202_000010_hardening;
 mod m20261202_000011_unique_seq;
 mod m20261202_000012_indexes;
+mod m20261203_000070_personal_tokens;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_hardening::Migration),
             Box::new(m20261202_000011_unique_seq::Migration),
             Box::new(m20261202_000012_indexes::Migration),
+            Box::new(m20261203_000070_personal_tokens::Migration),
         ]
     }
 }

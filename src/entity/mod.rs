@@ -40,3 +40,4 @@ pub mod session;
 pub mod target;
 pub mod training_session;
 pub mod user;
+pub mod personal_token;

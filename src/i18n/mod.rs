@@ -87,6 +87,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("glossary.en.toml"), include_str!("glossary.zh.toml")),
     (include_str!("hardening.en.toml"), include_str!("hardening.zh.toml")),
     (include_str!("portfolio.en.toml"), include_str!("portfolio.zh.toml")),
+    (include_str!("api.en.toml"), include_str!("api.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

@@ -23,6 +23,8 @@ pub mod training;
 pub mod users;
 pub mod work;
 pub mod write;
+pub mod tokens;
+pub mod api;
 
 use crate::domain::validation::FieldErrors;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter};

@@ -23,6 +23,7 @@ pub mod setup;
 pub mod targets;
 pub mod training;
 pub mod work;
+pub mod tokens;
 
 use crate::AppState;
 use axum::Router;
@@ -52,6 +53,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(risks::routes())
         .merge(admin::routes())
         .merge(setup::routes())
+        .merge(tokens::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

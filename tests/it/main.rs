@@ -25,3 +25,4 @@ mod schedule;
 mod targets;
 mod training;
 mod workflow;
+mod api_v1;
