@@ -29,7 +29,7 @@ fn benches(c: &mut Criterion) {
                 break;
             }
             let name = format!("Bench activity {n}");
-            if service::work::add_activity(&db, actor, project, seq, &name, "", "core").await.is_ok() {
+            if service::work::add_activity(&db, actor, project, seq, &name, "", "project_team").await.is_ok() {
                 n += 1;
             }
         }

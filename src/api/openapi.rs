@@ -149,7 +149,12 @@ fn operations(doc: &serde_json::Value) -> Vec<Op> {
 /// `GET /api/v1/docs`: the reference page (operations, bodies, status codes).
 async fn reference(State(state): State<AppState>, ctx: Ctx) -> Response {
     let ops = operations(&document());
-    crate::web::render::page(&state, &ctx, "api/reference.html", minijinja::context! { ops => crate::web::render::ser(&ops) })
+    crate::web::render::page(
+        &state,
+        &ctx,
+        "api/reference.html",
+        minijinja::context! { ops => crate::web::render::ser(&ops) },
+    )
 }
 
 #[cfg(test)]

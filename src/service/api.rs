@@ -20,7 +20,7 @@ pub struct ActivityRow {
     pub key: Option<String>,
     pub name_en: String,
     pub name_zh: String,
-    /// `core`, `project_team`, …: the tier responsible.
+    /// `steering_committee`, `project_team` or `functional_group`: the tier responsible.
     pub tier: String,
     /// `open`, `in_progress` or `done`.
     pub status: String,

@@ -1,6 +1,7 @@
 //! Use cases. Every write is one transaction that also appends to the audit log; this layer
 //! is the only one that writes to the database.
 pub mod access;
+pub mod api;
 pub mod audit;
 pub mod blueprint;
 pub mod business_case;
@@ -19,12 +20,11 @@ pub mod risks;
 pub mod schedule;
 pub mod sessions;
 pub mod targets;
+pub mod tokens;
 pub mod training;
 pub mod users;
 pub mod work;
 pub mod write;
-pub mod tokens;
-pub mod api;
 
 use crate::domain::validation::FieldErrors;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter};

@@ -21,9 +21,9 @@ pub mod schedule;
 pub mod security;
 pub mod setup;
 pub mod targets;
+pub mod tokens;
 pub mod training;
 pub mod work;
-pub mod tokens;
 
 use crate::AppState;
 use axum::Router;

@@ -12,7 +12,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-async fn show(state: &AppState, ctx: &Ctx, form: NewToken, errors: minijinja::Value, made: Option<String>) -> AppResult<Response> {
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    form: NewToken,
+    errors: minijinja::Value,
+    made: Option<String>,
+) -> AppResult<Response> {
     let user = ctx.user()?;
     let list = tokens::list(&state.db.conn, user.id).await?;
     let now = crate::service::now();

@@ -3,6 +3,7 @@
 mod harness;
 
 mod admin;
+mod api_v1;
 mod auth;
 mod bad_input;
 mod business_case;
@@ -25,4 +26,3 @@ mod schedule;
 mod targets;
 mod training;
 mod workflow;
-mod api_v1;

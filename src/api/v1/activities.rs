@@ -34,7 +34,7 @@ pub struct NewActivity {
     pub phase: String,
     pub name_en: String,
     pub name_zh: String,
-    /// `core`, `project_team`, `functional`, `it` or `steering` (as the form offers).
+    /// `steering_committee`, `project_team` or `functional_group`.
     pub tier: String,
 }
 
@@ -74,7 +74,9 @@ pub async fn list(
     let rows = api::activity_rows(&state.db.conn, a.project.id)
         .await?
         .into_iter()
-        .filter(|r| phase.is_none_or(|p| p == r.phase_seq) && f.status_ok(&r.status) && f.owner_id_ok(r.owner_person_id))
+        .filter(|r| {
+            phase.is_none_or(|p| p == r.phase_seq) && f.status_ok(&r.status) && f.owner_id_ok(r.owner_person_id)
+        })
         .collect();
     Ok(axum::Json(ActivityPage::of(rows, &pq)?))
 }
@@ -104,18 +106,14 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path((id, aid)): Path
         (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
     ),
     security(("token" = []), ("session" = [])))]
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i32>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, body: Bytes) -> ApiResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let n: NewActivity = form(&body, None, &["phase", "name_en", "name_zh", "tier"])?;
     let seq = n.phase.trim().parse::<i32>().map_err(|_| {
         super::problem::Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "phase", "err.choose_from_list")
     })?;
-    let m = crate::service::work::add_activity(&state.db, actor, a.project.id, seq, &n.name_en, &n.name_zh, &n.tier).await?;
+    let m = crate::service::work::add_activity(&state.db, actor, a.project.id, seq, &n.name_en, &n.name_zh, &n.tier)
+        .await?;
     let row = api::activity_row(&state.db.conn, a.project.id, m.id).await?;
     Ok(created(format!("/api/v1/projects/{id}/activities/{}", row.id), etag(KIND, row.id, row.version), &row))
 }

@@ -145,7 +145,9 @@ pub fn paginate<T>(rows: Vec<T>, q: &PageQuery) -> ApiResult<(Vec<T>, Option<Str
     };
     let start = match q.cursor.as_deref().map(str::trim) {
         None | Some("") => 0,
-        Some(c) => decode_cursor(c).ok_or_else(|| Problem::field(StatusCode::BAD_REQUEST, "cursor", "api.err.cursor"))?,
+        Some(c) => {
+            decode_cursor(c).ok_or_else(|| Problem::field(StatusCode::BAD_REQUEST, "cursor", "api.err.cursor"))?
+        }
     };
     let total = rows.len();
     let end = start.saturating_add(limit).min(total);
@@ -237,7 +239,11 @@ pub fn if_match(headers: &HeaderMap, kind: &str, id: i32, current: i32) -> ApiRe
     }
     let want = etag(kind, id, current);
     let matches = v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t.as_bytes() == want.as_bytes());
-    if matches { Ok(current) } else { Err(Problem::new(StatusCode::PRECONDITION_FAILED, "api.err.precondition_failed")) }
+    if matches {
+        Ok(current)
+    } else {
+        Err(Problem::new(StatusCode::PRECONDITION_FAILED, "api.err.precondition_failed"))
+    }
 }
 
 /// A JSON response with the row's `ETag`.

@@ -104,7 +104,7 @@ pub struct NewMilestoneBody {
     /// The phase's number.
     pub phase: String,
     pub name: String,
-    /// YYYY-MM-DD; empty: the phase's planned finish.
+    /// YYYY-MM-DD.
     pub date: String,
     pub owner: String,
 }

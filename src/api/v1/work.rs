@@ -203,7 +203,8 @@ pub async fn target_items(
     Query(pq): Query<PageQuery>,
 ) -> ApiResult<axum::Json<TargetPage>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let rows = targets::page(&state.db.conn, &a.project, ctx.lang).await?.targets.into_iter().map(Target::from).collect();
+    let rows =
+        targets::page(&state.db.conn, &a.project, ctx.lang).await?.targets.into_iter().map(Target::from).collect();
     Ok(axum::Json(TargetPage::of(rows, &pq)?))
 }
 
