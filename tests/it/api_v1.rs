@@ -585,7 +585,7 @@ async fn the_document_and_the_reference_page_describe_every_resource() {
             for m in item.as_object().unwrap().keys() {
                 let path = tpl
                     .replace("{id}", &p.to_string())
-                    .replace(|c: char| c == '{' || c == '}', "")
+                    .replace(['{', '}'], "")
                     .replace("aid", "1")
                     .replace("pid", "1")
                     .replace("rid", "1")
