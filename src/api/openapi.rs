@@ -74,6 +74,15 @@ impl utoipa::Modify for Security {
                 for (code, text) in common {
                     op.responses.responses.entry(code.to_string()).or_insert_with(|| problem_response(text).into());
                 }
+                // A response object needs a description (OpenAPI 3.1): the status's reason.
+                for (code, r) in op.responses.responses.iter_mut() {
+                    if let utoipa::openapi::RefOr::T(r) = r
+                        && r.description.is_empty()
+                    {
+                        let reason = code.parse::<u16>().ok().and_then(|c| axum::http::StatusCode::from_u16(c).ok());
+                        r.description = reason.and_then(|s| s.canonical_reason()).unwrap_or("Response").to_string();
+                    }
+                }
             }
         }
     }
