@@ -68,9 +68,19 @@ impl utoipa::Modify for Security {
             ("404", "No such project (for the caller) or record"),
             ("429", "Over the token's rate (see Retry-After)"),
         ];
-        for item in doc.paths.paths.values_mut() {
-            let ops = [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete];
-            for op in ops.into_iter().flatten() {
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("patch", &mut item.patch),
+                ("put", &mut item.put),
+                ("delete", &mut item.delete),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                // Unique operation ids (handlers of different areas share names like `list`).
+                let name = path.trim_start_matches("/api/v1/").replace(['/', '{', '}', '-'], "_");
+                op.operation_id = Some(format!("{method}_{}", name.trim_end_matches('_')));
                 for (code, text) in common {
                     op.responses.responses.entry(code.to_string()).or_insert_with(|| problem_response(text).into());
                 }
