@@ -34,6 +34,8 @@ pub struct AppState {
     pub throttle: Arc<web::security::Throttle>,
     /// `NINEFOLD_SESSION_IDLE_HOURS`: a session unused this long ends.
     pub session_idle: chrono::Duration,
+    /// Rate limits of personal access tokens on the JSON API (`api::v1::limit`).
+    pub api_limits: Arc<api::v1::limit::Limiter>,
 }
 
 impl AppState {
@@ -55,10 +57,12 @@ impl AppState {
                     .unwrap_or(service::sessions::DEFAULT_IDLE_HOURS)
                     .clamp(1, 24 * 365),
             ),
+            api_limits: Arc::default(),
         }
     }
 }
 
 pub fn build_app(state: AppState) -> axum::Router {
-    web::router(state, api::router())
+    let api = api::router(&state);
+    web::router(state, api)
 }

@@ -94,6 +94,8 @@ enum Command {
         #[command(subcommand)]
         command: PlaybookCommand,
     },
+    /// Print the JSON API's OpenAPI 3.1 document (as served at /api/v1/openapi.json).
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -125,6 +127,10 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Command::Playbook { command: PlaybookCommand::Check { file } } = &cli.command {
         return check_playbook(file);
+    }
+    if let Command::Openapi = &cli.command {
+        println!("{}", serde_json::to_string_pretty(&ninefold::api::openapi::document())?);
+        return Ok(());
     }
     std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
     let config = Config::new(cli.database_url.clone(), cli.data_dir.clone());
@@ -213,7 +219,7 @@ async fn main() -> anyhow::Result<()> {
             let migrations = ninefold::db::check_backup(&file).await.context("checking the backup")?;
             println!("backup written to {} (integrity ok, {migrations} migrations)", file.display());
         }
-        Command::Playbook { .. } | Command::Restore { .. } => {}
+        Command::Playbook { .. } | Command::Restore { .. } | Command::Openapi => {}
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ mod m20261203_000040_golive;
 mod m20261203_000060_a_outbox;
 mod m20261203_000060_b_collab;
 mod m20261203_000080_webhooks;
+mod m20261203_000070_personal_tokens;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000060_a_outbox::Migration),
             Box::new(m20261203_000060_b_collab::Migration),
             Box::new(m20261203_000080_webhooks::Migration),
+            Box::new(m20261203_000070_personal_tokens::Migration),
         ]
     }
 }

@@ -49,6 +49,7 @@ pub mod org_unit;
 pub mod outbox;
 pub mod password_reset;
 pub mod person;
+pub mod personal_token;
 pub mod phase;
 pub mod phase_decision;
 pub mod process;

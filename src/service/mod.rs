@@ -1,6 +1,7 @@
 //! Use cases. Every write is one transaction that also appends to the audit log; this layer
 //! is the only one that writes to the database.
 pub mod access;
+pub mod api;
 pub mod audit;
 pub mod blueprint;
 pub mod budget;
@@ -35,6 +36,7 @@ pub mod schedule;
 pub mod sessions;
 pub mod targets;
 pub mod timesheets;
+pub mod tokens;
 pub mod training;
 pub mod users;
 pub mod work;

@@ -163,6 +163,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
 fn finish(state: &AppState, ctx: &Ctx, resp: Response) -> Response {
     let info = match resp.extensions().get::<ErrorInfo>().cloned() {
         Some(info) => info,
+        // The API's problem documents are already in the caller's language.
+        None if resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes() == b"application/problem+json") =>
+        {
+            return resp;
+        }
         // The router's own answers (no such path or method, a path segment that is no
         // number) carry no page: they get the localised error page like any other.
         None => match resp.status() {

@@ -29,6 +29,7 @@ pub mod setup;
 pub mod spreadsheets;
 pub mod targets;
 pub mod testing;
+pub mod tokens;
 pub mod training;
 pub mod work;
 
@@ -68,6 +69,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(collab::routes())
         .merge(hooks::routes())
         .merge(spreadsheets::routes())
+        .merge(tokens::routes())
         .merge(api)
         // An unknown path gets the localised 404 page (the middleware renders it).
         .fallback(|| async { crate::error::AppError::NotFound })

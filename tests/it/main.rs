@@ -3,6 +3,7 @@
 mod harness;
 
 mod admin;
+mod api_v1;
 mod auth;
 mod bad_input;
 mod budget;

@@ -1,0 +1,612 @@
+//! The JSON API v1 as a script uses it: personal access tokens, the resources of the
+//! schedule, people, risks, deliverables and targets, their figures against the pages'
+//! views, the policy matrix (endpoint × role × token scope), ETag/If-Match (428, 412, 409),
+//! problem documents in both languages, rate limits — and every response checked against the
+//! OpenAPI document's schemas (the contract).
+use crate::harness::*;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use ninefold::domain::policy::{Action, Role, allows};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+// ---- The contract: responses against the document ----
+
+fn doc() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(ninefold::api::openapi::document)
+}
+
+/// The documented path template `path` matches (`{x}` matches one segment).
+fn template_of(path: &str) -> Option<String> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segs: Vec<&str> = path.split('/').collect();
+    doc()["paths"].as_object()?.keys().find_map(|tpl| {
+        let t: Vec<&str> = tpl.split('/').collect();
+        let ok = t.len() == segs.len() && t.iter().zip(&segs).all(|(a, b)| a.starts_with('{') || a == b);
+        ok.then(|| tpl.clone())
+    })
+}
+
+/// Check one response of a documented operation against the document: the status is one it
+/// lists, and the body (JSON or problem JSON) is valid against the schema it gives.
+/// Returns whether the operation was documented (undocumented paths are the older views).
+fn check_contract(method: &Method, path: &str, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> bool {
+    let Some(tpl) = template_of(path) else { return false };
+    let m = method.as_str().to_lowercase();
+    let Some(op) = doc()["paths"][&tpl].get(&m) else {
+        panic!("{method} {tpl} is routed but not in the OpenAPI document");
+    };
+    let Some(resp) = op["responses"].get(status.as_str()) else {
+        panic!(
+            "{method} {path} answered {status}, which the document does not list: {}",
+            String::from_utf8_lossy(body)
+        );
+    };
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(content) = resp.get("content") else {
+        assert!(body.is_empty(), "{method} {path} {status}: the document says no body");
+        return true;
+    };
+    let media = ct.split(';').next().unwrap_or("").trim();
+    let Some(schema) = content.get(media).and_then(|c| c.get("schema")) else {
+        panic!("{method} {path} {status}: content type {media} is not documented");
+    };
+    let instance: Value = serde_json::from_slice(body).expect("a JSON body");
+    // The schema with the document's components beside it, so `#/components/...` resolves.
+    let mut root = schema.clone();
+    if let Some(o) = root.as_object_mut() {
+        o.insert("components".into(), doc()["components"].clone());
+    }
+    let v = jsonschema::draft202012::new(&root).expect("the document's schema compiles");
+    let errors: Vec<String> = v.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{method} {path} {status} breaks the contract: {errors:?}\n{instance}");
+    true
+}
+
+// ---- A small API client ----
+
+#[derive(Clone)]
+struct Api {
+    router: axum::Router,
+    token: Option<String>,
+    lang: Option<&'static str>,
+}
+
+struct Out {
+    status: StatusCode,
+    headers: HeaderMap,
+    json: Value,
+}
+
+impl Out {
+    fn etag(&self) -> String {
+        self.headers.get(header::ETAG).expect("an ETag").to_str().unwrap().to_string()
+    }
+    fn ct(&self) -> &str {
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Api {
+    fn new(t: &TestApp, token: Option<&str>) -> Api {
+        Api { router: ninefold::build_app(t.state.clone()), token: token.map(str::to_string), lang: None }
+    }
+    fn lang(&self, l: &'static str) -> Api {
+        Api { lang: Some(l), ..self.clone() }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>, extra: &[(&str, &str)]) -> Out {
+        let mut b = Request::builder().method(method.clone()).uri(path);
+        if let Some(t) = &self.token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(l) = self.lang {
+            b = b.header(header::ACCEPT_LANGUAGE, l);
+        }
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        let req = match body {
+            Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_string())).unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        check_contract(&method, path, status, &headers, &bytes);
+        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Out { status, headers, json }
+    }
+    async fn get(&self, path: &str) -> Out {
+        self.call(Method::GET, path, None, &[]).await
+    }
+    async fn post(&self, path: &str, body: Value) -> Out {
+        self.call(Method::POST, path, Some(body), &[]).await
+    }
+    async fn patch(&self, path: &str, body: Value, if_match: Option<&str>) -> Out {
+        let h: Vec<(&str, &str)> = if_match.map(|m| vec![("if-match", m)]).unwrap_or_default();
+        self.call(Method::PATCH, path, Some(body), &h).await
+    }
+}
+
+/// A personal token made on the account page by `c`'s user; the page shows it once.
+async fn make_token(c: &mut Client, scope: &str) -> String {
+    c.get("/account/tokens").await;
+    let r = c.post("/account/tokens", &[("name", "script"), ("scope", scope), ("expires_days", "30")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let needle = "<code id=\"new-token\">";
+    let i = r.body.find(needle).expect("the token shown once") + needle.len();
+    let token = r.body[i..i + r.body[i..].find('<').unwrap()].to_string();
+    assert!(token.starts_with("nfp_") && token.len() == 68);
+    // Shown once: the list afterwards never has it.
+    assert!(!c.get("/account/tokens").await.body.contains(&token));
+    token
+}
+
+fn items(o: &Out) -> &Vec<Value> {
+    o.json["items"].as_array().expect("a page of items")
+}
+
+// ---- The walk ----
+
+#[tokio::test]
+async fn a_script_walks_the_api_and_gets_the_pages_figures() {
+    ninefold::service::clock::with_today(
+        fixed_today(),
+        on_each_db(|t| async move {
+            let mut team = team(&t).await;
+            let p = team.project;
+            let token = make_token(&mut team.director, "write").await;
+            let api = Api::new(&t, Some(&token));
+            // The token's hash only is stored.
+            assert_eq!(t.count(&format!("SELECT COUNT(*) FROM personal_tokens WHERE token_hash = '{token}'")).await, 0);
+
+            // People.
+            let r = api
+                .post(
+                    &format!("/api/v1/projects/{p}/people"),
+                    json!({"name": "李娜", "title": "Sales manager", "department": "sales", "side": "client"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+            let person = r.json["id"].as_i64().unwrap();
+            assert_eq!(r.headers[header::LOCATION], format!("/api/v1/projects/{p}/people/{person}"));
+            let listed = api.get(&format!("/api/v1/projects/{p}/people")).await;
+            assert!(items(&listed).iter().any(|x| x["name"] == "李娜" && x["department"] == "sales"));
+
+            // Activities, linked: B follows A finish-to-start.
+            let mk = |name: &str| json!({"phase": 2, "name_en": name, "name_zh": "", "tier": "project_team"});
+            let a = api.post(&format!("/api/v1/projects/{p}/activities"), mk("Interview sales reps")).await;
+            assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+            let b = api.post(&format!("/api/v1/projects/{p}/activities"), mk("Write the sales findings")).await;
+            let (aid, bid) = (a.json["id"].as_i64().unwrap(), b.json["id"].as_i64().unwrap());
+            assert_eq!(a.json["name_zh"], "Interview sales reps", "the empty name is copied from the other");
+            let l = api
+                .post(
+                    &format!("/api/v1/projects/{p}/dependencies"),
+                    json!({"pred": format!("activity:{aid}"), "succ": format!("activity:{bid}"), "kind": "FS", "lag": 0}),
+                )
+                .await;
+            assert_eq!(l.status, StatusCode::CREATED, "{}", l.json);
+            let a = api.get(&format!("/api/v1/projects/{p}/activities/{aid}")).await;
+            let b = api.get(&format!("/api/v1/projects/{p}/activities/{bid}")).await;
+            let day = |v: &Value| chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap();
+            assert!(day(&b.json["start"]) > day(&a.json["finish"]), "B starts after A finishes: {} {}", a.json, b.json);
+            // A loop is refused by name and nothing changes.
+            let links = t.count("SELECT COUNT(*) FROM dependencies").await;
+            let cyc = api
+                .post(
+                    &format!("/api/v1/projects/{p}/dependencies"),
+                    json!({"pred": format!("activity:{bid}"), "succ": format!("activity:{aid}"), "kind": "FS"}),
+                )
+                .await;
+            assert_eq!(cyc.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(cyc.ct(), "application/problem+json");
+            assert_eq!(t.count("SELECT COUNT(*) FROM dependencies").await, links);
+
+            // The same dates as the schedule page's view (the session's JSON of the page).
+            let view: Value = serde_json::from_str(&team.director.get(&format!("/api/v1/projects/{p}/schedule")).await.body).unwrap();
+            let all = api.get(&format!("/api/v1/projects/{p}/activities?limit=200")).await;
+            let rows = items(&all);
+            assert_eq!(all.json["total"].as_u64().unwrap() as usize, rows.len());
+            let acts: Vec<&Value> = view["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "activity").collect();
+            assert_eq!(acts.len(), rows.len());
+            for i in acts {
+                let r = rows.iter().find(|r| r["id"] == i["id"]).expect("every scheduled activity is listed");
+                for k in ["start", "finish", "duration", "total_float", "critical"] {
+                    assert_eq!(r[k], i[k], "{k} of activity {}", i["id"]);
+                }
+            }
+            // Filters and pages: phase 2 holds the two new ones; pages of one walk them all.
+            let ph2 = api.get(&format!("/api/v1/projects/{p}/activities?phase=2&limit=200")).await;
+            assert!(items(&ph2).iter().all(|x| x["phase_seq"] == 2));
+            assert!(items(&ph2).iter().any(|x| x["id"] == aid));
+            let mut seen = vec![];
+            let mut next = Some(String::new());
+            while let Some(c) = next {
+                let q = if c.is_empty() { String::new() } else { format!("&cursor={c}") };
+                let pg = api.get(&format!("/api/v1/projects/{p}/activities?phase=2&limit=1{q}")).await;
+                seen.extend(items(&pg).iter().map(|x| x["id"].clone()));
+                next = pg.json["next_cursor"].as_str().map(str::to_string);
+            }
+            assert_eq!(seen, items(&ph2).iter().map(|x| x["id"].clone()).collect::<Vec<_>>());
+
+            // Progress through PATCH: 50 % recorded as the activity form records it.
+            let r = api.patch(&format!("/api/v1/projects/{p}/activities/{aid}"), json!({"percent": 50, "actual_start": "2026-06-01"}), Some(&a.etag())).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+            assert_eq!((r.json["percent_complete"].as_i64(), r.json["actual_start"].as_str()), (Some(50), Some("2026-06-01")));
+
+            // Targets: a measurement pushed, attainment as the Targets page prints it.
+            let tid = crate::targets::new_target(&mut team.director, p, crate::targets::TARGET).await;
+            let m = api.post(&format!("/api/v1/projects/{p}/targets/{tid}/readings"), json!({"date": "2026-06-01", "value": 370})).await;
+            assert_eq!(m.status, StatusCode::CREATED, "{}", m.json);
+            // Baseline 400, target 340 (−15 %), measured 370: (400 − 370) / (400 − 340) = 50 %.
+            assert_eq!(m.json["target"]["latest"], "370");
+            let targets = api.get(&format!("/api/v1/projects/{p}/target-items")).await;
+            let page: Value = serde_json::from_str(&team.director.get(&format!("/api/v1/projects/{p}/targets")).await.body).unwrap();
+            assert_eq!(items(&targets)[0]["attainment"], page["targets"][0]["shown"]["attainment"]);
+            assert!(page["targets"][0]["shown"]["attainment"].as_str().unwrap().starts_with("50"));
+            let readings = api.get(&format!("/api/v1/projects/{p}/targets/{tid}/readings")).await;
+            assert_eq!(items(&readings)[0]["value"], 370.0);
+
+            // Health: the token reads the overview the session reads, figure for figure.
+            let by_token = api.get(&format!("/api/v1/projects/{p}")).await;
+            let by_session: Value = serde_json::from_str(&team.director.get(&format!("/api/v1/projects/{p}")).await.body).unwrap();
+            assert_eq!(by_token.status, StatusCode::OK);
+            assert_eq!(by_token.json, by_session);
+
+            // Every write audited, as the director.
+            let uid = t.count("SELECT id FROM users WHERE email = 'director@t.example'").await;
+            for (kind, n) in [("person", 1), ("activity", 2), ("dependency", 1), ("measurement", 1), ("personal_token", 1)] {
+                let c = t
+                    .count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = '{kind}' AND action = 'create' AND user_id = {uid}"))
+                    .await;
+                assert!(c >= n, "{kind}: {c} audit rows");
+            }
+            // The token's last use is recorded.
+            assert_eq!(t.count("SELECT COUNT(*) FROM personal_tokens WHERE last_used_at IS NOT NULL").await, 1);
+        }),
+    )
+    .await;
+}
+
+// ---- Policy ----
+
+#[tokio::test]
+async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let director = Api::new(&t, Some(&make_token(&mut team.director, "write").await));
+        let a = director
+            .post(
+                &format!("/api/v1/projects/{p}/activities"),
+                json!({"phase": 1, "name_en": "Seed", "tier": "project_team"}),
+            )
+            .await;
+        let aid = a.json["id"].as_i64().unwrap();
+        let person = director
+            .post(
+                &format!("/api/v1/projects/{p}/people"),
+                json!({"name": "Wang", "department": "it", "side": "client"}),
+            )
+            .await;
+        let pid = person.json["id"].as_i64().unwrap();
+        let risk = director
+            .post(
+                &format!("/api/v1/projects/{p}/risk-items"),
+                json!({"title": "Data quality", "category": "data", "probability": 3, "impact": 4, "status": "open"}),
+            )
+            .await;
+        assert_eq!(risk.status, StatusCode::CREATED, "{}", risk.json);
+        let rid = risk.json["id"].as_i64().unwrap();
+        assert_eq!(risk.json["score"], 12);
+
+        // (method, path, body, the action the page needs)
+        let endpoints: Vec<(Method, String, Option<Value>, Action)> = vec![
+            (Method::GET, format!("/api/v1/projects/{p}/activities"), None, Action::View),
+            (Method::GET, format!("/api/v1/projects/{p}/activities/{aid}"), None, Action::View),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/activities"),
+                Some(json!({"phase": 1, "name_en": "X", "tier": "project_team"})),
+                Action::Contribute,
+            ),
+            (
+                Method::PATCH,
+                format!("/api/v1/projects/{p}/activities/{aid}"),
+                Some(json!({"percent": 10})),
+                Action::Contribute,
+            ),
+            (Method::GET, format!("/api/v1/projects/{p}/milestones"), None, Action::View),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/milestones"),
+                Some(json!({"phase": 1, "name": "Kick-off held", "date": "2026-04-30"})),
+                Action::Contribute,
+            ),
+            (Method::GET, format!("/api/v1/projects/{p}/dependencies"), None, Action::View),
+            (Method::GET, format!("/api/v1/projects/{p}/people"), None, Action::View),
+            (Method::GET, format!("/api/v1/projects/{p}/people/{pid}"), None, Action::View),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/people"),
+                Some(json!({"name": "Zhao", "department": "it", "side": "consultancy"})),
+                Action::Contribute,
+            ),
+            (
+                Method::PATCH,
+                format!("/api/v1/projects/{p}/people/{pid}"),
+                Some(json!({"title": "Lead"})),
+                Action::Contribute,
+            ),
+            (Method::GET, format!("/api/v1/projects/{p}/risk-items"), None, Action::View),
+            (Method::GET, format!("/api/v1/projects/{p}/risks/{rid}"), None, Action::View),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/risk-items"),
+                Some(json!({"title": "Scope creep", "category": "process", "status": "candidate"})),
+                Action::Contribute,
+            ),
+            (
+                Method::PATCH,
+                format!("/api/v1/projects/{p}/risks/{rid}"),
+                Some(json!({"impact": 5})),
+                Action::Contribute,
+            ),
+            (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
+            (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
+        ];
+        let members = [
+            (Some(Role::Director), &mut team.director),
+            (Some(Role::Consultant), &mut team.consultant),
+            (Some(Role::Steering), &mut team.steering),
+            (Some(Role::Viewer), &mut team.viewer),
+            (None, &mut team.outsider),
+        ];
+        for (role, client) in members {
+            for scope in ["read", "write"] {
+                let api = Api::new(&t, Some(&make_token(client, scope).await));
+                for (method, path, body, action) in &endpoints {
+                    // Updates name the version they read.
+                    let mut h = vec![];
+                    let tag;
+                    if *method == Method::PATCH {
+                        tag = director.get(path).await.etag();
+                        h.push(("if-match", tag.as_str()));
+                    }
+                    let r = api.call(method.clone(), path, body.clone(), &h).await;
+                    let write = *method != Method::GET;
+                    let expected = match role {
+                        _ if write && scope == "read" => StatusCode::FORBIDDEN,
+                        None => StatusCode::NOT_FOUND,
+                        Some(role) if !allows(role, *action) => StatusCode::FORBIDDEN,
+                        _ if *method == Method::POST => StatusCode::CREATED,
+                        _ => StatusCode::OK,
+                    };
+                    assert_eq!(r.status, expected, "{role:?} with a {scope} token: {method} {path}: {}", r.json);
+                    if !r.status.is_success() {
+                        assert_eq!(r.ct(), "application/problem+json");
+                    }
+                }
+            }
+        }
+        // No credentials: 401 as a problem, never the login page.
+        let anon = Api::new(&t, None).get(&format!("/api/v1/projects/{p}/activities")).await;
+        assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(anon.ct(), "application/problem+json");
+    })
+    .await;
+}
+
+// ---- Versions ----
+
+#[tokio::test]
+async fn updates_need_if_match_stale_ones_get_412_and_lost_races_409() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let api = Api::new(&t, Some(&make_token(&mut team.director, "write").await));
+        let r = api
+            .post(
+                &format!("/api/v1/projects/{p}/people"),
+                json!({"name": "Chen", "department": "sales", "side": "client"}),
+            )
+            .await;
+        let path = format!("/api/v1/projects/{p}/people/{}", r.json["id"]);
+        let first = r.etag();
+        assert_eq!(api.patch(&path, json!({"title": "A"}), None).await.status, StatusCode::PRECONDITION_REQUIRED);
+        let ok = api.patch(&path, json!({"title": "A"}), Some(&first)).await;
+        assert_eq!(ok.status, StatusCode::OK);
+        assert_ne!(ok.etag(), first);
+        assert_eq!(ok.json["name"], "Chen", "fields not sent keep their value");
+        // The tag read before that save is stale now: 412, and nothing changes.
+        let stale = api.patch(&path, json!({"title": "B"}), Some(&first)).await;
+        assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+        assert_eq!(stale.json["error"], "api.err.precondition_failed");
+        assert_eq!(api.get(&path).await.json["title"], "A");
+        // Two saves from the same read at once: one wins; the other is refused, 409 when it
+        // passed the If-Match check before the winner committed, 412 when after.
+        let tag = api.get(&path).await.etag();
+        let (x, y) = tokio::join!(
+            api.patch(&path, json!({"title": "X"}), Some(&tag)),
+            api.patch(&path, json!({"title": "Y"}), Some(&tag))
+        );
+        let mut st = [x.status, y.status];
+        st.sort();
+        assert_eq!(st[0], StatusCode::OK, "{:?}", st);
+        assert!(matches!(st[1], StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED), "{:?}", st);
+        let winner = if x.status == StatusCode::OK { "X" } else { "Y" };
+        assert_eq!(api.get(&path).await.json["title"], winner);
+        // Two audited updates, no more.
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'person' AND action = 'update'").await, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_version_conflict_inside_the_service_is_a_409_problem() {
+    // The race above may land on either side; the mapping itself, deterministically.
+    let p = ninefold::api::v1::problem::Problem::from(ninefold::service::Error::Conflict);
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    let d = p.document(ninefold::i18n::Lang::Zh, "/x");
+    assert_eq!(d.r#type, "urn:ninefold:problem:conflict");
+    assert_eq!(d.title, ninefold::i18n::t(ninefold::i18n::Lang::Zh, "err.conflict"));
+}
+
+// ---- Problems, tokens, limits ----
+
+#[tokio::test]
+async fn problems_name_the_field_in_the_callers_language() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let token = make_token(&mut team.director, "write").await;
+        let api = Api::new(&t, Some(&token));
+        let people = t.count("SELECT COUNT(*) FROM people").await;
+        for (lang, l) in [("en", ninefold::i18n::Lang::En), ("zh-CN,zh;q=0.9", ninefold::i18n::Lang::Zh)] {
+            let r = api
+                .lang(lang)
+                .post(
+                    &format!("/api/v1/projects/{p}/people"),
+                    json!({"name": " ", "department": "sales", "side": "client"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(r.ct(), "application/problem+json");
+            assert_eq!(r.json["field"], "name");
+            assert_eq!(r.json["errors"][0]["code"], "err.required");
+            assert_eq!(r.json["errors"][0]["message"], ninefold::i18n::t(l, "err.required"));
+            assert_eq!(r.json["instance"], format!("/api/v1/projects/{p}/people"));
+            assert_eq!(r.headers[header::CONTENT_LANGUAGE], l.code());
+            // A member the form does not have, a page size out of range, a bad cursor.
+            let r =
+                api.lang(lang).post(&format!("/api/v1/projects/{p}/people"), json!({"name": "A", "salary": 1})).await;
+            assert_eq!((r.status, r.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("salary")));
+            assert_eq!(r.json["errors"][0]["message"], ninefold::i18n::t(l, "api.err.unknown_field"));
+            let r = api.lang(lang).get(&format!("/api/v1/projects/{p}/activities?limit=500")).await;
+            assert_eq!((r.status, r.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
+            let r = api.lang(lang).get(&format!("/api/v1/projects/{p}/activities?cursor=nonsense")).await;
+            assert_eq!((r.status, r.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("cursor")));
+            let r = api.lang(lang).get(&format!("/api/v1/projects/{p}/activities?phase=two")).await;
+            assert_eq!((r.status, r.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("phase")));
+        }
+        assert_eq!(t.count("SELECT COUNT(*) FROM people").await, people, "nothing changed");
+        // Chinese text from the catalogue, not English.
+        let r = api.lang("zh").get(&format!("/api/v1/projects/{p}/activities/999999")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(r.json["title"], ninefold::i18n::t(ninefold::i18n::Lang::Zh, "err.not_found"));
+
+        // A read token reads and may not write; an unknown token is 401.
+        let read = Api::new(&t, Some(&make_token(&mut team.director, "read").await));
+        assert_eq!(read.get(&format!("/api/v1/projects/{p}/people")).await.status, StatusCode::OK);
+        let w = read
+            .lang("zh")
+            .post(
+                &format!("/api/v1/projects/{p}/people"),
+                json!({"name": "B", "department": "it", "side": "consultancy"}),
+            )
+            .await;
+        assert_eq!(w.status, StatusCode::FORBIDDEN);
+        assert_eq!(w.json["title"], ninefold::i18n::t(ninefold::i18n::Lang::Zh, "api.err.read_only_token"));
+        let bad =
+            Api::new(&t, Some(&format!("nfp_{}", "0".repeat(64)))).get(&format!("/api/v1/projects/{p}/people")).await;
+        assert_eq!((bad.status, bad.ct()), (StatusCode::UNAUTHORIZED, "application/problem+json"));
+
+        // Revoked on the account page: refused from then on, and audited.
+        let id = t.count("SELECT MAX(id) FROM personal_tokens").await;
+        team.director.get("/account/tokens").await;
+        team.director.post(&format!("/account/tokens/{id}/revoke"), &[]).await.assert_redirect();
+        assert_eq!(read.get(&format!("/api/v1/projects/{p}/people")).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'personal_token' AND action = 'revoke'").await,
+            1
+        );
+        // Another user cannot revoke it (not found), and an expired token is refused.
+        let before = t.count("SELECT COUNT(*) FROM personal_tokens WHERE revoked_at IS NULL").await;
+        team.viewer.get("/account/tokens").await;
+        let r = team.viewer.post("/account/tokens/1/revoke", &[]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(t.count("SELECT COUNT(*) FROM personal_tokens WHERE revoked_at IS NULL").await, before);
+        t.db.conn.execute_unprepared("UPDATE personal_tokens SET expires_at = created_at WHERE id = 1").await.unwrap();
+        assert_eq!(api.get(&format!("/api/v1/projects/{p}/people")).await.status, StatusCode::UNAUTHORIZED);
+
+        // The form refuses a bad expiry and scope by field, in the user's language.
+        team.director.get("/account/tokens").await;
+        let r =
+            team.director.post("/account/tokens", &[("name", "x"), ("scope", "admin"), ("expires_days", "0")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("err-scope") && r.body.contains("err-expires_days"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_over_its_rate_gets_429_with_retry_after() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let token = make_token(&mut team.director, "read").await;
+        let mut state = t.state.clone();
+        // Three at once, then one every 100 s.
+        state.api_limits = Arc::new(ninefold::api::v1::limit::Limiter::new(3.0, 0.01));
+        let api = Api { router: ninefold::build_app(state), token: Some(token), lang: Some("zh") };
+        for _ in 0..3 {
+            assert_eq!(api.get(&format!("/api/v1/projects/{p}/people")).await.status, StatusCode::OK);
+        }
+        let r = api.get(&format!("/api/v1/projects/{p}/people")).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.headers[header::RETRY_AFTER], "100");
+        assert_eq!(r.json["title"], ninefold::i18n::t(ninefold::i18n::Lang::Zh, "api.err.rate_limited"));
+        // Sessions are not token-limited.
+        let s = team.director.get(&format!("/api/v1/projects/{p}/people")).await;
+        assert_eq!(s.status, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_document_and_the_reference_page_describe_every_resource() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let d = Api::new(&t, None).get("/api/v1/openapi.json").await;
+        assert_eq!(d.status, StatusCode::OK);
+        assert_eq!(d.json["openapi"], "3.1.0");
+        assert_eq!(&d.json, doc());
+        // Every documented operation is routed (nothing in the document answers 404/405 for
+        // want of a route).
+        let p = team.project;
+        for (tpl, item) in doc()["paths"].as_object().unwrap() {
+            for m in item.as_object().unwrap().keys() {
+                let path = tpl
+                    .replace("{id}", &p.to_string())
+                    .replace(['{', '}'], "")
+                    .replace("aid", "1")
+                    .replace("pid", "1")
+                    .replace("rid", "1")
+                    .replace("did", "1")
+                    .replace("tid", "1");
+                let r = Api::new(&t, None).call(m.to_uppercase().parse().unwrap(), &path, None, &[]).await;
+                assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{m} {tpl}");
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{m} {tpl} without credentials");
+            }
+        }
+        for lang in ["en", "zh"] {
+            team.director.lang = Some(lang.into());
+            let page = team.director.get("/api/v1/docs").await;
+            assert_eq!(page.status, StatusCode::OK);
+            // (Autoescaping writes `/` as `&#x2f;`.)
+            assert!(page.body.contains("PATCH ") && page.body.contains("activities&#x2f;{aid}"), "{}", page.body);
+            assert!(page.body.contains(&ninefold::i18n::t(
+                if lang == "zh" { ninefold::i18n::Lang::Zh } else { ninefold::i18n::Lang::En },
+                "api.reference_title"
+            )));
+        }
+    })
+    .await;
+}
