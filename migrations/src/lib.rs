@@ -17,12 +17,12 @@ mod m20261202_000011_unique_seq;
 mod m20261202_000012_indexes;
 mod m20261203_000020_project_health;
 mod m20261203_000030_testing;
-mod m20261203_000050_budget;
 mod m20261203_000040_golive;
+mod m20261203_000050_budget;
 mod m20261203_000060_a_outbox;
 mod m20261203_000060_b_collab;
-mod m20261203_000080_webhooks;
 mod m20261203_000070_personal_tokens;
+mod m20261203_000080_webhooks;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 

@@ -789,5 +789,11 @@ pub fn s_curve(points: &[CurvePoint], lang: Lang) -> LineChart {
         ],
         levels: vec![],
         marker: points.iter().find(|p| p.ev.is_some()).map(|p| (p.date, i18n::t(lang, "budget.today"))),
+        // The earned-value abbreviations are the same in both languages' practice.
+        legend: vec![
+            (Some(Style::Baseline), "PV".into()),
+            (Some(Style::Measured), "AC".into()),
+            (Some(Style::Target), "EV".into()),
+        ],
     }
 }

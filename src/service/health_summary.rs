@@ -320,6 +320,8 @@ mod tests {
             targets_amber: 0,
             targets_measured: 3,
             risk: Exposure { high: 1, high_unmanaged: 1, review_overdue: 1, ..Default::default() },
+            escalated_critical_issues: 1,
+            cpi: Some(0.85),
         };
         let mut soon = f.clone();
         soon.today = "2026-05-28".parse().unwrap();

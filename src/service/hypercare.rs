@@ -271,6 +271,10 @@ pub async fn log_at<C: ConnectionTrait>(c: &C, p: &project::Model, at: DateTime<
         ],
         levels: vec![],
         marker: None,
+        legend: vec![
+            (Some(line::Style::Measured), i18n::t(lang, "golive.hc_legend_open")),
+            (Some(line::Style::Forecast), i18n::t(lang, "golive.hc_legend_opened")),
+        ],
     };
     Ok(Log {
         time_zone: p.time_zone.clone(),
