@@ -56,7 +56,8 @@ enum Command {
         #[arg(long)]
         project: i32,
         /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
-        /// installation, as-is, diagnosis, blueprint, module-map, data-quality.
+        /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
+        /// integration, prototype-test, pilot-results, issue-log.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

@@ -465,23 +465,21 @@ async fn facts<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Facts> {
         .order_by_asc(activity::Column::Seq)
         .all(c)
         .await?;
-    // The active baseline is the latest saved.
-    let bl = baseline::Entity::find()
-        .filter(baseline::Column::ProjectId.eq(project_id))
-        .order_by_desc(baseline::Column::Id)
-        .one(c)
-        .await?;
-    let baseline = match bl {
-        Some(b) => baseline_item::Entity::find()
-            .filter(baseline_item::Column::BaselineId.eq(b.id))
-            .filter(baseline_item::Column::ItemKind.eq("activity"))
-            .all(c)
-            .await?
-            .into_iter()
-            .map(|i| (i.item_id, (i.start, i.finish)))
-            .collect(),
-        None => HashMap::new(),
-    };
+    // The active baseline is the latest saved: read in one statement whether or not there is
+    // one, so a page's statement count does not depend on the project's data.
+    let latest = sea_orm::sea_query::Query::select()
+        .expr(sea_orm::sea_query::Func::max(sea_orm::sea_query::Expr::col(baseline::Column::Id)))
+        .from(baseline::Entity)
+        .and_where(baseline::Column::ProjectId.eq(project_id))
+        .to_owned();
+    let baseline = baseline_item::Entity::find()
+        .filter(baseline_item::Column::BaselineId.in_subquery(latest))
+        .filter(baseline_item::Column::ItemKind.eq("activity"))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|i| (i.item_id, (i.start, i.finish)))
+        .collect();
     let lines = budget_line::Entity::find()
         .filter(budget_line::Column::ProjectId.eq(project_id))
         .order_by_asc(budget_line::Column::Id)

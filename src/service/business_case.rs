@@ -790,11 +790,14 @@ impl CaseView {
     pub fn headline(&self, lang: Lang) -> Headline {
         let r = &self.results;
         let h = |minor: i64| money::headline(minor, &self.currency, lang == Lang::Zh);
+        // Present values are headline figures in whole units, as on the page's cards; a Chinese
+        // reader gets them in 万元.
+        let zh = lang == Lang::Zh;
         Headline {
             tco_nominal: h(r.tco_nominal),
-            tco_pv: h(r.tco_pv),
+            tco_pv: if zh { h(r.tco_pv) } else { self.figures.card.tco_pv.clone() },
             benefits_nominal: h(r.benefits_nominal),
-            benefits_pv: h(r.benefits_pv),
+            benefits_pv: if zh { h(r.benefits_pv) } else { self.figures.card.benefits_pv.clone() },
             npv: h(r.npv),
         }
     }

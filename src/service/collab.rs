@@ -1,6 +1,5 @@
 //! Comments and attachments on a project's records, generic by (entity kind, id): on
-//! deliverables, risks and review actions (the issue, defect and change-request areas add
-//! their kind to [`KINDS`]). Comments mention members with `@`; editing keeps the earlier
+//! deliverables, risks, review actions, issues, defects and change requests ([`KINDS`]). Comments mention members with `@`; editing keeps the earlier
 //! text; everything is audited. Attachments are stored in the database with their SHA-256,
 //! uploader and time; uploading the same name again adds a version.
 use super::notify::{self, Event};
@@ -8,7 +7,10 @@ use super::{Actor, Error, Result, write};
 use crate::db::Db;
 use crate::domain::notify::{Kind, mentions};
 use crate::domain::validation::{FieldErrors, long_text};
-use crate::entity::{attachment, comment, comment_revision, deliverable, project_member, review_action, risk, user};
+use crate::entity::{
+    attachment, change_request, comment, comment_revision, defect, deliverable, issue, project_member, review_action,
+    risk, user,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
@@ -18,7 +20,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 /// The kinds of record that take comments and attachments.
-pub const KINDS: &[&str] = &["deliverable", "risk", "action"];
+pub const KINDS: &[&str] = &["deliverable", "risk", "action", "issue", "defect", "change"];
 
 /// Longest comment, in characters.
 pub const COMMENT_MAX: usize = 10_000;
@@ -43,6 +45,18 @@ pub async fn record<C: ConnectionTrait>(
         "action" => {
             let a = write::get::<review_action::Entity, _>(c, project_id, id).await?;
             Ok((a.text.clone(), a.text, format!("/projects/{project_id}/reviews/{}", a.review_id)))
+        }
+        "issue" => {
+            let i = write::get::<issue::Entity, _>(c, project_id, id).await?;
+            Ok((i.title.clone(), i.title, format!("/projects/{project_id}/issues/{id}")))
+        }
+        "defect" => {
+            let d = write::get::<defect::Entity, _>(c, project_id, id).await?;
+            Ok((d.title.clone(), d.title, format!("/projects/{project_id}/testing/defects/{id}")))
+        }
+        "change" => {
+            let r = write::get::<change_request::Entity, _>(c, project_id, id).await?;
+            Ok((r.title.clone(), r.title, format!("/projects/{project_id}/changes/{id}")))
         }
         _ => Err(Error::NotFound),
     }

@@ -248,6 +248,32 @@ pub async fn gate_decided<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Something now waits for the approval of those who may take `action` (a change request
+/// for the steering committee): each of them is told once, in the causing transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn approval_waiting<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    action: Action,
+    what: &str,
+    id: i32,
+    title: &str,
+    link: String,
+) -> Result<()> {
+    let p = project::Entity::find_by_id(project_id).one(c).await?;
+    let pname = p.map(|p| p.name).unwrap_or_default();
+    let to = members_who(c, project_id, action).await?;
+    let now = super::now();
+    let ev = Event::new(Kind::Approval, Some(project_id), format!("approval:{what}:{id}"), link, now)
+        .param("title", title.to_string())
+        .param("title_zh", title.to_string())
+        .param("project", pname)
+        .by(actor);
+    tell(c, &to, &ev).await?;
+    Ok(())
+}
+
 /// Something was given to a person: their account (if linked) is told.
 pub async fn assigned<C: ConnectionTrait>(
     c: &C,

@@ -241,7 +241,15 @@ pub async fn create_change(db: &Db, actor: Actor, project_id: i32, i: &ChangeInp
     am.project_id = Set(project_id);
     am.status = Set("pending".into());
     am.rationale = Set(String::new());
-    write::transaction(db, async |tx| write::insert::<cr::Entity, _>(tx, actor, project_id, am, "create").await).await
+    write::transaction(db, async |tx| {
+        let row = write::insert::<cr::Entity, _>(tx, actor, project_id, am, "create").await?;
+        // A new request waits for the steering committee's decision.
+        let link = format!("/projects/{project_id}/changes/{}", row.id);
+        let action = crate::domain::policy::Action::DecideChange;
+        super::notify::approval_waiting(tx, actor, project_id, action, "change", row.id, &row.title, link).await?;
+        Ok(row)
+    })
+    .await
 }
 
 /// Edit a change request while the steering committee has not decided it.

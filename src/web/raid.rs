@@ -91,7 +91,11 @@ async fn issue_page(
     fb: Feedback,
 ) -> AppResult<Response> {
     let current = svc::get_issue(&state.db.conn, a.project.id, iid).await?;
+    let thread = crate::service::collab::thread(&state.db.conn, a.project.id, "issue", iid).await?;
     let data = context! {
+        thread => ser(&thread),
+        thread_can => super::collab::thread_can(a.role),
+        me => ctx.user.as_ref().map(|u| u.id),
         project => ser(&a.project),
         issue => ser(&current),
         form => ser(&raw.unwrap_or_else(|| raw_issue(&current))),
@@ -185,7 +189,11 @@ async fn change_page(
     let today = clock::today(&a.project);
     let v = svc::log(&state.db.conn, &a.project, today).await?;
     let row = v.changes.into_iter().find(|c| c.change.id == cid).ok_or(crate::service::Error::NotFound)?;
+    let thread = crate::service::collab::thread(&state.db.conn, a.project.id, "change", cid).await?;
     let data = context! {
+        thread => ser(&thread),
+        thread_can => super::collab::thread_can(a.role),
+        me => ctx.user.as_ref().map(|u| u.id),
         project => ser(&a.project),
         c => ser(&row),
         form => ser(&raw.unwrap_or_else(|| raw_change(&row.change, &a.project.currency))),

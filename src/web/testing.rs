@@ -333,7 +333,11 @@ async fn defect_page(
     let (row, cycle) = svc::defect_detail(&state.db.conn, a.project.id, did).await?;
     let (form, status, reason) =
         raw.unwrap_or_else(|| (raw_defect(&row), row.defect.status.clone(), row.defect.reject_reason.clone()));
+    let thread = crate::service::collab::thread(&state.db.conn, a.project.id, "defect", did).await?;
     let data = context! {
+        thread => ser(&thread),
+        thread_can => super::collab::thread_can(a.role),
+        me => ctx.user.as_ref().map(|u| u.id),
         project => ser(&a.project),
         d => ser(&row),
         cycle => ser(&cycle),

@@ -38,10 +38,6 @@ impl Dispatch for Recorder {
     }
 }
 
-fn logs() {
-    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
-}
-
 fn opts(worker: &str) -> Options {
     Options { worker: worker.into(), max_attempts: 4, backoff: Duration::seconds(30), ..Options::default() }
 }
@@ -238,7 +234,6 @@ fn s(v: &serde_json::Value) -> String {
 
 #[tokio::test]
 async fn invitation_by_email_sets_a_password_and_lands_in_the_project_and_reset_works_the_same_way() {
-    logs();
     on_each_db(|t| async move {
         let mut team = team(&t).await;
         let p = team.project;
@@ -366,7 +361,6 @@ async fn invitation_by_email_sets_a_password_and_lands_in_the_project_and_reset_
 
 #[tokio::test]
 async fn mail_waits_while_the_smtp_server_is_down_is_sent_once_after_and_a_rollback_sends_nothing() {
-    logs();
     on_each_db(|t| async move {
         let mut team = team(&t).await;
         let p = team.project;
@@ -452,7 +446,6 @@ async fn version_of(t: &TestApp, table: &str, id: i32) -> String {
 
 #[tokio::test]
 async fn workflow_notifications_reach_the_right_people_once_in_their_language_with_the_inbox_and_comments() {
-    logs();
     on_each_db(|t| async move {
         let mut team = team(&t).await;
         let p = team.project;
@@ -572,7 +565,6 @@ async fn workflow_notifications_reach_the_right_people_once_in_their_language_wi
 
 #[tokio::test]
 async fn reminders_and_digests_follow_the_users_time_zone_group_by_project_overdue_first() {
-    logs();
     on_each_db(|t| async move {
         let mut team = team(&t).await;
         let p = team.project;
@@ -643,7 +635,6 @@ async fn reminders_and_digests_follow_the_users_time_zone_group_by_project_overd
 
 #[tokio::test]
 async fn attachments_are_versioned_downloaded_byte_for_byte_limited_and_scoped_to_their_project() {
-    logs();
     on_each_db(|t| async move {
         let mut team = team(&t).await;
         let p = team.project;

@@ -67,6 +67,19 @@ async fn queries_per_page_do_not_grow_with_the_project_or_the_portfolio() {
         let (router, log) = recording(&t);
         let mut large = demo_director(&t).await.via(router.clone());
         let (small, c) = generated(&t).await;
+        // The demo keeps a budget (earned value is part of its health); the small project gets
+        // one too, so the two differ only in size.
+        let owner = t.count("SELECT id FROM users WHERE email = 'gen.director@t.example'").await as i32;
+        let project = ninefold::service::projects::get(&t.db.conn, small).await.unwrap();
+        let line = ninefold::service::budget::RawLine {
+            phase: String::new(),
+            category: ninefold::service::budget::CATEGORIES[0].into(),
+            description: "Consulting services".into(),
+            amount: "100000".into(),
+        };
+        ninefold::service::budget::add_line(&t.db, ninefold::service::Actor { user_id: owner }, &project, &line)
+            .await
+            .unwrap();
         let mut small_c = c.via(router.clone());
         let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for (pb, ps) in pages(big).iter().zip(pages(small)) {

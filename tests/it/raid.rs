@@ -67,6 +67,17 @@ async fn escalated_issue_turns_health_red_and_an_approved_change_rebaselines_and
         assert!(r.body.contains("id=\"err-schedule_days\"") && r.body.contains("id=\"err-cost\""));
         let cid = last_id(team.director.post(&changes, &cr("10", "120,000")).await.assert_redirect());
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM change_requests WHERE id = {cid} AND status = 'pending' AND schedule_days = 10 AND cost_minor = 12000000")).await, 1);
+        // The pending request waits for the steering committee's approval: told once (issue 16).
+        let steering_told = "SELECT COUNT(*) FROM notifications WHERE kind = 'approval' AND user_id = (SELECT id FROM users WHERE email = 'steering@t.example')";
+        assert_eq!(t.count(steering_told).await, 1);
+        // Change requests and issues take comments with mentions, escaped, as deliverables do.
+        team.director.post(&format!("/projects/{p}/comments/change/{cid}"), &[("body", "Costed with the vendor, @ConnieConsultant")]).await.assert_redirect();
+        assert_eq!(t.count("SELECT COUNT(*) FROM notifications WHERE kind = 'mention' AND user_id = (SELECT id FROM users WHERE email = 'consultant@t.example')").await, 1);
+        assert!(team.steering.get(&format!("/projects/{p}/changes/{cid}")).await.body.contains("Costed with the vendor"));
+        team.director.post(&format!("/projects/{p}/comments/issue/{iid}"), &[("body", "<script>alert(1)</script>")]).await.assert_redirect();
+        assert!(team.director.get(&url).await.body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+        assert_eq!(team.viewer.post(&format!("/projects/{p}/comments/issue/{iid}"), &[("body", "x")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'comment' AND action = 'create'").await, 2);
 
         // The steering review pack shows open issues and the pending change.
         team.steering.get(&format!("/projects/{p}/reviews")).await;
