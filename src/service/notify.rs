@@ -305,8 +305,8 @@ pub async fn assigned<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Something with a due date: (entity, id, title, due date, owner person, link).
-type DueItem = (&'static str, i32, String, NaiveDate, Option<i32>, String);
+/// What is due: (kind, id, (title in English, in Chinese), due date, owner person, link).
+type DueItem = (&'static str, i32, (String, String), NaiveDate, Option<i32>, String);
 
 /// Reminders at the projects' today (`today_of` gives a project's date): each deliverable,
 /// activity, milestone and open review action due within three days or overdue is told,
@@ -330,7 +330,7 @@ pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::M
             .await?
         {
             let link = format!("/projects/{}/deliverables/{}", p.id, d.id);
-            items.push(("deliverable", d.id, d.name_en, d.due_date, d.owner_person_id, link));
+            items.push(("deliverable", d.id, (d.name_en, d.name_zh), d.due_date, d.owner_person_id, link));
         }
         for a in activity::Entity::find()
             .filter(activity::Column::ProjectId.eq(p.id))
@@ -342,7 +342,7 @@ pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::M
             items.push((
                 "activity",
                 a.id,
-                a.name_en,
+                (a.name_en, a.name_zh),
                 a.planned_finish,
                 a.owner_person_id,
                 format!("/projects/{}/schedule", p.id),
@@ -355,7 +355,14 @@ pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::M
             .all(&db.conn)
             .await?
         {
-            items.push(("milestone", m.id, m.name_en, m.due_date, None, format!("/projects/{}/schedule", p.id)));
+            items.push((
+                "milestone",
+                m.id,
+                (m.name_en, m.name_zh),
+                m.due_date,
+                None,
+                format!("/projects/{}/schedule", p.id),
+            ));
         }
         for a in review_action::Entity::find()
             .filter(review_action::Column::ProjectId.eq(p.id))
@@ -366,7 +373,7 @@ pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::M
         {
             if let Some(due) = a.due_date {
                 let link = format!("/projects/{}/reviews/{}", p.id, a.review_id);
-                items.push(("action", a.id, a.text, due, None, link));
+                items.push(("action", a.id, (a.text.clone(), a.text), due, None, link));
             }
         }
         if items.is_empty() {
@@ -382,7 +389,8 @@ pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::M
                 None => directors.clone(),
             };
             let ev = Event::new(kind, Some(p.id), format!("{}:{what}:{id}:{due}", kind.as_str()), link, now)
-                .param("title", title)
+                .param("title", title.0)
+                .param("title_zh", title.1)
                 .param("date", due.to_string())
                 .param("project", p.name.clone());
             told += tell(&*tx, &to, &ev).await?;
