@@ -16,6 +16,10 @@ pub struct Model {
     /// The case and its computed results as approved (JSON), frozen.
     #[serde(skip)]
     pub approved_snapshot: Option<String>,
+    /// The plan revision put before the steering committee for approval, by whom, when.
+    pub requested_revision: Option<i32>,
+    pub requested_by: Option<i32>,
+    pub requested_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

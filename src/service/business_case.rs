@@ -418,12 +418,65 @@ pub async fn approve(db: &Db, actor: Actor, project_id: i32, version: i32) -> Re
             approved_snapshot: Set(Some(json)),
             ..Default::default()
         };
-        Ok(write::update::<business_case::Entity, _>(tx, actor, project_id, l.case.id, version, am, "approve")
+        let after = write::update::<business_case::Entity, _>(tx, actor, project_id, l.case.id, version, am, "approve")
             .await?
-            .after)
+            .after;
+        // The approved case may be what the preparation gate was still waiting for.
+        super::notify::gate_ready(tx, actor, project_id).await?;
+        Ok(after)
     })
     .await
 }
+/// Put the case's current plan revision before the steering committee: it then waits in the
+/// inbox of everyone who may approve it, and each of them is told once (per revision) in this
+/// transaction. Asking again for the same revision changes nothing; a plan change after the
+/// request means it has to be asked for again (the inbox shows a request only while its
+/// revision is the plan's).
+pub async fn request_approval(db: &Db, actor: Actor, project_id: i32, version: i32) -> Result<business_case::Model> {
+    write::transaction(db, async |tx| {
+        let l = load(tx, project_id).await?.ok_or(Error::NotFound)?;
+        if l.case.version != version {
+            return Err(Error::Conflict);
+        }
+        if l.costs.is_empty() || l.benefits.is_empty() {
+            return Err(Error::Rule("err.business_case_incomplete"));
+        }
+        if l.case.approved_revision == Some(l.case.plan_revision) {
+            return Err(Error::Rule("collab.err.case_already_approved"));
+        }
+        let rev = l.case.plan_revision;
+        let after = if l.case.requested_revision == Some(rev) {
+            l.case
+        } else {
+            let am = business_case::ActiveModel {
+                requested_revision: Set(Some(rev)),
+                requested_by: Set(Some(actor.user_id)),
+                requested_at: Set(Some(now())),
+                ..Default::default()
+            };
+            write::update::<business_case::Entity, _>(tx, actor, project_id, l.case.id, version, am, "request_approval")
+                .await?
+                .after
+        };
+        super::notify::approval_waiting(
+            tx,
+            actor,
+            project_id,
+            crate::domain::policy::Action::DecideGate,
+            &format!("business_case_r{rev}"),
+            after.id,
+            (
+                &i18n::tf(Lang::En, "collab.inbox.case_waiting", &[("revision", &rev.to_string())]),
+                &i18n::tf(Lang::Zh, "collab.inbox.case_waiting", &[("revision", &rev.to_string())]),
+            ),
+            format!("/projects/{project_id}/business-case"),
+        )
+        .await?;
+        Ok(after)
+    })
+    .await
+}
+
 // ---- the case page's view: every figure of the case, computed once ----
 
 /// A ratio as the product shows it everywhere: "19.5%".

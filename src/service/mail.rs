@@ -139,21 +139,48 @@ pub fn link(base: &str, path: &str) -> String {
     format!("{}{}", base.trim_end_matches('/'), path)
 }
 
-/// `smtp://[user:password@]host[:port]` (port 25 by default). The relay is reached without
-/// TLS (a local MTA or a relay on a private network); `smtps://` is refused with a message.
+/// How the connection to the relay is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// `smtp://host`: plain SMTP, for a relay on the same machine or a private network. No
+    /// opportunistic upgrade: a local relay's self-signed certificate would fail verification
+    /// and hold every message, and a downgrade-able upgrade protects nothing anyway.
+    None,
+    /// `smtp://host:587?tls=required`: STARTTLS, refused to send when the relay does not offer it.
+    StartTls,
+    /// `smtps://host` (port 465 by default): TLS from the first byte.
+    Implicit,
+}
+
+/// `smtp://[user:password@]host[:port][?tls=required]` (port 25 by default) or
+/// `smtps://[user:password@]host[:port]` (port 465). Certificates are verified against the
+/// bundled web roots plus `NINEFOLD_SMTP_CA_FILE` (a PEM file, for a company's own CA).
 #[derive(Debug, PartialEq, Eq)]
 pub struct SmtpUrl {
     pub host: String,
     pub port: u16,
     pub credentials: Option<(String, String)>,
+    pub tls: SmtpTls,
 }
 
 impl SmtpUrl {
     pub fn parse(url: &str) -> std::result::Result<SmtpUrl, String> {
         let bad = |why: &str| format!("NINEFOLD_SMTP_URL `{url}`: {why}");
-        let rest = url.trim().strip_prefix("smtp://").ok_or_else(|| {
-            bad("use smtp://host:port (this build talks to the relay without TLS; use a local relay for TLS)")
-        })?;
+        let url_t = url.trim();
+        let (rest, implicit) = match (url_t.strip_prefix("smtp://"), url_t.strip_prefix("smtps://")) {
+            (Some(r), _) => (r, false),
+            (_, Some(r)) => (r, true),
+            _ => return Err(bad("use smtp://host:port, smtp://host:587?tls=required (STARTTLS) or smtps://host:465")),
+        };
+        let query = rest.split_once('?').map(|(_, q)| q).unwrap_or("");
+        let mut tls = if implicit { SmtpTls::Implicit } else { SmtpTls::None };
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("tls", "required" | "starttls")) if !implicit => tls = SmtpTls::StartTls,
+                Some(("tls", "none")) if !implicit => tls = SmtpTls::None,
+                _ => return Err(bad("the only setting is tls=required (STARTTLS) on smtp://")),
+            }
+        }
         let rest = rest.split(['/', '?']).next().unwrap_or("");
         let (creds, hostport) = match rest.rsplit_once('@') {
             Some((c, h)) => (Some(c), h),
@@ -161,7 +188,7 @@ impl SmtpUrl {
         };
         let (host, port) = match hostport.rsplit_once(':') {
             Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("the port is not a number"))?),
-            None => (hostport, 25),
+            None => (hostport, if implicit { 465 } else { 25 }),
         };
         if host.is_empty() {
             return Err(bad("no host"));
@@ -190,7 +217,7 @@ impl SmtpUrl {
             let (u, p) = c.split_once(':').unwrap_or((c, ""));
             (decode(u), decode(p))
         });
-        Ok(SmtpUrl { host: host.trim_matches(['[', ']']).to_string(), port, credentials })
+        Ok(SmtpUrl { host: host.trim_matches(['[', ']']).to_string(), port, credentials, tls })
     }
 }
 
@@ -203,14 +230,35 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// `smtp_url` like `smtp://127.0.0.1:2525` (lettre's URL form; credentials as
-    /// `smtp://user:pass@host:port`); `from` the sender address; `dir` a folder for `.eml`.
-    pub fn new(smtp_url: Option<&str>, from: &str, dir: Option<PathBuf>) -> std::result::Result<Mailer, String> {
+    /// `smtp_url` like `smtp://127.0.0.1:2525` (see [`SmtpUrl`]; credentials as
+    /// `smtp://user:pass@host:port`); `from` the sender address; `dir` a folder for `.eml`;
+    /// `ca_pem` an extra root certificate (PEM) trusted for the relay's TLS.
+    pub fn new(
+        smtp_url: Option<&str>,
+        from: &str,
+        dir: Option<PathBuf>,
+        ca_pem: Option<&[u8]>,
+    ) -> std::result::Result<Mailer, String> {
+        use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
         let smtp = match smtp_url {
             Some(u) => {
                 let s = SmtpUrl::parse(u)?;
-                let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host)
+                let tls = || -> std::result::Result<TlsParameters, String> {
+                    let mut p = TlsParameters::builder(s.host.clone());
+                    if let Some(pem) = ca_pem {
+                        let cert = Certificate::from_pem(pem).map_err(|e| format!("NINEFOLD_SMTP_CA_FILE: {e}"))?;
+                        p = p.add_root_certificate(cert);
+                    }
+                    p.build_rustls().map_err(|e| format!("TLS for {}: {e}", s.host))
+                };
+                let tls = match s.tls {
+                    SmtpTls::None => Tls::None,
+                    SmtpTls::StartTls => Tls::Required(tls()?),
+                    SmtpTls::Implicit => Tls::Wrapper(tls()?),
+                };
+                let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
                     .port(s.port)
+                    .tls(tls)
                     .timeout(Some(std::time::Duration::from_secs(20)));
                 if let Some((user, pass)) = s.credentials {
                     b = b.credentials(lettre::transport::smtp::authentication::Credentials::new(user, pass));
@@ -234,7 +282,14 @@ impl Mailer {
             return None;
         }
         let from = var("NINEFOLD_MAIL_FROM").unwrap_or_else(|| "Ninefold <ninefold@localhost>".into());
-        match Mailer::new(smtp.as_deref(), &from, dir) {
+        let ca = match var("NINEFOLD_SMTP_CA_FILE").map(std::fs::read).transpose() {
+            Ok(ca) => ca,
+            Err(e) => {
+                tracing::error!(error = %e, "NINEFOLD_SMTP_CA_FILE cannot be read; messages stay in the outbox");
+                return None;
+            }
+        };
+        match Mailer::new(smtp.as_deref(), &from, dir, ca.as_deref()) {
             Ok(m) => Some(m),
             Err(e) => {
                 tracing::error!(error = %e, "e-mail is not configured correctly; messages stay in the outbox");
@@ -306,13 +361,23 @@ mod tests {
     fn smtp_urls() {
         assert_eq!(
             SmtpUrl::parse("smtp://127.0.0.1:2525").unwrap(),
-            SmtpUrl { host: "127.0.0.1".into(), port: 2525, credentials: None }
+            SmtpUrl { host: "127.0.0.1".into(), port: 2525, credentials: None, tls: SmtpTls::None }
         );
         assert_eq!(
             SmtpUrl::parse("smtp://me%40x.cn:p%3Ass@mail.example.com").unwrap(),
-            SmtpUrl { host: "mail.example.com".into(), port: 25, credentials: Some(("me@x.cn".into(), "p:ss".into())) }
+            SmtpUrl {
+                host: "mail.example.com".into(),
+                port: 25,
+                credentials: Some(("me@x.cn".into(), "p:ss".into())),
+                tls: SmtpTls::None
+            }
         );
-        assert!(SmtpUrl::parse("smtps://mail.example.com:465").is_err());
+        assert_eq!(SmtpUrl::parse("smtps://mail.example.com").unwrap().port, 465);
+        assert_eq!(SmtpUrl::parse("smtps://mail.example.com:2465").unwrap().tls, SmtpTls::Implicit);
+        assert_eq!(SmtpUrl::parse("smtp://relay:587?tls=required").unwrap().tls, SmtpTls::StartTls);
+        assert!(SmtpUrl::parse("smtp://relay:587?tls=maybe").is_err());
+        assert!(SmtpUrl::parse("smtps://relay?tls=none").is_err());
+        assert!(SmtpUrl::parse("http://mail.example.com").is_err());
         assert!(SmtpUrl::parse("smtp://host:port").is_err());
         assert!(SmtpUrl::parse("smtp://:25").is_err());
     }

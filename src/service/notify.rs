@@ -11,8 +11,8 @@ use crate::db::Db;
 use crate::domain::notify::{self as dn, DUE_SOON_DAYS, Kind, Mode};
 use crate::domain::policy::{Action, Role, allows};
 use crate::entity::{
-    activity, deliverable, milestone, notification, notify_pref, notify_setting, person, project, project_member,
-    review_action, user,
+    activity, change_request, deliverable, milestone, notification, notify_pref, notify_setting, person, project,
+    project_member, review_action, user,
 };
 use crate::i18n::{self, Lang};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -209,10 +209,31 @@ pub async fn deliverable_moved<C: ConnectionTrait>(
             to.extend(user_of_person(c, d.owner_person_id).await?);
             let ev = base(kind).param("comment", d.review_comment.clone().unwrap_or_default());
             tell(c, &to, &ev).await?;
+            if action == "accept" {
+                gate_ready(c, actor, d.project_id).await?;
+            }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// When the current phase's gate has nothing left blocking it (its last deliverable was just
+/// accepted, and no test cycle misses its exit criteria unwaived), those who decide gates are
+/// told it waits for their decision: once per phase and per round of decisions (a reopened
+/// phase that becomes ready again is told again).
+pub async fn gate_ready<C: ConnectionTrait>(c: &C, actor: Actor, project_id: i32) -> Result<()> {
+    let p = super::projects::get(c, project_id).await?;
+    let Some(g) = super::gates::report(c, &p).await? else { return Ok(()) };
+    if g.blocked || g.tests_blocked || g.needs_case {
+        return Ok(());
+    }
+    let seq = g.phase.seq;
+    let what = format!("gate{seq}d{}", g.decisions.len());
+    let en = i18n::tf(Lang::En, "collab.case.gate_title", &[("phase", &seq.to_string())]);
+    let zh = i18n::tf(Lang::Zh, "collab.case.gate_title", &[("phase", &seq.to_string())]);
+    let link = format!("/projects/{project_id}/phases/{seq}/gate");
+    approval_waiting(c, actor, project_id, Action::DecideGate, &what, g.phase.id, (&en, &zh), link).await
 }
 
 /// A gate was decided: every member of the project is told.
@@ -258,7 +279,7 @@ pub async fn approval_waiting<C: ConnectionTrait>(
     action: Action,
     what: &str,
     id: i32,
-    title: &str,
+    (title_en, title_zh): (&str, &str),
     link: String,
 ) -> Result<()> {
     let p = project::Entity::find_by_id(project_id).one(c).await?;
@@ -266,8 +287,8 @@ pub async fn approval_waiting<C: ConnectionTrait>(
     let to = members_who(c, project_id, action).await?;
     let now = super::now();
     let ev = Event::new(Kind::Approval, Some(project_id), format!("approval:{what}:{id}"), link, now)
-        .param("title", title.to_string())
-        .param("title_zh", title.to_string())
+        .param("title", title_en.to_string())
+        .param("title_zh", title_zh.to_string())
         .param("project", pname)
         .by(actor);
     tell(c, &to, &ev).await?;
@@ -711,9 +732,38 @@ pub async fn inbox<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Resul
                 });
             }
         }
+        if role.is_some_and(|r| allows(r, Action::DecideGate))
+            && let Some(k) = super::business_case::case_of(c, m.project_id).await?
+            && let Some(rev) = k.requested_revision.filter(|r| *r == k.plan_revision && k.approved_revision != Some(*r))
+        {
+            waiting.push(Waiting {
+                project: pname.clone(),
+                what: "case".into(),
+                title: i18n::tf(lang, "collab.inbox.case_waiting", &[("revision", &rev.to_string())]),
+                link: format!("/projects/{}/business-case", m.project_id),
+                since: k.requested_at,
+            });
+        }
+        if role.is_some_and(|r| allows(r, Action::DecideChange)) {
+            let pending = change_request::Entity::find()
+                .filter(change_request::Column::ProjectId.eq(m.project_id))
+                .filter(change_request::Column::Status.is_in(["pending", "deferred"]))
+                .order_by_asc(change_request::Column::Id)
+                .all(c)
+                .await?;
+            for r in pending {
+                waiting.push(Waiting {
+                    project: pname.clone(),
+                    what: "change".into(),
+                    title: r.title.clone(),
+                    link: format!("/projects/{}/changes/{}", m.project_id, r.id),
+                    since: Some(r.created_at),
+                });
+            }
+        }
         if role.is_some_and(|r| allows(r, Action::DecideGate)) {
             let ready = super::gates::report(c, &super::projects::get(c, m.project_id).await?).await.ok().flatten();
-            if let Some(g) = ready.filter(|g| g.blockers.is_empty()) {
+            if let Some(g) = ready.filter(|g| !g.blocked && !g.tests_blocked && !g.needs_case) {
                 waiting.push(Waiting {
                     project: pname.clone(),
                     what: "gate".into(),

@@ -246,7 +246,17 @@ pub async fn create_change(db: &Db, actor: Actor, project_id: i32, i: &ChangeInp
         // A new request waits for the steering committee's decision.
         let link = format!("/projects/{project_id}/changes/{}", row.id);
         let action = crate::domain::policy::Action::DecideChange;
-        super::notify::approval_waiting(tx, actor, project_id, action, "change", row.id, &row.title, link).await?;
+        super::notify::approval_waiting(
+            tx,
+            actor,
+            project_id,
+            action,
+            "change",
+            row.id,
+            (&row.title, &row.title),
+            link,
+        )
+        .await?;
         Ok(row)
     })
     .await

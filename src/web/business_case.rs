@@ -131,6 +131,20 @@ pub async fn approve(
     }
 }
 
+/// Put the case before the steering committee (they are told, and it waits in their inbox).
+pub async fn request_approval(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::EditBusinessCase).await?;
+    match svc::request_approval(&state.db, actor, id, form.version()?).await {
+        Ok(_) => Ok(Redirect::to(&base(id)).into_response()),
+        Err(e) => show_view(&state, &ctx, a, None, Feedback::from_service(e)?, RealisedFeedback::default()).await,
+    }
+}
+
 pub async fn realised(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -370,6 +384,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
     axum::Router::new()
         .route("/projects/{id}/business-case", get(show).post(create))
         .route("/projects/{id}/business-case/approve", post(approve))
+        .route("/projects/{id}/business-case/request-approval", post(request_approval))
         .route("/projects/{id}/business-case/benefits/{bid}/realised", post(realised))
         .merge(crud::routes::<Scenarios>("/projects/{id}/business-case/scenarios"))
         .merge(crud::routes::<Costs>("/projects/{id}/business-case/costs"))

@@ -142,13 +142,15 @@ struct Sink {
     port: u16,
     dir: tempfile::TempDir,
     child: Option<std::process::Child>,
+    /// `starttls` or `smtps` with the server's certificate and key files.
+    tls: Option<(&'static str, std::path::PathBuf, std::path::PathBuf)>,
 }
 
 impl Sink {
     /// A port reserved for the server, which is not started yet (the mail server is down).
     fn down() -> Sink {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        Sink { port, dir: tempfile::tempdir().unwrap(), child: None }
+        Sink { port, dir: tempfile::tempdir().unwrap(), child: None, tls: None }
     }
 
     async fn up() -> Sink {
@@ -160,10 +162,12 @@ impl Sink {
     async fn start(&mut self) {
         use std::io::BufRead;
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/collab_support/smtp_sink.py");
-        let mut child = std::process::Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(self.port.to_string())
-            .arg(self.dir.path())
+        let mut cmd = std::process::Command::new("/usr/bin/python3");
+        cmd.arg(script).arg(self.port.to_string()).arg(self.dir.path());
+        if let Some((mode, cert, key)) = &self.tls {
+            cmd.arg(mode).arg(cert).arg(key);
+        }
+        let mut child = cmd
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -185,7 +189,8 @@ impl Sink {
     }
 
     fn mailer(&self) -> Vec<Arc<dyn Dispatch>> {
-        let m = ninefold::service::mail::Mailer::new(Some(&self.url()), "Ninefold <noreply@t.example>", None).unwrap();
+        let m = ninefold::service::mail::Mailer::new(Some(&self.url()), "Ninefold <noreply@t.example>", None, None)
+            .unwrap();
         vec![Arc::new(m)]
     }
 
@@ -720,6 +725,180 @@ async fn attachments_are_versioned_downloaded_byte_for_byte_limited_and_scoped_t
         let row = tab.deliverables.iter().find(|d| d.evidence.as_ref().is_some_and(|e| e.entity_id == pd)).unwrap();
         assert!(row.kind.is_none() && row.evidence.as_ref().unwrap().file_name == "sign-off.pdf");
         assert!(team.director.get(&format!("/projects/{p}/documents")).await.body.contains("sign-off.pdf v1"));
+    })
+    .await;
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it, made with the `openssl`
+/// command: (folder, CA PEM path, server certificate path, server key path).
+fn test_pki() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = |n: &str| d.path().join(n);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl").args(args).current_dir(d.path()).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Ninefold test CA"],
+    ]
+    .concat());
+    run(&[&["req"][..], &ec, &["-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=127.0.0.1"]].concat());
+    std::fs::write(
+        p("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "srv.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "srv.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let (ca, cert, key) = (p("ca.pem"), p("srv.pem"), p("srv.key"));
+    (d, ca, cert, key)
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_and_implicit_tls_verified_against_the_configured_ca() {
+    use ninefold::service::mail::{Letter, Mailer};
+    let (_pki, ca, cert, key) = test_pki();
+    let ca_pem = std::fs::read(&ca).unwrap();
+    let payload = |to: &str| {
+        let l = Letter::new(ninefold::i18n::Lang::Zh, "张伟", "加密投递".into());
+        serde_json::to_string(&l.to_mail(to, "张伟")).unwrap()
+    };
+    for (mode, scheme, query) in [("starttls", "smtp", "?tls=required"), ("smtps", "smtps", "")] {
+        let mut sink = Sink::down();
+        sink.tls = Some((mode, cert.clone(), key.clone()));
+        sink.start().await;
+        let url = format!("{scheme}://127.0.0.1:{}{query}", sink.port);
+        // Trusting the company CA: delivered, whole.
+        let m = Mailer::new(Some(&url), "Ninefold <noreply@t.example>", None, Some(&ca_pem)).unwrap();
+        m.send(&payload("tls@t.example")).await.unwrap_or_else(|e| panic!("{mode}: {e}"));
+        let got = sink.to("tls@t.example");
+        assert_eq!(got.len(), 1, "{mode}");
+        assert_eq!(s(&got[0]["subject"]), "加密投递");
+        // Without it the certificate is not trusted: nothing is sent, the error says why.
+        let m = Mailer::new(Some(&url), "Ninefold <noreply@t.example>", None, None).unwrap();
+        let e = m.send(&payload("untrusted@t.example")).await.unwrap_err();
+        assert!(e.to_lowercase().contains("certificate") || e.contains("TLS") || e.contains("tls"), "{mode}: {e}");
+        assert!(sink.to("untrusted@t.example").is_empty(), "{mode}");
+    }
+    // A plain connection to a server that requires STARTTLS is refused by the server.
+    let mut sink = Sink::down();
+    sink.tls = Some(("starttls", cert.clone(), key.clone()));
+    sink.start().await;
+    let m = Mailer::new(Some(&sink.url()), "Ninefold <noreply@t.example>", None, None).unwrap();
+    assert!(m.send(&payload("plain@t.example")).await.is_err());
+    assert!(sink.to("plain@t.example").is_empty());
+}
+
+#[tokio::test]
+async fn approvals_waiting_for_the_business_case_a_ready_gate_and_a_change_request_are_told_once_and_wait_in_the_inbox()
+{
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let sink = Sink::up().await;
+        let mailer = sink.mailer();
+        team.steering.post("/locale", &[("lang", "zh"), ("next", "/projects")]).await;
+        let approvals = "SELECT COUNT(*) FROM notifications WHERE kind = 'approval' AND user_id = (SELECT id FROM users WHERE email = 'steering@t.example')";
+
+        // Phase 1's gate deliverables all accepted: the gate still waits for the business case.
+        let bc = |s: &str| format!("/projects/{p}/business-case{s}");
+        let gate: Vec<i32> = {
+            let dels = crate::workflow::phase_deliverables(&t, p, 1).await;
+            dels.iter().filter(|d| d.is_gate).map(|d| d.id).collect()
+        };
+        for d in &gate {
+            let u = format!("/projects/{p}/deliverables/{d}/transition");
+            team.consultant.post(&u, &[("action", "submit"), ("version", "1")]).await.assert_redirect();
+            team.steering.post(&u, &[("action", "accept"), ("version", "2")]).await.assert_redirect();
+        }
+        assert_eq!(t.count(approvals).await, 0, "the preparation gate needs an approved business case first");
+        deliver(&t, &mailer).await; // the submissions' and acceptances' own messages
+        let seen = sink.to("steering@t.example").len();
+        let mails_since = |n: usize| -> Vec<String> {
+            sink.to("steering@t.example").iter().skip(seen).take(n).map(|m| s(&m["subject"])).collect()
+        };
+
+        // The case is put before the steering committee: told once, in Chinese, and it waits.
+        team.director.get(&bc("")).await;
+        team.director.post(&bc(""), &[]).await.assert_redirect();
+        let cost = [("category", "implementation"), ("description", "Partner"), ("recurrence", "one_time"), ("amount", "1,000,000"), ("growth", "0")];
+        team.director.post(&bc("/costs"), &cost).await.assert_redirect();
+        let v = t.count(&format!("SELECT version FROM business_cases WHERE project_id = {p}")).await.to_string();
+        // Incomplete (no benefit): refused, by the same rule as approval, in the user's language.
+        let r = team.director.post(&bc("/request-approval"), &[("version", &v)]).await;
+        assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.body.contains("Add at least one cost line and one benefit line"));
+        let benefit = [("kind", "cost_reduction"), ("description", "Service cost"), ("amount", "600,000"), ("risk", "10"), ("first_year", "1"), ("growth", "0")];
+        team.director.post(&bc("/benefits"), &benefit).await.assert_redirect();
+        let page = team.director.get(&bc("")).await;
+        assert!(page.body.contains("Ask the steering committee for approval"));
+        let v = t.count(&format!("SELECT version FROM business_cases WHERE project_id = {p}")).await.to_string();
+        // Viewers and the steering committee itself do not ask.
+        assert_eq!(team.viewer.post(&bc("/request-approval"), &[("version", &v)]).await.status, StatusCode::FORBIDDEN);
+        team.director.post(&bc("/request-approval"), &[("version", &v)]).await.assert_redirect();
+        // Stale: 409; asking again for the same revision tells nobody twice.
+        assert_eq!(team.director.post(&bc("/request-approval"), &[("version", &v)]).await.status, StatusCode::CONFLICT);
+        let v2 = t.count(&format!("SELECT version FROM business_cases WHERE project_id = {p}")).await.to_string();
+        team.director.post(&bc("/request-approval"), &[("version", &v2)]).await.assert_redirect();
+        assert_eq!(t.count(approvals).await, 1);
+        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'business_case' AND action = 'request_approval'").await, 1);
+        assert!(team.director.get(&bc("")).await.body.contains("waiting for their approval"));
+        assert_eq!(deliver(&t, &mailer).await.sent, 1);
+        let m = &sink.to("steering@t.example")[seen];
+        assert_eq!(s(&m["subject"]), "“CRM Wave 1”中的“商业论证（第 3 版）”等待您批准");
+        assert!(s(&m["text"]).contains(&format!("http://127.0.0.1:8080/projects/{p}/business-case")));
+        let inbox = team.steering.get("/inbox").await;
+        assert!(inbox.body.contains("审批商业论证") && inbox.body.contains("商业论证（第 3 版）"), "{}", inbox.body);
+        assert!(!team.director.get("/inbox").await.body.contains("Approve the business case"));
+
+        // Approved: it no longer waits, and the gate it held back is now ready: the other
+        // steering member is told once (the one who approved is on the page already).
+        let second = t.user("steering2@t.example", "Sam Second").await;
+        let dir_id = t.count("SELECT id FROM users WHERE email = 'director@t.example'").await as i32;
+        ninefold::service::projects::set_member(&t.db, ninefold::service::Actor { user_id: dir_id }, p, second, ninefold::domain::policy::Role::Steering)
+            .await
+            .unwrap();
+        team.steering.get(&bc("")).await;
+        team.steering.post(&bc("/approve"), &[("version", &v2)]).await.assert_redirect();
+        let inbox = team.steering.get("/inbox").await;
+        assert!(!inbox.body.contains("审批商业论证"));
+        assert!(inbox.body.contains("作出阶段评审决定"), "the ready gate waits");
+        assert_eq!(t.count(approvals).await, 1);
+        assert_eq!(deliver(&t, &mailer).await.sent, 1);
+        let m = sink.to("steering2@t.example");
+        assert_eq!(m.len(), 1);
+        assert_eq!(s(&m[0]["subject"]), "The gate of phase 1 in CRM Wave 1 waits for your approval");
+        assert!(s(&m[0]["html"]).contains(&format!("http://127.0.0.1:8080/projects/{p}/phases/1/gate")));
+
+        // A change request waits for the steering committee until decided.
+        let cr = [("title", "Add WeChat channel"), ("description", "Service requests from WeChat"), ("reason", "Customers ask"), ("scope_impact", "Channels"), ("schedule_days", "5"), ("cost", "10,000"), ("benefits", "Fewer calls"), ("options", "Defer")];
+        team.director.get(&format!("/projects/{p}/changes")).await;
+        team.director.post(&format!("/projects/{p}/changes"), &cr).await.assert_redirect();
+        assert_eq!(t.count(approvals).await, 2);
+        assert!(team.steering.get("/inbox").await.body.contains("审批变更请求"));
+        assert_eq!(deliver(&t, &mailer).await.sent, 2);
+        // Every approval went to the steering committee only, and each once.
+        assert_eq!(mails_since(9).len(), 2);
+        assert!(mails_since(9)[1].contains("Add WeChat channel"));
+        assert_eq!(t.count("SELECT COUNT(*) FROM notifications WHERE kind = 'approval'").await, 4);
+        assert!(sink.to("director@t.example").iter().all(|m| !s(&m["subject"]).contains("approval")));
     })
     .await;
 }

@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use ninefold::entity::deliverable;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-async fn phase_deliverables(t: &TestApp, project: i32, seq: i32) -> Vec<deliverable::Model> {
+pub async fn phase_deliverables(t: &TestApp, project: i32, seq: i32) -> Vec<deliverable::Model> {
     let phases = ninefold::service::projects::phases(&t.db.conn, project).await.unwrap();
     let ph = phases.iter().find(|p| p.seq == seq).unwrap();
     deliverable::Entity::find()

@@ -1,7 +1,9 @@
 # A real SMTP server for the e-mail tests (Debian's python3-aiosmtpd): listens on
 # 127.0.0.1:PORT and stores each message in DIR as NAME.eml plus NAME.json with the parsed
 # recipient, subject, plain-text and HTML bodies. Started and stopped by tests/it/collab.rs.
-import email, json, os, sys, time
+# With MODE CERT KEY after DIR it speaks TLS: MODE `starttls` (STARTTLS required before mail)
+# or `smtps` (TLS from the first byte).
+import email, json, os, ssl, sys, time
 from email import policy
 from aiosmtpd.controller import Controller
 
@@ -31,7 +33,16 @@ class Sink:
         return "250 Message accepted"
 
 
-controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+kwargs = {}
+if len(sys.argv) > 3:
+    mode, cert, key = sys.argv[3:6]
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    if mode == "starttls":
+        kwargs = {"tls_context": ctx, "require_starttls": True}
+    else:
+        kwargs = {"ssl_context": ctx}
+controller = Controller(Sink(), hostname="127.0.0.1", port=port, **kwargs)
 controller.start()
 print("ready", flush=True)
 try:
