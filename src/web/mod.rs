@@ -13,6 +13,7 @@ pub mod diagnosis;
 pub mod documents;
 pub mod form;
 pub mod gates;
+pub mod evaluation;
 pub mod golive;
 pub mod hooks;
 pub mod modules;
@@ -65,6 +66,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(raid::routes())
         .merge(configuration::routes())
         .merge(budget::routes())
+        .merge(evaluation::routes())
         .merge(golive::routes())
         .merge(collab::routes())
         .merge(hooks::routes())
