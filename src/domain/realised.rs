@@ -270,10 +270,22 @@ mod tests {
         let b = benefit_by_year(Direction::Increase, 10.0, d(2028, 1, 1), &rs, 366_000, 2028, 1, d(2028, 12, 31));
         assert_eq!(b, vec![3_000]);
         // A metric that moved the wrong way realises a loss.
-        let b = benefit_by_year(Direction::Decrease, 10.0, d(2028, 1, 1), &[(d(2028, 1, 1), 11.0)], 366_000, 2028, 1, d(2028, 12, 31));
+        let b = benefit_by_year(
+            Direction::Decrease,
+            10.0,
+            d(2028, 1, 1),
+            &[(d(2028, 1, 1), 11.0)],
+            366_000,
+            2028,
+            1,
+            d(2028, 12, 31),
+        );
         assert_eq!(b, vec![-366_000]);
         // Nothing measured: nothing realised.
-        assert_eq!(benefit_by_year(Direction::Increase, 1.0, d(2028, 1, 1), &[], 5, 2028, 3, d(2030, 1, 1)), vec![0, 0, 0]);
+        assert_eq!(
+            benefit_by_year(Direction::Increase, 1.0, d(2028, 1, 1), &[], 5, 2028, 3, d(2030, 1, 1)),
+            vec![0, 0, 0]
+        );
     }
 
     #[test]

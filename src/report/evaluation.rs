@@ -113,7 +113,12 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     b.push(h2(e(lang, "benefits_title")));
     b.push(Block::Table(Table {
         widths: vec![2.6, 2.4, 1.4, 1.4],
-        header: vec![e(lang, "description"), e(lang, "source"), i18n::t(lang, "bc.planned_to_date"), e(lang, "realised")],
+        header: vec![
+            e(lang, "description"),
+            e(lang, "source"),
+            i18n::t(lang, "bc.planned_to_date"),
+            e(lang, "realised"),
+        ],
         rows: roi
             .benefits
             .iter()

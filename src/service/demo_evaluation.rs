@@ -12,10 +12,37 @@ use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// (key, name, kind, unit, direction, baseline, target, readings as (days after go-live, value))
-type DemoTarget = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static [(i64, f64)]);
+type DemoTarget = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(i64, f64)],
+);
 const TARGETS: &[DemoTarget] = &[
-    ("first-time-fix", "首次上门修复率 First-time fix rate", "explicit", "%", "increase", "72", "85", &[(2, 74.0), (8, 77.5)]),
-    ("repeat-visits", "每月重复上门次数 Repeat field visits a month", "explicit", "visits", "decrease", "1200", "800", &[(2, 1150.0), (8, 1040.0)]),
+    (
+        "first-time-fix",
+        "首次上门修复率 First-time fix rate",
+        "explicit",
+        "%",
+        "increase",
+        "72",
+        "85",
+        &[(2, 74.0), (8, 77.5)],
+    ),
+    (
+        "repeat-visits",
+        "每月重复上门次数 Repeat field visits a month",
+        "explicit",
+        "visits",
+        "decrease",
+        "1200",
+        "800",
+        &[(2, 1150.0), (8, 1040.0)],
+    ),
     ("csat", "客户满意度 Customer satisfaction", "implicit", "points", "increase", "78", "85", &[(8, 79.0)]),
 ];
 
@@ -53,8 +80,16 @@ pub async fn seed(db: &Db, users: &[(i32, Option<Role>)], today: NaiveDate) -> R
         for (days, v) in *readings {
             let on = go_live + Duration::days(*days);
             if on <= today {
-                targets::add_manual(db, consultant, p.id, t.id, &on.to_string(), &v.to_string(), "上线后测量 After go-live")
-                    .await?;
+                targets::add_manual(
+                    db,
+                    consultant,
+                    p.id,
+                    t.id,
+                    &on.to_string(),
+                    &v.to_string(),
+                    "上线后测量 After go-live",
+                )
+                .await?;
             }
         }
         ids.push(t.id);
@@ -83,9 +118,27 @@ pub async fn seed(db: &Db, users: &[(i32, Option<Role>)], today: NaiveDate) -> R
     )
     .await?;
     let lessons = [
-        ("went_well", "training", "group", "关键用户带教同事，上线首周求助量低于预期。 Key users coached their colleagues: fewer calls for help in week one than expected.", "下一期继续采用关键用户模式，并提前两周完成关键用户认证。 Keep the key-user model and certify key users two weeks earlier."),
-        ("went_badly", "data", "team", "工单历史数据清洗比计划多用了一周。 Cleansing the ticket history took a week longer than planned.", "在第 3 阶段即启动数据清洗，并按数据源设定质量门槛。 Start cleansing in phase 3 with a quality bar per source."),
-        ("went_badly", "communication", "consultant", "经销商获知切换时间较晚，首日门户咨询集中。 Dealers learnt of the cutover late; portal questions peaked on day one.", "切换前两周向经销商发出通知并安排演示。 Notify dealers two weeks ahead and hold a walkthrough."),
+        (
+            "went_well",
+            "training",
+            "group",
+            "关键用户带教同事，上线首周求助量低于预期。 Key users coached their colleagues: fewer calls for help in week one than expected.",
+            "下一期继续采用关键用户模式，并提前两周完成关键用户认证。 Keep the key-user model and certify key users two weeks earlier.",
+        ),
+        (
+            "went_badly",
+            "data",
+            "team",
+            "工单历史数据清洗比计划多用了一周。 Cleansing the ticket history took a week longer than planned.",
+            "在第 3 阶段即启动数据清洗，并按数据源设定质量门槛。 Start cleansing in phase 3 with a quality bar per source.",
+        ),
+        (
+            "went_badly",
+            "communication",
+            "consultant",
+            "经销商获知切换时间较晚，首日门户咨询集中。 Dealers learnt of the cutover late; portal questions peaked on day one.",
+            "切换前两周向经销商发出通知并安排演示。 Notify dealers two weeks ahead and hold a walkthrough.",
+        ),
     ];
     for (outcome, category, source, description, recommendation) in lessons {
         let raw = RawLesson {

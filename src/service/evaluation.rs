@@ -21,9 +21,8 @@ use crate::entity::{
 use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -291,12 +290,22 @@ async fn facts<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Facts> {
             eval_benefit_rule::Column::Id,
         )
         .await?,
-        costs: by_project::<eval_cost::Entity, _>(c, eval_cost::Column::ProjectId, project_id, eval_cost::Column::IncurredOn)
-            .await?,
+        costs: by_project::<eval_cost::Entity, _>(
+            c,
+            eval_cost::Column::ProjectId,
+            project_id,
+            eval_cost::Column::IncurredOn,
+        )
+        .await?,
         invoices: by_project::<invoice::Entity, _>(c, invoice::Column::ProjectId, project_id, invoice::Column::Id)
             .await?,
-        entries: by_project::<time_entry::Entity, _>(c, time_entry::Column::ProjectId, project_id, time_entry::Column::Id)
-            .await?,
+        entries: by_project::<time_entry::Entity, _>(
+            c,
+            time_entry::Column::ProjectId,
+            project_id,
+            time_entry::Column::Id,
+        )
+        .await?,
         rates: by_project::<crate::entity::cost_rate::Entity, _>(
             c,
             crate::entity::cost_rate::Column::ProjectId,
@@ -312,8 +321,13 @@ async fn facts<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Facts> {
             .map(|m| (m.user_id, m.role))
             .collect(),
         lessons: by_project::<lesson::Entity, _>(c, lesson::Column::ProjectId, project_id, lesson::Column::Id).await?,
-        backlog: by_project::<improvement::Entity, _>(c, improvement::Column::ProjectId, project_id, improvement::Column::Id)
-            .await?,
+        backlog: by_project::<improvement::Entity, _>(
+            c,
+            improvement::Column::ProjectId,
+            project_id,
+            improvement::Column::Id,
+        )
+        .await?,
         wave,
     })
 }
@@ -352,8 +366,12 @@ fn line_realised(
 /// records any, else the actual costs recorded on the evaluation page.
 fn actual_costs(f: &Facts, as_of: NaiveDate) -> (&'static str, Vec<(NaiveDate, i64)>) {
     let rates = super::budget::domain_rates(&f.rates);
-    let mut from_budget: Vec<(NaiveDate, i64)> =
-        f.invoices.iter().filter(|i| i.invoiced_on <= as_of).map(|i| (i.invoiced_on, super::budget::signed(i))).collect();
+    let mut from_budget: Vec<(NaiveDate, i64)> = f
+        .invoices
+        .iter()
+        .filter(|i| i.invoiced_on <= as_of)
+        .map(|i| (i.invoiced_on, super::budget::signed(i)))
+        .collect();
     from_budget.extend(
         super::budget::entry_costs(&f.entries, &rates, &f.roles)
             .filter(|(e, c)| e.day <= as_of && *c != 0)
@@ -590,7 +608,9 @@ pub async fn explain_gap(
             }
             Some(g) if g.version == version => {
                 let am = eval_gap::ActiveModel { explanation: Set(text.clone()), ..Default::default() };
-                Ok(write::update::<eval_gap::Entity, _>(tx, actor, project_id, g.id, version, am, "update").await?.after)
+                Ok(write::update::<eval_gap::Entity, _>(tx, actor, project_id, g.id, version, am, "update")
+                    .await?
+                    .after)
             }
             _ => Err(Error::Conflict),
         }
@@ -807,8 +827,10 @@ pub async fn add_improvement(db: &Db, actor: Actor, project_id: i32, r: &RawImpr
     let mut am = improvement_model(r)?;
     am.project_id = Set(project_id);
     am.carried_from = Set(None);
-    write::transaction(db, async |tx| write::insert::<improvement::Entity, _>(tx, actor, project_id, am, "create").await)
-        .await
+    write::transaction(db, async |tx| {
+        write::insert::<improvement::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await
 }
 
 pub async fn update_improvement(
@@ -967,9 +989,10 @@ async fn carry<C: ConnectionTrait>(
     // target date moves by the time the baseline moved when it would fall before it.
     let ms = target_svc::measurements(tx, p.id).await?;
     for t in target_svc::list(tx, p.id).await? {
-        let latest = target_svc::latest_per_day(&ms.iter().filter(|m| m.target_id == t.id).cloned().collect::<Vec<_>>())
-            .last()
-            .copied();
+        let latest =
+            target_svc::latest_per_day(&ms.iter().filter(|m| m.target_id == t.id).cloned().collect::<Vec<_>>())
+                .last()
+                .copied();
         let (baseline_value, baseline_date) = match latest {
             Some((d, v)) => (Some(v), Some(d)),
             None => (t.baseline_value, t.baseline_date),
@@ -1003,8 +1026,8 @@ async fn carry<C: ConnectionTrait>(
         c.targets += 1;
     }
     // Open backlog items become the next wave's scope.
-    let backlog = by_project::<improvement::Entity, _>(tx, improvement::Column::ProjectId, p.id, improvement::Column::Id)
-        .await?;
+    let backlog =
+        by_project::<improvement::Entity, _>(tx, improvement::Column::ProjectId, p.id, improvement::Column::Id).await?;
     for i in backlog.iter().filter(|i| OPEN_STATUSES.contains(&i.status.as_str())) {
         let am = improvement::ActiveModel {
             project_id: Set(next.id),
@@ -1062,4 +1085,3 @@ async fn carry<C: ConnectionTrait>(
     }
     Ok(())
 }
-

@@ -32,7 +32,14 @@ fn base(id: i32) -> String {
     format!("/projects/{id}/evaluation")
 }
 
-async fn show(state: &AppState, ctx: &Ctx, p: &project::Model, role: Role, fb: Feedback, sent: Sent) -> AppResult<Response> {
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &project::Model,
+    role: Role,
+    fb: Feedback,
+    sent: Sent,
+) -> AppResult<Response> {
     let v = svc::view(&state.db.conn, p, ctx.lang).await?;
     let chart = v.roi.as_ref().map(|r| Value::from_safe_string(r.chart.svg()));
     let data = context! {
@@ -105,10 +112,22 @@ pub async fn rule(
     done(&state, &ctx, &a, r, &format!("benefit-{bid}"), Sent { form: "rule", id: bid, values: values(&form) }).await
 }
 
-pub async fn add_cost(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn add_cost(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::EditBusinessCase).await?;
-    let r = svc::add_cost(&state.db, actor, &a.project, form.get("incurred_on"), form.get("amount"), form.get("description"))
-        .await;
+    let r = svc::add_cost(
+        &state.db,
+        actor,
+        &a.project,
+        form.get("incurred_on"),
+        form.get("amount"),
+        form.get("description"),
+    )
+    .await;
     done(&state, &ctx, &a, r, "costs", Sent { form: "cost", id: 0, values: values(&form) }).await
 }
 
@@ -123,7 +142,12 @@ pub async fn delete_cost(
     done(&state, &ctx, &a, r, "costs", Sent::default()).await
 }
 
-pub async fn add_lesson(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn add_lesson(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawLesson = form.typed()?;
     let r = svc::add_lesson(&state.db, actor, id, &raw).await;
@@ -153,7 +177,12 @@ pub async fn delete_lesson(
     done(&state, &ctx, &a, r, "lessons", Sent::default()).await
 }
 
-pub async fn add_item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn add_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawImprovement = form.typed()?;
     let r = svc::add_improvement(&state.db, actor, id, &raw).await;
@@ -184,7 +213,12 @@ pub async fn delete_item(
 }
 
 /// Start the next wave (the director): on success, to the new project.
-pub async fn next_wave(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>, form: FormData) -> AppResult<Response> {
+pub async fn next_wave(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::EditProject).await?;
     let raw: RawWave = form.typed()?;
     let p = project::Entity::find_by_id(id).one(&state.db.conn).await?;
@@ -199,7 +233,6 @@ pub async fn next_wave(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
         }
     }
 }
-
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -60,109 +60,188 @@ fn id_after(body: &str, prefix: &str) -> i32 {
 ///   Net −272 329, +594 794 → payback 12 × 272 329 / 594 794 = 5.49 → "5.5" months.
 #[tokio::test]
 async fn realised_roi_from_measurements_agrees_on_page_and_api_and_gaps_are_explained() {
-    ninefold::service::clock::with_today(d("2027-06-30"), on_each_db(|t| async move {
-        let mut team = team(&t).await;
-        let p = team.project;
-        let c = &mut team.director;
-        let aht = target(c, p, "aht", "Average handling time", "decrease", "10", "8").await;
-        let leads = target(c, p, "leads", "Qualified leads", "increase", "100", "150").await;
-        measure(c, p, aht, "2026-07-01", "9").await;
-        measure(c, p, aht, "2027-01-01", "8.5").await;
-        measure(c, p, leads, "2026-10-01", "110").await;
-        measure(c, p, leads, "2027-04-01", "130").await;
-        // The business case: one cost, two benefit lines.
-        c.get(&format!("/projects/{p}/business-case")).await;
-        c.post(&format!("/projects/{p}/business-case"), &[]).await.assert_redirect();
-        let cost = [("category", "implementation"), ("description", "Partner"), ("recurrence", "one_time"), ("amount", "10,000"), ("growth", "0")];
-        c.post(&format!("/projects/{p}/business-case/costs"), &cost).await.assert_redirect();
-        for (desc, amount) in [("Shorter calls", "5,000"), ("More leads", "3,000")] {
-            let b = [("kind", "cost_reduction"), ("description", desc), ("amount", amount), ("risk", "0"), ("first_year", "1"), ("growth", "0")];
-            c.post(&format!("/projects/{p}/business-case/benefits"), &b).await.assert_redirect();
-        }
-        let page = c.get(&ev(p, "")).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let b1 = id_after(&page.body, "id=\"benefit-");
-        let b2 = b1 + 1;
-        assert!(page.body.contains(&format!("id=\"benefit-{b2}\"")));
+    ninefold::service::clock::with_today(
+        d("2027-06-30"),
+        on_each_db(|t| async move {
+            let mut team = team(&t).await;
+            let p = team.project;
+            let c = &mut team.director;
+            let aht = target(c, p, "aht", "Average handling time", "decrease", "10", "8").await;
+            let leads = target(c, p, "leads", "Qualified leads", "increase", "100", "150").await;
+            measure(c, p, aht, "2026-07-01", "9").await;
+            measure(c, p, aht, "2027-01-01", "8.5").await;
+            measure(c, p, leads, "2026-10-01", "110").await;
+            measure(c, p, leads, "2027-04-01", "130").await;
+            // The business case: one cost, two benefit lines.
+            c.get(&format!("/projects/{p}/business-case")).await;
+            c.post(&format!("/projects/{p}/business-case"), &[]).await.assert_redirect();
+            let cost = [
+                ("category", "implementation"),
+                ("description", "Partner"),
+                ("recurrence", "one_time"),
+                ("amount", "10,000"),
+                ("growth", "0"),
+            ];
+            c.post(&format!("/projects/{p}/business-case/costs"), &cost).await.assert_redirect();
+            for (desc, amount) in [("Shorter calls", "5,000"), ("More leads", "3,000")] {
+                let b = [
+                    ("kind", "cost_reduction"),
+                    ("description", desc),
+                    ("amount", amount),
+                    ("risk", "0"),
+                    ("first_year", "1"),
+                    ("growth", "0"),
+                ];
+                c.post(&format!("/projects/{p}/business-case/benefits"), &b).await.assert_redirect();
+            }
+            let page = c.get(&ev(p, "")).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            let b1 = id_after(&page.body, "id=\"benefit-");
+            let b2 = b1 + 1;
+            assert!(page.body.contains(&format!("id=\"benefit-{b2}\"")));
 
-        // Linking by field: a bad amount and an unknown target are refused, in both languages.
-        let r = c.post(&ev(p, &format!("/benefits/{b1}")), &[("version", "0"), ("target", "999999"), ("unit_value", "abc")]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("id=\"err-target\"") && r.body.contains("id=\"err-unit_value\""));
-        let r = c.post(&ev(p, &format!("/benefits/{b1}")), &[("version", "0"), ("target", &aht.to_string()), ("unit_value", "0")]).await;
-        assert!(r.body.contains("Enter an amount above zero."));
-        c.lang = Some("zh".into());
-        let r = c.post(&ev(p, &format!("/benefits/{b1}")), &[("version", "0"), ("target", &aht.to_string()), ("unit_value", "0")]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("请输入大于零的金额。"));
-        c.lang = None;
-        c.post(&ev(p, &format!("/benefits/{b1}")), &[("version", "0"), ("target", &aht.to_string()), ("unit_value", "4,000")]).await.assert_redirect();
-        c.post(&ev(p, &format!("/benefits/{b2}")), &[("version", "0"), ("target", &leads.to_string()), ("unit_value", "500")]).await.assert_redirect();
-        // Stale: the link exists now (version 1), a form loaded before it says 0.
-        let r = c.post(&ev(p, &format!("/benefits/{b2}")), &[("version", "0"), ("target", &leads.to_string()), ("unit_value", "600")]).await;
-        assert_eq!(r.status, StatusCode::CONFLICT);
-        for (on, amount) in [("2026-03-15", "6,000"), ("2027-02-01", "2,000")] {
-            c.post(&ev(p, "/costs"), &[("incurred_on", on), ("amount", amount), ("description", "Partner invoice")]).await.assert_redirect();
-        }
-        let r = c.post(&ev(p, "/costs"), &[("incurred_on", "2027-02-30"), ("amount", "x"), ("description", "")]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("id=\"err-incurred_on\"") && r.body.contains("id=\"err-amount\"") && r.body.contains("id=\"err-description\""));
+            // Linking by field: a bad amount and an unknown target are refused, in both languages.
+            let r = c
+                .post(
+                    &ev(p, &format!("/benefits/{b1}")),
+                    &[("version", "0"), ("target", "999999"), ("unit_value", "abc")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.body.contains("id=\"err-target\"") && r.body.contains("id=\"err-unit_value\""));
+            let r = c
+                .post(
+                    &ev(p, &format!("/benefits/{b1}")),
+                    &[("version", "0"), ("target", &aht.to_string()), ("unit_value", "0")],
+                )
+                .await;
+            assert!(r.body.contains("Enter an amount above zero."));
+            c.lang = Some("zh".into());
+            let r = c
+                .post(
+                    &ev(p, &format!("/benefits/{b1}")),
+                    &[("version", "0"), ("target", &aht.to_string()), ("unit_value", "0")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.body.contains("请输入大于零的金额。"));
+            c.lang = None;
+            c.post(
+                &ev(p, &format!("/benefits/{b1}")),
+                &[("version", "0"), ("target", &aht.to_string()), ("unit_value", "4,000")],
+            )
+            .await
+            .assert_redirect();
+            c.post(
+                &ev(p, &format!("/benefits/{b2}")),
+                &[("version", "0"), ("target", &leads.to_string()), ("unit_value", "500")],
+            )
+            .await
+            .assert_redirect();
+            // Stale: the link exists now (version 1), a form loaded before it says 0.
+            let r = c
+                .post(
+                    &ev(p, &format!("/benefits/{b2}")),
+                    &[("version", "0"), ("target", &leads.to_string()), ("unit_value", "600")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CONFLICT);
+            for (on, amount) in [("2026-03-15", "6,000"), ("2027-02-01", "2,000")] {
+                c.post(
+                    &ev(p, "/costs"),
+                    &[("incurred_on", on), ("amount", amount), ("description", "Partner invoice")],
+                )
+                .await
+                .assert_redirect();
+            }
+            let r =
+                c.post(&ev(p, "/costs"), &[("incurred_on", "2027-02-30"), ("amount", "x"), ("description", "")]).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                r.body.contains("id=\"err-incurred_on\"")
+                    && r.body.contains("id=\"err-amount\"")
+                    && r.body.contains("id=\"err-description\"")
+            );
 
-        let api = c.get(&format!("/api/v1/projects/{p}/evaluation")).await;
-        assert_eq!(api.status, StatusCode::OK);
-        let j: serde_json::Value = serde_json::from_str(&api.body).unwrap();
-        let roi = &j["roi"];
-        let real = &roi["realised_raw"];
-        let years: Vec<(i64, i64)> = real["years"].as_array().unwrap().iter().map(|y| (y["benefits"].as_i64().unwrap(), y["costs"].as_i64().unwrap())).collect();
-        assert_eq!(years, vec![(327_671, 600_000), (794_794, 200_000)]);
-        let lines: Vec<Vec<i64>> = roi["benefits"].as_array().unwrap().iter().map(|b| b["by_year"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect()).collect();
-        assert_eq!(lines, vec![vec![201_644, 297_534], vec![126_027, 497_260]]);
-        assert_eq!((real["pv_benefits"].as_i64(), real["pv_costs"].as_i64(), real["npv"].as_i64()), (Some(1_063_591), Some(785_185), Some(278_406)));
-        assert_eq!(roi["realised"]["roi"], "35.5%");
-        assert_eq!(roi["realised"]["payback_months"], "5.5");
-        assert_eq!(roi["cost_source"], "case");
-        let npv = roi["realised"]["npv"].as_str().unwrap().to_string();
-        assert!(npv.contains("2,784.06"), "{npv}");
-        // The page shows the very figures of the view.
-        let page = c.get(&ev(p, "")).await.body;
-        assert!(page.contains(&npv) && page.contains("35.5%") && page.contains("5.5 months"));
-        assert!(page.contains("class=\"realised\"") && page.contains("class=\"plan\""));
-        // Plan over its horizon: 8,000.00 a year for 5 years against 10,000.00 in year 0.
-        assert_eq!(roi["plan"]["payback_months"], "15.0");
+            let api = c.get(&format!("/api/v1/projects/{p}/evaluation")).await;
+            assert_eq!(api.status, StatusCode::OK);
+            let j: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+            let roi = &j["roi"];
+            let real = &roi["realised_raw"];
+            let years: Vec<(i64, i64)> = real["years"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|y| (y["benefits"].as_i64().unwrap(), y["costs"].as_i64().unwrap()))
+                .collect();
+            assert_eq!(years, vec![(327_671, 600_000), (794_794, 200_000)]);
+            let lines: Vec<Vec<i64>> = roi["benefits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["by_year"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect())
+                .collect();
+            assert_eq!(lines, vec![vec![201_644, 297_534], vec![126_027, 497_260]]);
+            assert_eq!(
+                (real["pv_benefits"].as_i64(), real["pv_costs"].as_i64(), real["npv"].as_i64()),
+                (Some(1_063_591), Some(785_185), Some(278_406))
+            );
+            assert_eq!(roi["realised"]["roi"], "35.5%");
+            assert_eq!(roi["realised"]["payback_months"], "5.5");
+            assert_eq!(roi["cost_source"], "case");
+            let npv = roi["realised"]["npv"].as_str().unwrap().to_string();
+            assert!(npv.contains("2,784.06"), "{npv}");
+            // The page shows the very figures of the view.
+            let page = c.get(&ev(p, "")).await.body;
+            assert!(page.contains(&npv) && page.contains("35.5%") && page.contains("5.5 months"));
+            assert!(page.contains("class=\"realised\"") && page.contains("class=\"plan\""));
+            // Plan over its horizon: 8,000.00 a year for 5 years against 10,000.00 in year 0.
+            assert_eq!(roi["plan"]["payback_months"], "15.0");
 
-        // Targets against actuals: handling time 8.5 against 8 (0.5 short), leads 130 against 150.
-        let rows = j["targets"].as_array().unwrap();
-        assert_eq!(rows[0]["actual"], "8.5");
-        assert_eq!(rows[0]["shortfall"], "0.5");
-        assert_eq!(rows[1]["shortfall"], "20");
-        assert_eq!(j["unexplained"], 2);
-        let gap = ev(p, &format!("/gaps/{aht}"));
-        let r = c.post(&gap, &[("version", "0"), ("explanation", "  ")]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("id=\"err-explanation\""));
-        c.post(&gap, &[("version", "0"), ("explanation", "Agents still learn the new screens")]).await.assert_redirect();
-        assert_eq!(c.post(&gap, &[("version", "0"), ("explanation", "other")]).await.status, StatusCode::CONFLICT);
-        c.post(&gap, &[("version", "1"), ("explanation", "Agents still learn the new screens; coaching booked")]).await.assert_redirect();
-        assert_eq!(c.post(&gap, &[("version", "1"), ("explanation", "late")]).await.status, StatusCode::CONFLICT);
-        let j: serde_json::Value = serde_json::from_str(&c.get(&format!("/api/v1/projects/{p}/evaluation")).await.body).unwrap();
-        assert_eq!(j["unexplained"], 1);
-        assert_eq!(j["targets"][0]["explanation"], "Agents still learn the new screens; coaching booked");
-        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'eval_gap'").await, 2);
-        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'eval_benefit_rule'").await, 2);
-        assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'eval_cost'").await, 2);
+            // Targets against actuals: handling time 8.5 against 8 (0.5 short), leads 130 against 150.
+            let rows = j["targets"].as_array().unwrap();
+            assert_eq!(rows[0]["actual"], "8.5");
+            assert_eq!(rows[0]["shortfall"], "0.5");
+            assert_eq!(rows[1]["shortfall"], "20");
+            assert_eq!(j["unexplained"], 2);
+            let gap = ev(p, &format!("/gaps/{aht}"));
+            let r = c.post(&gap, &[("version", "0"), ("explanation", "  ")]).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.body.contains("id=\"err-explanation\""));
+            c.post(&gap, &[("version", "0"), ("explanation", "Agents still learn the new screens")])
+                .await
+                .assert_redirect();
+            assert_eq!(c.post(&gap, &[("version", "0"), ("explanation", "other")]).await.status, StatusCode::CONFLICT);
+            c.post(&gap, &[("version", "1"), ("explanation", "Agents still learn the new screens; coaching booked")])
+                .await
+                .assert_redirect();
+            assert_eq!(c.post(&gap, &[("version", "1"), ("explanation", "late")]).await.status, StatusCode::CONFLICT);
+            let j: serde_json::Value =
+                serde_json::from_str(&c.get(&format!("/api/v1/projects/{p}/evaluation")).await.body).unwrap();
+            assert_eq!(j["unexplained"], 1);
+            assert_eq!(j["targets"][0]["explanation"], "Agents still learn the new screens; coaching booked");
+            assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'eval_gap'").await, 2);
+            assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'eval_benefit_rule'").await, 2);
+            assert_eq!(t.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'eval_cost'").await, 2);
 
-        // A viewer reads but cannot write; an outsider does not see it.
-        assert_eq!(team.viewer.get(&ev(p, "")).await.status, StatusCode::OK);
-        assert_eq!(team.viewer.post(&gap, &[("version", "2"), ("explanation", "x")]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(team.outsider.get(&ev(p, "")).await.status, StatusCode::NOT_FOUND);
+            // A viewer reads but cannot write; an outsider does not see it.
+            assert_eq!(team.viewer.get(&ev(p, "")).await.status, StatusCode::OK);
+            assert_eq!(
+                team.viewer.post(&gap, &[("version", "2"), ("explanation", "x")]).await.status,
+                StatusCode::FORBIDDEN
+            );
+            assert_eq!(team.outsider.get(&ev(p, "")).await.status, StatusCode::NOT_FOUND);
 
-        // The evaluation report carries the same figures.
-        for (kind, lang) in [("evaluation", "en"), ("evaluation", "zh"), ("lessons-learned", "zh"), ("improvement-plan", "en")] {
-            let r = team.director.get(&format!("/projects/{p}/documents/preview/{kind}?lang={lang}")).await;
-            assert_eq!(r.status, StatusCode::OK, "{kind} {lang}");
-            assert!(r.bytes.starts_with(b"%PDF"));
-        }
-    }))
+            // The evaluation report carries the same figures.
+            for (kind, lang) in
+                [("evaluation", "en"), ("evaluation", "zh"), ("lessons-learned", "zh"), ("improvement-plan", "en")]
+            {
+                let r = team.director.get(&format!("/projects/{p}/documents/preview/{kind}?lang={lang}")).await;
+                assert_eq!(r.status, StatusCode::OK, "{kind} {lang}");
+                assert!(r.bytes.starts_with(b"%PDF"));
+            }
+        }),
+    )
     .await;
 }
 
