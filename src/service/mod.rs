@@ -22,6 +22,7 @@ pub mod golive;
 pub mod health_summary;
 pub mod hypercare;
 pub mod invitations;
+pub mod loading;
 pub mod mail;
 pub mod modules;
 pub mod my_work;
