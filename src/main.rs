@@ -57,7 +57,8 @@ enum Command {
         project: i32,
         /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
         /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
-        /// integration, prototype-test, pilot-results, issue-log.
+        /// integration, prototype-test, pilot-results, issue-log, evaluation, lessons-learned,
+        /// improvement-plan.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

@@ -9,10 +9,13 @@ mod charter;
 mod configuration;
 mod data_quality;
 mod diagnosis;
+mod evaluation;
 mod gate;
+mod improvement_plan;
 mod installation;
 mod integration;
 mod issue_log;
+mod lessons;
 mod module_map;
 mod organisation;
 mod pilot_results;
@@ -101,6 +104,8 @@ pub struct Facts {
     pub configuration: service::configuration::ConfigView,
     /// The issue and change log (Issues and changes tab).
     pub raid: service::raid::Log,
+    /// Phase 9: the evaluation view (Evaluation tab).
+    pub evaluation: service::evaluation::EvaluationView,
 }
 
 /// What a document covers when it can cover more than one thing: the gate report of any
@@ -152,6 +157,7 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
+        evaluation: service::evaluation::view_on(c, &project, today, lang).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
@@ -291,6 +297,9 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::PrototypeTest => prototype_test::blocks(f, lang),
         Kind::PilotResults => pilot_results::blocks(f, lang),
         Kind::IssueLog => issue_log::blocks(f, lang),
+        Kind::Evaluation => evaluation::blocks(f, lang),
+        Kind::Lessons => lessons::blocks(f, lang),
+        Kind::ImprovementPlan => improvement_plan::blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

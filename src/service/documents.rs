@@ -31,10 +31,13 @@ pub enum Kind {
     PrototypeTest,
     PilotResults,
     IssueLog,
+    Evaluation,
+    Lessons,
+    ImprovementPlan,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -54,6 +57,9 @@ impl Kind {
         Kind::PrototypeTest,
         Kind::PilotResults,
         Kind::IssueLog,
+        Kind::Evaluation,
+        Kind::Lessons,
+        Kind::ImprovementPlan,
     ];
 
     pub fn key(self) -> &'static str {
@@ -77,6 +83,9 @@ impl Kind {
             Kind::PrototypeTest => "prototype-test",
             Kind::PilotResults => "pilot-results",
             Kind::IssueLog => "issue-log",
+            Kind::Evaluation => "evaluation",
+            Kind::Lessons => "lessons-learned",
+            Kind::ImprovementPlan => "improvement-plan",
         }
     }
 
@@ -108,6 +117,9 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Integration => Some("integration-design-document"),
         Kind::PrototypeTest => Some("prototype-test-report"),
         Kind::PilotResults => Some("pilot-test-results"),
+        Kind::Evaluation => Some("evaluation-report"),
+        Kind::Lessons => Some("lessons-learned"),
+        Kind::ImprovementPlan => Some("improvement-plan"),
         Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }
