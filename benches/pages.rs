@@ -51,8 +51,15 @@ fn benches(c: &mut Criterion) {
         b.to_async(&rt).iter(|| get(format!("/projects/{project}/history")))
     });
     // The JSON API: a 100-item page of activities (the schedule computed, as the page does).
-    let first = rt.block_on(get(format!("/api/v1/projects/{project}/activities?limit=100")));
-    assert!(first > 0);
+    let first = rt.block_on(async {
+        let req = Request::get(format!("/api/v1/projects/{project}/activities?limit=100"))
+            .header(header::COOKIE, cookie.clone())
+            .body(Body::empty())
+            .unwrap();
+        let bytes = app.clone().oneshot(req).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+    });
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(100), "a full page of 100 activities");
     c.bench_function("GET /api/v1/projects/{id}/activities?limit=100 (JSON)", |b| {
         b.to_async(&rt).iter(|| get(format!("/api/v1/projects/{project}/activities?limit=100")))
     });

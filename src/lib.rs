@@ -36,6 +36,14 @@ pub struct AppState {
     pub session_idle: chrono::Duration,
     /// Rate limits of personal access tokens on the JSON API (`api::v1::limit`).
     pub api_limits: Arc<api::v1::limit::Limiter>,
+    /// `NINEFOLD_WEBHOOK_ALLOW_PRIVATE=1`: webhook URLs may name loopback, private and
+    /// link-local addresses (refused otherwise: server-side request forgery).
+    pub webhook_allow_private: bool,
+}
+
+/// `NINEFOLD_WEBHOOK_ALLOW_PRIVATE` is `1` or `true`.
+pub fn webhook_allow_private() -> bool {
+    std::env::var("NINEFOLD_WEBHOOK_ALLOW_PRIVATE").is_ok_and(|v| v.trim() == "1" || v.trim() == "true")
 }
 
 impl AppState {
@@ -58,6 +66,7 @@ impl AppState {
                     .clamp(1, 24 * 365),
             ),
             api_limits: Arc::default(),
+            webhook_allow_private: webhook_allow_private(),
         }
     }
 }

@@ -156,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let state = AppState::new(db.clone(), playbooks, config.secure_cookies);
             let base_url = state.base_url.clone();
+            let allow_private = state.webhook_allow_private;
             let app = ninefold::build_app(state);
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
@@ -163,7 +164,11 @@ async fn main() -> anyhow::Result<()> {
             ninefold::service::health_summary::spawn_refresher(db.clone());
             // Messages to the outside (e-mail, webhooks) leave through the outbox worker.
             let mut dispatchers = service::outbox::dispatchers_from_env();
-            dispatchers.push(std::sync::Arc::new(service::hooks::Dispatcher { db: db.clone(), base_url }));
+            dispatchers.push(std::sync::Arc::new(service::hooks::Dispatcher {
+                db: db.clone(),
+                base_url,
+                allow_private,
+            }));
             service::outbox::start(db.clone(), dispatchers);
             // Webhooks' `milestone.overdue`, each once, checked every 10 minutes.
             tokio::spawn(service::hooks::run_overdue_sweeps(db.clone(), std::time::Duration::from_secs(600)));

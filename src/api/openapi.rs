@@ -4,7 +4,7 @@
 //! product's own templates and styles, so nothing is fetched from elsewhere and no script
 //! runs (a vendored Swagger UI or Redoc would add about 1 MB of JavaScript that the
 //! content-security policy forbids inline and that would need its own upgrades).
-use super::v1::{activities, people, problem, risks, schedule, work};
+use super::v1::{activities, delivery, design, later, people, problem, risks, schedule, work};
 use crate::AppState;
 use crate::web::context::Ctx;
 use axum::Router;
@@ -32,6 +32,16 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         risks::list, risks::show, risks::create, risks::update,
         work::deliverables, work::deliverable,
         work::target_items, work::readings, work::add_reading,
+        delivery::phases, delivery::phase, delivery::decide, delivery::baselines, delivery::baseline,
+        delivery::documents_list, delivery::document, delivery::content,
+        design::units, design::unit, design::sessions, design::session, design::module_list, design::module,
+        design::scenarios, design::scenario, design::processes, design::process,
+        design::blueprints, design::blueprint_one,
+        later::cases, later::case, later::cycles, later::cycle, later::defects, later::defect,
+        later::issues, later::issue, later::changes, later::change,
+        later::config_items, later::config_item, later::interfaces, later::interface,
+        later::tasks, later::task, later::hypercare_issues, later::hypercare_issue,
+        later::lines, later::line, later::commitments, later::commitment, later::invoices, later::invoice,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),
@@ -41,6 +51,17 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         (name = "risks", description = "The risk register"),
         (name = "work", description = "Deliverables"),
         (name = "targets", description = "Targets and their measurements"),
+        (name = "phases", description = "Phases, gate decisions and schedule baselines"),
+        (name = "documents", description = "Stored documents"),
+        (name = "training", description = "The training plan"),
+        (name = "modules", description = "CRM modules and their rollout"),
+        (name = "business_case", description = "The business case's scenarios"),
+        (name = "design", description = "Diagnosed processes and blueprints"),
+        (name = "testing", description = "Test cases, cycles and defects"),
+        (name = "issues", description = "Issues and change requests"),
+        (name = "configuration", description = "Configuration items and interfaces"),
+        (name = "golive", description = "Cutover tasks and hypercare issues"),
+        (name = "budget", description = "Budget lines, commitments and invoices"),
     )
 )]
 pub struct ApiDoc;

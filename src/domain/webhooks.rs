@@ -23,6 +23,11 @@ pub const EVENTS: &[&str] = &[
     "measurement.recorded",
     "risk.raised",
     "risk.rerated",
+    "defect.raised",
+    "defect.status_changed",
+    "issue.escalated",
+    "change.decided",
+    "cutover.task_done",
 ];
 
 /// The presets: how a delivery is formatted and signed.
@@ -225,9 +230,106 @@ pub fn valid_url(url: &str) -> bool {
     }
 }
 
+/// Whether a webhook may reach `ip` only with the administrator's allowance
+/// (`NINEFOLD_WEBHOOK_ALLOW_PRIVATE`): loopback, private (RFC 1918, unique-local),
+/// link-local (cloud metadata at 169.254.169.254 among them), shared (100.64/10),
+/// unspecified, broadcast, documentation and multicast addresses, IPv4 in IPv6 included.
+pub fn is_private_ip(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v) => {
+            let o = v.octets();
+            v.is_loopback()
+                || v.is_private()
+                || v.is_link_local()
+                || v.is_unspecified()
+                || v.is_broadcast()
+                || v.is_documentation()
+                || v.is_multicast()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xc0) == 64)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                || o[0] >= 240
+        }
+        IpAddr::V6(v) => {
+            if let Some(v4) = v.to_ipv4_mapped() {
+                return is_private_ip(IpAddr::V4(v4));
+            }
+            let seg = v.segments();
+            v.is_loopback()
+                || v.is_unspecified()
+                || v.is_multicast()
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+                // IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) forms.
+                || seg[..6].iter().all(|s| *s == 0)
+                || (seg[0] == 0x64 && seg[1] == 0xff9b && is_private_ip(IpAddr::V4(embedded_v4(seg[6], seg[7]))))
+        }
+    }
+}
+
+/// The IPv4 address in the last two segments of an IPv6 one.
+fn embedded_v4(hi: u16, lo: u16) -> std::net::Ipv4Addr {
+    let [a, b] = hi.to_be_bytes();
+    let [c, d] = lo.to_be_bytes();
+    std::net::Ipv4Addr::new(a, b, c, d)
+}
+
+/// Whether a receiver URL names a private destination by itself: an IP literal in a
+/// private range (in any form the URL standard reads, `http://2130706433/` too) or
+/// `localhost`. A host name that resolves to such an address is refused at delivery.
+pub fn names_private_host(url: &str) -> bool {
+    // The URL standard's reading (as the HTTP client's): numeric IPv4 forms normalised,
+    // IPv6 in brackets.
+    let Ok(u) = reqwest::Url::parse(url.trim()) else { return false };
+    let Some(host) = u.host_str() else { return false };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => is_private_ip(ip),
+        Err(_) => {
+            let d = bare.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_destinations_are_named() {
+        for u in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "http://api.localhost./x",
+            "http://10.1.2.3/",
+            "http://172.20.0.1/",
+            "http://192.168.1.1/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://100.64.0.1/",
+            "http://0.0.0.0/",
+            "http://[::1]/",
+            "http://[fe80::1]/",
+            "http://[fd00::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://user@127.0.0.1/",
+        ] {
+            assert!(names_private_host(u), "{u}");
+        }
+        for u in [
+            "https://hooks.slack.com/services/T/B/x",
+            "https://oapi.dingtalk.com/robot/send?access_token=x",
+            "http://8.8.8.8/",
+            "http://[2606:4700::1]/",
+            "http://172.32.0.1/",
+        ] {
+            assert!(!names_private_host(u), "{u}");
+        }
+    }
 
     fn event() -> Event {
         Event {

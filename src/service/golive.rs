@@ -299,9 +299,13 @@ pub async fn mark_at(
             }
             Mark::Reset => (task_e::ActiveModel { live_started_at: Set(None), ..Default::default() }, "live_reset"),
         };
-        Ok(write::update_loaded::<task_e::Entity, _>(tx, Some(actor), project_id, before, version, am, action)
+        let after = write::update_loaded::<task_e::Entity, _>(tx, Some(actor), project_id, before, version, am, action)
             .await?
-            .after)
+            .after;
+        if action == "live_finish" {
+            super::hooks::emit(tx, project_id, super::hooks::cutover_task_done(&after)).await?;
+        }
+        Ok(after)
     })
     .await
 }

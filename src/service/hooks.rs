@@ -40,7 +40,10 @@ pub struct HookInput {
     pub lang: String,
 }
 
-pub fn validate(raw: &RawHook) -> std::result::Result<HookInput, FieldErrors> {
+/// Check the subscription form. `allow_private` is the administrator's
+/// `NINEFOLD_WEBHOOK_ALLOW_PRIVATE`: without it a URL naming a loopback, private or
+/// link-local address (or `localhost`) is refused (server-side request forgery).
+pub fn validate(raw: &RawHook, allow_private: bool) -> std::result::Result<HookInput, FieldErrors> {
     let mut e = FieldErrors::default();
     let name = required_text(&mut e, "name", &raw.name, 200);
     let url = raw.url.trim().to_string();
@@ -48,6 +51,8 @@ pub fn validate(raw: &RawHook) -> std::result::Result<HookInput, FieldErrors> {
         e.add("url", "err.required");
     } else if !wh::valid_url(&url) {
         e.add("url", "hooks.err.url");
+    } else if !allow_private && wh::names_private_host(&url) {
+        e.add("url", "api.err.private_url");
     }
     let mut events: Vec<String> = vec![];
     for ev in &raw.events {
@@ -406,6 +411,81 @@ pub fn risk_event(r: &crate::entity::risk::Model, before: Option<&crate::entity:
     }
 }
 
+/// A defect was raised from a failed test run (`before` none) or moved along its workflow.
+pub fn defect_event(d: &crate::entity::defect::Model, before: Option<&str>) -> Emitted {
+    let mut args = vec![
+        ("defect", Arg::Text(d.title.clone())),
+        ("severity", Arg::Key(format!("testing.sev.{}", d.severity))),
+        ("to", Arg::Key(format!("testing.dstatus.{}", d.status))),
+    ];
+    if let Some(b) = before {
+        args.push(("from", Arg::Key(format!("testing.dstatus.{b}"))));
+    }
+    Emitted {
+        event: if before.is_some() { "defect.status_changed" } else { "defect.raised" },
+        data: serde_json::json!({
+            "defect": { "id": d.id, "title": d.title, "severity": d.severity, "priority": d.priority,
+                        "owner": d.owner, "cycle_id": d.cycle_id, "case_id": d.case_id },
+            "from": before, "to": d.status,
+        }),
+        args,
+        path: format!("/projects/{}/testing/defects/{}", d.project_id, d.id),
+        key: None,
+    }
+}
+
+/// An issue was escalated (raised escalated, or escalated since).
+pub fn issue_escalated(i: &crate::entity::issue::Model) -> Emitted {
+    Emitted {
+        event: "issue.escalated",
+        data: serde_json::json!({
+            "issue": { "id": i.id, "title": i.title, "severity": i.severity, "owner": i.owner,
+                       "due_on": i.due_on, "status": i.status },
+        }),
+        args: vec![("issue", Arg::Text(i.title.clone())), ("owner", Arg::Text(i.owner.clone()))],
+        path: format!("/projects/{}/issues/{}", i.project_id, i.id),
+        key: None,
+    }
+}
+
+/// A change request was approved, rejected or deferred.
+pub fn change_decided(c: &crate::entity::change_request::Model) -> Emitted {
+    Emitted {
+        event: "change.decided",
+        data: serde_json::json!({
+            "change_request": { "id": c.id, "title": c.title, "schedule_days": c.schedule_days,
+                                "cost_minor": c.cost_minor, "decided_on": c.decided_on },
+            "decision": c.status, "rationale": c.rationale,
+        }),
+        args: vec![
+            ("change", Arg::Text(c.title.clone())),
+            ("decision", Arg::Key(format!("raid.cr.{}", c.status))),
+            ("rationale", Arg::Text(c.rationale.clone())),
+        ],
+        path: format!("/projects/{}/changes/{}", c.project_id, c.id),
+        key: None,
+    }
+}
+
+/// A cutover task was finished during the live cutover.
+pub fn cutover_task_done(t: &crate::entity::cutover_task::Model) -> Emitted {
+    Emitted {
+        event: "cutover.task_done",
+        data: serde_json::json!({
+            "task": { "id": t.id, "seq": t.seq, "name": t.name, "owner": t.owner,
+                      "checkpoint": t.checkpoint, "live_started_at": t.live_started_at,
+                      "live_finished_at": t.live_finished_at },
+        }),
+        args: vec![
+            ("seq", Arg::Text(t.seq.to_string())),
+            ("task", Arg::Text(t.name.clone())),
+            ("owner", Arg::Text(t.owner.clone())),
+        ],
+        path: format!("/projects/{}/cutover", t.project_id),
+        key: None,
+    }
+}
+
 /// The message of an event in a language.
 pub fn message(lang: Lang, e: &Emitted, project_name: &str) -> (String, String) {
     let said: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.say(lang))).collect();
@@ -521,6 +601,9 @@ pub struct Dispatcher {
     pub db: Db,
     /// `NINEFOLD_BASE_URL`, for links in messages (none when empty).
     pub base_url: String,
+    /// `NINEFOLD_WEBHOOK_ALLOW_PRIVATE`: deliver to loopback, private and link-local
+    /// addresses too (off: such a delivery fails and is logged).
+    pub allow_private: bool,
 }
 
 impl super::outbox::Dispatch for Dispatcher {
@@ -528,7 +611,7 @@ impl super::outbox::Dispatch for Dispatcher {
         CHANNEL
     }
     fn send<'a>(&'a self, payload: &'a str) -> futures_util::future::BoxFuture<'a, std::result::Result<(), String>> {
-        Box::pin(deliver(&self.db, &self.base_url, payload))
+        Box::pin(deliver(&self.db, &self.base_url, payload, self.allow_private))
     }
 }
 
@@ -547,11 +630,40 @@ impl Outcome {
     }
 }
 
-fn client() -> &'static reqwest::Client {
-    static C: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    C.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
+/// Resolves receiver host names to public addresses only: a name that points at a
+/// loopback, private or link-local address (DNS rebinding included: the address checked is
+/// the one connected to) resolves to nothing.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.filter(|a| !wh::is_private_ip(a.ip())).collect();
+            if addrs.is_empty() {
+                return Err(PRIVATE_REFUSED.into());
+            }
+            let it: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(it)
+        })
+    }
+}
+
+/// The delivery log's words for a destination refused as private.
+const PRIVATE_REFUSED: &str =
+    "refused: the receiver is a loopback, private or link-local address (NINEFOLD_WEBHOOK_ALLOW_PRIVATE)";
+
+/// The HTTP client of deliveries: `allow_private` one resolving names as the system does,
+/// the other only to public addresses.
+fn client(allow_private: bool) -> &'static reqwest::Client {
+    static OPEN: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    static GUARDED: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let (cell, guarded) = if allow_private { (&OPEN, false) } else { (&GUARDED, true) };
+    cell.get_or_init(|| {
+        let b = reqwest::Client::builder();
+        let b = if guarded { b.dns_resolver(std::sync::Arc::new(PublicOnly)) } else { b };
+        b.timeout(std::time::Duration::from_secs(10))
             .connect_timeout(std::time::Duration::from_secs(5))
             // A receiver answers where it is; following redirects would send the signed
             // body somewhere the director did not choose.
@@ -562,8 +674,12 @@ fn client() -> &'static reqwest::Client {
     })
 }
 
-async fn post(preset: &str, r: &wh::Request) -> Outcome {
-    let mut req = client().post(&r.url).body(r.body.clone());
+async fn post(preset: &str, r: &wh::Request, allow_private: bool) -> Outcome {
+    // An address written in the URL is never resolved, so it is checked here.
+    if !allow_private && wh::names_private_host(&r.url) {
+        return Outcome { status: None, error: PRIVATE_REFUSED.to_string() };
+    }
+    let mut req = client(allow_private).post(&r.url).body(r.body.clone());
     for (k, v) in &r.headers {
         req = req.header(*k, v);
     }
@@ -579,6 +695,14 @@ async fn post(preset: &str, r: &wh::Request) -> Outcome {
             Outcome { status: Some(status.as_u16()), error }
         }
         Err(e) => {
+            // A name that resolved to private addresses only: say so in the log.
+            let mut cause: Option<&dyn std::error::Error> = Some(&e);
+            while let Some(c) = cause {
+                if c.to_string() == PRIVATE_REFUSED {
+                    return Outcome { status: None, error: PRIVATE_REFUSED.to_string() };
+                }
+                cause = c.source();
+            }
             let kind = if e.is_timeout() {
                 "timeout"
             } else if e.is_connect() {
@@ -593,7 +717,7 @@ async fn post(preset: &str, r: &wh::Request) -> Outcome {
 
 /// Deliver one outbox payload: `Ok` when delivered (or nothing is to be sent any more: the
 /// subscription is gone or off), `Err` to have the outbox try again later.
-pub async fn deliver(db: &Db, base_url: &str, payload: &str) -> std::result::Result<(), String> {
+pub async fn deliver(db: &Db, base_url: &str, payload: &str, allow_private: bool) -> std::result::Result<(), String> {
     let p: Payload = serde_json::from_str(payload).map_err(|e| format!("bad payload: {e}"))?;
     let hook = webhook::Entity::find_by_id(p.webhook_id).one(&db.conn).await.map_err(|e| e.to_string())?;
     let Some(hook) = hook.filter(|h| h.active) else { return Ok(()) };
@@ -603,7 +727,7 @@ pub async fn deliver(db: &Db, base_url: &str, payload: &str) -> std::result::Res
     }
     let req = wh::request(&hook.preset, &hook.url, &hook.secret, &event, now().timestamp_millis());
     let started = std::time::Instant::now();
-    let outcome = post(&hook.preset, &req).await;
+    let outcome = post(&hook.preset, &req, allow_private).await;
     let ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
     record(db, &hook, &event, &outcome, ms).await.map_err(|e| e.to_string())?;
     if outcome.ok() { Ok(()) } else { Err(outcome.error) }
@@ -683,16 +807,19 @@ mod tests {
             secret: String::new(),
             lang: "zh".into(),
         };
-        let e = validate(&raw).unwrap_err();
+        let e = validate(&raw, false).unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["name", "url", "events", "preset"]);
-        let ok = validate(&RawHook {
-            name: "Team chat".into(),
-            url: " https://hooks.slack.com/services/T/B/x ".into(),
-            events: vec!["risk.raised".into(), "gate.decided".into(), "gate.decided".into()],
-            preset: "slack".into(),
-            ..Default::default()
-        })
+        let ok = validate(
+            &RawHook {
+                name: "Team chat".into(),
+                url: " https://hooks.slack.com/services/T/B/x ".into(),
+                events: vec!["risk.raised".into(), "gate.decided".into(), "gate.decided".into()],
+                preset: "slack".into(),
+                ..Default::default()
+            },
+            false,
+        )
         .unwrap();
         assert_eq!(ok.events, ["gate.decided", "risk.raised"]);
         assert_eq!(ok.url, "https://hooks.slack.com/services/T/B/x");

@@ -108,7 +108,14 @@ pub async fn create_issue(db: &Db, actor: Actor, project_id: i32, i: &IssueInput
     let mut am = issue_am(i);
     am.project_id = Set(project_id);
     let action = if i.escalated { "escalate" } else { "create" };
-    write::transaction(db, async |tx| write::insert::<issue::Entity, _>(tx, actor, project_id, am, action).await).await
+    write::transaction(db, async |tx| {
+        let m = write::insert::<issue::Entity, _>(tx, actor, project_id, am, action).await?;
+        if m.escalated {
+            super::hooks::emit(tx, project_id, super::hooks::issue_escalated(&m)).await?;
+        }
+        Ok(m)
+    })
+    .await
 }
 
 pub async fn update_issue(
@@ -128,7 +135,12 @@ pub async fn update_issue(
         } else {
             "update"
         };
-        Ok(write::update::<issue::Entity, _>(tx, actor, project_id, id, version, issue_am(i), action).await?.after)
+        let after =
+            write::update::<issue::Entity, _>(tx, actor, project_id, id, version, issue_am(i), action).await?.after;
+        if after.escalated && !before.escalated {
+            super::hooks::emit(tx, project_id, super::hooks::issue_escalated(&after)).await?;
+        }
+        Ok(after)
     })
     .await
 }
@@ -378,7 +390,9 @@ pub async fn decide(
             "rejected" => "reject",
             _ => "defer",
         };
-        Ok(write::update::<cr::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after)
+        let after = write::update::<cr::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after;
+        super::hooks::emit(tx, project_id, super::hooks::change_decided(&after)).await?;
+        Ok(after)
     })
     .await
 }

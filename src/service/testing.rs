@@ -565,7 +565,9 @@ pub async fn raise_defect(
             blueprint_revision_id: Set(None),
             ..Default::default()
         };
-        write::insert::<defect::Entity, _>(tx, actor, project_id, am, "raise").await
+        let d = write::insert::<defect::Entity, _>(tx, actor, project_id, am, "raise").await?;
+        super::hooks::emit(tx, project_id, super::hooks::defect_event(&d, None)).await?;
+        Ok(d)
     })
     .await
 }
@@ -611,6 +613,9 @@ pub async fn update_defect(
         };
         let action = if status == before.status { "update" } else { status };
         let after = write::update::<defect::Entity, _>(tx, actor, project_id, id, version, am, action).await?.after;
+        if after.status != before.status {
+            super::hooks::emit(tx, project_id, super::hooks::defect_event(&after, Some(&before.status))).await?;
+        }
         if status == "fixed" && before.status != "fixed" {
             let back = RunInput {
                 case_id: after.case_id,

@@ -71,7 +71,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::ManageWebhooks).await?;
     let raw = raw_of_form(&form);
-    let result = match hooks::validate(&raw) {
+    let result = match hooks::validate(&raw, state.webhook_allow_private) {
         Ok(input) => hooks::create(&state.db, actor, id, &input).await,
         Err(e) => Err(e.into()),
     };
@@ -133,7 +133,7 @@ pub async fn update(
     let (actor, a) = authorize(&state, &ctx, id, Action::ManageWebhooks).await?;
     let version = form.version()?;
     let raw = raw_of_form(&form);
-    let result = match hooks::validate(&raw) {
+    let result = match hooks::validate(&raw, state.webhook_allow_private) {
         Ok(input) => hooks::update(&state.db, actor, id, wid, version, &input).await,
         Err(e) => Err(e.into()),
     };

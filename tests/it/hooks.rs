@@ -71,8 +71,11 @@ async fn receiver() -> (String, Receiver) {
 
 /// Run the outbox until nothing is due, jumping the clock past every backoff.
 async fn deliver_all(t: &TestApp) -> usize {
-    let d: Vec<Arc<dyn outbox::Dispatch>> =
-        vec![Arc::new(hooks::Dispatcher { db: t.db.clone(), base_url: "https://nf.example".into() })];
+    let d: Vec<Arc<dyn outbox::Dispatch>> = vec![Arc::new(hooks::Dispatcher {
+        db: t.db.clone(),
+        base_url: "https://nf.example".into(),
+        allow_private: true,
+    })];
     let o = outbox::Options { max_attempts: 6, ..Default::default() };
     let mut now = chrono::Utc::now();
     let mut claimed = 0;
@@ -115,7 +118,9 @@ async fn subscribe(
 
 #[tokio::test]
 async fn subscriptions_are_the_director_s_validated_by_field_and_audited() {
-    on_each_db(|t| async move {
+    on_each_db(|mut t| async move {
+        // The receiver is on loopback: the administrator's allowance.
+        t.state.webhook_allow_private = true;
         let mut team = team(&t).await;
         let p = team.project;
         let page = team.director.get(&format!("/projects/{p}/webhooks")).await;
@@ -182,7 +187,9 @@ fn header<'a>(g: &'a Got, k: &str) -> &'a str {
 
 #[tokio::test]
 async fn events_are_delivered_signed_in_each_preset_s_format_retried_and_disabled() {
-    on_each_db(|t| async move {
+    on_each_db(|mut t| async move {
+        // The receiver is on loopback: the administrator's allowance.
+        t.state.webhook_allow_private = true;
         let (base, rx) = receiver().await;
         let mut team = team(&t).await;
         let p = team.project;
@@ -322,7 +329,9 @@ async fn events_are_delivered_signed_in_each_preset_s_format_retried_and_disable
 
 #[tokio::test]
 async fn gate_deliverable_milestone_and_measurement_events() {
-    on_each_db(|t| async move {
+    on_each_db(|mut t| async move {
+        // The receiver is on loopback: the administrator's allowance.
+        t.state.webhook_allow_private = true;
         let (base, rx) = receiver().await;
         let mut team = team(&t).await;
         let p = team.project;
@@ -378,6 +387,85 @@ async fn gate_deliverable_milestone_and_measurement_events() {
         assert_eq!(m[0]["data"]["target"]["key"], "service-cost");
         assert_eq!(of("milestone.overdue").len() as i64, rows);
         assert_eq!(t.count("SELECT COUNT(*) FROM webhook_deliveries WHERE ok = TRUE").await as usize, events.len());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn private_receivers_are_refused_without_the_administrator_s_allowance() {
+    on_each_db(|t| async move {
+        assert!(!t.state.webhook_allow_private, "off unless NINEFOLD_WEBHOOK_ALLOW_PRIVATE is set");
+        let mut team = team(&t).await;
+        let p = team.project;
+        let (base, got) = receiver().await;
+        // Loopback, private, link-local (cloud metadata), IPv6 loopback, localhost and the
+        // receiver itself: refused by field, in both languages, and nothing is stored.
+        for lang in ["en", "zh"] {
+            team.director.lang = Some(lang.into());
+            let l = if lang == "zh" { ninefold::i18n::Lang::Zh } else { ninefold::i18n::Lang::En };
+            for url in [
+                format!("{base}/ninefold"),
+                "http://10.0.0.5/hook".to_string(),
+                "http://169.254.169.254/latest/meta-data".to_string(),
+                "http://[::1]:8080/x".to_string(),
+                "http://localhost:9/x".to_string(),
+                "http://2130706433/x".to_string(),
+            ] {
+                let r = subscribe(&mut team.director, p, "Internal", &url, "ninefold", "", "en", &["risk.raised"]).await;
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+                assert!(r.body.contains("err-url"), "{url}");
+                let msg = ninefold::i18n::t(l, "api.err.private_url");
+                assert!(r.body.contains(&msg.split('.').next().unwrap().replace('\'', "&#x27;")), "{url}: {lang}");
+            }
+        }
+        assert_eq!(t.count("SELECT COUNT(*) FROM webhooks").await, 0);
+        // A public address is accepted.
+        let r = subscribe(
+            &mut team.director,
+            p,
+            "Chat",
+            "https://hooks.slack.com/services/T/B/x",
+            "slack",
+            "",
+            "en",
+            &["risk.raised"],
+        )
+        .await;
+        assert!(r.status.is_redirection() || r.status == StatusCode::OK, "{}", r.status);
+        assert_eq!(t.count("SELECT COUNT(*) FROM webhooks").await, 1);
+
+        // A subscription stored while allowed (or a host name resolving to loopback) is not
+        // delivered by a dispatcher without the allowance: the log says why, nothing arrives.
+        let director = ninefold::service::Actor { user_id: t.count("SELECT id FROM users WHERE email = 'director@t.example'").await as i32 };
+        for (name, url) in [("Literal", format!("{base}/ninefold")), ("Named", base.replace("127.0.0.1", "localhost") + "/ninefold")] {
+            let raw = hooks::RawHook {
+                name: name.into(),
+                url: url.clone(),
+                events: vec!["risk.raised".into()],
+                preset: "ninefold".into(),
+                ..Default::default()
+            };
+            assert!(hooks::validate(&raw, false).is_err(), "{url}");
+            let input = hooks::validate(&raw, true).unwrap();
+            hooks::create(&t.db, director, p, &input).await.unwrap();
+        }
+        team.director.get(&format!("/projects/{p}/risks")).await;
+        team.director
+            .post(
+                &format!("/projects/{p}/risks"),
+                &[("title", "Data quality"), ("category", "data"), ("probability", "3"), ("impact", "4"), ("owner", "IT"), ("status", "open")],
+            )
+            .await
+            .assert_redirect();
+        let d: Vec<Arc<dyn outbox::Dispatch>> =
+            vec![Arc::new(hooks::Dispatcher { db: t.db.clone(), base_url: String::new(), allow_private: false })];
+        let o = outbox::Options { max_attempts: 1, ..Default::default() };
+        outbox::tick(&t.db, &d, &o, chrono::Utc::now()).await.unwrap();
+        assert!(got.to("ninefold").is_empty(), "nothing reached the loopback receiver");
+        let refused = t
+            .count("SELECT COUNT(*) FROM webhook_deliveries WHERE ok = false AND error LIKE 'refused: the receiver is a loopback%'")
+            .await;
+        assert_eq!(refused, 2, "both deliveries refused and logged");
     })
     .await;
 }

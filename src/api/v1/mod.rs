@@ -12,11 +12,17 @@
 //! Every resource handler parses, authorises through `domain::policy` (via `authorize`, as
 //! the pages), calls a service and serialises the service's view: no queries here.
 //! An area's resources are one module with `routes()` and its `#[utoipa::path]` handlers,
-//! added to [`routes`] and to the document in `super::openapi` — one line each.
+//! added to [`routes`] and to the document in `super::openapi` — one line each. A read
+//! resource (list + get) is a record type, a loader and one [`crate::api_read!`] call
+//! ([`resource`]).
 pub mod activities;
+pub mod delivery;
+pub mod design;
+pub mod later;
 pub mod limit;
 pub mod people;
 pub mod problem;
+pub mod resource;
 pub mod risks;
 pub mod schedule;
 pub mod work;
@@ -42,6 +48,9 @@ pub fn routes() -> Router<AppState> {
         .merge(people::routes())
         .merge(risks::routes())
         .merge(work::routes())
+        .merge(delivery::routes())
+        .merge(design::routes())
+        .merge(later::routes())
 }
 
 /// The scope of the credentials of a request: a session may do what its user may; a token
