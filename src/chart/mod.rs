@@ -14,9 +14,9 @@ pub mod money_pdf;
 pub mod money_svg;
 pub mod org;
 pub mod org_pdf;
-pub mod svg;
 pub mod series;
 pub mod series_pdf;
+pub mod svg;
 pub mod swimlane;
 pub mod swimlane_pdf;
 

@@ -151,8 +151,18 @@ mod tests {
         let c = SeriesChart {
             title: "Burn-up <UAT>".into(),
             series: vec![
-                Named { label: "Planned".into(), color: 5, dashed: true, points: vec![(d("2026-05-01"), 0.0), (d("2026-05-11"), 500.0)] },
-                Named { label: "Passed".into(), color: 1, dashed: false, points: vec![(d("2026-05-02"), 10.0), (d("2026-05-05"), 200.0)] },
+                Named {
+                    label: "Planned".into(),
+                    color: 5,
+                    dashed: true,
+                    points: vec![(d("2026-05-01"), 0.0), (d("2026-05-11"), 500.0)],
+                },
+                Named {
+                    label: "Passed".into(),
+                    color: 1,
+                    dashed: false,
+                    points: vec![(d("2026-05-02"), 10.0), (d("2026-05-05"), 200.0)],
+                },
             ],
             empty: "No runs".into(),
         };

@@ -67,7 +67,10 @@ mod tests {
     fn a_trial_by_hand() {
         // 120 000 policies: 114 600 loaded (95.5 %), 5 400 rejected, 110 000 reconciled (95.98 %).
         let r = evaluate(120_000, 114_600, 5_400, 110_000, 120_000);
-        assert_eq!((r.unaccounted, r.load_rate_tenths, r.reject_rate_tenths, r.reconcile_rate_tenths), (0, 955, 45, 959));
+        assert_eq!(
+            (r.unaccounted, r.load_rate_tenths, r.reject_rate_tenths, r.reconcile_rate_tenths),
+            (0, 955, 45, 959)
+        );
         assert!(r.met && !r.source_changed);
         // 200 records lost on the way: not accounted for.
         let r = evaluate(120_000, 114_400, 5_400, 110_000, 121_000);

@@ -17,7 +17,9 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             rows: v
                 .cases
                 .iter()
-                .map(|c| vec![c.case.code.clone(), c.case.actor.clone(), c.case.action.clone(), c.case.expected.clone()])
+                .map(|c| {
+                    vec![c.case.code.clone(), c.case.actor.clone(), c.case.action.clone(), c.case.expected.clone()]
+                })
                 .collect(),
             right: vec![],
         }));

@@ -458,10 +458,8 @@ async fn raised_by<C: ConnectionTrait>(c: &C, project_id: i32, revs: &[RevisionV
     for d in defects {
         let case = test_case::Entity::find_by_id(d.case_id).one(c).await?;
         let cycle = test_cycle::Entity::find_by_id(d.cycle_id).one(c).await?;
-        let revision = revs
-            .iter()
-            .find(|r| Some(r.revision.id) == d.blueprint_revision_id)
-            .map_or(0, |r| r.revision.revision);
+        let revision =
+            revs.iter().find(|r| Some(r.revision.id) == d.blueprint_revision_id).map_or(0, |r| r.revision.revision);
         out.push(RaisedBy {
             revision,
             defect_id: d.id,
@@ -489,5 +487,16 @@ pub async fn page<C: ConnectionTrait>(
     let choices = choices(c, project_id).await?;
     let served = choices.targets.iter().filter(|t| content.targets.contains(&t.key)).cloned().collect();
     let raised_by = raised_by(c, project_id, &revisions).await?;
-    Ok(BlueprintPage { swimlane: swimlane(&content), b, content, revisions, diff, from, to, served, choices, raised_by })
+    Ok(BlueprintPage {
+        swimlane: swimlane(&content),
+        b,
+        content,
+        revisions,
+        diff,
+        from,
+        to,
+        served,
+        choices,
+        raised_by,
+    })
 }

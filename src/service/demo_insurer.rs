@@ -364,21 +364,36 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         db,
         consultant,
         p.id,
-        &trial(policies.id, first, [1_240_000, 1_150_000, 62_000, 1_120_000], "证件号格式错误被拒 Rejected: malformed ID numbers; 28,000 records lost in the extract 抽取丢失 28,000 条"),
+        &trial(
+            policies.id,
+            first,
+            [1_240_000, 1_150_000, 62_000, 1_120_000],
+            "证件号格式错误被拒 Rejected: malformed ID numbers; 28,000 records lost in the extract 抽取丢失 28,000 条",
+        ),
     )
     .await?;
     phase6::create_trial(
         db,
         consultant,
         p.id,
-        &trial(policies.id, today, [1_240_000, 1_212_000, 28_000, 1_205_000], "ID numbers normalised before load 加载前规范证件号"),
+        &trial(
+            policies.id,
+            today,
+            [1_240_000, 1_212_000, 28_000, 1_205_000],
+            "ID numbers normalised before load 加载前规范证件号",
+        ),
     )
     .await?;
     phase6::create_trial(
         db,
         consultant,
         p.id,
-        &trial(claims_src.id, today, [386_000, 361_000, 25_000, 340_000], "Closed claims before 2015 lack a policy link 2015 年前结案理赔缺少保单关联"),
+        &trial(
+            claims_src.id,
+            today,
+            [386_000, 361_000, 25_000, 340_000],
+            "Closed claims before 2015 lack a policy link 2015 年前结案理赔缺少保单关联",
+        ),
     )
     .await?;
 

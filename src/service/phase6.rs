@@ -86,8 +86,10 @@ pub async fn create_rule(db: &Db, actor: Actor, project_id: i32, i: &RuleInput) 
     am.project_id = Set(project_id);
     am.approved_by = Set(String::new());
     am.approved_on = Set(None);
-    write::transaction(db, async |tx| write::insert::<operating_rule::Entity, _>(tx, actor, project_id, am, "create").await)
-        .await
+    write::transaction(db, async |tx| {
+        write::insert::<operating_rule::Entity, _>(tx, actor, project_id, am, "create").await
+    })
+    .await
 }
 
 /// Edit a rule. A changed title, process or text needs approving again: the approval is
@@ -107,9 +109,17 @@ pub async fn update_rule(
             am.approved_by = Set(String::new());
             am.approved_on = Set(None);
         }
-        Ok(write::update_loaded::<operating_rule::Entity, _>(tx, Some(actor), project_id, before, version, am, "update")
-            .await?
-            .after)
+        Ok(write::update_loaded::<operating_rule::Entity, _>(
+            tx,
+            Some(actor),
+            project_id,
+            before,
+            version,
+            am,
+            "update",
+        )
+        .await?
+        .after)
     })
     .await
 }
@@ -330,12 +340,7 @@ fn trial_am(i: &TrialInput) -> conversion_trial::ActiveModel {
     }
 }
 
-pub async fn create_trial(
-    db: &Db,
-    actor: Actor,
-    project_id: i32,
-    i: &TrialInput,
-) -> Result<conversion_trial::Model> {
+pub async fn create_trial(db: &Db, actor: Actor, project_id: i32, i: &TrialInput) -> Result<conversion_trial::Model> {
     let mut am = trial_am(i);
     am.project_id = Set(project_id);
     write::transaction(db, async |tx| {
@@ -415,7 +420,8 @@ pub async fn conversion_view<C: ConnectionTrait>(c: &C, project: &project::Model
                 .iter()
                 .filter(|t| t.source_id == s.id)
                 .map(|t| {
-                    let result = conversion::evaluate(t.source_count, t.loaded, t.rejected, t.reconciled, s.record_count);
+                    let result =
+                        conversion::evaluate(t.source_count, t.loaded, t.rejected, t.reconciled, s.record_count);
                     TrialRow {
                         load_rate: conversion::pct(result.load_rate_tenths),
                         reject_rate: conversion::pct(result.reject_rate_tenths),
@@ -448,4 +454,3 @@ pub async fn source_ids<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Ve
         .map(|s| (s.id, s.name, s.record_count))
         .collect())
 }
-

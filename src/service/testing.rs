@@ -3,14 +3,14 @@
 //! their history, and defects whose fix sends the case back for retest. One view per page
 //! (`overview`, `cycle`), the gate's cycle exits and H4's `readiness_inputs`.
 use super::{Actor, Error, Result, now, write};
+use crate::chart::coverage::{Cell, Coverage};
+use crate::chart::series::{Named, SeriesChart};
 use crate::db::Db;
 use crate::domain::bounds::parse_date;
 use crate::domain::testing::{
     self, CaseFact, CaseStatus, DEFECT_STATUSES, DefectFact, Exit, KINDS, PRIORITIES, RUN_RESULTS, SEVERITIES,
 };
 use crate::domain::validation::{FieldErrors, long_text, required_text};
-use crate::chart::coverage::{Cell, Coverage};
-use crate::chart::series::{Named, SeriesChart};
 use crate::entity::{blueprint, defect, project, test_case, test_cycle, test_run};
 use crate::i18n::{self, Lang};
 use chrono::NaiveDate;

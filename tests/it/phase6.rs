@@ -128,8 +128,20 @@ async fn a_conversion_trial_is_compared_with_the_source_and_the_quality_bar() {
         .unwrap();
         let url = format!("/projects/{p}/conversion");
         let sid = src.id.to_string();
-        let trial = |source: &'static str, loaded: &'static str, rejected: &'static str, reconciled: &'static str, on: &'static str| {
-            vec![("source_id", sid.clone()), ("trial_on", on.to_string()), ("source_count", source.to_string()), ("loaded", loaded.to_string()), ("rejected", rejected.to_string()), ("reconciled", reconciled.to_string()), ("notes", "ID numbers malformed".to_string())]
+        let trial = |source: &'static str,
+                     loaded: &'static str,
+                     rejected: &'static str,
+                     reconciled: &'static str,
+                     on: &'static str| {
+            vec![
+                ("source_id", sid.clone()),
+                ("trial_on", on.to_string()),
+                ("source_count", source.to_string()),
+                ("loaded", loaded.to_string()),
+                ("rejected", rejected.to_string()),
+                ("reconciled", reconciled.to_string()),
+                ("notes", "ID numbers malformed".to_string()),
+            ]
         };
         async fn post(c: &mut Client, url: &str, f: Vec<(&'static str, String)>) -> Resp {
             let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -139,7 +151,10 @@ async fn a_conversion_trial_is_compared_with_the_source_and_the_quality_bar() {
         // More loaded and rejected than the source holds: refused on the field, both languages.
         let r = post(&mut team.consultant, &url, trial("1000", "990", "40", "900", "2026-01-05")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("id=\"err-loaded\"") && r.body.contains("Loaded and rejected records together cannot exceed the records in the source."));
+        assert!(
+            r.body.contains("id=\"err-loaded\"")
+                && r.body.contains("Loaded and rejected records together cannot exceed the records in the source.")
+        );
         team.consultant.lang = Some("zh-CN".into());
         let r = post(&mut team.consultant, &url, trial("1000", "990", "40", "900", "2026-01-05")).await;
         assert!(r.body.contains("id=\"err-loaded\"") && r.body.contains("已加载与被拒绝的记录之和不能超过源记录数。"));
@@ -150,17 +165,31 @@ async fn a_conversion_trial_is_compared_with_the_source_and_the_quality_bar() {
         assert!(r.body.contains("id=\"err-reconciled\""));
         assert_eq!(t.count("SELECT COUNT(*) FROM conversion_trials").await, 0);
         team.viewer.get(&url).await;
-        assert_eq!(post(&mut team.viewer, &url, trial("1000", "949", "40", "940", "2026-01-05")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            post(&mut team.viewer, &url, trial("1000", "949", "40", "940", "2026-01-05")).await.status,
+            StatusCode::FORBIDDEN
+        );
 
         // 1000 in the source: 949 loaded (94.9 %), 40 rejected, 11 unaccounted for, 940 reconciled.
-        let loc = post(&mut team.consultant, &url, trial("1,000", "949", "40", "940", "2026-01-05")).await.assert_redirect().to_string();
+        let loc = post(&mut team.consultant, &url, trial("1,000", "949", "40", "940", "2026-01-05"))
+            .await
+            .assert_redirect()
+            .to_string();
         assert!(loc.ends_with(&format!("#source-{}", src.id)));
         let tid = t.count("SELECT MAX(id) FROM conversion_trials").await;
         let page = team.consultant.get(&url).await.body;
         assert!(page.contains("94.9%") && page.contains("<strong>11</strong>") && page.contains("Misses the bar"));
-        let v = ninefold::service::phase6::conversion_view(&t.db.conn, &ninefold::service::projects::get(&t.db.conn, p).await.unwrap()).await.unwrap();
+        let v = ninefold::service::phase6::conversion_view(
+            &t.db.conn,
+            &ninefold::service::projects::get(&t.db.conn, p).await.unwrap(),
+        )
+        .await
+        .unwrap();
         let r = &v.sources[0].trials[0].result;
-        assert_eq!((r.unaccounted, r.load_rate_tenths, r.reject_rate_tenths, r.reconcile_rate_tenths, r.met), (11, 949, 40, 990, false));
+        assert_eq!(
+            (r.unaccounted, r.load_rate_tenths, r.reject_rate_tenths, r.reconcile_rate_tenths, r.met),
+            (11, 949, 40, 990, false)
+        );
         assert_eq!((v.sources_tried, v.sources_met), (1, 0));
 
         // Corrected: 960 loaded, 40 rejected, 950 reconciled (98.9 %) — meets the bar. Stale: 409.
@@ -172,12 +201,24 @@ async fn a_conversion_trial_is_compared_with_the_source_and_the_quality_bar() {
         assert_eq!(post(&mut team.consultant, &edit_url, edit).await.status, StatusCode::CONFLICT);
         let page = team.consultant.get(&url).await.body;
         assert!(page.contains("96.0%") && page.contains("98.9%") && page.contains("Meets the bar"));
-        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'conversion_trial' AND entity_id = {tid}")).await, 2);
+        assert_eq!(
+            t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'conversion_trial' AND entity_id = {tid}"))
+                .await,
+            2
+        );
         // The report agrees with the page.
         let f = ninefold::report::facts(&t.db.conn, p, Lang::Zh).await.unwrap();
         assert_eq!(f.conversion.sources_met, 1);
         let doc = ninefold::report::document(&f, ninefold::report::Kind::ConversionTrial, Lang::Zh, "v1", "x");
-        let cells: Vec<String> = doc.blocks.iter().filter_map(|b| match b { ninefold::pdf::Block::Table(t) => Some(t.rows.concat()), _ => None }).flatten().collect();
+        let cells: Vec<String> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                ninefold::pdf::Block::Table(t) => Some(t.rows.concat()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         assert!(cells.iter().any(|c| c == "960 (96.0%)") && cells.iter().any(|c| c == "达到标准"));
     })
     .await;
@@ -317,9 +358,19 @@ pub async fn big_testing(t: &TestApp, p: i32) {
             steps: ninefold::domain::diagnosis::parse_steps("Agent | Step").unwrap(),
             ..Default::default()
         };
-        let b = blueprint::create(&t.db, actor, p, &blueprint::BlueprintInput { name: format!("Process {i:02} with a rather long to-be name"), process_id: None, content, reason: String::new() })
-            .await
-            .unwrap();
+        let b = blueprint::create(
+            &t.db,
+            actor,
+            p,
+            &blueprint::BlueprintInput {
+                name: format!("Process {i:02} with a rather long to-be name"),
+                process_id: None,
+                content,
+                reason: String::new(),
+            },
+        )
+        .await
+        .unwrap();
         bps.push(b.id);
     }
     let cases: Vec<testing::CaseInput> = (0..500)
@@ -335,7 +386,8 @@ pub async fn big_testing(t: &TestApp, p: i32) {
         })
         .collect();
     testing::create_cases(&t.db, actor, p, &cases).await.unwrap();
-    let ids: Vec<(i32, Option<i32>)> = testing::cases(&t.db.conn, p).await.unwrap().iter().map(|c| (c.id, c.blueprint_id)).collect();
+    let ids: Vec<(i32, Option<i32>)> =
+        testing::cases(&t.db.conn, p).await.unwrap().iter().map(|c| (c.id, c.blueprint_id)).collect();
     let d0: chrono::NaiveDate = "2026-03-02".parse().unwrap();
     let mut cycles = vec![];
     for k in 0..6 {
