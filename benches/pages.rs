@@ -100,8 +100,8 @@ async fn big_cycle(db: &Db, project: i32) -> i32 {
         name: "Bench UAT".into(),
         kind: "uat".into(),
         scope: vec![],
-        planned_start: None,
-        planned_finish: None,
+        planned_start: Some(chrono::Utc::now().date_naive() - chrono::Duration::days(12)),
+        planned_finish: Some(chrono::Utc::now().date_naive() + chrono::Duration::days(2)),
         testers: String::new(),
         pass_rate_min: 95,
     };
@@ -123,7 +123,7 @@ async fn big_cycle(db: &Db, project: i32) -> i32 {
             actual_result: if failed { "Wrong result".into() } else { String::new() },
             evidence: String::new(),
             tester: "Bench".into(),
-            run_on: today,
+            run_on: today - chrono::Duration::days((i % 10) as i64),
         };
         testing::record_run(db, actor, project, cycle.id, &run).await.unwrap();
         if failed {

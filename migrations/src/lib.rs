@@ -26,6 +26,7 @@ mod m20261203_000080_webhooks;
 mod m20261204_000130_evaluation;
 mod m20261204_000140_effort;
 mod m20261204_000180_bc_approval_request;
+mod m20261204_000110_rules_conversion;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000140_effort::Migration),
             Box::new(m20261204_000130_evaluation::Migration),
             Box::new(m20261204_000180_bc_approval_request::Migration),
+            Box::new(m20261204_000110_rules_conversion::Migration),
         ]
     }
 }

@@ -16,12 +16,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/testing/readiness", get(readiness))
         .route("/api/v1/projects/{id}/configuration", get(config))
         .route("/api/v1/projects/{id}/issues", get(log))
+        .route("/api/v1/projects/{id}/rules", get(rules))
+        .route("/api/v1/projects/{id}/conversion", get(conversion))
 }
 
 /// `GET /api/v1/projects/{id}/testing`: the Testing tab's view (cases, cycles with exits).
 async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<testing::Overview>> {
-    authorize(&state, &ctx, id, Action::View).await?;
-    Ok(Json(testing::overview(&state.db.conn, id).await?))
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(testing::overview(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
 /// `GET /api/v1/projects/{id}/testing/cycles/{cyc}`: the cycle page's view.
@@ -31,7 +33,7 @@ async fn cycle(
     Path((id, cyc)): Path<(i32, i32)>,
 ) -> AppResult<Json<testing::CycleView>> {
     authorize(&state, &ctx, id, Action::View).await?;
-    Ok(Json(testing::cycle(&state.db.conn, id, cyc).await?))
+    Ok(Json(testing::cycle(&state.db.conn, id, cyc, ctx.lang).await?))
 }
 
 /// `GET /api/v1/projects/{id}/testing/readiness`: per cycle, pass rate and open critical/major defects.
@@ -58,4 +60,24 @@ async fn config(
 async fn log(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<raid::Log>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     Ok(Json(raid::log(&state.db.conn, &a.project, clock::today(&a.project)).await?))
+}
+
+/// `GET /api/v1/projects/{id}/rules`: the Operating rules page's view.
+async fn rules(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::phase6::RulesView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::phase6::rules_view(&state.db.conn, &a.project).await?))
+}
+
+/// `GET /api/v1/projects/{id}/conversion`: the Conversion trial page's view.
+async fn conversion(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<crate::service::phase6::ConversionView>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(Json(crate::service::phase6::conversion_view(&state.db.conn, &a.project).await?))
 }

@@ -1,5 +1,7 @@
 //! Charts as data, drawn by renderers: SVG for pages (and later a PDF renderer from the same
 //! models), so a page and its document never disagree.
+pub mod coverage;
+pub mod coverage_pdf;
 pub mod fishbone;
 pub mod fishbone_pdf;
 pub mod gantt;
@@ -13,6 +15,8 @@ pub mod money_svg;
 pub mod org;
 pub mod org_pdf;
 pub mod realised;
+pub mod series;
+pub mod series_pdf;
 pub mod svg;
 pub mod swimlane;
 pub mod swimlane_pdf;

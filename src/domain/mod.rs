@@ -4,6 +4,7 @@ pub mod business_case;
 pub mod calendar;
 pub mod catalog;
 pub mod configuration;
+pub mod conversion;
 pub mod cpm;
 pub mod diagnosis;
 pub mod earned_value;

@@ -174,6 +174,108 @@ pub fn gate_ok(exit: &Exit, waived: bool) -> bool {
     exit.met || waived
 }
 
+/// One run as the burn-up sees it, in the order recorded.
+#[derive(Clone, Copy, Debug)]
+pub struct RunFact<'a> {
+    pub case: i32,
+    pub on: chrono::NaiveDate,
+    pub status: &'a str,
+}
+
+/// The burn-up of a cycle on one day: cases planned to be run by then (a straight line from
+/// none on the planned start to every case on the planned finish; `None` without both
+/// dates), cases executed (run at least once, a retest mark not counting) and cases whose
+/// latest result by then is passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BurnPoint {
+    pub on: chrono::NaiveDate,
+    pub planned: Option<u32>,
+    pub executed: u32,
+    pub passed: u32,
+}
+
+/// The burn-up on every day something happened (a run, the planned start and finish).
+pub fn burnup(
+    cases: usize,
+    start: Option<chrono::NaiveDate>,
+    finish: Option<chrono::NaiveDate>,
+    runs: &[RunFact],
+) -> Vec<BurnPoint> {
+    let total = u32::try_from(cases).unwrap_or(u32::MAX);
+    let mut days: Vec<chrono::NaiveDate> = runs.iter().map(|r| r.on).chain(start).chain(finish).collect();
+    days.sort_unstable();
+    days.dedup();
+    let planned = |d: chrono::NaiveDate| -> Option<u32> {
+        let (s, f) = (start?, finish?);
+        if d <= s {
+            return Some(if f <= s { total } else { 0 });
+        }
+        if d >= f {
+            return Some(total);
+        }
+        let (done, span) = ((d - s).num_days(), (f - s).num_days());
+        u32::try_from(i64::from(total) * done / span).ok()
+    };
+    // Runs by day, keeping the order recorded within a day.
+    let mut ordered: Vec<&RunFact> = runs.iter().collect();
+    ordered.sort_by_key(|r| r.on);
+    let mut latest: std::collections::HashMap<i32, &str> = std::collections::HashMap::new();
+    let mut executed: std::collections::HashSet<i32> = std::collections::HashSet::new();
+    let mut next = 0;
+    let mut out = Vec::with_capacity(days.len());
+    for d in days {
+        while next < ordered.len() && ordered[next].on <= d {
+            let r = ordered[next];
+            if r.status != "retest" {
+                executed.insert(r.case);
+            }
+            latest.insert(r.case, r.status);
+            next += 1;
+        }
+        let passed = latest.values().filter(|s| **s == "passed").count();
+        out.push(BurnPoint {
+            on: d,
+            planned: planned(d),
+            executed: u32::try_from(executed.len()).unwrap_or(u32::MAX),
+            passed: u32::try_from(passed).unwrap_or(u32::MAX),
+        });
+    }
+    out
+}
+
+/// A defect's life as the open-defects chart sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct DefectSpan<'a> {
+    pub severity: &'a str,
+    pub raised: chrono::NaiveDate,
+    /// Closed or rejected on; `None` while open.
+    pub closed: Option<chrono::NaiveDate>,
+}
+
+/// Open defects by severity (in [`SEVERITIES`] order) on every day one was raised or
+/// closed, and on `today`. A defect is open from the day it is raised until the day it is
+/// closed (not counted on that day).
+pub fn open_over_time(defects: &[DefectSpan], today: chrono::NaiveDate) -> Vec<(chrono::NaiveDate, [u32; 4])> {
+    let mut days: Vec<chrono::NaiveDate> =
+        defects.iter().flat_map(|d| [Some(d.raised), d.closed]).flatten().filter(|d| *d <= today).collect();
+    if !defects.is_empty() {
+        days.push(today);
+    }
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .map(|day| {
+            let mut n = [0u32; 4];
+            for d in defects.iter().filter(|d| d.raised <= day && d.closed.is_none_or(|c| c > day)) {
+                if let Some(i) = SEVERITIES.iter().position(|s| *s == d.severity) {
+                    n[i] = n[i].saturating_add(1);
+                }
+            }
+            (day, n)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +343,53 @@ mod tests {
         );
         assert_eq!(phase_of("prototype"), "prototype");
         assert_eq!(phase_of("uat"), "pilot");
+    }
+
+    #[test]
+    fn burnup_by_hand() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        // 10 cases planned 1–11 May. Case 1 fails on the 2nd, is sent back (retest) on the
+        // 4th and passes on the 5th; case 2 passes on the 2nd; case 3 is blocked on the 5th.
+        let runs = [
+            RunFact { case: 1, on: d("2026-05-02"), status: "failed" },
+            RunFact { case: 2, on: d("2026-05-02"), status: "passed" },
+            RunFact { case: 1, on: d("2026-05-04"), status: "retest" },
+            RunFact { case: 1, on: d("2026-05-05"), status: "passed" },
+            RunFact { case: 3, on: d("2026-05-05"), status: "blocked" },
+        ];
+        let b = burnup(10, Some(d("2026-05-01")), Some(d("2026-05-11")), &runs);
+        let days: Vec<_> = b.iter().map(|p| (p.on.to_string(), p.planned, p.executed, p.passed)).collect();
+        assert_eq!(
+            days,
+            [
+                ("2026-05-01".to_string(), Some(0), 0, 0),
+                ("2026-05-02".to_string(), Some(1), 2, 1),
+                ("2026-05-04".to_string(), Some(3), 2, 1),
+                ("2026-05-05".to_string(), Some(4), 3, 2),
+                ("2026-05-11".to_string(), Some(10), 3, 2),
+            ]
+        );
+        assert!(burnup(5, None, None, &runs).iter().all(|p| p.planned.is_none()));
+    }
+
+    #[test]
+    fn open_defects_by_hand() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let ds = [
+            DefectSpan { severity: "critical", raised: d("2026-05-02"), closed: Some(d("2026-05-06")) },
+            DefectSpan { severity: "minor", raised: d("2026-05-03"), closed: None },
+            DefectSpan { severity: "minor", raised: d("2026-05-06"), closed: None },
+        ];
+        let o = open_over_time(&ds, d("2026-05-10"));
+        assert_eq!(
+            o,
+            [
+                (d("2026-05-02"), [1, 0, 0, 0]),
+                (d("2026-05-03"), [1, 0, 1, 0]),
+                (d("2026-05-06"), [0, 0, 2, 0]),
+                (d("2026-05-10"), [0, 0, 2, 0]),
+            ]
+        );
+        assert!(open_over_time(&[], d("2026-05-10")).is_empty());
     }
 }

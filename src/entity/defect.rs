@@ -25,6 +25,8 @@ pub struct Model {
     pub target_date: Option<Date>,
     /// The blueprint revision this defect (a failed prototype test) raised, if any.
     pub blueprint_revision_id: Option<i32>,
+    /// The project day the defect was closed or rejected; `None` while it is open.
+    pub closed_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -88,6 +88,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("hardening.en.toml"), include_str!("hardening.zh.toml")),
     (include_str!("portfolio.en.toml"), include_str!("portfolio.zh.toml")),
     (include_str!("testing.en.toml"), include_str!("testing.zh.toml")),
+    (include_str!("testing2.en.toml"), include_str!("testing2.zh.toml")),
     (include_str!("budget.en.toml"), include_str!("budget.zh.toml")),
     (include_str!("golive.en.toml"), include_str!("golive.zh.toml")),
     (include_str!("collab.en.toml"), include_str!("collab.zh.toml")),

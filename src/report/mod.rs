@@ -7,6 +7,7 @@ mod blueprint;
 pub(crate) mod business_case;
 mod charter;
 mod configuration;
+mod conversion;
 mod data_quality;
 mod diagnosis;
 mod evaluation;
@@ -17,6 +18,7 @@ mod integration;
 mod issue_log;
 mod lessons;
 mod module_map;
+mod operating_rules;
 mod organisation;
 mod pilot_results;
 pub mod plan;
@@ -100,6 +102,12 @@ pub struct Facts {
     pub today: NaiveDate,
     /// Phases 5–6: every test cycle as its cycle page shows it.
     pub cycles: Vec<service::testing::CycleView>,
+    /// The Testing tab's view (its charts: burn-ups, open defects, coverage matrix).
+    pub testing: service::testing::Overview,
+    /// Operating rules and procedures (phase 6).
+    pub operating_rules: service::phase6::RulesView,
+    /// Data conversion trials per data source (phase 6).
+    pub conversion: service::phase6::ConversionView,
     /// The configuration record, its gaps and the integration register (Configuration tab).
     pub configuration: service::configuration::ConfigView,
     /// The issue and change log (Issues and changes tab).
@@ -151,9 +159,12 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
     }
     let mut cycles = Vec::new();
     for cy in service::testing::cycles(c, project_id).await? {
-        cycles.push(service::testing::cycle(c, project_id, cy.id).await?);
+        cycles.push(service::testing::cycle(c, project_id, cy.id, lang).await?);
     }
     Ok(Facts {
+        testing: service::testing::overview(c, &project, lang).await?,
+        operating_rules: service::phase6::rules_view(c, &project).await?,
+        conversion: service::phase6::conversion_view(c, &project).await?,
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
@@ -300,6 +311,8 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::Evaluation => evaluation::blocks(f, lang),
         Kind::Lessons => lessons::blocks(f, lang),
         Kind::ImprovementPlan => improvement_plan::blocks(f, lang),
+        Kind::OperatingRules => operating_rules::blocks(f, lang),
+        Kind::ConversionTrial => conversion::blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

@@ -10,15 +10,19 @@ fn tx(lang: Lang, key: &str) -> String {
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let mine: Vec<&CycleView> = f.cycles.iter().filter(|c| c.exit.phase_key == "prototype").collect();
-    cycles_blocks(&mine, lang)
+    cycles_blocks(&mine, lang, &f.testing.charts)
 }
 
 /// One section per cycle: exit criteria, cases, defects.
-pub(super) fn cycles_blocks(cycles: &[&CycleView], lang: Lang) -> Vec<Block> {
+pub(super) fn cycles_blocks(cycles: &[&CycleView], lang: Lang, charts: &service::testing::Charts) -> Vec<Block> {
     // A document opens with its heading (the layout starts its first page there).
     let mut b = vec![h1(tx(lang, "cycles")), Block::Para(tx(lang, "intro"))];
     if cycles.is_empty() {
         b.push(Block::Note(tx(lang, "no_cycles")));
+    } else {
+        // The project's open defects over time and its coverage matrix, as on the Testing tab.
+        b.push(Block::Chart(Box::new(charts.open_defects.clone())));
+        b.push(Block::Chart(Box::new(charts.coverage.clone())));
     }
     for v in cycles {
         let x = &v.exit;
@@ -71,6 +75,7 @@ pub(super) fn cycles_blocks(cycles: &[&CycleView], lang: Lang) -> Vec<Block> {
             crit.push(format!("{}: {}", tx(lang, "uncovered"), x.uncovered_names.join(", ")));
         }
         b.push(Block::Bullets(crit));
+        b.push(Block::Chart(Box::new(v.burnup.clone())));
         b.push(h2(tx(lang, "cases")));
         b.push(Block::Table(Table {
             widths: vec![0.9, 3.0, 1.8, 1.0, 1.0, 2.2],

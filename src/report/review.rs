@@ -60,6 +60,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         None => b.push(Block::Note(t(lang, "bc.none"))),
     }
     b.extend(risk_blocks(f, lang));
+    b.extend(raid_blocks(&pack.raid, lang));
     b.push(h1(t(lang, "review.decisions")));
     for r in &f.reviews {
         b.push(h2(format!("{} · {}", r.held_on, r.title)));
@@ -161,6 +162,7 @@ fn frozen(f: &Facts, d: &service::reviews::Deck, lang: Lang) -> Vec<Block> {
     } else {
         b.push(top_risks(&pack.risks, lang));
     }
+    b.extend(raid_blocks(&pack.raid, lang));
     b.push(h1(t(lang, "review.decisions")));
     if !r.attendees.trim().is_empty() {
         b.push(Block::Fields(vec![(t(lang, "review.attendees"), r.attendees.clone())]));
@@ -304,5 +306,48 @@ fn risk_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     }
     b.push(h2(i18n::t(lang, "risk.heat_map")));
     b.push(Block::Chart(Box::new(r.heat_map.clone())));
+    b
+}
+
+/// Open issues (escalated first) and change requests awaiting the committee's decision, as
+/// the pack's page shows them.
+fn raid_blocks(raid: &service::raid::PackRaid, lang: Lang) -> Vec<Block> {
+    let rx = |k: &str| i18n::t(lang, &format!("raid.{k}"));
+    let mut b = vec![h1(rx("pack_title")), h2(rx("open_issues"))];
+    if raid.open_issues.is_empty() {
+        b.push(Block::Note(rx("no_open_issues")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![3.6, 1.0, 1.6, 1.0],
+            header: vec![rx("issue"), rx("severity"), i18n::t(lang, "field.owner"), rx("due_on")],
+            rows: raid
+                .open_issues
+                .iter()
+                .map(|i| {
+                    let title =
+                        if i.escalated { format!("{} ({})", i.title, rx("escalated")) } else { i.title.clone() };
+                    vec![title, rx(&format!("sev.{}", i.severity)), i.owner.clone(), date(i.due_on)]
+                })
+                .collect(),
+            right: vec![],
+        }));
+    }
+    b.push(h2(rx("pending_changes")));
+    if raid.pending_changes.is_empty() {
+        b.push(Block::Note(rx("no_pending_changes")));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![3.6, 1.2, 1.4, 1.0],
+            header: vec![rx("change"), rx("schedule_days"), rx("cost"), i18n::t(lang, "field.status")],
+            rows: raid
+                .pending_changes
+                .iter()
+                .map(|c| {
+                    vec![c.title.clone(), c.schedule_days.to_string(), c.cost.clone(), rx(&format!("cr.{}", c.status))]
+                })
+                .collect(),
+            right: vec![1, 2],
+        }));
+    }
     b
 }

@@ -138,21 +138,30 @@ pub async fn revise(
     version: i32,
     i: &BlueprintInput,
 ) -> Result<blueprint::Model> {
-    write::transaction(db, async |tx| {
-        let before = get(tx, project_id, id).await?;
-        let am = blueprint::ActiveModel {
-            process_id: Set(i.process_id),
-            name: Set(i.name.clone()),
-            content: Set(json(&i.content)),
-            revision: Set(before.revision + 1),
-            ..Default::default()
-        };
-        let after =
-            write::update::<blueprint::Entity, _>(tx, actor, project_id, id, version, am, "revise").await?.after;
-        add_revision(tx, actor, &after, &i.reason).await?;
-        Ok(after)
-    })
-    .await
+    write::transaction(db, async |tx| Ok(revise_in(tx, actor, project_id, id, version, i).await?.0)).await
+}
+
+/// The revision inside a caller's transaction (a failed prototype test revises the blueprint
+/// and links its defect in one): the blueprint after, and the revision row written.
+pub(crate) async fn revise_in<C: ConnectionTrait>(
+    tx: &C,
+    actor: Actor,
+    project_id: i32,
+    id: i32,
+    version: i32,
+    i: &BlueprintInput,
+) -> Result<(blueprint::Model, blueprint_revision::Model)> {
+    let before = get(tx, project_id, id).await?;
+    let am = blueprint::ActiveModel {
+        process_id: Set(i.process_id),
+        name: Set(i.name.clone()),
+        content: Set(json(&i.content)),
+        revision: Set(before.revision.saturating_add(1)),
+        ..Default::default()
+    };
+    let after = write::update::<blueprint::Entity, _>(tx, actor, project_id, id, version, am, "revise").await?.after;
+    let rev = add_revision(tx, actor, &after, &i.reason).await?;
+    Ok((after, rev))
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<blueprint::Model> {
@@ -419,6 +428,47 @@ pub struct BlueprintPage {
     /// The targets the blueprint serves.
     pub served: Vec<TargetChoice>,
     pub choices: Choices,
+    /// Revisions raised by a failed prototype test, with the defect and its test.
+    pub raised_by: Vec<RaisedBy>,
+}
+
+/// A blueprint revision a failed prototype test raised.
+#[derive(Clone, Debug, Serialize)]
+pub struct RaisedBy {
+    pub revision: i32,
+    pub defect_id: i32,
+    pub defect_title: String,
+    pub case_code: String,
+    pub cycle_name: String,
+}
+
+async fn raised_by<C: ConnectionTrait>(c: &C, project_id: i32, revs: &[RevisionView]) -> Result<Vec<RaisedBy>> {
+    use crate::entity::{defect, test_case, test_cycle};
+    let ids: Vec<i32> = revs.iter().map(|r| r.revision.id).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let defects = defect::Entity::find()
+        .filter(defect::Column::ProjectId.eq(project_id))
+        .filter(defect::Column::BlueprintRevisionId.is_in(ids))
+        .order_by_asc(defect::Column::Id)
+        .all(c)
+        .await?;
+    let mut out = Vec::with_capacity(defects.len());
+    for d in defects {
+        let case = test_case::Entity::find_by_id(d.case_id).one(c).await?;
+        let cycle = test_cycle::Entity::find_by_id(d.cycle_id).one(c).await?;
+        let revision =
+            revs.iter().find(|r| Some(r.revision.id) == d.blueprint_revision_id).map_or(0, |r| r.revision.revision);
+        out.push(RaisedBy {
+            revision,
+            defect_id: d.id,
+            defect_title: d.title,
+            case_code: case.map(|x| x.code).unwrap_or_default(),
+            cycle_name: cycle.map(|x| x.name).unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 pub async fn page<C: ConnectionTrait>(
@@ -436,5 +486,17 @@ pub async fn page<C: ConnectionTrait>(
     let diff = if from >= 1 && from != to { diff_of(&revisions, from, to) } else { None };
     let choices = choices(c, project_id).await?;
     let served = choices.targets.iter().filter(|t| content.targets.contains(&t.key)).cloned().collect();
-    Ok(BlueprintPage { swimlane: swimlane(&content), b, content, revisions, diff, from, to, served, choices })
+    let raised_by = raised_by(c, project_id, &revisions).await?;
+    Ok(BlueprintPage {
+        swimlane: swimlane(&content),
+        b,
+        content,
+        revisions,
+        diff,
+        from,
+        to,
+        served,
+        choices,
+        raised_by,
+    })
 }

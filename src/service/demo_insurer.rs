@@ -3,7 +3,7 @@
 //! blueprint; the pilot is under way with open defects; an escalated issue and an approved
 //! change request (with its baseline and business-case revision) fill the issue log.
 //! Built through the same services as real use, by the demo's users.
-use super::{Actor, Result, blueprint, business_case, gates, projects, raid, testing, work};
+use super::{Actor, Result, blueprint, business_case, diagnosis, gates, phase6, projects, raid, testing, work};
 use crate::db::Db;
 use crate::domain::business_case::{RawBenefit, RawCost};
 use crate::domain::diagnosis::{Content, parse_steps};
@@ -229,10 +229,12 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         if let Some(s) = content.steps.get_mut(2) {
             s.action = "Assess the claim and request documents from the claim-type checklist".into();
         }
-        let revised = blueprint::revise(
+        // Raised from the defect's page: the revision and the defect's link in one transaction.
+        testing::revise_blueprint(
             db,
             consultant,
             p.id,
+            d.id,
             b.id,
             b.version,
             &blueprint::BlueprintInput {
@@ -246,7 +248,6 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             },
         )
         .await?;
-        testing::link_revision(db, consultant, p.id, d.id, revised.id).await?;
     }
     pass_phase(4, "原型测试达到退出标准，蓝图已修订 / Prototype test met its exit criteria; blueprint revised").await?;
 
@@ -293,6 +294,108 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             .await?;
         }
     }
+
+    // Phase 6: operating rules drawn from the claims blueprint's rule change (one approved
+    // and in force, one awaiting approval) and a data conversion trial per data source.
+    let rule = |title: &str, body: &str, effective: Option<NaiveDate>| phase6::RuleInput {
+        title: title.into(),
+        blueprint_id: Some(claims.id),
+        owner: "李娜 Li Na".into(),
+        body: body.into(),
+        effective_on: effective,
+    };
+    let r = phase6::create_rule(
+        db,
+        consultant,
+        p.id,
+        &rule(
+            "理赔单一负责人制度 Single claim owner",
+            "每件理赔从报案起指定一名理赔负责人，直至赔付完成；负责人变更须由理赔主管在系统中转派并注明原因。\n\nEvery claim gets one claims owner from the first report until payment. A change of owner is reassigned in the system by the claims supervisor, with the reason.",
+            Some(pilot_on),
+        ),
+    )
+    .await?;
+    phase6::approve_rule(db, director, p.id, r.id, r.version, "王芳 Wang Fang", pilot_on).await?;
+    phase6::create_rule(
+        db,
+        consultant,
+        p.id,
+        &rule(
+            "理赔单证清单维护规程 Claim document checklist procedure",
+            "理赔部按理赔类型维护单证清单；清单变更经理赔主管批准后次日生效。\n\nThe claims department keeps a document checklist per claim type; a change takes effect the day after the claims supervisor approves it.",
+            Some(phases[5].planned_finish),
+        ),
+    )
+    .await?;
+    let source = |name: &str, entity: &str, count: i64, owner: &str| diagnosis::SourceInput {
+        name: name.into(),
+        entity: entity.into(),
+        record_count: count,
+        owner: owner.into(),
+        cleansing: "done".into(),
+        migration: "in_progress".into(),
+    };
+    let policies = diagnosis::create_source(
+        db,
+        consultant,
+        p.id,
+        &source("核心保单系统客户 Core policy system customers", "customers", 1_240_000, "运营部 Operations"),
+    )
+    .await?;
+    let claims_src = diagnosis::create_source(
+        db,
+        consultant,
+        p.id,
+        &source("理赔历史 Claims history", "service_history", 386_000, "理赔部 Claims"),
+    )
+    .await?;
+    let trial = |source_id: i32, on: NaiveDate, counts: [i64; 4], notes: &str| phase6::TrialInput {
+        source_id,
+        trial_on: on,
+        source_count: counts[0],
+        loaded: counts[1],
+        rejected: counts[2],
+        reconciled: counts[3],
+        notes: notes.into(),
+    };
+    let first = pilot_on.min(today);
+    // Customers: the first trial lost records and missed the bar; the second meets it.
+    phase6::create_trial(
+        db,
+        consultant,
+        p.id,
+        &trial(
+            policies.id,
+            first,
+            [1_240_000, 1_150_000, 62_000, 1_120_000],
+            "证件号格式错误被拒 Rejected: malformed ID numbers; 28,000 records lost in the extract 抽取丢失 28,000 条",
+        ),
+    )
+    .await?;
+    phase6::create_trial(
+        db,
+        consultant,
+        p.id,
+        &trial(
+            policies.id,
+            today,
+            [1_240_000, 1_212_000, 28_000, 1_205_000],
+            "ID numbers normalised before load 加载前规范证件号",
+        ),
+    )
+    .await?;
+    phase6::create_trial(
+        db,
+        consultant,
+        p.id,
+        &trial(
+            claims_src.id,
+            today,
+            [386_000, 361_000, 25_000, 340_000],
+            "Closed claims before 2015 lack a policy link 2015 年前结案理赔缺少保单关联",
+        ),
+    )
+    .await?;
 
     // The issue log and an approved change request.
     let issue = |title: &str, severity: &str, escalated: bool| raid::IssueInput {

@@ -34,10 +34,12 @@ pub enum Kind {
     Evaluation,
     Lessons,
     ImprovementPlan,
+    OperatingRules,
+    ConversionTrial,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -60,6 +62,8 @@ impl Kind {
         Kind::Evaluation,
         Kind::Lessons,
         Kind::ImprovementPlan,
+        Kind::OperatingRules,
+        Kind::ConversionTrial,
     ];
 
     pub fn key(self) -> &'static str {
@@ -86,6 +90,8 @@ impl Kind {
             Kind::Evaluation => "evaluation",
             Kind::Lessons => "lessons-learned",
             Kind::ImprovementPlan => "improvement-plan",
+            Kind::OperatingRules => "operating-rules",
+            Kind::ConversionTrial => "conversion-trial",
         }
     }
 
@@ -120,6 +126,8 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Evaluation => Some("evaluation-report"),
         Kind::Lessons => Some("lessons-learned"),
         Kind::ImprovementPlan => Some("improvement-plan"),
+        Kind::OperatingRules => Some("operating-rules"),
+        Kind::ConversionTrial => Some("data-conversion-trial-report"),
         Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }

@@ -99,5 +99,6 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 pub mod configuration;
 pub mod demo_insurer;
 pub mod hooks;
+pub mod phase6;
 pub mod raid;
 pub mod testing;

@@ -3,13 +3,16 @@
 //! their history, and defects whose fix sends the case back for retest. One view per page
 //! (`overview`, `cycle`), the gate's cycle exits and H4's `readiness_inputs`.
 use super::{Actor, Error, Result, now, write};
+use crate::chart::coverage::{Cell, Coverage};
+use crate::chart::series::{Named, SeriesChart};
 use crate::db::Db;
 use crate::domain::bounds::parse_date;
 use crate::domain::testing::{
     self, CaseFact, CaseStatus, DEFECT_STATUSES, DefectFact, Exit, KINDS, PRIORITIES, RUN_RESULTS, SEVERITIES,
 };
 use crate::domain::validation::{FieldErrors, long_text, required_text};
-use crate::entity::{blueprint, defect, test_case, test_cycle, test_run};
+use crate::entity::{blueprint, defect, project, test_case, test_cycle, test_run};
+use crate::i18n::{self, Lang};
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -609,6 +612,13 @@ pub async fn update_defect(
             target_date: Set(i.target_date),
             status: Set(status.into()),
             reject_reason: Set(if status == "rejected" { reason.clone() } else { String::new() }),
+            closed_on: Set(if testing::defect_open(status) {
+                None
+            } else if testing::defect_open(&before.status) {
+                Some(today)
+            } else {
+                before.closed_on
+            }),
             ..Default::default()
         };
         let action = if status == before.status { "update" } else { status };
@@ -633,25 +643,41 @@ pub async fn update_defect(
     .await
 }
 
-/// Link a defect (a failed prototype test) to the blueprint revision it raised: the latest
-/// revision of `blueprint_id`. The revision's reason names the defect; the defect keeps the
-/// revision, so each leads to the other.
-pub async fn link_revision(db: &Db, actor: Actor, project_id: i32, defect_id: i32, blueprint_id: i32) -> Result<()> {
-    use crate::entity::blueprint_revision;
+/// A failed prototype test revises the blueprint of its case's process: the revision (its
+/// reason names the defect) and the defect's link to it are written in one transaction, so
+/// each leads to the other. Only a defect of a prototype cycle, on its own process.
+#[allow(clippy::too_many_arguments)]
+pub async fn revise_blueprint(
+    db: &Db,
+    actor: Actor,
+    project_id: i32,
+    defect_id: i32,
+    blueprint_id: i32,
+    version: i32,
+    i: &super::blueprint::BlueprintInput,
+) -> Result<blueprint::Model> {
     write::transaction(db, async |tx| {
         let d = write::get::<defect::Entity, _>(tx, project_id, defect_id).await?;
-        write::get::<blueprint::Entity, _>(tx, project_id, blueprint_id).await?;
-        let rev = blueprint_revision::Entity::find()
-            .filter(blueprint_revision::Column::BlueprintId.eq(blueprint_id))
-            .order_by_desc(blueprint_revision::Column::Id)
-            .one(tx)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let cy = write::get::<test_cycle::Entity, _>(tx, project_id, d.cycle_id).await?;
+        let case = write::get::<test_case::Entity, _>(tx, project_id, d.case_id).await?;
+        if cy.kind != "prototype" || case.blueprint_id != Some(blueprint_id) {
+            return Err(Error::Rule("err.defect_not_prototype"));
+        }
+        let (after, rev) = super::blueprint::revise_in(tx, actor, project_id, blueprint_id, version, i).await?;
         let am = defect::ActiveModel { blueprint_revision_id: Set(Some(rev.id)), ..Default::default() };
         write::update::<defect::Entity, _>(tx, actor, project_id, d.id, d.version, am, "link_revision").await?;
-        Ok(())
+        Ok(after)
     })
     .await
+}
+
+/// The reason a revision raised by `d` starts from.
+pub fn revise_reason(d: &DefectRow, lang: Lang) -> String {
+    i18n::tf(
+        lang,
+        "phase6.revise_reason",
+        &[("case", &d.case_code), ("title", &d.defect.title), ("id", &d.defect.id.to_string())],
+    )
 }
 
 pub async fn defects<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<defect::Model>> {
@@ -804,10 +830,148 @@ pub struct Overview {
     pub blueprints: Vec<(i32, String)>,
     pub open_defects: usize,
     pub defects_by_severity: Vec<(String, usize)>,
+    pub charts: Charts,
 }
 
-pub async fn overview<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Overview> {
+/// The Testing tab's charts: each cycle's burn-up, open defects by severity over time and
+/// the coverage matrix (processes × cycles).
+#[derive(Clone, Debug, Serialize)]
+pub struct Charts {
+    pub burnups: Vec<SeriesChart>,
+    pub open_defects: SeriesChart,
+    pub coverage: Coverage,
+    /// SVG of each, as the page shows them (the PDF draws the models).
+    pub burnups_svg: Vec<String>,
+    pub open_defects_svg: String,
+    pub coverage_svg: String,
+}
+
+fn tl(lang: Lang, key: &str) -> String {
+    i18n::t(lang, &format!("phase6.{key}"))
+}
+
+/// A cycle's burn-up chart from its cases in scope and runs.
+fn burnup_chart(l: &Loaded, cy: &test_cycle::Model, lang: Lang) -> SeriesChart {
+    let scoped = in_scope(cy, &l.cases);
+    let ids: std::collections::HashSet<i32> = scoped.iter().map(|c| c.id).collect();
+    let runs: Vec<testing::RunFact> = l
+        .runs
+        .iter()
+        .filter(|r| r.cycle_id == cy.id && ids.contains(&r.case_id))
+        .map(|r| testing::RunFact { case: r.case_id, on: r.run_on, status: &r.status })
+        .collect();
+    let pts = testing::burnup(scoped.len(), cy.planned_start, cy.planned_finish, &runs);
+    let line = |f: &dyn Fn(&testing::BurnPoint) -> Option<u32>| -> Vec<(NaiveDate, f64)> {
+        pts.iter().filter_map(|p| f(p).map(|v| (p.on, f64::from(v)))).collect()
+    };
+    let mut series = vec![];
+    if cy.planned_start.is_some() && cy.planned_finish.is_some() {
+        series.push(Named { label: tl(lang, "planned"), color: 5, dashed: true, points: line(&|p| p.planned) });
+    }
+    series.push(Named { label: tl(lang, "executed"), color: 0, dashed: false, points: line(&|p| Some(p.executed)) });
+    series.push(Named { label: tl(lang, "passed"), color: 1, dashed: false, points: line(&|p| Some(p.passed)) });
+    SeriesChart {
+        title: i18n::tf(lang, "phase6.burnup_of", &[("cycle", &cy.name), ("cases", &scoped.len().to_string())]),
+        series,
+        empty: tl(lang, "no_runs"),
+    }
+}
+
+fn open_defects_chart(l: &Loaded, today: NaiveDate, lang: Lang) -> SeriesChart {
+    let raised_on: HashMap<i32, NaiveDate> = l.runs.iter().map(|r| (r.id, r.run_on)).collect();
+    let spans: Vec<testing::DefectSpan> = l
+        .defects
+        .iter()
+        .map(|d| {
+            let raised = d.run_id.and_then(|r| raised_on.get(&r).copied()).unwrap_or_else(|| d.created_at.date_naive());
+            let closed = if testing::defect_open(&d.status) {
+                None
+            } else {
+                Some(d.closed_on.unwrap_or_else(|| d.updated_at.date_naive()).max(raised))
+            };
+            testing::DefectSpan { severity: &d.severity, raised, closed }
+        })
+        .collect();
+    let days = testing::open_over_time(&spans, today);
+    const COLORS: [usize; 4] = [2, 3, 0, 5];
+    SeriesChart {
+        title: tl(lang, "open_defects_chart"),
+        series: SEVERITIES
+            .iter()
+            .enumerate()
+            .map(|(i, sev)| Named {
+                label: i18n::t(lang, &format!("testing.sev.{sev}")),
+                color: COLORS[i],
+                dashed: false,
+                points: days.iter().map(|(d, n)| (*d, f64::from(n[i]))).collect(),
+            })
+            .collect(),
+        empty: tl(lang, "no_defects"),
+    }
+}
+
+fn coverage_chart(l: &Loaded, lang: Lang) -> Coverage {
+    let statuses: Vec<HashMap<i32, CaseStatus>> = l
+        .cycles
+        .iter()
+        .map(|cy| {
+            let by_case = runs_by_case(&l.runs, cy.id);
+            in_scope(cy, &l.cases)
+                .iter()
+                .map(|c| {
+                    let runs = by_case.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+                    (c.id, testing::case_status(runs.iter().map(|r| r.status.as_str())))
+                })
+                .collect()
+        })
+        .collect();
+    let cells = l
+        .blueprints
+        .iter()
+        .map(|b| {
+            statuses
+                .iter()
+                .map(|st| {
+                    let mine = l.cases.iter().filter(|c| c.blueprint_id == Some(b.id) && st.contains_key(&c.id));
+                    let (mut passed, mut cases) = (0u32, 0u32);
+                    for c in mine {
+                        cases = cases.saturating_add(1);
+                        if st.get(&c.id) == Some(&CaseStatus::Passed) {
+                            passed = passed.saturating_add(1);
+                        }
+                    }
+                    Cell { passed, cases }
+                })
+                .collect()
+        })
+        .collect();
+    Coverage {
+        title: tl(lang, "coverage"),
+        rows: l.blueprints.iter().map(|b| b.name.clone()).collect(),
+        cols: l.cycles.iter().map(|c| c.name.clone()).collect(),
+        cells,
+        legend: [tl(lang, "cov_none"), tl(lang, "cov_zero"), tl(lang, "cov_some"), tl(lang, "cov_all")],
+    }
+}
+
+fn charts(l: &Loaded, today: NaiveDate, lang: Lang) -> Charts {
+    let burnups: Vec<SeriesChart> = l.cycles.iter().map(|cy| burnup_chart(l, cy, lang)).collect();
+    let open_defects = open_defects_chart(l, today, lang);
+    let coverage = coverage_chart(l, lang);
+    Charts {
+        burnups_svg: burnups.iter().map(|b| b.to_svg(520.0, 220.0)).collect(),
+        open_defects_svg: open_defects.to_svg(720.0, 240.0),
+        coverage_svg: coverage.to_svg(),
+        burnups,
+        open_defects,
+        coverage,
+    }
+}
+
+pub async fn overview<C: ConnectionTrait>(c: &C, project: &project::Model, lang: Lang) -> Result<Overview> {
+    let project_id = project.id;
     let l = load(c, project_id, None).await?;
+    let charts = charts(&l, super::clock::today(project), lang);
     let name = |id: Option<i32>| id.and_then(|id| l.blueprints.iter().find(|b| b.id == id)).map(|b| b.name.clone());
     let open: Vec<&defect::Model> = l.defects.iter().filter(|d| testing::defect_open(&d.status)).collect();
     Ok(Overview {
@@ -819,6 +983,7 @@ pub async fn overview<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Over
             .iter()
             .map(|s| (s.to_string(), open.iter().filter(|d| d.severity == *s).count()))
             .collect(),
+        charts,
     })
 }
 
@@ -853,12 +1018,16 @@ pub struct CycleView {
     pub defects: Vec<DefectRow>,
     pub scope_names: Vec<String>,
     pub waived_by: Option<String>,
+    /// Planned, executed and passed over time.
+    pub burnup: SeriesChart,
+    pub burnup_svg: String,
 }
 
-pub async fn cycle<C: ConnectionTrait>(c: &C, project_id: i32, cycle_id: i32) -> Result<CycleView> {
+pub async fn cycle<C: ConnectionTrait>(c: &C, project_id: i32, cycle_id: i32, lang: Lang) -> Result<CycleView> {
     let l = load(c, project_id, Some(cycle_id)).await?;
     let cy = l.cycles.first().ok_or(Error::NotFound)?;
     let exit = exit_of(&l, cy);
+    let burnup = burnup_chart(&l, cy, lang);
     let by_case = runs_by_case(&l.runs, cy.id);
     let name = |id: Option<i32>| id.and_then(|id| l.blueprints.iter().find(|b| b.id == id)).map(|b| b.name.clone());
     let mine: Vec<&defect::Model> = l.defects.iter().filter(|d| d.cycle_id == cy.id).collect();
@@ -882,7 +1051,7 @@ pub async fn cycle<C: ConnectionTrait>(c: &C, project_id: i32, cycle_id: i32) ->
         Some(u) => super::user_names(c, [u]).await?.remove(&u),
         None => None,
     };
-    Ok(CycleView { exit, cases, defects, scope_names, waived_by })
+    Ok(CycleView { exit, cases, defects, scope_names, waived_by, burnup_svg: burnup.to_svg(720.0, 240.0), burnup })
 }
 
 fn defect_row(

@@ -71,7 +71,11 @@ async fn save(state: AppState, ctx: Ctx, id: i32, bid: Option<i32>, form: FormDa
     let ch = svc::choices(&state.db.conn, id).await?;
     let result = match (svc::validate(&raw, &ch.process_ids(), &ch.target_keys(), bid.is_some()), bid, version) {
         (Err(e), _, _) => Err(e.into()),
-        (Ok(i), Some(bid), Some(v)) => svc::revise(&state.db, actor, id, bid, v, &i).await,
+        (Ok(i), Some(bid), Some(v)) => match form.get("defect_id").trim().parse::<i32>() {
+            // A failed prototype test's revision: linked to its defect in the same transaction.
+            Ok(did) => crate::service::testing::revise_blueprint(&state.db, actor, id, did, bid, v, &i).await,
+            Err(_) => svc::revise(&state.db, actor, id, bid, v, &i).await,
+        },
         (Ok(i), _, _) => svc::create(&state.db, actor, id, &i).await,
     };
     match (result, bid) {
@@ -80,7 +84,8 @@ async fn save(state: AppState, ctx: Ctx, id: i32, bid: Option<i32>, form: FormDa
         (Err(e), None) => index_page(&state, &ctx, &a.project, a.role, Feedback::from_service(e)?, raw).await,
         (Err(e), Some(bid)) => {
             let fb = Feedback::from_service(e)?;
-            show_page(&state, &ctx, &a.project, a.role, bid, Some(raw), fb, version, DiffQuery::default()).await
+            let q = DiffQuery { defect: form.get("defect_id").trim().parse().ok(), ..Default::default() };
+            show_page(&state, &ctx, &a.project, a.role, bid, Some(raw), fb, version, q).await
         }
     }
 }
@@ -107,6 +112,8 @@ pub async fn revise(
 pub struct DiffQuery {
     from: Option<i32>,
     to: Option<i32>,
+    /// Revise from this defect (a failed prototype test): the form names it.
+    defect: Option<i32>,
 }
 
 pub async fn show(
@@ -134,7 +141,17 @@ async fn show_page(
     q: DiffQuery,
 ) -> AppResult<Response> {
     let v = svc::page(&state.db.conn, project.id, bid, q.from, q.to).await?;
-    let form = form.unwrap_or_else(|| raw_of(&v.b));
+    let from_defect = match q.defect {
+        Some(did) => Some(crate::service::testing::defect_detail(&state.db.conn, project.id, did).await?.0),
+        None => None,
+    };
+    let form = form.unwrap_or_else(|| {
+        let mut f = raw_of(&v.b);
+        if let Some(d) = &from_defect {
+            f.reason = crate::service::testing::revise_reason(d, ctx.lang);
+        }
+        f
+    });
     let version = match version {
         Some(x) if !fb.conflict => x,
         _ => v.b.version,
@@ -145,6 +162,8 @@ async fn show_page(
         content => ser(&v.content),
         svg => Value::from_safe_string(swimlane::to_svg(&v.swimlane)),
         revisions => ser(&v.revisions),
+        raised_by => ser(&v.raised_by),
+        from_defect => ser(&from_defect),
         diff => ser(&v.diff),
         from => v.from,
         to => v.to,
@@ -154,6 +173,7 @@ async fn show_page(
         form => ser(&form),
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
+        error => fb.error,
         version,
         can => can(role),
     };

@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod modules;
 pub mod ops;
 pub mod organisation;
+pub mod phase6;
 pub mod projects;
 pub mod raid;
 pub mod render;
@@ -63,6 +64,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(admin::routes())
         .merge(setup::routes())
         .merge(testing::routes())
+        .merge(phase6::routes())
         .merge(raid::routes())
         .merge(configuration::routes())
         .merge(budget::routes())

@@ -28,7 +28,7 @@ async fn index_page(
     cycle_form: RawCycle,
     which: &str,
 ) -> AppResult<Response> {
-    let v = svc::overview(&state.db.conn, a.project.id).await?;
+    let v = svc::overview(&state.db.conn, &a.project, ctx.lang).await?;
     let data = context! {
         project => ser(&a.project),
         v => ser(&v),
@@ -195,7 +195,7 @@ async fn cycle_page(
     forms: CycleForms,
     fb: Feedback,
 ) -> AppResult<Response> {
-    let v = svc::cycle(&state.db.conn, a.project.id, cyc).await?;
+    let v = svc::cycle(&state.db.conn, a.project.id, cyc, ctx.lang).await?;
     let bps: Vec<(i32, String)> =
         svc::blueprint_ids(&state.db.conn, a.project.id).await?.into_iter().map(|b| (b.id, b.name)).collect();
     let (defect_case, defect_form) = forms.defect.unwrap_or_default();

@@ -26,6 +26,7 @@ mod ops;
 mod organisation;
 mod perf;
 mod perf_http;
+mod phase6;
 mod plan;
 mod portfolio_scale;
 mod projects;
