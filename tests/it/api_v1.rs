@@ -662,7 +662,7 @@ async fn all_items(api: &Api, path: &str) -> Vec<Value> {
         let r = api.get(&format!("{path}?limit=7{q}")).await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.json);
         out.extend(items(&r).iter().cloned());
-        assert_eq!(r.json["total"].as_u64().unwrap() as usize >= out.len(), true);
+        assert!(r.json["total"].as_u64().unwrap() as usize >= out.len());
         match r.json["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_string()),
             None => break,
