@@ -23,6 +23,7 @@ mod m20261203_000060_a_outbox;
 mod m20261203_000060_b_collab;
 mod m20261203_000070_personal_tokens;
 mod m20261203_000080_webhooks;
+mod m20261204_000120_readiness;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000060_b_collab::Migration),
             Box::new(m20261203_000080_webhooks::Migration),
             Box::new(m20261203_000070_personal_tokens::Migration),
+            Box::new(m20261204_000120_readiness::Migration),
         ]
     }
 }

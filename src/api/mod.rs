@@ -10,6 +10,7 @@ pub mod openapi;
 mod organisation;
 mod projects;
 mod push;
+mod readiness;
 mod reviews;
 mod schedule;
 mod testing;
@@ -29,6 +30,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(testing::routes())
         .merge(budget::routes())
         .merge(golive::routes())
+        .merge(readiness::routes())
         .merge(v1::routes())
         .merge(openapi::routes())
         // Personal tokens, scope, rate limits and problem documents for every route above.

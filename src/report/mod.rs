@@ -18,6 +18,7 @@ mod organisation;
 mod pilot_results;
 pub mod plan;
 mod prototype_test;
+mod readiness;
 mod review;
 pub(crate) mod targets;
 mod training;
@@ -101,6 +102,10 @@ pub struct Facts {
     pub configuration: service::configuration::ConfigView,
     /// The issue and change log (Issues and changes tab).
     pub raid: service::raid::Log,
+    /// Go-live acceptance (hypercare exit, go decision) with the readiness view inside.
+    pub acceptance: service::readiness::Acceptance,
+    /// Adoption per CRM module and functional group.
+    pub adoption: service::readiness::AdoptionView,
 }
 
 /// What a document covers when it can cover more than one thing: the gate report of any
@@ -152,6 +157,8 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
+        acceptance: service::readiness::acceptance(c, &project, lang).await?,
+        adoption: service::readiness::adoption(c, &project, lang).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
@@ -291,6 +298,8 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::PrototypeTest => prototype_test::blocks(f, lang),
         Kind::PilotResults => pilot_results::blocks(f, lang),
         Kind::IssueLog => issue_log::blocks(f, lang),
+        Kind::Readiness => readiness::blocks(f, lang),
+        Kind::GoLiveAcceptance => readiness::acceptance_blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

@@ -31,10 +31,12 @@ pub enum Kind {
     PrototypeTest,
     PilotResults,
     IssueLog,
+    Readiness,
+    GoLiveAcceptance,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -54,6 +56,8 @@ impl Kind {
         Kind::PrototypeTest,
         Kind::PilotResults,
         Kind::IssueLog,
+        Kind::Readiness,
+        Kind::GoLiveAcceptance,
     ];
 
     pub fn key(self) -> &'static str {
@@ -77,6 +81,8 @@ impl Kind {
             Kind::PrototypeTest => "prototype-test",
             Kind::PilotResults => "pilot-results",
             Kind::IssueLog => "issue-log",
+            Kind::Readiness => "readiness",
+            Kind::GoLiveAcceptance => "go-live-acceptance",
         }
     }
 
@@ -108,6 +114,8 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Integration => Some("integration-design-document"),
         Kind::PrototypeTest => Some("prototype-test-report"),
         Kind::PilotResults => Some("pilot-test-results"),
+        Kind::Readiness => Some("go-no-go-decision"),
+        Kind::GoLiveAcceptance => Some("go-live-acceptance"),
         Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }

@@ -97,4 +97,5 @@ pub mod configuration;
 pub mod demo_insurer;
 pub mod hooks;
 pub mod raid;
+pub mod readiness;
 pub mod testing;

@@ -20,6 +20,7 @@ pub mod ops;
 pub mod organisation;
 pub mod projects;
 pub mod raid;
+pub mod readiness;
 pub mod render;
 pub mod reviews;
 pub mod risks;
@@ -66,6 +67,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(configuration::routes())
         .merge(budget::routes())
         .merge(golive::routes())
+        .merge(readiness::routes())
         .merge(collab::routes())
         .merge(hooks::routes())
         .merge(spreadsheets::routes())
