@@ -533,7 +533,22 @@ pub async fn record<C: ConnectionTrait>(c: &C, actor: Option<Actor>, project_id:
                 ..Default::default()
             };
             let v = m.version;
-            write::update_loaded::<fig_e::Entity, _>(c, actor, project_id, m, v, am, "record").await?;
+            let change = write::update_loaded::<fig_e::Entity, _>(c, actor, project_id, m, v, am, "record").await?;
+            // A push has no user: audited here as the system's.
+            if actor.is_none() {
+                let id = change.after.id;
+                audit::record_as(
+                    c,
+                    None,
+                    Some(project_id),
+                    "adoption_figure",
+                    id,
+                    "record",
+                    Some(&change.before),
+                    Some(&change.after),
+                )
+                .await?;
+            }
             Ok(Recorded::Updated)
         }
         None => {
