@@ -58,7 +58,7 @@ enum Command {
         /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
         /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
         /// integration, prototype-test, pilot-results, issue-log, evaluation, lessons-learned,
-        /// improvement-plan.
+        /// improvement-plan, operating-rules, conversion-trial, readiness, go-live-acceptance.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

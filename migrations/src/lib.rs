@@ -27,6 +27,7 @@ mod m20261204_000110_rules_conversion;
 mod m20261204_000130_evaluation;
 mod m20261204_000140_effort;
 mod m20261204_000180_bc_approval_request;
+mod m20261204_000120_readiness;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000130_evaluation::Migration),
             Box::new(m20261204_000180_bc_approval_request::Migration),
             Box::new(m20261204_000110_rules_conversion::Migration),
+            Box::new(m20261204_000120_readiness::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod openapi;
 mod organisation;
 mod projects;
 mod push;
+mod readiness;
 mod reviews;
 mod schedule;
 mod testing;
@@ -31,6 +32,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(budget::routes())
         .merge(evaluation::routes())
         .merge(golive::routes())
+        .merge(readiness::routes())
         .merge(v1::routes())
         .merge(openapi::routes())
         // Personal tokens, scope, rate limits and problem documents for every route above.

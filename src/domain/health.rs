@@ -130,6 +130,9 @@ pub struct Signals {
     pub escalated_critical_issues: usize,
     /// The cost performance index of earned value (`None` until money is spent).
     pub cpi: Option<f64>,
+    /// CRM modules whose latest adoption (active against planned users) is below the
+    /// project's bar.
+    pub adoption_low: usize,
 }
 
 /// One explained RAG: the phase and gate health (`assess`) rolled up with the organisation,
@@ -140,7 +143,8 @@ pub struct Signals {
 /// - a high (score ≥ 12) live risk without an owner or a mitigation → amber, three or
 ///   more → red (a high risk that is being managed is the register doing its job);
 /// - live risks past their review date → amber;
-/// - a cost performance index below 0.9 → amber, below 0.8 → red (`domain::earned_value`).
+/// - a cost performance index below 0.9 → amber, below 0.8 → red (`domain::earned_value`);
+/// - a CRM module's latest adoption below the project's bar → amber.
 ///
 /// A finished project stays done.
 pub fn roll_up(mut h: Health, s: &Signals) -> Health {
@@ -174,6 +178,9 @@ pub fn roll_up(mut h: Health, s: &Signals) -> Health {
         Some(crate::domain::earned_value::CostRag::Red) => raise(&mut h, Rag::Red, "health.cost_overrun"),
         Some(crate::domain::earned_value::CostRag::Amber) => raise(&mut h, Rag::Amber, "health.cost_overrun"),
         _ => {}
+    }
+    if s.adoption_low > 0 {
+        raise(&mut h, Rag::Amber, "health.adoption_low");
     }
     h
 }
@@ -209,6 +216,7 @@ mod roll_up_tests {
             risk: Exposure { high: 2, high_unmanaged: 1, review_overdue: 2, ..Default::default() },
             escalated_critical_issues: 0,
             cpi: None,
+            adoption_low: 0,
         };
         let h = roll_up(green(), &s);
         assert_eq!(h.rag, Rag::Amber);
@@ -255,5 +263,7 @@ mod cost_tests {
         assert_eq!(at(0.75).rag, Rag::Red);
         assert_eq!((at(0.95).rag, at(0.95).reasons.len()), (Rag::Green, 0));
         assert_eq!(roll_up(green(), &Signals::default()).rag, Rag::Green);
+        let low = roll_up(green(), &Signals { adoption_low: 2, ..Default::default() });
+        assert_eq!((low.rag, low.reasons), (Rag::Amber, vec!["health.adoption_low"]));
     }
 }

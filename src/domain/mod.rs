@@ -26,6 +26,7 @@ pub mod progress;
 pub mod project_input;
 pub mod raid;
 pub mod realised;
+pub mod readiness;
 pub mod risk;
 pub mod runbook;
 pub mod schedule;

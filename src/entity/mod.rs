@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table. Relations are expressed by id columns and queried
 //! explicitly in `service/`.
 pub mod activity;
+pub mod adoption_figure;
 pub mod api_token;
 pub mod assignment;
 pub mod attachment;
@@ -37,6 +38,7 @@ pub mod eval_benefit_rule;
 pub mod eval_cost;
 pub mod eval_gap;
 pub mod fishbone;
+pub mod go_decision;
 pub mod hypercare_issue;
 pub mod improvement;
 pub mod interface;
@@ -65,6 +67,7 @@ pub mod project;
 pub mod project_health;
 pub mod project_member;
 pub mod quality_check;
+pub mod readiness_setting;
 pub mod rehearsal_actual;
 pub mod review;
 pub mod review_action;

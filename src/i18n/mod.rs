@@ -96,6 +96,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("api.en.toml"), include_str!("api.zh.toml")),
     (include_str!("effort.en.toml"), include_str!("effort.zh.toml")),
     (include_str!("evaluation.en.toml"), include_str!("evaluation.zh.toml")),
+    (include_str!("readiness.en.toml"), include_str!("readiness.zh.toml")),
 ];
 
 fn catalogue(lang: Lang) -> &'static Catalogue {

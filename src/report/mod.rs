@@ -23,6 +23,7 @@ mod organisation;
 mod pilot_results;
 pub mod plan;
 mod prototype_test;
+mod readiness;
 mod review;
 pub(crate) mod targets;
 mod training;
@@ -114,6 +115,10 @@ pub struct Facts {
     pub raid: service::raid::Log,
     /// Phase 9: the evaluation view (Evaluation tab).
     pub evaluation: service::evaluation::EvaluationView,
+    /// Go-live acceptance (hypercare exit, go decision) with the readiness view inside.
+    pub acceptance: service::readiness::Acceptance,
+    /// Adoption per CRM module and functional group.
+    pub adoption: service::readiness::AdoptionView,
 }
 
 /// What a document covers when it can cover more than one thing: the gate report of any
@@ -169,6 +174,8 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
         evaluation: service::evaluation::view_on(c, &project, today, lang).await?,
+        acceptance: service::readiness::acceptance(c, &project, lang).await?,
+        adoption: service::readiness::adoption(c, &project, lang).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
@@ -313,6 +320,8 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::ImprovementPlan => improvement_plan::blocks(f, lang),
         Kind::OperatingRules => operating_rules::blocks(f, lang),
         Kind::ConversionTrial => conversion::blocks(f, lang),
+        Kind::Readiness => readiness::blocks(f, lang),
+        Kind::GoLiveAcceptance => readiness::acceptance_blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

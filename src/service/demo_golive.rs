@@ -155,6 +155,27 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     // The live cutover, recorded as it happened (instants in UTC).
     let zone: chrono_tz::Tz = p.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
     let utc = |t: NaiveDateTime| zone.from_local_datetime(&t).earliest().map(|x| x.with_timezone(&chrono::Utc));
+
+    // Readiness: the support team named, then the steering committee's go, with conditions
+    // for what the scorecard showed red or unassessed, on the Tuesday before the cutover.
+    let mut limits = crate::domain::readiness::RawThresholds::of(&crate::domain::readiness::Thresholds::default());
+    limits.support_team = "陈杰 Chen Jie\n王芳 Wang Fang\n李娜 Li Na".into();
+    super::readiness::save_thresholds(db, director, p.id, 0, &limits).await?;
+    let decided_on = friday - Duration::days(3);
+    if let Some(at) = utc(decided_on.and_hms_opt(16, 0, 0).unwrap_or_default()) {
+        super::readiness::decide_at(
+            db,
+            steering,
+            &p,
+            "go",
+            "试点范围内的最终用户培训和数据质量复核须在上线后第一周内完成，由王芳负责；每日站会跟踪。\n\
+             End-user training and the data quality re-check for the pilot scope are finished in the first week \
+             after go-live (owner: Wang Fang), tracked in the daily stand-up.",
+            at,
+            decided_on,
+        )
+        .await?;
+    }
     for (id, (s, f)) in ids.iter().zip(back_to_back(t0, &LIVE)) {
         if let (Some(s), Some(f)) = (utc(s), utc(f)) {
             let a = golive::mark_at(db, director, p.id, *id, 1, Mark::Start, s).await?;
@@ -196,6 +217,28 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             resolved_at: res.map(|m| opened + Duration::minutes(m)),
         };
         super::hypercare::create(db, director, p.id, &input).await?;
+    }
+    // Adoption pushed by the CRM each day after go-live: customer service climbs to 85 % of
+    // its 40 planned agents; the dealer channel lags at 45 % of 60 (the health shows why).
+    let go_day = go_live.date();
+    for day in 1..=12 {
+        let on = go_day + Duration::days(day);
+        if on > today {
+            break;
+        }
+        for (module, planned, start, end) in [("service", 40, 20, 34), ("channels", 60, 12, 27)] {
+            let active = start + (end - start) * day / 12;
+            let f = super::readiness::Figure {
+                module_key: module.into(),
+                unit_id: 0,
+                date: on,
+                active_users: i32::try_from(active).unwrap_or(0),
+                planned_users: planned,
+                source: "crm".into(),
+                note: String::new(),
+            };
+            super::write::transaction(db, async |tx| super::readiness::record(tx, None, p.id, &f).await).await?;
+        }
     }
     Ok(())
 }

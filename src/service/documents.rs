@@ -36,10 +36,12 @@ pub enum Kind {
     ImprovementPlan,
     OperatingRules,
     ConversionTrial,
+    Readiness,
+    GoLiveAcceptance,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 26] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -64,6 +66,8 @@ impl Kind {
         Kind::ImprovementPlan,
         Kind::OperatingRules,
         Kind::ConversionTrial,
+        Kind::Readiness,
+        Kind::GoLiveAcceptance,
     ];
 
     pub fn key(self) -> &'static str {
@@ -92,6 +96,8 @@ impl Kind {
             Kind::ImprovementPlan => "improvement-plan",
             Kind::OperatingRules => "operating-rules",
             Kind::ConversionTrial => "conversion-trial",
+            Kind::Readiness => "readiness",
+            Kind::GoLiveAcceptance => "go-live-acceptance",
         }
     }
 
@@ -128,6 +134,8 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::ImprovementPlan => Some("improvement-plan"),
         Kind::OperatingRules => Some("operating-rules"),
         Kind::ConversionTrial => Some("data-conversion-trial-report"),
+        Kind::Readiness => Some("go-no-go-decision"),
+        Kind::GoLiveAcceptance => Some("go-live-acceptance"),
         Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }

@@ -32,11 +32,11 @@ use std::collections::HashMap;
 /// The version of the health rules the stored rows were computed with. **Bump it when the
 /// rules or their inputs change** (`domain::health`, `risks::health_signals_many`,
 /// `projects::health_of`): every stored row then reads as stale until it is refreshed.
-pub const RULES: i32 = 2;
+pub const RULES: i32 = 3;
 
 /// Every reason key `health::assess` and `health::roll_up` give (a stored key not in this
 /// list makes its row stale, so an unknown reason is recomputed rather than lost).
-pub const REASONS: [&str; 11] = [
+pub const REASONS: [&str; 12] = [
     "health.overdue",
     "health.gate_due_soon",
     "health.no_go",
@@ -48,6 +48,7 @@ pub const REASONS: [&str; 11] = [
     "health.risk_review",
     "health.issue_escalated",
     "health.cost_overrun",
+    "health.adoption_low",
 ];
 
 pub fn rag_str(r: Rag) -> &'static str {
@@ -322,6 +323,7 @@ mod tests {
             risk: Exposure { high: 1, high_unmanaged: 1, review_overdue: 1, ..Default::default() },
             escalated_critical_issues: 1,
             cpi: Some(0.85),
+            adoption_low: 1,
         };
         let mut soon = f.clone();
         soon.today = "2026-05-28".parse().unwrap();

@@ -12,10 +12,8 @@ use chrono_tz::Tz;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
-/// Exit criteria until the readiness thresholds make them editable: no severity-1 issue open
-/// for 14 days, at most 5 issues opened in the last 7 days.
-pub const EXIT_SEV1_DAYS: i64 = 14;
-pub const EXIT_WEEKLY_MAX: usize = 5;
+// The exit criteria (days without a severity-1 issue open, issues opened in the last seven
+// days) are the project's readiness thresholds (`readiness::thresholds`, editable, audited).
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -226,6 +224,7 @@ pub async fn log<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> R
 pub async fn log_at<C: ConnectionTrait>(c: &C, p: &project::Model, at: DateTime<Utc>, lang: Lang) -> Result<Log> {
     let tz = zone(p);
     let rows = list(c, p.id).await?;
+    let (limits, _) = super::readiness::thresholds(c, p.id).await?;
     let clock = |i: &issue_e::Model| Clock {
         severity: i.severity,
         opened: i.opened_at,
@@ -283,7 +282,13 @@ pub async fn log_at<C: ConnectionTrait>(c: &C, p: &project::Model, at: DateTime<
         open_by_severity,
         response_breaches: issues.iter().filter(|i| i.sla.response_breached).count(),
         resolution_breaches: issues.iter().filter(|i| i.sla.resolution_breached).count(),
-        exit: hypercare::exit(&clocks, at, tz, EXIT_SEV1_DAYS, EXIT_WEEKLY_MAX),
+        exit: hypercare::exit(
+            &clocks,
+            at,
+            tz,
+            i64::from(limits.hc_sev1_days),
+            usize::try_from(limits.hc_weekly_max).unwrap_or(0),
+        ),
         issues,
         slas: SLAS.to_vec(),
         daily,

@@ -101,4 +101,5 @@ pub mod demo_insurer;
 pub mod hooks;
 pub mod phase6;
 pub mod raid;
+pub mod readiness;
 pub mod testing;

@@ -425,7 +425,7 @@ pub async fn health_signals<C: ConnectionTrait>(c: &C, p: &project::Model, today
     Ok(health_signals_many(c, &[(p, today)]).await?.remove(&p.id).unwrap_or_default())
 }
 
-/// `health_signals` of many projects at once (the portfolio), in the same seven queries
+/// `health_signals` of many projects at once (the portfolio), in the same nine queries
 /// whatever their number: each table is read once for all of them, then every project's
 /// signals are computed from its own rows exactly as for one.
 pub async fn health_signals_many<C: ConnectionTrait>(
@@ -472,6 +472,23 @@ pub async fn health_signals_many<C: ConnectionTrait>(
         .order_by_asc(risk_e::Column::Id)
         .all(c)
         .await?;
+    // Adoption: each project's bar and its figures.
+    let bars: HashMap<i32, i32> = crate::entity::readiness_setting::Entity::find()
+        .filter(crate::entity::readiness_setting::Column::ProjectId.is_in(ids.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| (r.project_id, r.adoption_min))
+        .collect();
+    let figures = by_project(
+        crate::entity::adoption_figure::Entity::find()
+            .filter(crate::entity::adoption_figure::Column::ProjectId.is_in(ids.clone()))
+            .order_by_asc(crate::entity::adoption_figure::Column::MeasuredOn)
+            .order_by_asc(crate::entity::adoption_figure::Column::Id)
+            .all(c)
+            .await?,
+        |x| x.project_id,
+    );
     let (people, units, members) = (
         by_project(people, |x| x.project_id),
         by_project(units, |x| x.project_id),
@@ -522,6 +539,11 @@ pub async fn health_signals_many<C: ConnectionTrait>(
                     .iter()
                     .filter(|i| crate::domain::raid::escalated_critical(&i.severity, &i.status, i.escalated))
                     .count(),
+                adoption_low: super::readiness::low_modules(
+                    figures.get(&p.id).map(Vec::as_slice).unwrap_or_default(),
+                    bars.get(&p.id).copied().unwrap_or(crate::domain::readiness::Thresholds::default().adoption_min),
+                )
+                .len(),
                 ..Default::default()
             };
             (p.id, signals)

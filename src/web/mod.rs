@@ -22,6 +22,7 @@ pub mod organisation;
 pub mod phase6;
 pub mod projects;
 pub mod raid;
+pub mod readiness;
 pub mod render;
 pub mod reviews;
 pub mod risks;
@@ -70,6 +71,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(budget::routes())
         .merge(evaluation::routes())
         .merge(golive::routes())
+        .merge(readiness::routes())
         .merge(collab::routes())
         .merge(hooks::routes())
         .merge(spreadsheets::routes())

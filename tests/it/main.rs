@@ -31,6 +31,7 @@ mod plan;
 mod portfolio_scale;
 mod projects;
 mod raid;
+mod readiness;
 mod risks;
 mod schedule;
 mod spreadsheets;

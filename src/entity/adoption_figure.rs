@@ -1,0 +1,31 @@
+//! The `adoption_figures` table: active against planned users of one CRM module (and one
+//! functional group, `unit_id`; 0 for the module as a whole) on one day from one source.
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "adoption_figures")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub project_id: i32,
+    pub module_key: String,
+    pub unit_id: i32,
+    pub measured_on: Date,
+    pub source: String,
+    pub active_users: i32,
+    pub planned_users: i32,
+    pub note: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::service::write::Audited for Entity {
+    const KIND: &'static str = "adoption_figure";
+}
