@@ -57,7 +57,8 @@ enum Command {
         project: i32,
         /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
         /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
-        /// integration, prototype-test, pilot-results, issue-log.
+        /// integration, prototype-test, pilot-results, issue-log, cutover-runbook, rehearsal-report,
+        /// hypercare-log.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

@@ -7,9 +7,11 @@ mod blueprint;
 pub(crate) mod business_case;
 mod charter;
 mod configuration;
+mod cutover;
 mod data_quality;
 mod diagnosis;
 mod gate;
+mod hypercare;
 mod installation;
 mod integration;
 mod issue_log;
@@ -101,6 +103,10 @@ pub struct Facts {
     pub configuration: service::configuration::ConfigView,
     /// The issue and change log (Issues and changes tab).
     pub raid: service::raid::Log,
+    /// Phase 8: the cutover runbook with its rehearsals and the live record (Cutover tab).
+    pub runbook: service::golive::Runbook,
+    /// Phase 8: the hypercare issue log, its service levels and daily chart (Hypercare page).
+    pub hypercare: service::hypercare::Log,
 }
 
 /// What a document covers when it can cover more than one thing: the gate report of any
@@ -152,6 +158,8 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
+        runbook: service::golive::runbook(c, &project).await?,
+        hypercare: service::hypercare::log(c, &project, lang).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
@@ -291,6 +299,9 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::PrototypeTest => prototype_test::blocks(f, lang),
         Kind::PilotResults => pilot_results::blocks(f, lang),
         Kind::IssueLog => issue_log::blocks(f, lang),
+        Kind::CutoverRunbook => cutover::runbook(f, lang),
+        Kind::RehearsalReport => cutover::rehearsals(f, lang),
+        Kind::HypercareLog => hypercare::blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

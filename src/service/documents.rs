@@ -31,10 +31,13 @@ pub enum Kind {
     PrototypeTest,
     PilotResults,
     IssueLog,
+    CutoverRunbook,
+    RehearsalReport,
+    HypercareLog,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -54,6 +57,9 @@ impl Kind {
         Kind::PrototypeTest,
         Kind::PilotResults,
         Kind::IssueLog,
+        Kind::CutoverRunbook,
+        Kind::RehearsalReport,
+        Kind::HypercareLog,
     ];
 
     pub fn key(self) -> &'static str {
@@ -77,6 +83,9 @@ impl Kind {
             Kind::PrototypeTest => "prototype-test",
             Kind::PilotResults => "pilot-results",
             Kind::IssueLog => "issue-log",
+            Kind::CutoverRunbook => "cutover-runbook",
+            Kind::RehearsalReport => "rehearsal-report",
+            Kind::HypercareLog => "hypercare-log",
         }
     }
 
@@ -108,6 +117,11 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Integration => Some("integration-design-document"),
         Kind::PrototypeTest => Some("prototype-test-report"),
         Kind::PilotResults => Some("pilot-test-results"),
+        // Phase 7's cutover plan is the runbook; phase 8's cutover record is the plan
+        // against each rehearsal and the live cutover.
+        Kind::CutoverRunbook => Some("cutover-plan"),
+        Kind::RehearsalReport => Some("cutover-record"),
+        Kind::HypercareLog => Some("hypercare-log"),
         Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }
