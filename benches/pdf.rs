@@ -41,12 +41,8 @@ fn benches(c: &mut Criterion) {
 
     // Every kind, both languages, median of 7 renders, on the demo project where the kind has
     // the most to say (Huamei wave 1 for phases 1–4, Antai for 5–6, the service pilot for 8).
-    let projects: Vec<i32> = rt
-        .block_on(service::projects::portfolio(&db.conn, director))
-        .unwrap()
-        .iter()
-        .map(|r| r.project.id)
-        .collect();
+    let projects: Vec<i32> =
+        rt.block_on(service::projects::portfolio(&db.conn, director)).unwrap().iter().map(|r| r.project.id).collect();
     eprintln!("{:<18} {:<4} {:>5} {:>9} {:>9}", "kind", "lang", "pages", "bytes", "median");
     for lang in [Lang::En, Lang::Zh] {
         let all: Vec<_> = projects.iter().map(|p| rt.block_on(report::facts(&db.conn, *p, lang)).unwrap()).collect();

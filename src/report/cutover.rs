@@ -67,7 +67,11 @@ fn task_cell(t: &TaskRow, lang: Lang) -> String {
 
 pub(super) fn runbook(f: &Facts, lang: Lang) -> Vec<Block> {
     let r = &f.runbook;
-    let mut b = vec![h1(g(lang, "runbook")), summary(r, lang), Block::Para(x(lang, "runbook_intro").replace("{zone}", &r.time_zone))];
+    let mut b = vec![
+        h1(g(lang, "runbook")),
+        summary(r, lang),
+        Block::Para(x(lang, "runbook_intro").replace("{zone}", &r.time_zone)),
+    ];
     if r.tasks.is_empty() {
         b.push(Block::Note(x(lang, "no_tasks")));
         return b;
@@ -187,7 +191,9 @@ pub(super) fn runbook(f: &Facts, lang: Lang) -> Vec<Block> {
 /// A rehearsal's (or the live cutover's) actual minutes with the overrun flagged.
 fn actual_cell(lang: Lang, actual: Option<i64>, variance: Option<i64>, overran: bool) -> String {
     match (actual, variance) {
-        (Some(a), Some(v)) if overran => format!("{a}\n▲ {}", i18n::tf(lang, "golive.overran", &[("minutes", &v.to_string())])),
+        (Some(a), Some(v)) if overran => {
+            format!("{a}\n▲ {}", i18n::tf(lang, "golive.overran", &[("minutes", &v.to_string())]))
+        }
         (Some(a), _) => a.to_string(),
         _ => "–".into(),
     }
@@ -256,9 +262,11 @@ pub(super) fn rehearsals(f: &Facts, lang: Lang) -> Vec<Block> {
                 .iter()
                 .map(|t| {
                     let mut row = vec![t.task.seq.to_string(), t.task.name.clone(), t.task.duration_min.to_string()];
-                    row.extend(t.rehearsals.iter().map(|c| {
-                        actual_cell(lang, c.row.actual_minutes, c.row.variance_minutes, c.row.overran)
-                    }));
+                    row.extend(
+                        t.rehearsals
+                            .iter()
+                            .map(|c| actual_cell(lang, c.row.actual_minutes, c.row.variance_minutes, c.row.overran)),
+                    );
                     row
                 })
                 .collect(),

@@ -157,8 +157,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             .collect(),
         right: vec![0, 6],
     }));
-    let breached: Vec<_> =
-        l.issues.iter().filter(|r| r.sla.response_breached || r.sla.resolution_breached).collect();
+    let breached: Vec<_> = l.issues.iter().filter(|r| r.sla.response_breached || r.sla.resolution_breached).collect();
     b.push(h2(x(lang, "breaches")));
     if breached.is_empty() {
         b.push(Block::Note(x(lang, "no_breaches")));

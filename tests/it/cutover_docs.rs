@@ -20,9 +20,8 @@ fn squeeze(s: &str) -> String {
 }
 
 /// Codes that must never reach a reader of these documents.
-const RAW: &[&str] = &[
-    "golive.", "docs8.", "pdf.", "module.", "in_progress", "walk_in", "late_start", "overrunning", "cat.", "state.",
-];
+const RAW: &[&str] =
+    &["golive.", "docs8.", "pdf.", "module.", "in_progress", "walk_in", "late_start", "overrunning", "cat.", "state."];
 
 #[tokio::test]
 async fn the_cutover_runbook_rehearsal_report_and_hypercare_log_read_back_in_both_languages() {
@@ -85,7 +84,8 @@ async fn the_cutover_runbook_rehearsal_report_and_hypercare_log_read_back_in_bot
                 let all = pages.join("\n");
                 for raw in RAW {
                     let found = all.match_indices(raw).any(|(i, _)| {
-                        !raw.ends_with('.') || all[i + raw.len()..].chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                        !raw.ends_with('.')
+                            || all[i + raw.len()..].chars().next().is_some_and(|c| c.is_ascii_lowercase())
                     });
                     assert!(!found, "{what}: raw `{raw}` in:\n{all}");
                 }
