@@ -3,9 +3,10 @@
 //! through the real router on SQLite (target ≤ 30 ms median).
 use axum::body::Body;
 use axum::http::{Request, header};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt;
+use ninefold::domain::calendar::WorkCalendar;
 use ninefold::domain::{earned_value as evm, effort};
 use ninefold::entity::{activity, budget_line, phase, time_entry};
 use ninefold::service::budget;
@@ -85,6 +86,7 @@ fn big() -> Big {
             description: String::new(),
             amount_minor: 100_000_000,
             source: "manual".into(),
+            change_request_id: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -117,27 +119,38 @@ fn big() -> Big {
     Big { phases, activities, lines, entries, rates, roles }
 }
 
-/// Earned value on a day plus each person's planned load per week over the year.
-fn ev_and_loading(b: &Big, today: NaiveDate) -> (evm::Figures, usize) {
+/// Earned value on a day with its S-curve (PV weekly over the plan, AC to date) plus each
+/// person's resource loading over the year, as the services compute them.
+fn ev_and_loading(b: &Big, today: NaiveDate) -> (evm::Figures, usize, usize) {
     let work = budget::work_of(&b.phases, &b.activities, &HashMap::new(), &b.lines);
     let bac = evm::bac(&work);
-    let ac: i64 =
-        budget::entry_costs(&b.entries, &b.rates, &b.roles).filter(|(e, _)| e.day <= today).map(|(_, c)| c).sum();
-    let figs = evm::figures(bac, evm::pv(&work, today), evm::ev(&work), ac);
-    // Loading: 2,000 assignments (one person each, 40 h) over 52 weeks against capacity.
-    let working = |x: NaiveDate| x.weekday().num_days_from_monday() < 5;
-    let mut load: HashMap<(i32, NaiveDate), i32> = HashMap::new();
-    for (i, a) in b.activities.iter().enumerate() {
-        let person = (i % 50) as i32;
-        let mut monday = effort::week_start(a.planned_start);
-        while monday <= a.planned_finish {
-            *load.entry((person, monday)).or_default() +=
-                effort::planned_in_week(4000, a.planned_start, a.planned_finish, monday, working);
-            monday += Duration::weeks(1);
-        }
+    let actual = budget::Actuals::new(&[], &b.entries, &b.rates, &b.roles);
+    let figs = evm::figures(bac, evm::pv(&work, today), evm::ev(&work), actual.to(today));
+    let curve = budget::curve(&work, &actual, today);
+    // Loading: 2,000 assignments (40 h each) over 50 people, 52 weeks, on a calendar with
+    // holidays, at 80 % allocation.
+    let mut cal = WorkCalendar::default();
+    for h in ["2026-01-01", "2026-05-01", "2026-06-19", "2026-10-01", "2026-10-02"] {
+        cal.holidays.insert(d(h));
     }
-    let over = load.iter().filter(|((_, w), h)| **h > effort::capacity_x100(*w, 8, 100, working)).count();
-    (figs, over)
+    let caps = [effort::Capacity { project: 1, allocation_pct: 80, calendar: &cal }];
+    let mut over = 0;
+    for person in 0..50 {
+        let planned: Vec<effort::Planned> = b
+            .activities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 50 == person)
+            .map(|(_, a)| effort::Planned {
+                project: 1,
+                hours_x100: 4000,
+                start: a.planned_start,
+                finish: a.planned_finish,
+            })
+            .collect();
+        over += effort::loading(&planned, &caps, d("2026-01-05"), 52).iter().filter(|w| w.over).count();
+    }
+    (figs, over, curve.len())
 }
 
 fn benches(c: &mut Criterion) {

@@ -58,7 +58,7 @@ enum Command {
         /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
         /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
         /// integration, prototype-test, pilot-results, issue-log, cutover-runbook, rehearsal-report,
-        /// hypercare-log.
+        /// hypercare-log, evaluation, lessons-learned, improvement-plan.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

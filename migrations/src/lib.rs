@@ -23,6 +23,8 @@ mod m20261203_000060_a_outbox;
 mod m20261203_000060_b_collab;
 mod m20261203_000070_personal_tokens;
 mod m20261203_000080_webhooks;
+mod m20261204_000130_evaluation;
+mod m20261204_000140_effort;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -51,6 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000060_b_collab::Migration),
             Box::new(m20261203_000080_webhooks::Migration),
             Box::new(m20261203_000070_personal_tokens::Migration),
+            Box::new(m20261204_000140_effort::Migration),
+            Box::new(m20261204_000130_evaluation::Migration),
         ]
     }
 }

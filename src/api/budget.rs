@@ -1,6 +1,6 @@
 //! Budget, timesheets and My work as JSON: the same views the pages render.
 use crate::AppState;
-use crate::domain::policy::{Action, allows};
+use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 use crate::service::{budget, clock, my_work, timesheets};
 use crate::web::context::Ctx;
@@ -38,8 +38,9 @@ async fn week(
     Query(q): Query<WeekQuery>,
 ) -> AppResult<Json<timesheets::Week>> {
     let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let approves = crate::web::budget::approver(&state, &a, actor).await?;
     let user = match q.user {
-        Some(u) if u != actor.user_id && !allows(a.role, Action::ApproveTime) => return Err(AppError::Forbidden),
+        Some(u) if u != actor.user_id && !approves => return Err(AppError::Forbidden),
         Some(u) => u,
         None => actor.user_id,
     };

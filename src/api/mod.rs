@@ -4,6 +4,7 @@
 //! general mechanism (personal tokens, problem documents, pages, ETags) and the resources;
 //! `openapi` the document generated from them.
 mod budget;
+mod evaluation;
 mod golive;
 mod money;
 pub mod openapi;
@@ -28,6 +29,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(organisation::routes())
         .merge(testing::routes())
         .merge(budget::routes())
+        .merge(evaluation::routes())
         .merge(golive::routes())
         .merge(v1::routes())
         .merge(openapi::routes())

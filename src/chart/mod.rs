@@ -12,6 +12,7 @@ pub mod money_pdf;
 pub mod money_svg;
 pub mod org;
 pub mod org_pdf;
+pub mod realised;
 pub mod svg;
 pub mod swimlane;
 pub mod swimlane_pdf;

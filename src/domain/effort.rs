@@ -1,5 +1,6 @@
 //! Effort and its cost: hours as typed on a timesheet, cost rates with validity dates, the
 //! week of a day, and the control figures of a budget row. Pure; hours are hundredths.
+use super::calendar::WorkCalendar;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
@@ -122,13 +123,151 @@ pub fn planned_in_week(
     (i64::from(planned_x100) * inside as i64 / days.len() as i64) as i32
 }
 
-/// Load of one person in one week against capacity.
+/// The working hours of a project calendar's working day (the calendar keeps days, not
+/// hours: a standard eight-hour day).
+pub const HOURS_PER_DAY: i32 = 8;
+
+/// The longest window planned hours are spread over (ten years of days): bad data cannot
+/// make the spread loop run away.
+const MAX_SPAN_DAYS: i64 = 3660;
+
+/// Planned hours spread evenly over the working days of `start..=finish`, as (Monday,
+/// hundredths) per week touched. The shares add up to exactly `planned_x100` (cumulative
+/// rounding); no working day in the window → nothing.
+pub fn spread(
+    planned_x100: i64,
+    start: NaiveDate,
+    finish: NaiveDate,
+    working: impl Fn(NaiveDate) -> bool,
+) -> Vec<(NaiveDate, i64)> {
+    if finish < start || planned_x100 <= 0 || (finish - start).num_days() > MAX_SPAN_DAYS {
+        return vec![];
+    }
+    let mut weeks: Vec<(NaiveDate, i64)> = vec![];
+    let mut d = start;
+    while d <= finish {
+        if working(d) {
+            let w = week_start(d);
+            match weeks.last_mut() {
+                Some((m, n)) if *m == w => *n += 1,
+                _ => weeks.push((w, 1)),
+            }
+        }
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
+    }
+    let days: i64 = weeks.iter().map(|(_, n)| n).sum();
+    if days == 0 {
+        return vec![];
+    }
+    let (mut seen, mut given) = (0i64, 0i64);
+    weeks
+        .into_iter()
+        .map(|(w, n)| {
+            seen += n;
+            let upto = (i128::from(planned_x100) * i128::from(seen) / i128::from(days)) as i64;
+            let share = upto - given;
+            given = upto;
+            (w, share)
+        })
+        .collect()
+}
+
+/// One piece of planned work of a person: hours on an activity of a project, over the
+/// activity's planned window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    pub project: i32,
+    pub hours_x100: i32,
+    pub start: NaiveDate,
+    pub finish: NaiveDate,
+}
+
+/// A person's capacity in one project: the share of their time the project's organisation
+/// gives it (allocation %, summed over their places in the tiers, at most 100) and the
+/// project's working-day calendar.
+#[derive(Clone, Debug)]
+pub struct Capacity<'a> {
+    pub project: i32,
+    pub allocation_pct: i32,
+    pub calendar: &'a WorkCalendar,
+}
+
+/// One project's share of a person's week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProjectWeek {
+    pub project: i32,
+    pub planned_x100: i64,
+    pub capacity_x100: i64,
+    pub over: bool,
+}
+
+/// Load of one person in one week against capacity, over all their projects: over when the
+/// planned hours exceed the capacity in any project, or in total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Load {
     pub week: NaiveDate,
-    pub planned_x100: i32,
-    pub capacity_x100: i32,
+    pub planned_x100: i64,
+    pub capacity_x100: i64,
     pub over: bool,
+    pub projects: Vec<ProjectWeek>,
+}
+
+/// Resource loading of one person for `weeks` weeks from the week of `from`: planned hours
+/// from the assignments (spread over each activity's working days in its project's
+/// calendar) against capacity (allocation % × `HOURS_PER_DAY` × the project calendar's
+/// working days of the week; holidays excluded, make-up days included). Work in a project
+/// without a capacity entry has no capacity there (allocation 0) and uses plain weekends.
+pub fn loading(planned: &[Planned], capacities: &[Capacity], from: NaiveDate, weeks: usize) -> Vec<Load> {
+    let first = week_start(from);
+    let plain = WorkCalendar::default();
+    let mut projects: Vec<i32> = capacities.iter().map(|c| c.project).collect();
+    for p in planned {
+        if !projects.contains(&p.project) {
+            projects.push(p.project);
+        }
+    }
+    let cap_of = |pid: i32| capacities.iter().find(|c| c.project == pid);
+    let mut out: Vec<Load> = (0..weeks)
+        .map(|i| {
+            let week = first + Duration::weeks(i as i64);
+            let projects = projects
+                .iter()
+                .map(|&pid| {
+                    let (pct, cal) = cap_of(pid).map_or((0, &plain), |c| (c.allocation_pct.clamp(0, 100), c.calendar));
+                    let cap = capacity_x100(week, HOURS_PER_DAY, pct, |d| cal.is_working(d));
+                    ProjectWeek { project: pid, planned_x100: 0, capacity_x100: i64::from(cap), over: false }
+                })
+                .collect();
+            Load { week, planned_x100: 0, capacity_x100: 0, over: false, projects }
+        })
+        .collect();
+    let last = first + Duration::weeks(weeks as i64);
+    for p in planned {
+        if p.finish < first || p.start >= last {
+            continue;
+        }
+        let cal = cap_of(p.project).map_or(&plain, |c| c.calendar);
+        let Some(col) = projects.iter().position(|x| *x == p.project) else { continue };
+        for (monday, h) in spread(i64::from(p.hours_x100), p.start, p.finish, |d| cal.is_working(d)) {
+            if monday < first || monday >= last {
+                continue;
+            }
+            let i = ((monday - first).num_days() / 7) as usize;
+            if let Some(cell) = out.get_mut(i).and_then(|w| w.projects.get_mut(col)) {
+                cell.planned_x100 = cell.planned_x100.saturating_add(h);
+            }
+        }
+    }
+    for w in &mut out {
+        for c in &mut w.projects {
+            c.over = c.planned_x100 > c.capacity_x100;
+        }
+        w.planned_x100 = w.projects.iter().map(|c| c.planned_x100).fold(0, i64::saturating_add);
+        w.capacity_x100 = w.projects.iter().map(|c| c.capacity_x100).fold(0, i64::saturating_add);
+        w.over = w.planned_x100 > w.capacity_x100 || w.projects.iter().any(|c| c.over);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -200,5 +339,73 @@ mod tests {
         let planned = planned_in_week(4500, d("2026-06-15"), d("2026-06-26"), monday, working);
         assert_eq!(planned, 2000);
         assert_eq!(planned_in_week(4500, d("2026-06-15"), d("2026-06-26"), d("2026-06-22"), working), 2500);
+    }
+
+    /// The same picture through `loading`, on a project calendar with the Dragon Boat
+    /// Festival (Fri 2026-06-19) off and a make-up Saturday (2026-06-27) worked: the person
+    /// gives the project 50 %. Week 1: 4 working days × 8 h × 50 % = 16 h capacity; 45 h over
+    /// 2026-06-15..2026-06-26 (9 working days, 5 h a day) → 20 h: over. Week 2: 5 days → 20 h
+    /// capacity, 25 h planned: over. Week 3 (with the make-up Saturday, 6 days → 24 h) has
+    /// nothing planned.
+    #[test]
+    fn loading_per_week_with_holidays_make_up_days_and_part_time() {
+        let mut cal = WorkCalendar::default();
+        cal.holidays.insert(d("2026-06-19"));
+        cal.workdays.insert(d("2026-07-04"));
+        let caps = [Capacity { project: 1, allocation_pct: 50, calendar: &cal }];
+        let work = [Planned { project: 1, hours_x100: 4500, start: d("2026-06-15"), finish: d("2026-06-26") }];
+        let l = loading(&work, &caps, d("2026-06-17"), 3);
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[0].week, d("2026-06-15"));
+        assert_eq!((l[0].planned_x100, l[0].capacity_x100, l[0].over), (2000, 1600, true));
+        assert_eq!((l[1].planned_x100, l[1].capacity_x100, l[1].over), (2500, 2000, true));
+        // Week of 2026-06-29 with the make-up Saturday 2026-07-04: 6 days × 8 h × 50 % = 24 h.
+        assert_eq!((l[2].planned_x100, l[2].capacity_x100, l[2].over), (0, 2400, false));
+        // Full time the same work fits: 32 h and 40 h of capacity.
+        let full = [Capacity { project: 1, allocation_pct: 100, calendar: &cal }];
+        let l = loading(&work, &full, d("2026-06-15"), 2);
+        assert_eq!((l[0].capacity_x100, l[0].over, l[1].capacity_x100, l[1].over), (3200, false, 4000, false));
+    }
+
+    /// A consultant on two projects, 50 % each, with a holiday only in project 2's calendar:
+    /// each project's share is judged on its own capacity, and the week in total.
+    #[test]
+    fn loading_across_projects() {
+        let plain = WorkCalendar::default();
+        let mut cn = WorkCalendar::default();
+        cn.holidays.insert(d("2026-06-19"));
+        let caps = [
+            Capacity { project: 1, allocation_pct: 50, calendar: &plain },
+            Capacity { project: 2, allocation_pct: 50, calendar: &cn },
+        ];
+        // Project 1: 20 h in the week (5 days) = its 20 h capacity; project 2: 20 h over its
+        // 4 working days against 16 h capacity → over in project 2 and in total (40 > 36).
+        let work = [
+            Planned { project: 1, hours_x100: 2000, start: d("2026-06-15"), finish: d("2026-06-19") },
+            Planned { project: 2, hours_x100: 2000, start: d("2026-06-15"), finish: d("2026-06-19") },
+        ];
+        let l = loading(&work, &caps, d("2026-06-15"), 1);
+        let w = &l[0];
+        assert_eq!(w.projects[0], ProjectWeek { project: 1, planned_x100: 2000, capacity_x100: 2000, over: false });
+        assert_eq!(w.projects[1], ProjectWeek { project: 2, planned_x100: 2000, capacity_x100: 1600, over: true });
+        assert_eq!((w.planned_x100, w.capacity_x100, w.over), (4000, 3600, true));
+        // Work in a project the person has no place in: no capacity there, flagged.
+        let stray = [Planned { project: 3, hours_x100: 100, start: d("2026-06-15"), finish: d("2026-06-15") }];
+        let l = loading(&stray, &caps, d("2026-06-15"), 1);
+        assert_eq!(l[0].projects[2], ProjectWeek { project: 3, planned_x100: 100, capacity_x100: 0, over: true });
+        // An allocation above 100 % counts as all of the person's time.
+        let greedy = [Capacity { project: 1, allocation_pct: 150, calendar: &plain }];
+        assert_eq!(loading(&[], &greedy, d("2026-06-15"), 1)[0].capacity_x100, 4000);
+    }
+
+    #[test]
+    fn spread_keeps_the_total() {
+        let wd = |x: NaiveDate| x.weekday().num_days_from_monday() < 5;
+        // 10 h over 3 working days across a weekend: 3.33 + 6.67 (cumulative rounding).
+        let s = spread(1000, d("2026-06-19"), d("2026-06-23"), wd);
+        assert_eq!(s, vec![(d("2026-06-15"), 333), (d("2026-06-22"), 667)]);
+        assert_eq!(spread(1000, d("2026-06-20"), d("2026-06-21"), wd), vec![], "a weekend only");
+        assert_eq!(spread(1000, d("2026-06-23"), d("2026-06-19"), wd), vec![], "finish before start");
+        assert_eq!(spread(1000, d("2000-01-01"), d("2030-01-01"), wd), vec![], "runaway window");
     }
 }

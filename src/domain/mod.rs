@@ -24,6 +24,7 @@ pub mod policy;
 pub mod progress;
 pub mod project_input;
 pub mod raid;
+pub mod realised;
 pub mod risk;
 pub mod runbook;
 pub mod schedule;

@@ -12,8 +12,10 @@ pub struct Model {
     pub category: String,
     pub description: String,
     pub amount_minor: i64,
-    /// `seed` (from the business case) or `manual`.
+    /// `seed` (from the business case), `manual`, or `change` (an approved change request).
     pub source: String,
+    /// The approved change request that made this line (`source = change`).
+    pub change_request_id: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -10,11 +10,14 @@ mod configuration;
 mod cutover;
 mod data_quality;
 mod diagnosis;
+mod evaluation;
 mod gate;
 mod hypercare;
+mod improvement_plan;
 mod installation;
 mod integration;
 mod issue_log;
+mod lessons;
 mod module_map;
 mod organisation;
 mod pilot_results;
@@ -107,6 +110,8 @@ pub struct Facts {
     pub runbook: service::golive::Runbook,
     /// Phase 8: the hypercare issue log, its service levels and daily chart (Hypercare page).
     pub hypercare: service::hypercare::Log,
+    /// Phase 9: the evaluation view (Evaluation tab).
+    pub evaluation: service::evaluation::EvaluationView,
 }
 
 /// What a document covers when it can cover more than one thing: the gate report of any
@@ -160,6 +165,7 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         raid: service::raid::log(c, &project, today).await?,
         runbook: service::golive::runbook(c, &project).await?,
         hypercare: service::hypercare::log(c, &project, lang).await?,
+        evaluation: service::evaluation::view_on(c, &project, today, lang).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
         members: projects::members(c, project_id).await?,
@@ -302,6 +308,9 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::CutoverRunbook => cutover::runbook(f, lang),
         Kind::RehearsalReport => cutover::rehearsals(f, lang),
         Kind::HypercareLog => hypercare::blocks(f, lang),
+        Kind::Evaluation => evaluation::blocks(f, lang),
+        Kind::Lessons => lessons::blocks(f, lang),
+        Kind::ImprovementPlan => improvement_plan::blocks(f, lang),
     };
     Document {
         title: kind.title(lang),

@@ -160,7 +160,12 @@ pub async fn set_line_amount(
 /// budget that has lines already is managed on its own and is refused. Returns the lines made.
 pub async fn seed_from_case(db: &crate::db::Db, actor: Actor, project_id: i32) -> Result<usize> {
     write::transaction_in(db, project_id, async |tx| {
-        let have = budget_line::Entity::find().filter(budget_line::Column::ProjectId.eq(project_id)).one(tx).await?;
+        // Lines an approved change request added do not count: the budget is still unseeded.
+        let have = budget_line::Entity::find()
+            .filter(budget_line::Column::ProjectId.eq(project_id))
+            .filter(budget_line::Column::Source.ne("change"))
+            .one(tx)
+            .await?;
         if have.is_some() {
             return Err(Error::Rule("budget.err.already_seeded"));
         }
@@ -181,6 +186,7 @@ pub async fn seed_from_case(db: &crate::db::Db, actor: Actor, project_id: i32) -
                 description: Set(c.description.chars().take(300).collect()),
                 amount_minor: Set(c.amount_minor),
                 source: Set("seed".into()),
+                change_request_id: Set(None),
                 ..Default::default()
             };
             write::insert::<budget_line::Entity, _>(tx, actor, project_id, am, "seed").await?;
@@ -585,19 +591,53 @@ pub fn work_of(
 
 /// Earned value on `today` from what `facts` read: BAC the budget, PV and EV from the
 /// budgeted work, AC the actual cost to date.
-fn ev_of(f: &Facts, today: NaiveDate, rates: &[Rate]) -> (Figures, Vec<Work>, i64) {
+fn ev_of(f: &Facts, today: NaiveDate, actual: &Actuals) -> (Figures, Vec<Work>, i64) {
     let work = work_of(&f.phases, &f.activities, &f.baseline, &f.lines);
     let bac = f.lines.iter().fold(0i64, |s, l| s.saturating_add(l.amount_minor));
-    let ac = actual_to(f, rates, today);
+    let ac = actual.to(today);
     let figs = evm::figures(bac, evm::pv(&work, today), evm::ev(&work), ac);
     (figs, work, ac)
 }
 
-/// Actual cost up to and including `day`.
-fn actual_to(f: &Facts, rates: &[Rate], day: NaiveDate) -> i64 {
-    let inv: i64 = f.invoices.iter().filter(|i| i.invoiced_on <= day).map(signed).sum();
-    let lab: i64 = entry_costs(&f.entries, rates, &f.roles).filter(|(e, _)| e.day <= day).map(|(_, c)| c).sum();
-    inv.saturating_add(lab)
+/// Actual cost by day (invoices net of credit notes + approved hours at the rate of their
+/// day), costed once and summed up so that the cost to any day is one search, however many
+/// points the S-curve has.
+pub struct Actuals {
+    /// (day, cost of that day and every day before it), by day.
+    running: Vec<(NaiveDate, i64)>,
+}
+
+impl Actuals {
+    pub fn new(
+        invoices: &[invoice::Model],
+        entries: &[time_entry::Model],
+        rates: &[Rate],
+        roles: &HashMap<i32, String>,
+    ) -> Actuals {
+        let mut by_day: Vec<(NaiveDate, i64)> = invoices.iter().map(|i| (i.invoiced_on, signed(i))).collect();
+        by_day.extend(entry_costs(entries, rates, roles).map(|(e, c)| (e.day, c)));
+        by_day.sort_unstable_by_key(|(d, _)| *d);
+        let mut running: Vec<(NaiveDate, i64)> = Vec::with_capacity(by_day.len());
+        for (d, c) in by_day {
+            match running.last_mut() {
+                Some((last, sum)) if *last == d => *sum = sum.saturating_add(c),
+                Some((_, sum)) => {
+                    let s = sum.saturating_add(c);
+                    running.push((d, s));
+                }
+                None => running.push((d, c)),
+            }
+        }
+        Actuals { running }
+    }
+
+    /// Actual cost up to and including `day`.
+    pub fn to(&self, day: NaiveDate) -> i64 {
+        match self.running.partition_point(|(d, _)| *d <= day) {
+            0 => 0,
+            n => self.running[n - 1].1,
+        }
+    }
 }
 
 /// The project's cost performance index on its today (`None` until money is spent): the
@@ -608,7 +648,8 @@ pub async fn cpi<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate
         return Ok(None);
     }
     let rates = domain_rates(&f.rates);
-    Ok(ev_of(&f, today, &rates).0.cpi)
+    let actual = Actuals::new(&f.invoices, &f.entries, &rates, &f.roles);
+    Ok(ev_of(&f, today, &actual).0.cpi)
 }
 
 /// The control view of project `p` on its today.
@@ -686,8 +727,9 @@ pub async fn control_on<C: ConnectionTrait>(
     }
     let total = total.finish();
 
-    let (ev, work, _) = ev_of(&f, today, &rates);
-    let curve = curve(&f, &work, &rates, today);
+    let actual = Actuals::new(&f.invoices, &f.entries, &rates, &f.roles);
+    let (ev, work, _) = ev_of(&f, today, &actual);
+    let curve = curve(&work, &actual, today);
     let chart = s_curve(&curve, lang);
     let commitments = f
         .commitments
@@ -722,7 +764,7 @@ pub async fn control_on<C: ConnectionTrait>(
         hours_pending_x100: pending,
         curve,
         chart,
-        seedable: f.lines.is_empty(),
+        seedable: f.lines.iter().all(|l| l.source == "change"),
         lines: f.lines,
         commitments,
         invoices: f.invoices,
@@ -732,7 +774,7 @@ pub async fn control_on<C: ConnectionTrait>(
 
 /// PV each week from the first planned start to the last planned finish; AC to date; EV is
 /// known today only (percent complete is not kept over time), so it is one point.
-fn curve(f: &Facts, work: &[Work], rates: &[Rate], today: NaiveDate) -> Vec<CurvePoint> {
+pub fn curve(work: &[Work], actual: &Actuals, today: NaiveDate) -> Vec<CurvePoint> {
     let (Some(start), Some(end)) = (work.iter().map(|w| w.start).min(), work.iter().map(|w| w.finish).max()) else {
         return vec![];
     };
@@ -740,19 +782,15 @@ fn curve(f: &Facts, work: &[Work], rates: &[Rate], today: NaiveDate) -> Vec<Curv
     let mut d = start;
     loop {
         let past = d <= today;
-        out.push(CurvePoint { date: d, pv: evm::pv(work, d), ev: None, ac: past.then(|| actual_to(f, rates, d)) });
+        out.push(CurvePoint { date: d, pv: evm::pv(work, d), ev: None, ac: past.then(|| actual.to(d)) });
         if d >= end {
             break;
         }
         d = (d + Duration::days(7)).min(end);
     }
     if today >= start && today <= end {
-        let at = CurvePoint {
-            date: today,
-            pv: evm::pv(work, today),
-            ev: Some(evm::ev(work)),
-            ac: Some(actual_to(f, rates, today)),
-        };
+        let at =
+            CurvePoint { date: today, pv: evm::pv(work, today), ev: Some(evm::ev(work)), ac: Some(actual.to(today)) };
         match out.iter().position(|p| p.date >= today) {
             Some(i) if out[i].date == today => out[i] = at,
             Some(i) => out.insert(i, at),

@@ -165,6 +165,7 @@ pub async fn ensure(db: &Db, pb: &Playbook, today: NaiveDate) -> Result<bool> {
     super::demo_insurer::seed(db, pb, &ids, today).await?;
     super::demo_budget::seed(db, director, consultant, Actor { user_id: ids[4].0 }, p.id, today).await?;
     super::demo_golive::seed(db, pb, &ids, today).await?;
+    super::demo_evaluation::seed(db, &ids, today).await?;
     // The mark: only now is the demo "present".
     let tx = db.write().await?;
     super::audit::record_as(&*tx, None, Some(p.id), DEMO_MARK, p.id, "loaded", None::<&()>, None::<&()>).await?;

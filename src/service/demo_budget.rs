@@ -1,9 +1,10 @@
 //! The demo's budget and effort: the budget seeded from the approved business case plus a
 //! contingency line, cost rates (the consultant's day rate, a default for members), the
 //! partner contract and the licence order with their invoices, people assigned to the
-//! phase-3 work, and four weeks of timesheets (three approved, the last one submitted and
-//! waiting for the director). Invoices are sized so that earned value shows a mild overrun
-//! (CPI about 0.93: below plan, above the amber threshold). Called once from `demo::ensure`.
+//! phase-3 work, the consultant named as a timesheet approver beside the director, and four
+//! weeks of timesheets (three approved, the last one submitted and waiting for approval).
+//! Invoices are sized so that earned value shows a mild overrun (CPI about 0.93: below plan,
+//! above the amber threshold). Called once from `demo::ensure`.
 use super::{Actor, Result, budget, my_work, projects, timesheets};
 use crate::db::Db;
 use crate::domain::effort;
@@ -64,6 +65,9 @@ pub async fn seed(
         };
         my_work::assign(db, director, &p, &raw).await?;
     }
+
+    // The consultant (the firm's project manager) approves timesheets beside the director.
+    my_work::add_delegate(db, director, &p, &consultant.user_id.to_string()).await?;
 
     // Four weeks of timesheets up to last week: 6–8 h a working day on the assigned work.
     let this_monday = effort::week_start(today);

@@ -338,6 +338,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         decided_on: pilot_on.to_string(),
         rebaseline: true,
         revise_case: true,
+        budget_category: "consulting".into(),
     };
     raid::decide(db, steering, p.id, ch.id, ch.version, &d, today).await?;
     Ok(())

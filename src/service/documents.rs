@@ -34,10 +34,13 @@ pub enum Kind {
     CutoverRunbook,
     RehearsalReport,
     HypercareLog,
+    Evaluation,
+    Lessons,
+    ImprovementPlan,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 25] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -60,6 +63,9 @@ impl Kind {
         Kind::CutoverRunbook,
         Kind::RehearsalReport,
         Kind::HypercareLog,
+        Kind::Evaluation,
+        Kind::Lessons,
+        Kind::ImprovementPlan,
     ];
 
     pub fn key(self) -> &'static str {
@@ -86,6 +92,9 @@ impl Kind {
             Kind::CutoverRunbook => "cutover-runbook",
             Kind::RehearsalReport => "rehearsal-report",
             Kind::HypercareLog => "hypercare-log",
+            Kind::Evaluation => "evaluation",
+            Kind::Lessons => "lessons-learned",
+            Kind::ImprovementPlan => "improvement-plan",
         }
     }
 
@@ -122,6 +131,9 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::CutoverRunbook => Some("cutover-plan"),
         Kind::RehearsalReport => Some("cutover-record"),
         Kind::HypercareLog => Some("hypercare-log"),
+        Kind::Evaluation => Some("evaluation-report"),
+        Kind::Lessons => Some("lessons-learned"),
+        Kind::ImprovementPlan => Some("improvement-plan"),
         Kind::Gate | Kind::Review | Kind::IssueLog => None,
     }
 }

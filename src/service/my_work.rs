@@ -1,21 +1,24 @@
-//! Assignments (people of a project named on activities with planned hours, on deliverables
-//! and on review actions) and "My work": across all of a user's projects, what is assigned
-//! to them or waits for their decision, overdue first, then due this week, then later.
-//!
-//! Extension point for defects and issues (issue #13): an assignment's `item_kind` is open
-//! text; add `"defect"`/`"issue"` to [`KINDS`], resolve the item in [`item_of`] and its
-//! open/closed state there, and it appears on My work with no other change.
+//! Assignments (people of a project named on activities with planned hours, on deliverables,
+//! review actions, defects and issues) and "My work": across all of a user's projects, what
+//! is assigned to them or waits for their decision, overdue first, then due this week, then
+//! later. A project's timesheet approvers beside the director (delegates) are assignments
+//! too: kind [`APPROVER`], the project itself as the item.
 use super::{Actor, Result, clock, write};
 use crate::domain::effort;
 use crate::domain::validation::FieldErrors;
-use crate::entity::{activity, assignment, deliverable, project, project_member, review_action};
+use crate::entity::{
+    activity, assignment, change_request, defect, deliverable, issue, project, project_member, review_action,
+};
 use crate::i18n::Lang;
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-pub const KINDS: &[&str] = &["activity", "deliverable", "action"];
+pub const KINDS: &[&str] = &["activity", "deliverable", "action", "defect", "issue"];
+
+/// The assignment kind of a timesheet approver delegated by the director (item: the project).
+pub const APPROVER: &str = "approver";
 
 /// The assignment form as typed.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -59,11 +62,15 @@ pub async fn assign(
         e.add("planned_hours", m);
         0
     });
+    // Planned effort is kept on activities (it loads the person's weeks); elsewhere none.
+    let planned = if kind == "activity" { planned } else { 0 };
     let c = &db.conn;
     let exists = match (kind, item) {
         ("activity", Some(id)) => write::get::<activity::Entity, _>(c, p.id, id).await.is_ok(),
         ("deliverable", Some(id)) => write::get::<deliverable::Entity, _>(c, p.id, id).await.is_ok(),
         ("action", Some(id)) => write::get::<review_action::Entity, _>(c, p.id, id).await.is_ok(),
+        ("defect", Some(id)) => write::get::<defect::Entity, _>(c, p.id, id).await.is_ok(),
+        ("issue", Some(id)) => write::get::<issue::Entity, _>(c, p.id, id).await.is_ok(),
         _ => false,
     };
     if !exists {
@@ -112,6 +119,84 @@ pub async fn assign(
     .await
 }
 
+/// Remove an assignment (audited; a stale version is a conflict).
+pub async fn unassign(db: &crate::db::Db, actor: Actor, p: &project::Model, id: i32, version: i32) -> Result<()> {
+    write::transaction_in(db, p.id, async |tx| {
+        write::delete::<assignment::Entity, _>(tx, actor, p.id, id, Some(version)).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The project's timesheet approvers delegated by the director (user ids, in order named).
+pub async fn delegates<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<assignment::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(assignment::Entity::find()
+        .filter(assignment::Column::ProjectId.eq(project_id))
+        .filter(assignment::Column::ItemKind.eq(APPROVER))
+        .filter(assignment::Column::ItemId.eq(project_id))
+        .order_by_asc(assignment::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// Whether `user_id` approves timesheets in the project as the director's delegate.
+pub async fn is_delegate<C: ConnectionTrait>(c: &C, project_id: i32, user_id: i32) -> Result<bool> {
+    Ok(assignment::Entity::find()
+        .filter(assignment::Column::ProjectId.eq(project_id))
+        .filter(assignment::Column::ItemKind.eq(APPROVER))
+        .filter(assignment::Column::ItemId.eq(project_id))
+        .filter(assignment::Column::UserId.eq(user_id))
+        .one(c)
+        .await?
+        .is_some())
+}
+
+/// Name a member of the project (not a viewer, not the director) as a timesheet approver
+/// beside the director. Naming someone twice changes nothing.
+pub async fn add_delegate(
+    db: &crate::db::Db,
+    actor: Actor,
+    p: &project::Model,
+    raw_user: &str,
+) -> Result<assignment::Model> {
+    let user = raw_user.trim().parse::<i32>().ok();
+    let member = match user {
+        Some(u) => project_member::Entity::find()
+            .filter(project_member::Column::ProjectId.eq(p.id))
+            .filter(project_member::Column::UserId.eq(u))
+            .one(&db.conn)
+            .await?
+            .filter(|m| m.role != "viewer" && m.role != "director"),
+        None => None,
+    };
+    let Some(m) = member else {
+        return Err(FieldErrors::single("delegate", "err.choose_from_list").into());
+    };
+    write::transaction_in(db, p.id, async |tx| {
+        let have = assignment::Entity::find()
+            .filter(assignment::Column::ProjectId.eq(p.id))
+            .filter(assignment::Column::ItemKind.eq(APPROVER))
+            .filter(assignment::Column::ItemId.eq(p.id))
+            .filter(assignment::Column::UserId.eq(m.user_id))
+            .one(tx)
+            .await?;
+        if let Some(a) = have {
+            return Ok(a);
+        }
+        let am = assignment::ActiveModel {
+            project_id: Set(p.id),
+            item_kind: Set(APPROVER.into()),
+            item_id: Set(p.id),
+            user_id: Set(m.user_id),
+            planned_hours_x100: Set(0),
+            ..Default::default()
+        };
+        write::insert::<assignment::Entity, _>(tx, actor, p.id, am, "delegate").await
+    })
+    .await
+}
+
 /// When an item is due relative to its project's today.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,8 +219,8 @@ pub fn bucket(due: Option<NaiveDate>, today: NaiveDate) -> Bucket {
 pub struct Item {
     pub project_id: i32,
     pub project: String,
-    /// `activity`, `deliverable`, `action` (assigned), `approve_time`, `review_deliverable`
-    /// (waiting for the user's decision).
+    /// `activity`, `deliverable`, `action`, `defect`, `issue` (assigned), `approve_time`,
+    /// `review_deliverable`, `decide_change` (waiting for the user's decision).
     pub kind: String,
     pub title: String,
     pub due: Option<NaiveDate>,
@@ -152,16 +237,31 @@ pub struct MyWork {
     pub later: Vec<Item>,
 }
 
-/// An assigned item's title, due date, link and whether it is still open.
-fn item_of(
-    a: &assignment::Model,
-    acts: &HashMap<i32, activity::Model>,
-    dels: &HashMap<i32, deliverable::Model>,
-    actions: &HashMap<i32, review_action::Model>,
-    zh: bool,
-) -> Option<(String, Option<NaiveDate>, String)> {
+/// The assigned items of a user, read in one query per kind.
+struct Items {
+    acts: HashMap<i32, activity::Model>,
+    dels: HashMap<i32, deliverable::Model>,
+    actions: HashMap<i32, review_action::Model>,
+    defects: HashMap<i32, defect::Model>,
+    issues: HashMap<i32, issue::Model>,
+}
+
+/// An assigned item's title, due date and link while it is still open (`None` once done,
+/// accepted, closed or rejected).
+fn item_of(a: &assignment::Model, it: &Items, zh: bool) -> Option<(String, Option<NaiveDate>, String)> {
+    let (acts, dels, actions) = (&it.acts, &it.dels, &it.actions);
     let p = a.project_id;
     match a.item_kind.as_str() {
+        "defect" => it
+            .defects
+            .get(&a.item_id)
+            .filter(|x| !["closed", "rejected"].contains(&x.status.as_str()))
+            .map(|x| (x.title.clone(), x.target_date, format!("/projects/{p}/testing/defects/{}", x.id))),
+        "issue" => it
+            .issues
+            .get(&a.item_id)
+            .filter(|x| x.status == "open")
+            .map(|x| (x.title.clone(), x.due_on, format!("/projects/{p}/issues/{}", x.id))),
         "activity" => acts.get(&a.item_id).filter(|x| x.status != "done").map(|x| {
             (
                 if zh { x.name_zh.clone() } else { x.name_en.clone() },
@@ -210,7 +310,7 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
         .map(|x| (x.id, x))
         .collect();
     let steering: Vec<i32> = members.iter().filter(|m| m.role == "steering").map(|m| m.project_id).collect();
-    let mut dels: HashMap<i32, deliverable::Model> = deliverable::Entity::find()
+    let dels: HashMap<i32, deliverable::Model> = deliverable::Entity::find()
         .filter(deliverable::Column::Id.is_in(ids_of("deliverable")))
         .all(c)
         .await?
@@ -218,8 +318,14 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
         .map(|x| (x.id, x))
         .collect();
     let to_review = deliverable::Entity::find()
-        .filter(deliverable::Column::ProjectId.is_in(steering))
+        .filter(deliverable::Column::ProjectId.is_in(steering.clone()))
         .filter(deliverable::Column::Status.eq("submitted"))
+        .all(c)
+        .await?;
+    // Change requests waiting for the steering committee's decision.
+    let to_decide = change_request::Entity::find()
+        .filter(change_request::Column::ProjectId.is_in(steering))
+        .filter(change_request::Column::Status.is_in(["pending", "deferred"]))
         .all(c)
         .await?;
     let actions: HashMap<i32, review_action::Model> = review_action::Entity::find()
@@ -229,7 +335,27 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
         .into_iter()
         .map(|x| (x.id, x))
         .collect();
-    let directing: Vec<i32> = members.iter().filter(|m| m.role == "director").map(|m| m.project_id).collect();
+    let defects: HashMap<i32, defect::Model> = defect::Entity::find()
+        .filter(defect::Column::Id.is_in(ids_of("defect")))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x))
+        .collect();
+    let issues: HashMap<i32, issue::Model> = issue::Entity::find()
+        .filter(issue::Column::Id.is_in(ids_of("issue")))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x))
+        .collect();
+    // Weeks to approve: where the user directs, and where the director delegated approval.
+    let delegated = ids_of(APPROVER);
+    let directing: Vec<i32> = members
+        .iter()
+        .filter(|m| m.role == "director" || delegated.contains(&m.project_id))
+        .map(|m| m.project_id)
+        .collect();
     let approvals = super::timesheets::pending(c, &directing).await?;
 
     let mut items = vec![];
@@ -247,8 +373,9 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
                 bucket: bucket(due, clock::today(p)),
             });
         };
+    let found = Items { acts, dels, actions, defects, issues };
     for a in &mine {
-        if let Some((title, due, link)) = item_of(a, &acts, &dels, &actions, zh) {
+        if let Some((title, due, link)) = item_of(a, &found, zh) {
             let planned = (a.item_kind == "activity" && a.planned_hours_x100 > 0)
                 .then(|| effort::hours_text(a.planned_hours_x100));
             push(a.project_id, &a.item_kind, title, due, planned, link);
@@ -264,9 +391,14 @@ pub async fn my_work<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Res
             None,
             format!("/projects/{}/deliverables/{}", d.project_id, d.id),
         );
-        dels.remove(&d.id);
     }
-    for (pid, w) in approvals {
+    for x in to_decide {
+        let link = format!("/projects/{}/changes/{}#decide", x.project_id, x.id);
+        push(x.project_id, "decide_change", format!("CR-{} {}", x.id, x.title), None, None, link);
+    }
+    // A delegate does not approve their own hours (the director does).
+    let director_of: Vec<i32> = members.iter().filter(|m| m.role == "director").map(|m| m.project_id).collect();
+    for (pid, w) in approvals.into_iter().filter(|(pid, w)| w.user_id != user_id || director_of.contains(pid)) {
         let link = format!("/projects/{pid}/timesheet?user={}&week={}", w.user_id, w.monday);
         push(
             pid,
@@ -318,6 +450,7 @@ pub async fn assignments<C: ConnectionTrait>(c: &C, p: &project::Model, lang: La
     let zh = lang == Lang::Zh;
     let rows = assignment::Entity::find()
         .filter(assignment::Column::ProjectId.eq(p.id))
+        .filter(assignment::Column::ItemKind.is_in(KINDS.iter().copied()))
         .order_by_asc(assignment::Column::Id)
         .all(c)
         .await?;
@@ -338,11 +471,25 @@ pub async fn assignments<C: ConnectionTrait>(c: &C, p: &project::Model, lang: La
         .order_by_asc(review_action::Column::Id)
         .all(c)
         .await?;
+    let defects = defect::Entity::find()
+        .filter(defect::Column::ProjectId.eq(p.id))
+        .filter(defect::Column::Status.is_not_in(["closed", "rejected"]))
+        .order_by_asc(defect::Column::Id)
+        .all(c)
+        .await?;
+    let issues = issue::Entity::find()
+        .filter(issue::Column::ProjectId.eq(p.id))
+        .filter(issue::Column::Status.eq("open"))
+        .order_by_asc(issue::Column::Id)
+        .all(c)
+        .await?;
     let name = |en: &str, zh_: &str| if zh { zh_.to_string() } else { en.to_string() };
     let mut choices: Vec<Choice> =
         acts.iter().map(|a| Choice { kind: "activity", id: a.id, name: name(&a.name_en, &a.name_zh) }).collect();
     choices.extend(dels.iter().map(|d| Choice { kind: "deliverable", id: d.id, name: name(&d.name_en, &d.name_zh) }));
     choices.extend(actions.iter().map(|x| Choice { kind: "action", id: x.id, name: x.text.clone() }));
+    choices.extend(defects.iter().map(|x| Choice { kind: "defect", id: x.id, name: x.title.clone() }));
+    choices.extend(issues.iter().map(|x| Choice { kind: "issue", id: x.id, name: x.title.clone() }));
     let people = super::user_names(c, rows.iter().map(|r| r.user_id)).await?;
     let rows = rows
         .into_iter()

@@ -511,7 +511,12 @@ pub async fn findings<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<V
     let people = people(c, p.id).await?;
     let units = units(c, p.id).await?;
     let members = memberships(c, p.id).await?;
-    Ok(if units.is_empty() { vec![] } else { org_rules::check(&facts(p, &people, &units, &members)) })
+    let loading = super::loading::findings(c, p, &people).await?;
+    let mut raw = if units.is_empty() { vec![] } else { org_rules::check(&facts(p, &people, &units, &members)) };
+    if !units.is_empty() {
+        raw.extend(loading);
+    }
+    Ok(raw)
 }
 
 fn org_chart(
@@ -553,7 +558,12 @@ pub async fn view<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> 
     let units = units(c, p.id).await?;
     let members = memberships(c, p.id).await?;
     // Before the tiers exist (nobody has opened the page yet) there is nothing to judge.
-    let raw = if units.is_empty() { vec![] } else { org_rules::check(&facts(p, &people, &units, &members)) };
+    // People planned above their capacity in the coming weeks (across their projects).
+    let loading = super::loading::findings(c, p, &people).await?;
+    let mut raw = if units.is_empty() { vec![] } else { org_rules::check(&facts(p, &people, &units, &members)) };
+    if !units.is_empty() {
+        raw.extend(loading);
+    }
     let tiers = units
         .iter()
         .map(|u| {
@@ -649,10 +659,22 @@ pub struct PersonView {
     pub deliverables: Vec<OwnedDeliverable>,
     pub record: Vec<super::training::RecordRow>,
     pub users: Vec<super::projects::MemberRow>,
+    /// Resource loading over the coming weeks, across the person's projects (when a user
+    /// account is theirs).
+    pub load: Option<super::loading::PersonLoad>,
 }
 
-pub async fn person_view<C: ConnectionTrait>(c: &C, project_id: i32, pid: i32, lang: Lang) -> Result<PersonView> {
+/// The page of person `pid` as user `viewer` sees it.
+pub async fn person_view<C: ConnectionTrait>(
+    c: &C,
+    project_id: i32,
+    pid: i32,
+    lang: Lang,
+    viewer: i32,
+) -> Result<PersonView> {
     let p = person(c, project_id, pid).await?;
+    let proj = super::projects::get(c, project_id).await?;
+    let load = super::loading::of_person(c, &proj, &p, viewer).await?;
     let units = units(c, project_id).await?;
     let ms: Vec<membership::Model> =
         memberships(c, project_id).await?.into_iter().filter(|m| m.person_id == pid).collect();
@@ -675,6 +697,7 @@ pub async fn person_view<C: ConnectionTrait>(c: &C, project_id: i32, pid: i32, l
         deliverables: dels.into_iter().map(|d| OwnedDeliverable { seq: seq_of(d.phase_id), d }).collect(),
         record: super::training::record_of(c, project_id, pid).await?,
         users: super::projects::members(c, project_id).await?,
+        load,
         p,
     })
 }

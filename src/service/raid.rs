@@ -281,6 +281,9 @@ pub struct Decision {
     pub rebaseline: bool,
     /// Approve only: open a new business-case revision.
     pub revise_case: bool,
+    /// Approve only: the budget category the request's cost is added to (a budget line
+    /// linked to the request); empty is consulting services.
+    pub budget_category: String,
 }
 
 /// Decide a pending (or deferred) change request: approve, reject or defer, with the
@@ -300,6 +303,13 @@ pub async fn decide(
         e.add("decision", "err.choose_from_list");
     }
     let rationale = long_text(&mut e, "rationale", &d.rationale, 4000, true);
+    let budget_category = match d.budget_category.trim() {
+        "" => "consulting",
+        c => super::budget::CATEGORIES.iter().copied().find(|k| *k == c).unwrap_or_else(|| {
+            e.add("budget_category", "err.choose_from_list");
+            "consulting"
+        }),
+    };
     let decided_on = date_field(&mut e, "decided_on", &d.decided_on).unwrap_or(today);
     if decided_on > today {
         e.add("decided_on", "err.future_date");
@@ -330,6 +340,20 @@ pub async fn decide(
         } else {
             None
         };
+        // The approved cost adjusts the budget: a line of its own, traced to the request.
+        if approve && before.cost_minor != 0 {
+            let line = crate::entity::budget_line::ActiveModel {
+                project_id: Set(project_id),
+                phase_id: Set(None),
+                category: Set(budget_category.into()),
+                description: Set(format!("CR-{} {}", before.id, before.title).chars().take(300).collect()),
+                amount_minor: Set(before.cost_minor),
+                source: Set("change".into()),
+                change_request_id: Set(Some(before.id)),
+                ..Default::default()
+            };
+            write::insert::<crate::entity::budget_line::Entity, _>(tx, actor, project_id, line, "change").await?;
+        }
         let am = cr::ActiveModel {
             status: Set(d.status.clone()),
             rationale: Set(rationale.clone()),
@@ -378,6 +402,8 @@ pub struct ChangeRow {
     pub pending: bool,
     pub decided_by_name: Option<String>,
     pub baseline_name: Option<String>,
+    /// The budget line the approval added (its cost), the trace into the budget.
+    pub budget_line: Option<i32>,
 }
 
 /// The issue and change log: the Issues page, the review pack's RAID section and the
@@ -402,6 +428,14 @@ pub async fn log<C: ConnectionTrait>(c: &C, p: &crate::entity::project::Model, t
     let cs = changes(c, project_id).await?;
     let names = super::user_names(c, cs.iter().filter_map(|x| x.decided_by)).await?;
     let bases = super::schedule::baselines(c, project_id).await?;
+    let traced: Vec<(i32, i32)> = crate::entity::budget_line::Entity::find()
+        .filter(crate::entity::budget_line::Column::ProjectId.eq(project_id))
+        .filter(crate::entity::budget_line::Column::Source.eq("change"))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter_map(|l| Some((l.change_request_id?, l.id)))
+        .collect();
     let issues: Vec<IssueRow> = is
         .into_iter()
         .map(|i| IssueRow {
@@ -421,6 +455,7 @@ pub async fn log<C: ConnectionTrait>(c: &C, p: &crate::entity::project::Model, t
             pending: raid::cr_pending(&x.status),
             decided_by_name: x.decided_by.and_then(|u| names.get(&u).cloned()),
             baseline_name: x.baseline_id.and_then(|b| bases.iter().find(|m| m.id == b)).map(|m| m.name.clone()),
+            budget_line: traced.iter().find(|(cr, _)| *cr == x.id).map(|(_, l)| *l),
             change: x,
         })
         .collect();

@@ -409,7 +409,7 @@ fn style_key(s: line::Style) -> &'static str {
 }
 
 /// One value per day: when several sources report the same day, the latest recorded wins.
-fn latest_per_day(ms: &[measurement::Model]) -> Vec<(NaiveDate, f64)> {
+pub fn latest_per_day(ms: &[measurement::Model]) -> Vec<(NaiveDate, f64)> {
     let mut by_day: std::collections::BTreeMap<NaiveDate, (chrono::DateTime<chrono::Utc>, f64)> = Default::default();
     for m in ms {
         let e = by_day.entry(m.measured_on).or_insert((m.created_at, m.value));

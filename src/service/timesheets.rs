@@ -1,6 +1,7 @@
 //! Weekly timesheets: one person's hours per activity per day, at most 24 a day and only on
 //! open work (a closed phase is refused by the field), submitted by the person, approved by
-//! the director; approved hours are locked.
+//! the director or a delegate the director named (never one's own hours as a delegate);
+//! approved hours are locked.
 use super::{Actor, Error, Result, write};
 use crate::domain::effort::{self, MAX_DAY_X100};
 use crate::domain::validation::FieldErrors;
@@ -426,4 +427,39 @@ pub async fn csv<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> R
 pub fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+/// A timesheet approver the director delegated (the assignment, to remove it).
+#[derive(Clone, Debug, Serialize)]
+pub struct Delegate {
+    pub id: i32,
+    pub version: i32,
+    pub user_id: i32,
+    pub name: String,
+}
+
+/// Who approves the project's timesheets: its directors and the delegates they named, and
+/// the members who may still be named (not viewers, not directors, not named yet).
+#[derive(Clone, Debug, Serialize)]
+pub struct Approvers {
+    pub directors: Vec<String>,
+    pub delegates: Vec<Delegate>,
+    pub choices: Vec<super::projects::MemberRow>,
+}
+
+pub async fn approvers<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<Approvers> {
+    let members = super::projects::members(c, p.id).await?;
+    let named = super::my_work::delegates(c, p.id).await?;
+    let name_of = |u: i32| members.iter().find(|m| m.user_id == u).map(|m| m.name.clone()).unwrap_or_default();
+    Ok(Approvers {
+        directors: members.iter().filter(|m| m.role == "director").map(|m| m.name.clone()).collect(),
+        delegates: named
+            .iter()
+            .map(|a| Delegate { id: a.id, version: a.version, user_id: a.user_id, name: name_of(a.user_id) })
+            .collect(),
+        choices: members
+            .into_iter()
+            .filter(|m| m.role != "viewer" && m.role != "director" && !named.iter().any(|a| a.user_id == m.user_id))
+            .collect(),
+    })
 }

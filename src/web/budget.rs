@@ -165,11 +165,20 @@ impl WeekQuery {
     }
 }
 
-/// Whose week the page shows: one's own, or (for the director, who approves) anyone's.
-fn whose(role: crate::domain::policy::Role, actor: service::Actor, asked: Option<i32>) -> AppResult<i32> {
+/// Whether the signed-in user approves timesheets in the project: the director, or a
+/// delegate the director named (while they still have a working role in the project).
+pub async fn approver(state: &AppState, a: &service::access::Access, actor: service::Actor) -> AppResult<bool> {
+    if allows(a.role, Action::ApproveTime) {
+        return Ok(true);
+    }
+    Ok(allows(a.role, Action::Comment) && my_work::is_delegate(&state.db.conn, a.project.id, actor.user_id).await?)
+}
+
+/// Whose week the page shows: one's own, or (for an approver) anyone's.
+fn whose(approves: bool, actor: service::Actor, asked: Option<i32>) -> AppResult<i32> {
     match asked {
         Some(u) if u != actor.user_id => {
-            if allows(role, Action::ApproveTime) {
+            if approves {
                 Ok(u)
             } else {
                 Err(AppError::Forbidden)
@@ -186,7 +195,7 @@ pub async fn timesheet(
     Query(q): Query<WeekQuery>,
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let user = whose(a.role, actor, q.user)?;
+    let user = whose(approver(&state, &a, actor).await?, actor, q.user)?;
     let day = q.day(service::clock::today(&a.project));
     timesheet_page(&state, &ctx, &a, actor, user, day, Feedback::none(), &FormData::default()).await
 }
@@ -204,18 +213,30 @@ async fn timesheet_page(
 ) -> AppResult<Response> {
     let w = timesheets::week(&state.db.conn, &a.project, user, day, ctx.lang).await?;
     let typed: std::collections::BTreeMap<&str, &str> = form.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let pending = if allows(a.role, Action::ApproveTime) {
-        timesheets::pending(&state.db.conn, &[a.project.id]).await?.into_iter().map(|(_, p)| p).collect()
+    let approves = approver(state, a, actor).await?;
+    let director = allows(a.role, Action::ApproveTime);
+    // A delegate approves the others' weeks, not their own.
+    let pending: Vec<timesheets::Pending> = if approves {
+        timesheets::pending(&state.db.conn, &[a.project.id])
+            .await?
+            .into_iter()
+            .map(|(_, p)| p)
+            .filter(|p| director || p.user_id != actor.user_id)
+            .collect()
     } else {
         vec![]
     };
+    let delegates = timesheets::approvers(&state.db.conn, &a.project).await?;
     let data = context! {
         project => ser(&a.project),
         w => ser(&w),
         own => user == actor.user_id,
         log => allows(a.role, Action::LogTime) && user == actor.user_id,
-        approve => allows(a.role, Action::ApproveTime),
+        approve => approves && (director || user != actor.user_id),
+        approves,
+        director,
         pending => ser(&pending),
+        delegates => ser(&delegates),
         can => can(a.role),
         errors => error_map(&fb.errors),
         error => fb.error,
@@ -260,9 +281,14 @@ pub async fn decide_timesheet(
     approve: bool,
     form: FormData,
 ) -> AppResult<Response> {
-    let (actor, a) = authorize(&state, &ctx, id, Action::ApproveTime).await?;
+    let (actor, a) = authorize(&state, &ctx, id, Action::View).await?;
     let user: i32 = form.get("user").trim().parse().map_err(|_| AppError::BadRequest)?;
     let day: NaiveDate = form.get("week").parse().map_err(|_| AppError::BadRequest)?;
+    // The director, or a delegate for someone else's week.
+    let director = allows(a.role, Action::ApproveTime);
+    if !approver(&state, &a, actor).await? || (!director && user == actor.user_id) {
+        return Err(AppError::Forbidden);
+    }
     let r = if approve {
         timesheets::approve(&state.db, actor, id, user, day).await
     } else {
@@ -275,6 +301,62 @@ pub async fn decide_timesheet(
             timesheet_page(&state, &ctx, &a, actor, user, day, fb, &FormData::default()).await
         }
     }
+}
+
+/// Name a timesheet approver beside the director (the director's).
+pub async fn add_delegate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    form: FormData,
+) -> AppResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::ApproveTime).await?;
+    match my_work::add_delegate(&state.db, actor, &a.project, form.get("delegate")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/timesheet#approvers")).into_response()),
+        Err(e) => {
+            let fb = Feedback::from_service(e)?;
+            let day = service::clock::today(&a.project);
+            timesheet_page(&state, &ctx, &a, actor, actor.user_id, day, fb, &form).await
+        }
+    }
+}
+
+/// Remove a delegated approver, or any assignment (version-checked, audited).
+pub async fn unassign(
+    state: AppState,
+    ctx: Ctx,
+    Path((id, aid)): Path<(i32, i32)>,
+    delegate: bool,
+    form: FormData,
+) -> AppResult<Response> {
+    let action = if delegate { Action::ApproveTime } else { Action::AssignWork };
+    let (actor, a) = authorize(&state, &ctx, id, action).await?;
+    let version = form.version()?;
+    let row = crate::service::write::get::<crate::entity::assignment::Entity, _>(&state.db.conn, id, aid).await?;
+    if (row.item_kind == my_work::APPROVER) != delegate {
+        return Err(AppError::NotFound);
+    }
+    my_work::unassign(&state.db, actor, &a.project, aid, version).await?;
+    let back = if delegate { "timesheet#approvers" } else { "assignments" };
+    Ok(Redirect::to(&format!("/projects/{id}/{back}")).into_response())
+}
+
+async fn remove_delegate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    path: Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    unassign(state, ctx, path, true, form).await
+}
+
+async fn remove_assignment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    path: Path<(i32, i32)>,
+    form: FormData,
+) -> AppResult<Response> {
+    unassign(state, ctx, path, false, form).await
 }
 
 /// `GET /projects/{id}/timesheet.csv`: every time entry of the project.
@@ -349,5 +431,8 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/projects/{id}/timesheet/return", form_route(false, decide_timesheet))
         .route("/projects/{id}/timesheet.csv", get(timesheet_csv))
         .route("/projects/{id}/assignments", get(assignments).post(assign))
+        .route("/projects/{id}/assignments/{aid}/delete", post(remove_assignment))
+        .route("/projects/{id}/timesheet/delegates", post(add_delegate))
+        .route("/projects/{id}/timesheet/delegates/{aid}/delete", post(remove_delegate))
         .route("/my-work", get(my_work_page))
 }

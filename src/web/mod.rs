@@ -11,6 +11,7 @@ pub mod context;
 pub mod crud;
 pub mod diagnosis;
 pub mod documents;
+pub mod evaluation;
 pub mod form;
 pub mod gates;
 pub mod golive;
@@ -65,6 +66,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(raid::routes())
         .merge(configuration::routes())
         .merge(budget::routes())
+        .merge(evaluation::routes())
         .merge(golive::routes())
         .merge(collab::routes())
         .merge(hooks::routes())

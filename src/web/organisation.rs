@@ -190,7 +190,8 @@ async fn person_page(
     fb: Feedback,
     raw: Option<(RawPerson, String)>,
 ) -> AppResult<Response> {
-    let v = organisation::person_view(&state.db.conn, a.project.id, pid, ctx.lang).await?;
+    let viewer = ctx.user()?.id;
+    let v = organisation::person_view(&state.db.conn, a.project.id, pid, ctx.lang, viewer).await?;
     let p = &v.p;
     let (form, user_id) = raw.unwrap_or_else(|| {
         (
@@ -218,6 +219,7 @@ async fn person_page(
         activities => ser(&v.activities),
         deliverables => ser(&v.deliverables),
         record => ser(&v.record),
+        load => ser(&v.load),
         errors => error_map(&fb.errors),
         conflict => fb.conflict,
         error => fb.error,

@@ -175,6 +175,7 @@ struct DecisionForm {
     decided_on: String,
     rebaseline: bool,
     revise_case: bool,
+    budget_category: String,
 }
 
 async fn change_page(
@@ -203,6 +204,7 @@ async fn change_page(
         errors => error_map(&fb.errors),
         error => fb.error,
         decisions => ser(&CR_DECISIONS),
+        categories => ser(&crate::service::budget::CATEGORIES),
         today => today.to_string(),
         can => can(a.role),
     };
@@ -251,6 +253,7 @@ pub async fn decide_change(
         decided_on: form.get("decided_on").to_string(),
         rebaseline: form.get("rebaseline") == "1",
         revise_case: form.get("revise_case") == "1",
+        budget_category: form.get("budget_category").to_string(),
     };
     match svc::decide(&state.db, actor, id, cid, version, &d, clock::today(&a.project)).await {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/changes/{cid}")).into_response()),
@@ -261,6 +264,7 @@ pub async fn decide_change(
                 decided_on: d.decided_on,
                 rebaseline: d.rebaseline,
                 revise_case: d.revise_case,
+                budget_category: d.budget_category,
             };
             change_page(&state, &ctx, &a, cid, None, Some(back), Feedback::from_service(e)?).await
         }

@@ -18,6 +18,8 @@ mod deliverable_rework;
 mod diagnosis;
 mod documents;
 mod durability;
+mod effort;
+mod evaluation;
 mod golive;
 mod hardening;
 mod hooks;
