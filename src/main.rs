@@ -57,8 +57,9 @@ enum Command {
         project: i32,
         /// Document kind: charter, organisation, plan, training, targets, business-case, gate, review,
         /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
-        /// integration, prototype-test, pilot-results, issue-log, evaluation, lessons-learned,
-        /// improvement-plan, operating-rules, conversion-trial, readiness, go-live-acceptance.
+        /// integration, prototype-test, pilot-results, issue-log, cutover-runbook, rehearsal-report,
+        /// hypercare-log, evaluation, lessons-learned, improvement-plan, operating-rules,
+        /// conversion-trial, readiness, go-live-acceptance.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

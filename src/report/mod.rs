@@ -8,10 +8,12 @@ pub(crate) mod business_case;
 mod charter;
 mod configuration;
 mod conversion;
+mod cutover;
 mod data_quality;
 mod diagnosis;
 mod evaluation;
 mod gate;
+mod hypercare;
 mod improvement_plan;
 mod installation;
 mod integration;
@@ -113,6 +115,10 @@ pub struct Facts {
     pub configuration: service::configuration::ConfigView,
     /// The issue and change log (Issues and changes tab).
     pub raid: service::raid::Log,
+    /// Phase 8: the cutover runbook with its rehearsals and the live record (Cutover tab).
+    pub runbook: service::golive::Runbook,
+    /// Phase 8: the hypercare issue log, its service levels and daily chart (Hypercare page).
+    pub hypercare: service::hypercare::Log,
     /// Phase 9: the evaluation view (Evaluation tab).
     pub evaluation: service::evaluation::EvaluationView,
     /// Go-live acceptance (hypercare exit, go decision) with the readiness view inside.
@@ -173,6 +179,8 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
+        runbook: service::golive::runbook(c, &project).await?,
+        hypercare: service::hypercare::log(c, &project, lang).await?,
         evaluation: service::evaluation::view_on(c, &project, today, lang).await?,
         acceptance: service::readiness::acceptance(c, &project, lang).await?,
         adoption: service::readiness::adoption(c, &project, lang).await?,
@@ -315,6 +323,9 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::PrototypeTest => prototype_test::blocks(f, lang),
         Kind::PilotResults => pilot_results::blocks(f, lang),
         Kind::IssueLog => issue_log::blocks(f, lang),
+        Kind::CutoverRunbook => cutover::runbook(f, lang),
+        Kind::RehearsalReport => cutover::rehearsals(f, lang),
+        Kind::HypercareLog => hypercare::blocks(f, lang),
         Kind::Evaluation => evaluation::blocks(f, lang),
         Kind::Lessons => lessons::blocks(f, lang),
         Kind::ImprovementPlan => improvement_plan::blocks(f, lang),

@@ -31,6 +31,9 @@ pub enum Kind {
     PrototypeTest,
     PilotResults,
     IssueLog,
+    CutoverRunbook,
+    RehearsalReport,
+    HypercareLog,
     Evaluation,
     Lessons,
     ImprovementPlan,
@@ -41,7 +44,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 29] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -61,6 +64,9 @@ impl Kind {
         Kind::PrototypeTest,
         Kind::PilotResults,
         Kind::IssueLog,
+        Kind::CutoverRunbook,
+        Kind::RehearsalReport,
+        Kind::HypercareLog,
         Kind::Evaluation,
         Kind::Lessons,
         Kind::ImprovementPlan,
@@ -91,6 +97,9 @@ impl Kind {
             Kind::PrototypeTest => "prototype-test",
             Kind::PilotResults => "pilot-results",
             Kind::IssueLog => "issue-log",
+            Kind::CutoverRunbook => "cutover-runbook",
+            Kind::RehearsalReport => "rehearsal-report",
+            Kind::HypercareLog => "hypercare-log",
             Kind::Evaluation => "evaluation",
             Kind::Lessons => "lessons-learned",
             Kind::ImprovementPlan => "improvement-plan",
@@ -129,6 +138,11 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::Integration => Some("integration-design-document"),
         Kind::PrototypeTest => Some("prototype-test-report"),
         Kind::PilotResults => Some("pilot-test-results"),
+        // Phase 7's cutover plan is the runbook; phase 8's cutover record is the plan
+        // against each rehearsal and the live cutover.
+        Kind::CutoverRunbook => Some("cutover-plan"),
+        Kind::RehearsalReport => Some("cutover-record"),
+        Kind::HypercareLog => Some("hypercare-log"),
         Kind::Evaluation => Some("evaluation-report"),
         Kind::Lessons => Some("lessons-learned"),
         Kind::ImprovementPlan => Some("improvement-plan"),

@@ -33,13 +33,13 @@ fn dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dict
 }
 
 /// The document information dictionary's `key`.
-fn info(doc: &Document, key: &str) -> String {
+pub(crate) fn info(doc: &Document, key: &str) -> String {
     let i = deref(doc, doc.trailer.get(b"Info").expect("an Info dictionary")).as_dict().expect("Info is a dictionary");
     i.get(key.as_bytes()).map(decode).unwrap_or_default()
 }
 
 /// The outline as (depth, title, page number), in reading order.
-fn outline(doc: &Document) -> Vec<(usize, String, u32)> {
+pub(crate) fn outline(doc: &Document) -> Vec<(usize, String, u32)> {
     let pages: Vec<(u32, lopdf::ObjectId)> = doc.get_pages().into_iter().collect();
     let mut out = Vec::new();
     fn walk(

@@ -12,6 +12,7 @@ mod cli;
 mod collab;
 mod concurrency;
 mod consistency;
+mod cutover_docs;
 mod deliverable_docs;
 mod deliverable_rework;
 mod diagnosis;
