@@ -86,7 +86,9 @@ impl Letter {
             s.push('\n');
         }
         if let Some((label, url)) = &self.action {
-            s.push_str(&format!("{label}: {url}\n\n"));
+            // Chinese takes the full-width colon.
+            let colon = if self.lang == "zh" { "：" } else { ": " };
+            s.push_str(&format!("{label}{colon}{url}\n\n"));
         }
         s.push_str("-- \n");
         s.push_str(&self.footer);
@@ -389,7 +391,7 @@ mod tests {
         l.action = Some(("打开".into(), "http://h/p?a=1&b=2".into()));
         let text = l.text();
         assert!(text.starts_with("张伟 <b>，您好："), "{text}");
-        assert!(text.contains("打开: http://h/p?a=1&b=2"));
+        assert!(text.contains("打开：http://h/p?a=1&b=2"));
         let html = l.html();
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;") && !html.contains("<img"), "{html}");
         assert!(html.contains("主题 &lt;script&gt;") && html.contains("lang=\"zh-CN\""));

@@ -90,6 +90,29 @@ pub async fn assign(
     }
     e.check()?;
     let (item, user) = (item.unwrap_or_default(), user.unwrap_or_default());
+    // The item's name for the assignee's notification (checked to exist above).
+    let (title, title_zh) = match kind {
+        "activity" => {
+            let a = write::get::<activity::Entity, _>(c, p.id, item).await?;
+            (a.name_en, a.name_zh)
+        }
+        "deliverable" => {
+            let d = write::get::<deliverable::Entity, _>(c, p.id, item).await?;
+            (d.name_en, d.name_zh)
+        }
+        "action" => {
+            let t = write::get::<review_action::Entity, _>(c, p.id, item).await?.text;
+            (t.clone(), t)
+        }
+        "defect" => {
+            let t = write::get::<defect::Entity, _>(c, p.id, item).await?.title;
+            (t.clone(), t)
+        }
+        _ => {
+            let t = write::get::<issue::Entity, _>(c, p.id, item).await?.title;
+            (t.clone(), t)
+        }
+    };
     write::transaction_in(db, p.id, async |tx| {
         let have = assignment::Entity::find()
             .filter(assignment::Column::ProjectId.eq(p.id))
@@ -112,7 +135,11 @@ pub async fn assign(
                     planned_hours_x100: Set(planned),
                     ..Default::default()
                 };
-                write::insert::<assignment::Entity, _>(tx, actor, p.id, am, "create").await
+                let row = write::insert::<assignment::Entity, _>(tx, actor, p.id, am, "create").await?;
+                // The assignee is told (not when assigning oneself), in the same transaction.
+                let who = format!("u{user}");
+                super::notify::assigned_user(tx, actor, p.id, kind, item, (&title, &title_zh), user, &who).await?;
+                Ok(row)
             }
         }
     })

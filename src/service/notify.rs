@@ -302,26 +302,40 @@ pub async fn assigned<C: ConnectionTrait>(
     project_id: i32,
     what: &str,
     id: i32,
-    title: &str,
+    title: (&str, &str),
     person_id: Option<i32>,
 ) -> Result<()> {
     let Some(uid) = user_of_person(c, person_id).await? else { return Ok(()) };
+    assigned_user(c, actor, project_id, what, id, title, uid, &format!("p{}", person_id.unwrap_or(0))).await
+}
+
+/// Something was given to a member's account (`who` tells assignments apart in the
+/// notification's key, so the same item given again to the same person is told once).
+#[allow(clippy::too_many_arguments)]
+pub async fn assigned_user<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    what: &str,
+    id: i32,
+    (title, title_zh): (&str, &str),
+    uid: i32,
+    who: &str,
+) -> Result<()> {
     let p = project::Entity::find_by_id(project_id).one(c).await?;
     let link = match what {
         "deliverable" => format!("/projects/{project_id}/deliverables/{id}"),
+        "defect" => format!("/projects/{project_id}/testing/defects/{id}"),
+        "issue" => format!("/projects/{project_id}/issues/{id}"),
+        "action" => format!("/projects/{project_id}/reviews"),
         _ => format!("/projects/{project_id}/schedule"),
     };
     let now = super::now();
-    let ev = Event::new(
-        Kind::Assignment,
-        Some(project_id),
-        format!("assign:{what}:{id}:p{}", person_id.unwrap_or(0)),
-        link,
-        now,
-    )
-    .param("title", title)
-    .param("project", p.map(|p| p.name).unwrap_or_default())
-    .by(actor);
+    let ev = Event::new(Kind::Assignment, Some(project_id), format!("assign:{what}:{id}:{who}"), link, now)
+        .param("title", title)
+        .param("title_zh", title_zh)
+        .param("project", p.map(|p| p.name).unwrap_or_default())
+        .by(actor);
     tell(c, &[uid], &ev).await?;
     Ok(())
 }

@@ -822,7 +822,8 @@ pub async fn set_owner(
                     activity::ActiveModel { owner_person_id: Set(pid), owner_unit_id: Set(uid), ..Default::default() };
                 let ch = write::update::<activity::Entity, _>(tx, actor, project_id, id, version, am, "update").await?;
                 if ch.before.owner_person_id != pid {
-                    super::notify::assigned(tx, actor, project_id, "activity", id, &ch.after.name_en, pid).await?;
+                    let title = (ch.after.name_en.as_str(), ch.after.name_zh.as_str());
+                    super::notify::assigned(tx, actor, project_id, "activity", id, title, pid).await?;
                 }
             }
             "deliverable" => {
@@ -834,7 +835,8 @@ pub async fn set_owner(
                 let ch =
                     write::update::<deliverable::Entity, _>(tx, actor, project_id, id, version, am, "update").await?;
                 if ch.before.owner_person_id != pid {
-                    super::notify::assigned(tx, actor, project_id, "deliverable", id, &ch.after.name_en, pid).await?;
+                    let title = (ch.after.name_en.as_str(), ch.after.name_zh.as_str());
+                    super::notify::assigned(tx, actor, project_id, "deliverable", id, title, pid).await?;
                 }
             }
             _ => return Err(Error::NotFound),

@@ -902,3 +902,34 @@ async fn approvals_waiting_for_the_business_case_a_ready_gate_and_a_change_reque
     })
     .await;
 }
+
+#[tokio::test]
+async fn work_given_to_a_member_tells_them_once_in_their_language_with_a_working_link() {
+    on_each_db(|t| async move {
+        let mut team = team(&t).await;
+        let p = team.project;
+        let sink = Sink::up().await;
+        let mailer = sink.mailer();
+        team.consultant.post("/locale", &[("lang", "zh"), ("next", "/projects")]).await;
+        let (d, _, _) = first_deliverable(&t, p).await;
+        let consultant = t.count("SELECT id FROM users WHERE email = 'consultant@t.example'").await.to_string();
+        let assign = format!("/projects/{p}/assignments");
+        team.director.get(&assign).await;
+        let form = [("item_kind", "deliverable"), ("item_id", &d.to_string()), ("user", &consultant), ("planned_hours", "")];
+        team.director.post(&assign, &form).await.assert_redirect();
+        // Changing the same assignment does not tell again.
+        team.director.post(&assign, &form).await.assert_redirect();
+        let told = "SELECT COUNT(*) FROM notifications WHERE kind = 'assignment' AND user_id = (SELECT id FROM users WHERE email = 'consultant@t.example')";
+        assert_eq!(t.count(told).await, 1);
+        assert_eq!(deliver(&t, &mailer).await.sent, 1);
+        let m = &sink.to("consultant@t.example")[0];
+        let (_, _, name_zh) = first_deliverable(&t, p).await;
+        assert_eq!(s(&m["subject"]), format!("“CRM Wave 1”中的“{name_zh}”已分配给您"));
+        let url = link(&s(&m["text"]), &format!("/projects/{p}/deliverables/"));
+        assert_eq!(url, format!("/projects/{p}/deliverables/{d}"));
+        assert_eq!(team.consultant.get(&url).await.status, StatusCode::OK);
+        // Nobody else heard of it.
+        assert!(sink.to("director@t.example").is_empty() && sink.to("viewer@t.example").is_empty());
+    })
+    .await;
+}
