@@ -27,9 +27,16 @@ fn rag(lang: Lang, c: &Criterion) -> String {
     r(lang, &format!("rag.{k}"))
 }
 
-/// The scorecard as a table: criterion, number, threshold, RAG, the figures behind it.
+/// The scorecard: the counts by RAG first (a summary that never sits alone on a page after a long
+/// table), then each criterion with its number, threshold, RAG and the figures behind it.
 pub(super) fn card(card: &Scorecard, lang: Lang) -> Vec<Block> {
     vec![
+        Block::Fields(vec![
+            (r(lang, "rag.green"), card.green.to_string()),
+            (r(lang, "rag.amber"), card.amber.to_string()),
+            (r(lang, "rag.red"), card.red.to_string()),
+            (r(lang, "rag.not_assessed"), card.not_assessed.to_string()),
+        ]),
         Block::Table(Table {
             widths: vec![2.0, 0.9, 0.9, 0.9, 4.0],
             header: vec![r(lang, "criterion"), r(lang, "value"), r(lang, "threshold"), "RAG".into(), r(lang, "detail")],
@@ -48,12 +55,6 @@ pub(super) fn card(card: &Scorecard, lang: Lang) -> Vec<Block> {
                 .collect(),
             right: vec![1, 2],
         }),
-        Block::Fields(vec![
-            (r(lang, "rag.green"), card.green.to_string()),
-            (r(lang, "rag.amber"), card.amber.to_string()),
-            (r(lang, "rag.red"), card.red.to_string()),
-            (r(lang, "rag.not_assessed"), card.not_assessed.to_string()),
-        ]),
     ]
 }
 

@@ -107,8 +107,19 @@ pub async fn invitations_sent(
     invitations_page(&state, &ctx, id, StatusCode::OK, &FormData::default(), FieldErrors::default(), sent).await
 }
 
+/// An invitation's page speaks the language it was sent in, unless the visitor chose one.
+fn in_invitation_language(mut ctx: Ctx, inv: Option<&invitations::Pending>) -> Ctx {
+    if !ctx.lang_chosen
+        && let Some(lang) = inv.and_then(|i| crate::i18n::Lang::parse(&i.lang))
+    {
+        ctx.lang = lang;
+    }
+    ctx
+}
+
 pub async fn accept_page(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let inv = invitations::pending(&state.db, &token).await?;
+    let ctx = in_invitation_language(ctx, inv.as_ref());
     let status = if inv.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
     let name = inv.as_ref().map(|i| i.name.clone()).unwrap_or_default();
     let data = context! { inv => ser(&inv), token, name, errors => context! {} };
@@ -125,6 +136,7 @@ pub async fn accept(
         Ok((u, project_id)) => login_as(&state, &ctx, u.id, &format!("/projects/{project_id}")).await,
         Err(service::Error::Invalid(e)) => {
             let inv = invitations::pending(&state.db, &token).await?;
+            let ctx = in_invitation_language(ctx, inv.as_ref());
             let data = context! { inv => ser(&inv), token, name => form.get("name"), errors => error_map(&e) };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &ctx, "collab/accept.html", data)).into_response())
         }

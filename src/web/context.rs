@@ -24,6 +24,9 @@ pub struct Ctx {
     pub session_token: Option<String>,
     pub csrf: String,
     pub lang: Lang,
+    /// The language was chosen (the account's setting or the switcher's cookie), not guessed
+    /// from the browser: pages that know better (an invitation's own language) respect it.
+    pub lang_chosen: bool,
     pub path: String,
     /// Cookies get `Secure` when configured, or when a proxy says the request came over HTTPS.
     pub secure: bool,
@@ -96,6 +99,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         }
         _ => 0,
     };
+    let lang_chosen = user.as_ref().is_some_and(|u| u.locale.is_some()) || cookie(headers, LANG_COOKIE).is_some();
     let lang = i18n::negotiate(
         user.as_ref().and_then(|u| u.locale.as_deref()),
         cookie(headers, LANG_COOKIE),
@@ -106,6 +110,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         session_token: token.filter(|_| csrf.len() == 64),
         csrf: csrf.clone(),
         lang,
+        lang_chosen,
         path: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
         secure: state.secure_cookies
             || headers

@@ -306,9 +306,11 @@ async fn invitation_by_email_sets_a_password_and_lands_in_the_project_and_reset_
         let page = guest.get(&path).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("CRM Wave 1") && page.body.contains("wang.fang@client.example"));
+        // The page speaks the invitation's language (the guest's browser chose none).
+        assert!(page.body.contains("lang=\"zh-CN\""));
         let r = guest.post(&path, &[("name", "王芳"), ("password", "short")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("Use at least 10 characters."));
+        assert!(r.body.contains(&ninefold::i18n::t(ninefold::i18n::Lang::Zh, "err.password_short")));
         let r = guest.post(&path, &[("name", "王芳"), ("password", "wang-fang-password")]).await;
         assert_eq!(r.assert_redirect(), format!("/projects/{p}"));
         let home = guest.get(&format!("/projects/{p}")).await;

@@ -320,11 +320,17 @@ async fn demo_has_a_diagnosis_a_blueprint_and_a_judged_risk_register() {
         assert_eq!(t.count("SELECT COUNT(*) FROM processes WHERE selected = TRUE").await, 3);
         assert_eq!(t.count("SELECT COUNT(*) FROM processes WHERE importance IS NOT NULL").await, 8);
         assert_eq!(t.count("SELECT COUNT(*) FROM fishbones").await, 2);
-        assert_eq!(t.count("SELECT COUNT(*) FROM data_sources").await, 5);
-        assert_eq!(t.count("SELECT COUNT(*) FROM quality_checks").await, 15);
-        assert_eq!(t.count("SELECT COUNT(*) FROM environments").await, 3);
         // The appliance maker's own (the other demo projects keep their own registers).
         let huamei = "project_id = (SELECT MIN(id) FROM projects)";
+        assert_eq!(t.count(&format!("SELECT COUNT(*) FROM data_sources WHERE {huamei}")).await, 5);
+        assert_eq!(
+            t.count(&format!(
+                "SELECT COUNT(*) FROM quality_checks WHERE source_id IN (SELECT id FROM data_sources WHERE {huamei})"
+            ))
+            .await,
+            15
+        );
+        assert_eq!(t.count("SELECT COUNT(*) FROM environments").await, 3);
         assert_eq!(t.count(&format!("SELECT COUNT(*) FROM blueprint_revisions WHERE {huamei}")).await, 2);
         assert_eq!(
             t.count(&format!(
