@@ -23,11 +23,11 @@ mod m20261203_000060_a_outbox;
 mod m20261203_000060_b_collab;
 mod m20261203_000070_personal_tokens;
 mod m20261203_000080_webhooks;
-mod m20261204_000150_yearly_grid;
 mod m20261204_000110_rules_conversion;
 mod m20261204_000120_readiness;
 mod m20261204_000130_evaluation;
 mod m20261204_000140_effort;
+mod m20261204_000150_yearly_grid;
 mod m20261204_000180_bc_approval_request;
 
 pub use m20261202_000010_hardening::backfill_org_units;

@@ -770,12 +770,13 @@ pub async fn view<C: ConnectionTrait>(
     let loaded = load(c, p.id).await?;
     // Asked whether or not the case is approved: the same statements for every project.
     let mut names = super::user_names(c, loaded.as_ref().and_then(|l| l.case.approved_by)).await?;
+    // Actual costs feed the realised TCO (issue 15 point 9): the budget's actual to date.
+    // Read with or without a case, for the same reason as the names.
+    let actual = super::budget::ev_figures(c, p, today).await?.map(|f| f.ac);
     let Some(l) = loaded else { return Ok(None) };
     let s = scenario.and_then(|sid| l.scenarios.iter().find(|s| s.id == sid)).or(l.scenarios.first()).cloned();
     let Some(s) = s else { return Err(Error::NotFound) };
     let approver = l.case.approved_by.and_then(|uid| names.remove(&uid));
-    // Actual costs feed the realised TCO (issue 15 point 9): the budget's actual to date.
-    let actual = super::budget::ev_figures(c, p, today).await?.map(|f| f.ac);
     Ok(Some(build(p, l, s, approver, today, actual)))
 }
 

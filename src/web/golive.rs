@@ -17,7 +17,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-
 pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let next = golive::tasks(&state.db.conn, id).await?.last().map_or(1, |t| t.seq + 10);
@@ -277,7 +276,6 @@ pub async fn save_rehearsal(
 }
 
 // ---- hypercare ----
-
 
 pub async fn hypercare(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;

@@ -503,15 +503,18 @@ async fn hypercare_breaches_are_sent_once_per_deadline_in_the_subscription_s_lan
         .assert_redirect();
         let id = t.count("SELECT CAST(MAX(id) AS BIGINT) FROM hypercare_issues").await;
         hooks::sweep_overdue(&t.db).await.unwrap();
-        let sent = |id: i64| format!("SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE '%hypercare.sla_breached:{id}:%'");
+        // The key after the subscription's: `…:hypercare.sla_breached:<issue>:<deadline>:<due>`.
+        let sent = |id: i64| {
+            format!(
+                "SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE '%:{id}:response:%' OR dedup_key LIKE '%:{id}:resolution:%'"
+            )
+        };
         assert_eq!(t.count(&sent(id)).await, 2, "response and resolution");
         hooks::sweep_overdue(&t.db).await.unwrap();
         assert_eq!(t.count(&sent(id)).await, 2, "once per deadline however often the sweep runs");
         // Closed tickets are not announced, however late they were.
         let closed = t
-            .count(&format!(
-                "SELECT COUNT(*) FROM outbox o JOIN hypercare_issues h ON o.dedup_key LIKE '%hypercare.sla_breached:' || CAST(h.id AS TEXT) || ':%' WHERE h.status IN ('resolved', 'closed')"
-            ))
+            .count("SELECT COUNT(*) FROM outbox o JOIN hypercare_issues h ON (o.dedup_key LIKE '%:' || CAST(h.id AS TEXT) || ':response:%' OR o.dedup_key LIKE '%:' || CAST(h.id AS TEXT) || ':resolution:%') WHERE h.status IN ('resolved', 'closed')")
             .await;
         assert_eq!(closed, 0);
 

@@ -91,13 +91,20 @@ macro_rules! plain_writable {
 
 // ---- Testing ----
 
-plain_writable!(TestCase, form = testing::RawCase, kind = "test_case", segment = "test-cases", load = load_cases,
+plain_writable!(
+    TestCase,
+    form = testing::RawCase,
+    kind = "test_case",
+    segment = "test-cases",
+    load = load_cases,
     base = |state, p, id| Ok(crate::web::testing::raw_case(&testing::get_case(&state.db.conn, p.id, id).await?)),
     check = |state, p, raw| {
         let bps = blueprint_keys(testing::blueprint_ids(&state.db.conn, p.id).await?);
         testing::validate_case(raw, &bps)?
     },
-    create = testing::create_case, update = testing::update_case);
+    create = testing::create_case,
+    update = testing::update_case
+);
 
 crate::api_write!(record = TestCase, tag = "testing", new = testing::RawCase, edit = testing::RawCase,
     create = create_case at "/api/v1/projects/{id}/test-cases",
@@ -205,20 +212,36 @@ crate::api_write!(record = Defect, tag = "testing", new = DefectNew, edit = Defe
 
 // ---- Issues and change requests ----
 
-plain_writable!(Issue, form = raid::RawIssue, kind = "issue", segment = "issues", load = load_issues,
+plain_writable!(
+    Issue,
+    form = raid::RawIssue,
+    kind = "issue",
+    segment = "issues",
+    load = load_issues,
     base = |state, p, id| Ok(crate::web::raid::raw_issue(&raid::get_issue(&state.db.conn, p.id, id).await?)),
     check = |_state, p, raw| raid::validate_issue(raw, clock::today(p))?,
-    create = raid::create_issue, update = raid::update_issue);
+    create = raid::create_issue,
+    update = raid::update_issue
+);
 
 crate::api_write!(record = Issue, tag = "issues", new = raid::RawIssue, edit = raid::RawIssue,
     create = create_issue at "/api/v1/projects/{id}/issue-items",
     update = update_issue at "/api/v1/projects/{id}/issues/{item}");
 
-plain_writable!(ChangeRequest, form = raid::RawChange, kind = "change_request", segment = "change-requests",
+plain_writable!(
+    ChangeRequest,
+    form = raid::RawChange,
+    kind = "change_request",
+    segment = "change-requests",
     load = load_changes,
-    base = |state, p, id| Ok(crate::web::raid::raw_change(&raid::get_change(&state.db.conn, p.id, id).await?, &p.currency)),
+    base = |state, p, id| Ok(crate::web::raid::raw_change(
+        &raid::get_change(&state.db.conn, p.id, id).await?,
+        &p.currency
+    )),
     check = |_state, p, raw| raid::validate_change(raw, &p.currency)?,
-    create = raid::create_change, update = raid::update_change);
+    create = raid::create_change,
+    update = raid::update_change
+);
 
 crate::api_write!(record = ChangeRequest, tag = "issues", new = raid::RawChange, edit = raid::RawChange,
     create = create_change at "/api/v1/projects/{id}/change-requests",
@@ -272,13 +295,19 @@ crate::api_write!(record = ConfigItem, tag = "configuration", new = configuratio
     create = create_config_item at "/api/v1/projects/{id}/config-items",
     update = update_config_item at "/api/v1/projects/{id}/config-items/{item}");
 
-plain_writable!(Interface, form = configuration::RawInterface, kind = "interface", segment = "interfaces",
+plain_writable!(
+    Interface,
+    form = configuration::RawInterface,
+    kind = "interface",
+    segment = "interfaces",
     load = load_interfaces,
     base = |state, p, id| {
         Ok(crate::web::configuration::raw_interface(&configuration::get_interface(&state.db.conn, p.id, id).await?))
     },
     check = |_state, _p, raw| configuration::validate_interface(raw)?,
-    create = configuration::create_interface, update = configuration::update_interface);
+    create = configuration::create_interface,
+    update = configuration::update_interface
+);
 
 crate::api_write!(record = Interface, tag = "configuration", new = configuration::RawInterface,
     edit = configuration::RawInterface,
@@ -417,7 +446,12 @@ impl Writable for Invoice {
     async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
         super::later::load_invoices(state, ctx, p).await
     }
-    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &budget::RawInvoice) -> service::Result<i32> {
+    async fn create(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        raw: &budget::RawInvoice,
+    ) -> service::Result<i32> {
         Ok(budget::add_invoice(&state.db, actor, p, raw).await?.id)
     }
 }

@@ -134,7 +134,13 @@ pub async fn update<W: Writable>(
 }
 
 /// `DELETE …/SEGMENT/{item}` at the version `If-Match` names: 204.
-pub async fn delete<W: Writable>(state: &AppState, ctx: &Ctx, id: i32, key: i32, headers: &HeaderMap) -> ApiResult<Response> {
+pub async fn delete<W: Writable>(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i32,
+    key: i32,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
     let (actor, a) = authorize(state, ctx, id, W::ACTION).await?;
     let cur: W = find(state, ctx, &a.project, key).await?;
     let version = if_match(headers, W::KIND, cur.id(), cur.version())?;
