@@ -325,6 +325,9 @@ struct Flow<'a> {
     y: f32,
     toc: Vec<Entry>,
     section_pages: bool,
+    /// The level-1 section being laid out says only that there is nothing to show (its
+    /// headings and a line or two): the next section goes on the same page.
+    short_section: bool,
     links: Vec<RowLink>,
 }
 
@@ -464,7 +467,21 @@ impl<'a> Flow<'a> {
                         Some(h) => h + self.follow(rest.get(1)),
                         None => self.follow(next) + self.table_note(next, rest.get(1)),
                     };
-                let section = *level == 1 && self.section_pages;
+                // A section that only says there is nothing to show (a few lines under its
+                // headings) starts no page of its own, nor does the one after it.
+                let short = *level == 1 && {
+                    let body: Vec<&Block> = rest.iter().take_while(|b| !matches!(b, Block::Heading(1, _))).collect();
+                    body.len() <= 4
+                        && body.iter().all(|b| match b {
+                            Block::Heading(..) => true,
+                            Block::Note(t) | Block::Para(t) => t.chars().count() < 120,
+                            _ => false,
+                        })
+                };
+                let section = *level == 1 && self.section_pages && !self.short_section && !short;
+                if *level == 1 {
+                    self.short_section = short;
+                }
                 if (section || need > self.room()) && self.y > TOP + 0.1 {
                     self.new_page();
                 } else {
@@ -690,6 +707,38 @@ fn table_widths(f: &Fonts, t: &Table) -> Vec<f32> {
     ws
 }
 
+/// The words, dates and figures of a document's tables that a column would cut (print on
+/// two lines): none in a good document. For the tests that read documents as a reader does.
+pub fn cut_words(doc: &Document) -> Vec<String> {
+    let f = fonts();
+    let bold = |s: &str| f.width(s, CELL, true);
+    let regular = |s: &str| f.width(s, CELL, false);
+    let mut out = Vec::new();
+    for b in &doc.blocks {
+        let (Block::Table(t) | Block::Linked(t, _)) = b else { continue };
+        let ws = table_widths(f, t);
+        for (i, w) in ws.iter().enumerate() {
+            let room = w - 2.0 * PAD + 0.01;
+            for word in t.header.get(i).into_iter().flat_map(|h| h.split_whitespace()) {
+                let wide = if word.chars().count() > 5 && word.chars().any(text::is_cjk) {
+                    text::widest_atom(word, &bold)
+                } else {
+                    bold(word)
+                };
+                if wide > room {
+                    out.push(word.to_string());
+                }
+            }
+            for cell in t.rows.iter().filter_map(|r| r.get(i)) {
+                if text::widest_atom(cell, &regular) > room {
+                    out.push(cell.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A row's cells broken into lines, and its height.
 fn row_layout(f: &Fonts, ws: &[f32], row: &[String], bold: bool) -> (Vec<Vec<String>>, f32) {
     let cells: Vec<Vec<String>> =
@@ -724,8 +773,11 @@ pub fn render_checked(doc: &Document) -> (Vec<u8>, usize, Vec<char>) {
         y: TOP,
         toc: Vec::new(),
         section_pages: doc.section_pages,
+        short_section: false,
         links: Vec::new(),
     };
+    // The first body page, whatever the first block is.
+    flow.new_page();
     for (i, b) in doc.blocks.iter().enumerate() {
         flow.block(b, &doc.blocks[i + 1..]);
     }
