@@ -3,8 +3,8 @@
 use super::coverage::{Coverage, FILLS};
 use crate::pdf::{Canvas, Chart, INK, MUTED};
 
-const ROW: f32 = 13.0;
-const HEAD: f32 = 34.0;
+const ROW: f32 = 15.0;
+const HEAD: f32 = 40.0;
 const FOOT: f32 = 18.0;
 
 fn label_w(width: f32) -> f32 {
@@ -37,18 +37,31 @@ impl Chart for Coverage {
     fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {
         c.text(x, y, &self.title, 9.5, true, INK);
         let lw = label_w(width);
-        let cw = ((width - lw) / self.cols.len().max(1) as f32).min(80.0);
+        let cw = ((width - lw) / self.cols.len().max(1) as f32).min(120.0);
+        // Each cycle named on up to two lines over its column.
+        let f = crate::pdf::fonts();
+        let fw = |t: &str| f.width(t, 7.0, false);
         for (j, col) in self.cols.iter().enumerate() {
             let cx = x + lw + cw * j as f32 + cw / 2.0;
-            c.text_center(cx, y + HEAD - 11.0, &cut(col, 7.0, cw - 4.0), 7.0, false, MUTED);
+            let all = crate::pdf::text::wrap(col, cw - 4.0, &fw);
+            let mut lines: Vec<String> = all.iter().take(2).cloned().collect();
+            if all.len() > 2
+                && let Some(last) = lines.last_mut()
+            {
+                *last = cut(&format!("{last}…"), 7.0, cw - 4.0);
+            }
+            let top = y + HEAD - 4.0 - 9.0 * lines.len() as f32;
+            for (k, l) in lines.iter().enumerate() {
+                c.text_center(cx, top + 9.0 * k as f32, l, 7.0, false, MUTED);
+            }
         }
         for (i, row) in self.rows.iter().enumerate() {
             let ry = y + HEAD + ROW * i as f32;
-            c.text(x, ry + 2.5, &cut(row, 7.0, lw - 6.0), 7.0, false, INK);
+            c.text(x, ry + 3.5, &cut(row, 7.0, lw - 6.0), 7.0, false, INK);
             for (j, cell) in self.cells.get(i).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
                 let cx = x + lw + cw * j as f32;
                 c.rect(cx, ry, cw - 1.0, ROW - 1.0, Some(FILLS[cell.band()]), None);
-                c.text_center(cx + cw / 2.0, ry + 2.5, &cell.text(), 7.0, false, INK);
+                c.text_center(cx + cw / 2.0, ry + 3.5, &cell.text(), 7.0, false, INK);
             }
         }
         let mut lx = x;

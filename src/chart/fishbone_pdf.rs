@@ -5,7 +5,8 @@ use super::fishbone::{Bone, Fishbone};
 use crate::pdf::text::{ellipsize, wrap};
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED};
 
-const RIB: f32 = 12.0;
+/// A rib's height: two lines of its cause.
+const RIB: f32 = 17.0;
 const LABEL: f32 = 14.0;
 const HEAD_W: f32 = 96.0;
 const CAUSE: (u8, u8, u8) = (192, 57, 43);
@@ -50,7 +51,8 @@ impl Chart for Fishbone {
                 let cx = x + k as f32 * col_w;
                 // The bone runs from its label, away from the spine, to the spine.
                 let (far, near) = if above { (y + LABEL, spine_y) } else { (spine_y + h - 8.0, spine_y) };
-                let (bx0, bx1) = (cx + col_w * 0.08, cx + col_w * 0.42);
+                // A steep bone leaves the width of the column to its causes.
+                let (bx0, bx1) = (cx + col_w * 0.04, cx + col_w * 0.24);
                 c.line(bx0, far, bx1, near, 1.0, ACCENT);
                 let label_y = if above { y } else { spine_y + h - 8.0 + 2.0 };
                 let fl = |s: &str| c.width(s, 8.0, true);
@@ -63,9 +65,20 @@ impl Chart for Fishbone {
                     c.line(at, ry + 4.0, at + 8.0, ry + 4.0, 0.5, MUTED);
                     let d = 1.5 + r.weight.clamp(1, 5) as f32 * 0.6;
                     c.rect(at + 9.0, ry + 4.0 - d / 2.0, d, d, Some(CAUSE), None);
+                    // The cause on up to two lines, cut with an ellipsis when longer.
                     let fr = |s: &str| c.width(s, 6.8, false);
-                    let text = ellipsize(&r.text, cx + col_w - (at + 14.0) - 4.0, &fr);
-                    c.text(at + 14.0, ry, &text, 6.8, false, INK);
+                    let room = cx + col_w - (at + 14.0) - 4.0;
+                    let all = wrap(&r.text, room, &fr);
+                    let mut lines: Vec<String> = all.iter().take(2).cloned().collect();
+                    if all.len() > 2
+                        && let Some(last) = lines.last_mut()
+                    {
+                        *last = ellipsize(&format!("{last}…"), room, &fr);
+                    }
+                    let top = if lines.len() > 1 { ry - 2.0 } else { ry };
+                    for (n, l) in lines.iter().enumerate() {
+                        c.text(at + 14.0, top + n as f32 * 8.0, l, 6.8, false, INK);
+                    }
                 }
             }
         }

@@ -233,7 +233,7 @@ mod pdf {
 
     impl Chart for Matrix {
         fn height(&self, width: f32) -> f32 {
-            ((width - 110.0) / 5.0 * 0.55 * 5.0 + 40.0).min(260.0)
+            ((width - 110.0) / 5.0 * 0.45 * 5.0 + 40.0).min(220.0)
         }
 
         fn draw(&self, c: &mut Canvas, x: f32, y: f32, width: f32) {

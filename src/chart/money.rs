@@ -12,6 +12,8 @@ pub struct CashFlowChart {
     /// Payback in years from the start (months / 12) and its caption.
     pub payback: Option<(f64, String)>,
     pub currency: String,
+    /// Amounts on the axis in 万 (a Chinese reader), else M and k.
+    pub wan: bool,
 }
 
 /// Horizontal bars, one per label.
@@ -20,6 +22,8 @@ pub struct BarChart {
     pub title: String,
     pub bars: Vec<(String, i64)>,
     pub currency: String,
+    /// Amounts in 万 (a Chinese reader), else M and k.
+    pub wan: bool,
 }
 
 /// Sensitivity: NPV when each line moves down and up, around the base NPV.
@@ -31,6 +35,8 @@ pub struct Tornado {
     /// (label, NPV at −20%, NPV at +20%)
     pub rows: Vec<(String, i64, i64)>,
     pub currency: String,
+    /// Amounts in 万 (a Chinese reader), else M and k.
+    pub wan: bool,
 }
 
-pub use crate::domain::money::compact;
+pub use crate::domain::money::{compact, compact_in};

@@ -1,6 +1,6 @@
 //! Business-case charts drawn with PDF operations from the same models as `money_svg`:
 //! cumulative cash flow by year (with the payback point) and horizontal cost bars.
-use super::money::{BarChart, CashFlowChart, compact};
+use super::money::{BarChart, CashFlowChart, compact_in};
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
 
 const RED: (u8, u8, u8) = (192, 57, 43);
@@ -21,7 +21,7 @@ impl Chart for CashFlowChart {
         let sy = |v: f64| py1 - ((v - lo) / span) as f32 * (py1 - py0);
         let zero = sy(0.0);
         for v in [lo, 0.0, hi] {
-            c.text_right(px0 - 4.0, sy(v) - 3.5, &compact(v as i64, &self.currency), 7.0, false, MUTED);
+            c.text_right(px0 - 4.0, sy(v) - 3.5, &compact_in(v as i64, &self.currency, self.wan), 7.0, false, MUTED);
         }
         let slot = (px1 - px0) / n as f32;
         for (i, (v, label)) in self.cumulative.iter().zip(&self.labels).enumerate() {
@@ -60,7 +60,7 @@ impl Chart for BarChart {
             c.text(x, by + 1.5, label, 8.0, false, INK);
             let w = v.abs() as f32 / max * bar_w;
             c.rect(x + label_w, by, w.max(0.5), 11.0, Some(ACCENT), None);
-            c.text(x + label_w + w + 4.0, by + 1.5, &compact(*v, &self.currency), 7.5, false, MUTED);
+            c.text(x + label_w + w + 4.0, by + 1.5, &compact_in(*v, &self.currency, self.wan), 7.5, false, MUTED);
         }
     }
 }
@@ -80,7 +80,7 @@ impl Chart for super::money::Tornado {
         let sx = |v: i64| px0 + ((v as f64 - lo) / span) as f32 * (px1 - px0);
         let bx = sx(self.base);
         let top = y + 28.0;
-        let base = format!("{} {}", self.base_label, compact(self.base, &self.currency));
+        let base = format!("{} {}", self.base_label, compact_in(self.base, &self.currency, self.wan));
         c.text_center(bx, y + 14.0, &base, 7.5, false, INK);
         let f = |s: &str| c.width(s, 8.0, false);
         let labels: Vec<String> =
@@ -96,8 +96,8 @@ impl Chart for super::money::Tornado {
             if xb > bx {
                 c.rect(bx, ry, xb - bx, 11.0, Some(GREEN), None);
             }
-            c.text_right(xa - 3.0, ry + 2.0, &compact(a, &self.currency), 7.0, false, MUTED);
-            c.text(xb + 3.0, ry + 2.0, &compact(b, &self.currency), 7.0, false, MUTED);
+            c.text_right(xa - 3.0, ry + 2.0, &compact_in(a, &self.currency, self.wan), 7.0, false, MUTED);
+            c.text(xb + 3.0, ry + 2.0, &compact_in(b, &self.currency, self.wan), 7.0, false, MUTED);
         }
         c.line(bx, top - 4.0, bx, top + self.rows.len() as f32 * 16.0, 0.8, INK);
     }

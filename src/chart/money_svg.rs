@@ -1,6 +1,6 @@
 //! SVG renderer for the business case's money charts. Output is a self-contained `<svg>` element; every text
 //! is escaped here, so labels typed by users are safe to embed in a page.
-use super::money::{BarChart, CashFlowChart, Tornado, compact};
+use super::money::{BarChart, CashFlowChart, Tornado, compact_in};
 use super::svg::esc;
 use std::fmt::Write;
 
@@ -91,7 +91,7 @@ pub fn cash_flow(c: &CashFlowChart) -> String {
                 r#"<text x="{}" y="{:.1}" text-anchor="end" fill="{INK}">{}</text>"#,
                 left - 6.0,
                 yy + 4.0,
-                esc(&compact(v as i64, &c.currency))
+                esc(&compact_in(v as i64, &c.currency, c.wan))
             );
         }
     }
@@ -100,7 +100,7 @@ pub fn cash_flow(c: &CashFlowChart) -> String {
         r#"<text x="{}" y="{:.1}" text-anchor="end" fill="{INK}">{}</text>"#,
         left - 6.0,
         zero + 4.0,
-        esc(&compact(0, &c.currency))
+        esc(&compact_in(0, &c.currency, c.wan))
     );
     for (t, label) in c.labels.iter().enumerate() {
         let _ = write!(
@@ -122,7 +122,7 @@ pub fn cash_flow(c: &CashFlowChart) -> String {
             r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"><title>{}</title></circle>"#,
             x(t as f64),
             y.at(*v as f64),
-            esc(&compact(*v, &c.currency))
+            esc(&compact_in(*v, &c.currency, c.wan))
         );
     }
     if let Some((years, caption)) = &c.payback {
@@ -178,7 +178,7 @@ pub fn bars(c: &BarChart) -> String {
             r#"<text x="{:.1}" y="{:.1}" fill="{INK}">{} · {share:.0}%</text>"#,
             left + bw + 6.0,
             yy + 17.0,
-            esc(&compact(*v, &c.currency))
+            esc(&compact_in(*v, &c.currency, c.wan))
         );
     }
     out.push_str("</svg>");
@@ -196,7 +196,7 @@ pub fn tornado(c: &Tornado) -> String {
     let _ = write!(
         out,
         r#"<text x="{bx:.1}" y="14" text-anchor="middle" fill="{INK}">{}</text>"#,
-        esc(&format!("{} {}", c.base_label, compact(c.base, &c.currency)))
+        esc(&format!("{} {}", c.base_label, compact_in(c.base, &c.currency, c.wan)))
     );
     for (i, (label, minus, plus)) in c.rows.iter().enumerate() {
         let yy = top + row * i as f64;
@@ -229,14 +229,14 @@ pub fn tornado(c: &Tornado) -> String {
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{INK}" font-size="11">{}</text>"#,
             xl - 4.0,
             yy + 17.0,
-            esc(&compact(lo, &c.currency))
+            esc(&compact_in(lo, &c.currency, c.wan))
         );
         let _ = write!(
             out,
             r#"<text x="{:.1}" y="{:.1}" fill="{INK}" font-size="11">{}</text>"#,
             xh + 4.0,
             yy + 17.0,
-            esc(&compact(hi, &c.currency))
+            esc(&compact_in(hi, &c.currency, c.wan))
         );
     }
     let _ = write!(out, r#"<line x1="{bx:.1}" x2="{bx:.1}" y1="{}" y2="{h}" stroke="{INK}"/>"#, top - 4.0);
@@ -256,12 +256,18 @@ mod tests {
             cumulative: vec![-1000, -200, 600],
             payback: Some((1.25, "Payback 15 months".into())),
             currency: "CNY".into(),
+            wan: false,
         };
         let s = cash_flow(&c);
         assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
         assert!(s.contains("Cash &lt;flow&gt;") && !s.contains("<flow>"));
         assert!(s.contains("Payback 15 months"));
-        let b = bars(&BarChart { title: "t".into(), bars: vec![("<script>".into(), 5)], currency: "CNY".into() });
+        let b = bars(&BarChart {
+            title: "t".into(),
+            bars: vec![("<script>".into(), 5)],
+            currency: "CNY".into(),
+            wan: false,
+        });
         assert!(!b.contains("<script>"));
         let t = tornado(&Tornado {
             title: "t".into(),
@@ -269,11 +275,14 @@ mod tests {
             base_label: "NPV".into(),
             rows: vec![("a".into(), 50, 150)],
             currency: "CNY".into(),
+            wan: true,
         });
         assert_eq!(t.matches("<rect").count(), 2);
         assert_eq!(fit("short", 100.0), "short");
         assert!(fit("客户满意度与忠诚度客户满意度与忠诚度", 100.0).ends_with('…'));
         // Empty data still renders.
-        assert!(bars(&BarChart { title: "t".into(), bars: vec![], currency: "CNY".into() }).ends_with("</svg>"));
+        assert!(
+            bars(&BarChart { title: "t".into(), bars: vec![], currency: "CNY".into(), wan: true }).ends_with("</svg>")
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Plan against realised cumulative cash flow by year (phase 9's evaluation): one model built
 //! by `service::evaluation`, drawn as SVG on the page and with PDF operations in the
 //! evaluation report.
-use super::money::compact;
+use super::money::compact_in;
 use super::svg::esc;
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
 use serde::Serialize;
@@ -19,6 +19,8 @@ pub struct PlanVsRealised {
     /// Legend words: plan, realised.
     pub legend: (String, String),
     pub currency: String,
+    /// Amounts on the axis in 万 (a Chinese reader), else M and k.
+    pub wan: bool,
 }
 
 const PLAN: &str = "#94a3b8";
@@ -69,7 +71,7 @@ impl PlanVsRealised {
                 if v == 0.0 { "none" } else { "3 3" },
                 left - 6.0,
                 yy + 4.0,
-                esc(&compact(v as i64, &self.currency))
+                esc(&compact_in(v as i64, &self.currency, self.wan))
             );
         }
         for (t, label) in self.labels.iter().enumerate() {
@@ -98,7 +100,7 @@ impl PlanVsRealised {
                     x(t),
                     y(*v as f64),
                     esc(&self.labels.get(t).cloned().unwrap_or_default()),
-                    esc(&compact(*v, &self.currency))
+                    esc(&compact_in(*v, &self.currency, self.wan))
                 );
             }
         }
@@ -132,7 +134,7 @@ impl Chart for PlanVsRealised {
         let sx = |t: usize| px0 + t as f32 / n * (px1 - px0);
         let sy = |v: f64| py1 - ((v - lo) / (hi - lo)) as f32 * (py1 - py0);
         for v in [lo, 0.0, hi] {
-            c.text_right(px0 - 4.0, sy(v) - 3.5, &compact(v as i64, &self.currency), 7.0, false, MUTED);
+            c.text_right(px0 - 4.0, sy(v) - 3.5, &compact_in(v as i64, &self.currency, self.wan), 7.0, false, MUTED);
         }
         c.line(px0, sy(0.0), px1, sy(0.0), 0.8, INK);
         c.line(px0, py0, px0, py1, 0.4, RULE);
@@ -173,6 +175,7 @@ mod tests {
             realised: vec![-120, -10],
             legend: ("Plan".into(), "Realised".into()),
             currency: "CNY".into(),
+            wan: false,
         };
         let s = c.svg();
         assert!(s.contains("&lt;plan&gt;") && !s.contains("<plan>"));

@@ -100,7 +100,8 @@ impl SeriesChart {
         let span = (d1 - d0).num_days().max(1) as f64;
         let x = |d: NaiveDate| left + (d - d0).num_days() as f64 / span * (width - left - right);
         let y = |v: f64| top + (hi - v) / hi * (height - top - bottom);
-        for t in nice_ticks(0.0, hi, 4) {
+        // Counts: whole ticks only (no "0.5 defects").
+        for t in nice_ticks(0.0, hi, 4).into_iter().filter(|t| t.fract() == 0.0) {
             s.push_str(&format!(
                 r#"<line class="grid" x1="{}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
                 n(left),

@@ -10,7 +10,7 @@ use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
 pub struct Swimlane(pub Vec<Lane>);
 
 const LANE_LABEL: f32 = 78.0;
-const LANE_H: f32 = 44.0;
+const LANE_H: f32 = 52.0;
 const MIN_COL: f32 = 66.0;
 const BAND_GAP: f32 = 12.0;
 
@@ -80,9 +80,13 @@ impl Chart for Swimlane {
                 let bh = LANE_H - 8.0;
                 c.rect(bx, top, bw, bh, Some((255, 255, 255)), Some(ACCENT));
                 let f = |t: &str| c.width(t, 6.5, false);
-                let mut lines: Vec<String> = wrap(&s.action, bw - 6.0, &f).into_iter().take(2).collect();
-                if let Some(last) = lines.last_mut() {
-                    *last = ellipsize(last, bw - 6.0, &f);
+                // The action on up to three lines, cut with an ellipsis when longer.
+                let all = wrap(&s.action, bw - 6.0, &f);
+                let mut lines: Vec<String> = all.iter().take(3).cloned().collect();
+                if all.len() > 3
+                    && let Some(last) = lines.last_mut()
+                {
+                    *last = ellipsize(&format!("{last}…"), bw - 6.0, &f);
                 }
                 for (n, l) in lines.iter().enumerate() {
                     c.text(bx + 3.0, top + 3.0 + n as f32 * 8.5, l, 6.5, false, INK);

@@ -173,6 +173,29 @@ pub fn compact(minor: i64, currency: &str) -> String {
     }
 }
 
+/// A short money label for a chart's axis or bar in the reader's convention: as [`compact`]
+/// ("¥1.2M", "¥300k") or, for a Chinese reader (`wan`), in 万 and 亿 ("¥1232万", "¥8.5万",
+/// "¥1.2亿", "-¥90万"); small amounts whole ("¥4000").
+pub fn compact_in(minor: i64, currency: &str, wan: bool) -> String {
+    if !wan {
+        return compact(minor, currency);
+    }
+    let unit = 10_i64.pow(minor_digits(currency));
+    let major = minor as f64 / unit as f64;
+    let sym = symbol(currency);
+    let sign = if major <= -0.5 { "-" } else { "" };
+    let a = major.abs();
+    if a >= 1e8 {
+        format!("{sign}{sym}{:.1}亿", a / 1e8)
+    } else if a >= 1e5 {
+        format!("{sign}{sym}{:.0}万", a / 1e4)
+    } else if a >= 1e4 {
+        format!("{sign}{sym}{:.1}万", a / 1e4)
+    } else {
+        format!("{sign}{sym}{a:.0}")
+    }
+}
+
 /// A headline amount (a summary's figure, never a table's): in Chinese (`wan`) in 万 (ten
 /// thousands) of the major unit, rounded half away from zero to two decimals, "123.46万元"
 /// for yuan and "12.35万 USD" for another currency; otherwise the exact amount as `format`
@@ -243,6 +266,14 @@ mod tests {
         assert_eq!(compact(-8_500_000, "CNY"), "-¥85k");
         assert_eq!(compact(4_000, "USD"), "$40");
         assert_eq!(compact(0, "CNY"), "¥0");
+        assert_eq!(compact_in(123_456_789, "CNY", false), "¥1.2M");
+        assert_eq!(compact_in(1_232_128_200, "CNY", true), "¥1232万");
+        assert_eq!(compact_in(30_000_000, "CNY", true), "¥30万");
+        assert_eq!(compact_in(8_500_000, "CNY", true), "¥8.5万");
+        assert_eq!(compact_in(-90_000_000, "CNY", true), "-¥90万");
+        assert_eq!(compact_in(12_000_000_000, "CNY", true), "¥1.2亿");
+        assert_eq!(compact_in(400_000, "CNY", true), "¥4000");
+        assert_eq!(compact_in(0, "CNY", true), "¥0");
     }
 
     #[test]

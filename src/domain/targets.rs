@@ -273,7 +273,8 @@ pub fn non_negative(unit: &str, metric: &str, baseline: Option<f64>, target: Opt
 }
 
 /// Apply [`non_negative`]: a forecast below zero of a metric that cannot go there is no
-/// figure; the assessment says it will not reach zero instead (RAG is unchanged).
+/// figure; the assessment says the trend reaches zero before the target date instead (RAG
+/// is unchanged).
 pub fn floor_forecast(a: &mut Assessment, non_negative: bool) {
     if non_negative && a.forecast.is_some_and(|f| f < 0.0) {
         a.forecast = None;

@@ -49,6 +49,11 @@ pub fn fonts() -> &'static Fonts {
 }
 
 impl Fonts {
+    /// Whether the face has a glyph for `c` (else it would print as an empty box).
+    pub fn has(&self, c: char) -> bool {
+        self.regular.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
+    }
+
     /// Width of `s` in points at `size`.
     pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
         let (f, upem) = if bold { (&self.bold, self.upem[1]) } else { (&self.regular, self.upem[0]) };
@@ -77,11 +82,25 @@ pub struct Canvas<'a> {
     pub ops: Vec<Op>,
     fonts: &'a Fonts,
     ids: &'a (FontId, FontId),
+    /// Characters drawn that the font has no glyph for (and no stand-in).
+    missing: std::collections::BTreeSet<char>,
+}
+
+/// A stand-in the font has for a symbol it lacks.
+fn stand_in(c: char) -> Option<char> {
+    match c {
+        '✗' | '✘' | '✕' | '✖' | '☒' => Some('×'),
+        '⩽' => Some('≤'),
+        '⩾' => Some('≥'),
+        '☐' => Some('□'),
+        '☑' => Some('■'),
+        _ => None,
+    }
 }
 
 impl<'a> Canvas<'a> {
     fn new(fonts: &'a Fonts, ids: &'a (FontId, FontId)) -> Self {
-        Canvas { ops: Vec::new(), fonts, ids }
+        Canvas { ops: Vec::new(), fonts, ids, missing: Default::default() }
     }
 
     pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
@@ -94,12 +113,29 @@ impl<'a> Canvas<'a> {
             return;
         }
         let id = if bold { &self.ids.1 } else { &self.ids.0 };
+        let f = self.fonts;
+        let s: String = if s.chars().all(|c| f.has(c)) {
+            s.to_string()
+        } else {
+            s.chars()
+                .map(|c| {
+                    if f.has(c) || c.is_whitespace() {
+                        c
+                    } else if let Some(r) = stand_in(c) {
+                        r
+                    } else {
+                        self.missing.insert(c);
+                        c
+                    }
+                })
+                .collect()
+        };
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFillColor { col: col(color) },
             Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(size) },
             Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(PAGE_H - y - 0.88 * size) } },
-            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::ShowText { items: vec![TextItem::Text(s)] },
             Op::EndTextSection,
         ]);
     }
@@ -289,6 +325,9 @@ struct Flow<'a> {
     y: f32,
     toc: Vec<Entry>,
     section_pages: bool,
+    /// The level-1 section being laid out says only that there is nothing to show (its
+    /// headings and a line or two): the next section goes on the same page.
+    short_section: bool,
     links: Vec<RowLink>,
 }
 
@@ -352,15 +391,48 @@ impl<'a> Flow<'a> {
                     * LH
             }
             Some(Block::Table(t) | Block::Linked(t, _)) => {
-                let ws = table_widths(t);
-                let head = row_layout(self.fonts, &ws, &t.header, true).1;
-                head + t.rows.first().map_or(0.0, |r| row_layout(self.fonts, &ws, r, false).1)
+                // A short table goes whole with its heading (it never splits, see `table`).
+                self.short_table(t).unwrap_or_else(|| {
+                    let ws = table_widths(self.fonts, t);
+                    let head = row_layout(self.fonts, &ws, &t.header, true).1;
+                    head + t.rows.first().map_or(0.0, |r| row_layout(self.fonts, &ws, r, false).1)
+                })
             }
             Some(Block::Chart(ch)) => {
                 let h = ch.height(CONTENT_W) + 10.0;
                 if h > full { full * 0.3 } else { h }
             }
         }
+    }
+
+    /// The height of the note after a short table or a chart that does not split (its key,
+    /// its source): the block keeps it on its page.
+    fn table_note(&self, block: Option<&Block>, after: Option<&Block>) -> f32 {
+        let full = PAGE_H - BOTTOM - TOP;
+        match (block, after) {
+            (Some(Block::Table(t) | Block::Linked(t, _)), Some(Block::Note(s))) if self.short_table(t).is_some() => {
+                self.note_height(s)
+            }
+            (Some(Block::Chart(ch)), Some(Block::Note(s))) if ch.height(CONTENT_W) + 10.0 <= full * 0.7 => {
+                self.note_height(s)
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// A table's whole height when it is short enough never to split.
+    fn short_table(&self, t: &Table) -> Option<f32> {
+        if t.rows.len() > 12 {
+            return None;
+        }
+        let ws = table_widths(self.fonts, t);
+        let whole = row_layout(self.fonts, &ws, &t.header, true).1
+            + t.rows.iter().map(|r| row_layout(self.fonts, &ws, r, false).1).sum::<f32>();
+        (whole <= KEEP_WHOLE).then_some(whole)
+    }
+
+    fn note_height(&self, s: &str) -> f32 {
+        self.wrap(s, 9.0, false, CONTENT_W).len().min(6) as f32 * 9.0 * LH + 10.0
     }
 
     /// The whole height of a short block of facts (a few label/value pairs), which a heading
@@ -393,9 +465,23 @@ impl<'a> Flow<'a> {
                 let need = own
                     + match self.short_fields(next) {
                         Some(h) => h + self.follow(rest.get(1)),
-                        None => self.follow(next),
+                        None => self.follow(next) + self.table_note(next, rest.get(1)),
                     };
-                let section = *level == 1 && self.section_pages;
+                // A section that only says there is nothing to show (a few lines under its
+                // headings) starts no page of its own, nor does the one after it.
+                let short = *level == 1 && {
+                    let body: Vec<&Block> = rest.iter().take_while(|b| !matches!(b, Block::Heading(1, _))).collect();
+                    body.len() <= 4
+                        && body.iter().all(|b| match b {
+                            Block::Heading(..) => true,
+                            Block::Note(t) | Block::Para(t) => t.chars().count() < 120,
+                            _ => false,
+                        })
+                };
+                let section = *level == 1 && self.section_pages && !self.short_section && !short;
+                if *level == 1 {
+                    self.short_section = short;
+                }
                 if (section || need > self.room()) && self.y > TOP + 0.1 {
                     self.new_page();
                 } else {
@@ -419,6 +505,10 @@ impl<'a> Flow<'a> {
             }
             Block::Note(t) => {
                 let lines = self.wrap(t, 9.0, false, CONTENT_W);
+                // A short note is not split across pages.
+                if lines.len() <= 6 {
+                    self.ensure(lines.len() as f32 * 9.0 * LH);
+                }
                 self.lines(MARGIN_X, &lines, 9.0, false, MUTED);
                 self.y += 6.0;
             }
@@ -451,11 +541,12 @@ impl<'a> Flow<'a> {
                 }
                 self.y += 6.0;
             }
-            Block::Table(t) => self.table(t, &[]),
-            Block::Linked(t, to) => self.table(t, to),
+            Block::Table(t) => self.table(t, &[], next),
+            Block::Linked(t, to) => self.table(t, to, next),
             Block::Chart(ch) => {
                 let h = ch.height(CONTENT_W);
                 let full = PAGE_H - BOTTOM - TOP;
+                let note = self.table_note(Some(b), next);
                 if h + 8.0 > self.room() {
                     if self.room() < full * 0.3 {
                         self.new_page();
@@ -473,7 +564,7 @@ impl<'a> Flow<'a> {
                         return;
                     }
                 }
-                self.ensure(h + 8.0);
+                self.ensure(h + 8.0 + note);
                 let y = self.y;
                 ch.draw(self.cur(), MARGIN_X, y, CONTENT_W);
                 self.y += h + 10.0;
@@ -481,8 +572,8 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn table(&mut self, t: &Table, links: &[Option<String>]) {
-        let ws = table_widths(t);
+    fn table(&mut self, t: &Table, links: &[Option<String>], next: Option<&Block>) {
+        let ws = table_widths(self.fonts, t);
         let pad = PAD;
         let f = self.fonts;
         let layout = |row: &[String], bold: bool| row_layout(f, &ws, row, bold);
@@ -514,26 +605,138 @@ impl<'a> Flow<'a> {
             }
             flow.y += h;
         };
-        let first = t.rows.first().map_or(24.0, |r| layout(r, false).1);
-        self.ensure(head.1 + first);
+        let rows: Vec<(Vec<Vec<String>>, f32)> = t.rows.iter().map(|r| layout(r, false)).collect();
+        let n = rows.len();
+        // A note right after the table (its key, its source) stays with the table's last rows.
+        let note = match next {
+            Some(Block::Note(s)) => self.note_height(s),
+            _ => 0.0,
+        };
+        let whole = head.1 + rows.iter().map(|r| r.1).sum::<f32>();
+        if whole + note <= KEEP_WHOLE {
+            // A short table is never split: it moves to the next page whole.
+            self.ensure(whole + note);
+        } else {
+            self.ensure(head.1 + rows.first().map_or(24.0, |r| r.1));
+        }
         draw_row(self, &head.0, head.1, true, None);
-        for (i, r) in t.rows.iter().enumerate() {
-            let (cells, h) = layout(r, false);
-            if h > self.room() {
+        let mut on_page = 0;
+        // The group a row belongs to (a first cell left empty continues the one above):
+        // named again on the first row of a page.
+        let mut group: Option<&String> = None;
+        for (i, (cells, h)) in rows.iter().enumerate() {
+            // The last row never stands alone on a page: the last two go over together
+            // (with the note), when the page already holds two rows of the table.
+            let tail = if i + 2 == n {
+                h + rows[i + 1].1 + note
+            } else if i + 1 == n {
+                h + note
+            } else {
+                *h
+            };
+            let keep = i + 2 >= n && on_page >= 2 && tail > self.room() && tail < (PAGE_H - BOTTOM - TOP) * 0.5;
+            if *h > self.room() || keep {
                 self.new_page();
                 draw_row(self, &head.0, head.1, true, None);
+                on_page = 0;
             }
-            draw_row(self, &cells, h, false, links.get(i).and_then(Option::as_ref));
+            let first = t.rows[i].first().filter(|c| !c.is_empty());
+            match (first, group) {
+                (None, Some(g)) if on_page == 0 && i > 0 => {
+                    let mut named = t.rows[i].clone();
+                    named[0] = g.clone();
+                    let (cells, h) = layout(&named, false);
+                    draw_row(self, &cells, h, false, links.get(i).and_then(Option::as_ref));
+                }
+                _ => draw_row(self, cells, *h, false, links.get(i).and_then(Option::as_ref)),
+            }
+            if first.is_some() {
+                group = first;
+            }
+            on_page += 1;
         }
         self.y += 10.0;
     }
 }
 
 const PAD: f32 = 4.0;
+/// The height up to which a table is kept on one page rather than split (about ten rows).
+const KEEP_WHOLE: f32 = 215.0;
 
-fn table_widths(t: &Table) -> Vec<f32> {
+/// Column widths in points: the table's fractions of the text width, except that no column
+/// is narrower than what it must hold unbroken — its header's words (a short Chinese header
+/// whole) and its cells' widest unbreakable piece (a word, a date, a figure) — the others
+/// giving up width in proportion to what they have above their own minimum.
+fn table_widths(f: &Fonts, t: &Table) -> Vec<f32> {
     let total: f32 = t.widths.iter().sum::<f32>().max(0.0001);
-    t.widths.iter().map(|w| w / total * CONTENT_W).collect()
+    let mut ws: Vec<f32> = t.widths.iter().map(|w| w / total * CONTENT_W).collect();
+    let n = ws.len();
+    let cap = CONTENT_W * 0.4;
+    let bold = |s: &str| f.width(s, CELL, true);
+    let regular = |s: &str| f.width(s, CELL, false);
+    let mins: Vec<f32> = (0..n)
+        .map(|i| {
+            let head = t.header.get(i).map_or(0.0, |h| {
+                h.split_whitespace()
+                    .map(|w| {
+                        if w.chars().count() > 5 && w.chars().any(text::is_cjk) {
+                            text::widest_atom(w, &bold)
+                        } else {
+                            bold(w)
+                        }
+                    })
+                    .fold(0.0, f32::max)
+            });
+            let body =
+                t.rows.iter().filter_map(|r| r.get(i)).map(|c| text::widest_atom(c, &regular)).fold(0.0, f32::max);
+            (head.max(body) + 2.0 * PAD + 0.5).min(cap)
+        })
+        .collect();
+    let need: f32 = mins.iter().sum();
+    if need >= CONTENT_W {
+        return mins.iter().map(|m| m * CONTENT_W / need).collect();
+    }
+    let short: f32 = (0..n).map(|i| (mins[i] - ws[i]).max(0.0)).sum();
+    let slack: f32 = (0..n).map(|i| (ws[i] - mins[i]).max(0.0)).sum();
+    if short > 0.0 && slack > 0.0 {
+        let k = (short / slack).min(1.0);
+        for i in 0..n {
+            ws[i] = if ws[i] < mins[i] { mins[i] } else { ws[i] - (ws[i] - mins[i]) * k };
+        }
+    }
+    ws
+}
+
+/// The words, dates and figures of a document's tables that a column would cut (print on
+/// two lines): none in a good document. For the tests that read documents as a reader does.
+pub fn cut_words(doc: &Document) -> Vec<String> {
+    let f = fonts();
+    let bold = |s: &str| f.width(s, CELL, true);
+    let regular = |s: &str| f.width(s, CELL, false);
+    let mut out = Vec::new();
+    for b in &doc.blocks {
+        let (Block::Table(t) | Block::Linked(t, _)) = b else { continue };
+        let ws = table_widths(f, t);
+        for (i, w) in ws.iter().enumerate() {
+            let room = w - 2.0 * PAD + 0.01;
+            for word in t.header.get(i).into_iter().flat_map(|h| h.split_whitespace()) {
+                let wide = if word.chars().count() > 5 && word.chars().any(text::is_cjk) {
+                    text::widest_atom(word, &bold)
+                } else {
+                    bold(word)
+                };
+                if wide > room {
+                    out.push(word.to_string());
+                }
+            }
+            for cell in t.rows.iter().filter_map(|r| r.get(i)) {
+                if text::widest_atom(cell, &regular) > room {
+                    out.push(cell.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A row's cells broken into lines, and its height.
@@ -552,6 +755,12 @@ pub fn render(doc: &Document) -> Vec<u8> {
 
 /// As `render`, with the number of pages.
 pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
+    let (bytes, pages, _) = render_checked(doc);
+    (bytes, pages)
+}
+
+/// As `render_counted`, with the characters the font could not draw (none in a good document).
+pub fn render_checked(doc: &Document) -> (Vec<u8>, usize, Vec<char>) {
     // Dropped last, after everything below: see `memory`.
     let _permit = memory::permit();
     let fonts = fonts();
@@ -564,8 +773,11 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
         y: TOP,
         toc: Vec::new(),
         section_pages: doc.section_pages,
+        short_section: false,
         links: Vec::new(),
     };
+    // The first body page, whatever the first block is.
+    flow.new_page();
     for (i, b) in doc.blocks.iter().enumerate() {
         flow.block(b, &doc.blocks[i + 1..]);
     }
@@ -578,6 +790,7 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let links = draw_toc(&mut toc, doc, &flow.toc, front);
     let mut all: Vec<Canvas> = vec![cover, toc];
     all.extend(flow.pages.into_iter().map(|p| p.canvas));
+    let mut missing = std::collections::BTreeSet::new();
     let pages: Vec<PdfPage> = all
         .into_iter()
         .enumerate()
@@ -585,6 +798,7 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
             if i > 0 {
                 decorate(&mut c, doc, i + 1, total);
             }
+            missing.append(&mut c.missing);
             PdfPage::new(Mm(210.0), Mm(297.0), c.ops)
         })
         .collect();
@@ -605,7 +819,7 @@ pub fn render_counted(doc: &Document) -> (Vec<u8>, usize) {
     let mut out = Vec::new();
     // Writing into memory cannot fail.
     let _ = lo.save_to(&mut out);
-    (out, total)
+    (out, total, missing.into_iter().collect())
 }
 
 fn decorate(c: &mut Canvas, doc: &Document, n: usize, total: usize) {

@@ -115,6 +115,12 @@ fn atoms(text: &str) -> Vec<Atom> {
     out
 }
 
+/// The width of the widest piece of `text` that [`wrap`] never breaks (a Latin word, a
+/// date, a figure with its unit; one Chinese character): a column narrower than this cuts it.
+pub fn widest_atom(text: &str, width: &dyn Fn(&str) -> f32) -> f32 {
+    text.split('\n').flat_map(atoms).map(|a| width(&a.text)).fold(0.0, f32::max)
+}
+
 /// Break `text` into lines no wider than `max` using the `width` of a string.
 pub fn wrap(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
     let mut lines = Vec::new();

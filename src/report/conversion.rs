@@ -26,7 +26,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     for s in v.sources.iter().filter(|s| !s.trials.is_empty()) {
         b.push(h2(s.source.name.clone()));
         b.push(Block::Fields(vec![
-            (px(lang, "inventory_count"), s.source.record_count.to_string()),
+            (px(lang, "inventory_count"), num(Some(s.source.record_count as f64))),
             (i18n::t(lang, "field.owner"), s.source.owner.clone()),
             (
                 px(lang, "bar"),
@@ -54,11 +54,11 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 .map(|r| {
                     vec![
                         r.trial.trial_on.to_string(),
-                        r.trial.source_count.to_string(),
-                        format!("{} ({}%)", r.trial.loaded, r.load_rate),
-                        format!("{} ({}%)", r.trial.rejected, r.reject_rate),
-                        r.result.unaccounted.to_string(),
-                        format!("{} ({}%)", r.trial.reconciled, r.reconcile_rate),
+                        num(Some(r.trial.source_count as f64)),
+                        format!("{} ({}%)", num(Some(r.trial.loaded as f64)), r.load_rate),
+                        format!("{} ({}%)", num(Some(r.trial.rejected as f64)), r.reject_rate),
+                        num(Some(r.result.unaccounted as f64)),
+                        format!("{} ({}%)", num(Some(r.trial.reconciled as f64)), r.reconcile_rate),
                         if r.result.met { px(lang, "bar_met") } else { px(lang, "bar_not_met") },
                     ]
                 })

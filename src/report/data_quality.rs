@@ -2,8 +2,9 @@
 //! against the go-live bar, from the diagnosis view the Diagnosis page shows.
 use super::*;
 
+/// A share as the Diagnosis page prints it: one decimal at most ("94.2%", "2%").
 fn pct(x: f64) -> String {
-    format!("{}%", num(Some(x)))
+    format!("{}%", crate::domain::targets::figure(x, 1))
 }
 
 pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
@@ -46,7 +47,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 vec![
                     x.source.name.clone(),
                     d(lang, &format!("diag.ent.{}", x.source.entity)),
-                    x.source.record_count.to_string(),
+                    num(Some(x.source.record_count as f64)),
                     l.map_or("–".into(), |q| pct(q.completeness)),
                     l.map_or("–".into(), |q| pct(q.duplicates)),
                     l.map_or("–".into(), |q| pct(q.validity)),

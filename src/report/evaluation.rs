@@ -85,9 +85,13 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         ],
         right: vec![1, 2, 3],
     }));
-    b.push(Block::Chart(Box::new(roi.chart.clone())));
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(dash);
+    // The chart under its own heading, the figures behind it after it.
     b.push(h2(e(lang, "chart_title")));
+    // The heading names the chart: it does not say it again.
+    let mut chart = roi.chart.clone();
+    chart.title.clear();
+    b.push(Block::Chart(Box::new(chart)));
     b.push(Block::Table(Table {
         widths: vec![1.0, 1.4, 1.4, 1.3, 1.3, 1.3, 1.4],
         header: ["year", "plan_net", "plan_cumulative", "costs", "benefits", "net", "cumulative"]

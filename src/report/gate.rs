@@ -13,9 +13,21 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             (t(lang, "col.finish"), ph.planned_finish.to_string()),
             (t(lang, "col.status"), i18n::t(lang, &format!("phase.{}", ph.status))),
         ]),
-        h2(t(lang, "gate.delivered")),
-        Block::Table(deliverable_rows_table(&rows, lang)),
     ];
+    // The outcome first, then what it rests on.
+    b.push(h2(t(lang, "gate.decision")));
+    if g.decisions.is_empty() {
+        b.push(Block::Para(t(lang, "gate.pending")));
+    }
+    for d in &g.decisions {
+        b.push(Block::Fields(vec![
+            (t(lang, "col.decision"), i18n::t(lang, &format!("decision.{}", d.decision.decision))),
+            (t(lang, "col.by"), d.decided_by_name.clone()),
+            (t(lang, "col.date"), d.decision.decided_at.date_naive().to_string()),
+            (t(lang, "col.rationale"), d.decision.rationale.clone()),
+        ]));
+    }
+    b.extend([h2(t(lang, "gate.delivered")), Block::Table(deliverable_rows_table(&rows, lang))]);
     // Evidence attached to the deliverables (the latest version of each file).
     if !g.attachments.is_empty() {
         b.push(h2(i18n::t(lang, "collab.attach.evidence")));
@@ -78,18 +90,6 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 })
                 .collect(),
         ));
-    }
-    b.push(h2(t(lang, "gate.decision")));
-    if g.decisions.is_empty() {
-        b.push(Block::Para(t(lang, "gate.pending")));
-    }
-    for d in &g.decisions {
-        b.push(Block::Fields(vec![
-            (t(lang, "col.decision"), i18n::t(lang, &format!("decision.{}", d.decision.decision))),
-            (t(lang, "col.by"), d.decided_by_name.clone()),
-            (t(lang, "col.date"), d.decision.decided_at.date_naive().to_string()),
-            (t(lang, "col.rationale"), d.decision.rationale.clone()),
-        ]));
     }
     b
 }

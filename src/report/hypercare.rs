@@ -51,7 +51,10 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     }
     // The page's chart model, drawn for print, with the day-by-day figures under it.
     b.push(h2(g(lang, "hc_chart")));
-    b.push(Block::Chart(Box::new(l.chart.clone())));
+    // The heading names the chart: it does not say it again.
+    let mut chart = l.chart.clone();
+    chart.title.clear();
+    b.push(Block::Chart(Box::new(chart)));
     b.push(Block::Note(g(lang, "hc_chart_help")));
     b.push(Block::Table(Table {
         widths: vec![1.6, 1.0, 1.0, 1.4],

@@ -13,7 +13,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         h1(rx(lang, "issue_log")),
         Block::Fields(vec![
             (rx(lang, "open_issues"), l.open_issues.to_string()),
-            (rx(lang, "escalated"), l.escalated.to_string()),
+            (t(lang, "raid.escalated"), l.escalated.to_string()),
             (rx(lang, "pending_changes"), l.pending_changes.to_string()),
         ]),
     ];

@@ -54,13 +54,10 @@ pub(crate) fn name(lang: Lang, en: &str, zh: &str) -> String {
     }
 }
 
+/// A figure as the pages print it: thousands separators, at most two decimals, no
+/// trailing zeros ("2,350", "73.1").
 pub(crate) fn num(v: Option<f64>) -> String {
-    v.map_or(
-        "–".into(),
-        |x| {
-            if x.fract().abs() < 1e-9 && x.abs() < 1e12 { format!("{x:.0}") } else { format!("{x:.2}") }
-        },
-    )
+    v.map_or("–".into(), |x| crate::domain::targets::figure(x, 2))
 }
 
 pub(crate) fn date(d: Option<NaiveDate>) -> String {
@@ -159,7 +156,7 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
     let blueprint = service::blueprint::view(c, project_id).await?;
     let mut blueprints = Vec::new();
     for r in &blueprint.blueprints {
-        blueprints.push(service::blueprint::page(c, project_id, r.b.id, None, None).await?);
+        blueprints.push(service::blueprint::page(c, project_id, r.b.id, None, None, lang).await?);
     }
     let review = match scope.review {
         Some(id) => Some(reviews::deck(c, project_id, id).await?),
@@ -486,7 +483,7 @@ pub(crate) fn deliverables_table(f: &Facts, lang: Lang, phase_id: Option<i32>) -
 
 pub(crate) fn deliverable_rows_table(rows: &[&work::DeliverableRow], lang: Lang) -> Table {
     Table {
-        widths: vec![0.6, 3.0, 0.7, 1.2, 1.2, 1.6],
+        widths: vec![0.5, 2.6, 0.6, 1.1, 1.0, 2.5],
         header: ["seq", "deliverable", "gate", "due", "status", "accepted_by"]
             .map(|k| t(lang, &format!("col.{k}")))
             .to_vec(),

@@ -48,7 +48,7 @@ pub(super) fn cycles_blocks(cycles: &[&CycleView], lang: Lang, charts: &service:
             "testing.crit_coverage",
             &[("covered", &e.processes_covered.to_string()), ("processes", &e.processes.to_string())],
         );
-        let mark = |ok: bool| if ok { "✓" } else { "✗" };
+        let mark = |ok: bool| if ok { "✓" } else { "×" };
         let verdict = if e.met {
             tx(lang, "exit_met")
         } else if x.waived {

@@ -74,7 +74,9 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 (rd(lang, "conditions"), if x.conditions.is_empty() { rd(lang, "none") } else { x.conditions.clone() }),
             ]));
             if let Some(card_at) = &d.scorecard {
-                b.push(h2(i18n::tf(lang, "readiness.frozen", &[("date", &card_at.computed_on.to_string())])));
+                // The page's lead-in, as a heading: without its closing colon.
+                let title = i18n::tf(lang, "readiness.frozen", &[("date", &card_at.computed_on.to_string())]);
+                b.push(h2(title.trim_end_matches([':', '：']).to_string()));
                 b.extend(card(card_at, lang));
             }
         }

@@ -279,6 +279,17 @@ fn top_risks(top: &[service::risks::PackRisk], lang: Lang) -> Block {
 /// view the Risks page shows (the review deck freezes the same top risks).
 fn risk_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let r = &f.risks;
+    // A top risk's number in the register, the number the heat map shows it by.
+    let place = |k: &service::risks::PackRisk| {
+        r.risks
+            .iter()
+            .position(|v| {
+                v.risk.title == k.title_en
+                    && v.risk.probability == Some(k.probability)
+                    && v.risk.impact == Some(k.impact)
+            })
+            .map(|i| (i + 1).to_string())
+    };
     let mut b = vec![h1(t(lang, "review.risks"))];
     if r.counts.total == 0 {
         b.push(Block::Note(t(lang, "review.no_risks")));
@@ -304,9 +315,11 @@ fn risk_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     if r.top.is_empty() {
         b.push(Block::Note(i18n::t(lang, "risk.no_top")));
     } else {
+        let number = |k: &service::risks::PackRisk| place(k).unwrap_or_else(|| "–".to_string());
         b.push(Block::Table(Table {
-            widths: vec![3.0, 0.9, 0.7, 1.6, 3.0],
+            widths: vec![0.4, 3.0, 0.9, 0.7, 1.6, 3.0],
             header: vec![
+                "#".into(),
                 i18n::t(lang, "risk.title"),
                 format!("{} × {}", i18n::t(lang, "risk.p"), i18n::t(lang, "risk.i")),
                 i18n::t(lang, "risk.score"),
@@ -318,6 +331,7 @@ fn risk_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                 .iter()
                 .map(|k| {
                     vec![
+                        number(k),
                         name(lang, &k.title_en, &k.title_zh),
                         format!("{} × {}", k.probability, k.impact),
                         k.score.to_string(),
@@ -326,11 +340,18 @@ fn risk_blocks(f: &Facts, lang: Lang) -> Vec<Block> {
                     ]
                 })
                 .collect(),
-            right: vec![2],
+            right: vec![0, 3],
         }));
     }
     b.push(h2(i18n::t(lang, "risk.heat_map")));
     b.push(Block::Chart(Box::new(r.heat_map.clone())));
+    // The key to the numbers on the map the top risks do not give.
+    let shown: Vec<String> = r.top.iter().filter_map(place).collect();
+    let key: Vec<String> =
+        r.heat_map.items.iter().filter(|i| !shown.contains(&i.label)).map(|i| i.title.clone()).collect();
+    if !key.is_empty() {
+        b.push(Block::Note(key.join(" · ")));
+    }
     b
 }
 

@@ -31,19 +31,28 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     let v = &f.training;
     let cur = &v.currency;
     let money = |m: &service::training::MoneyRow| vec![m.planned.clone(), m.actual.clone()];
+    // Two breakdowns of the same sum and the total: each group named on its first row.
+    let group = |i: usize, key: &str| if i == 0 { t(lang, key) } else { String::new() };
     let mut budget: Vec<Vec<String>> = v
         .budget
         .by_phase
         .iter()
-        .map(|b| [vec![i18n::tf(lang, "overview.phase_n", &[("n", &b.seq.to_string())])], money(&b.m)].concat())
+        .enumerate()
+        .map(|(i, b)| {
+            [
+                vec![group(i, "training.by_phase"), i18n::tf(lang, "overview.phase_n", &[("n", &b.seq.to_string())])],
+                money(&b.m),
+            ]
+            .concat()
+        })
         .collect();
-    budget.extend(
-        v.budget
-            .by_audience
-            .iter()
-            .map(|b| [vec![i18n::t(lang, &format!("audience.{}", b.audience))], money(&b.m)].concat()),
+    budget.extend(v.budget.by_audience.iter().enumerate().map(|(i, b)| {
+        [vec![group(i, "training.by_audience"), i18n::t(lang, &format!("audience.{}", b.audience))], money(&b.m)]
+            .concat()
+    }));
+    budget.push(
+        [vec![format!("{} ({cur})", i18n::t(lang, "training.total")), String::new()], money(&v.budget.total)].concat(),
     );
-    budget.push([vec![format!("{} ({cur})", i18n::t(lang, "training.total"))], money(&v.budget.total)].concat());
     let a = &v.attendance;
     let attendance = match a.percent {
         Some(p) => i18n::tf(
@@ -63,7 +72,15 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         Block::Fields(vec![
             (t(lang, "training.count"), v.count.to_string()),
             (t(lang, "training.hours"), v.hours.clone()),
-            (t(lang, "training.cost"), format!("{} {cur}", v.budget.total.planned)),
+            // A headline figure: in 万元 for a Chinese reader, as the page prints it otherwise.
+            (
+                t(lang, "training.cost"),
+                if lang == Lang::Zh {
+                    crate::domain::money::headline(v.budget.total.planned_minor, cur, true)
+                } else {
+                    format!("{} {cur}", v.budget.total.planned)
+                },
+            ),
             (t(lang, "training.attendance"), attendance),
         ]),
     ];
@@ -107,10 +124,15 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     b.extend([
         h1(i18n::t(lang, "training.budget")),
         Block::Table(Table {
-            widths: vec![3.0, 1.6, 1.6],
-            header: vec![String::new(), i18n::t(lang, "training.planned"), i18n::t(lang, "training.actual")],
+            widths: vec![1.4, 2.0, 1.6, 1.6],
+            header: vec![
+                String::new(),
+                String::new(),
+                i18n::t(lang, "training.planned"),
+                i18n::t(lang, "training.actual"),
+            ],
             rows: budget,
-            right: vec![1, 2],
+            right: vec![2, 3],
         }),
         Block::Note(t(lang, "training.budget_hint")),
         h1(t(lang, "training.coverage")),

@@ -321,16 +321,31 @@ fn feature_key(name: &str, existing: &[module_feature::Model]) -> String {
 
 // ---------- the pages' views ----------
 
-/// The swimlane chart of a blueprint: one lane per step.
-pub fn swimlane(c: &Content) -> Vec<Lane> {
+/// Each step's CRM module by its name in `lang` (a step names its module by key; a key
+/// the project does not have is shown as typed, none as nothing).
+pub fn step_modules(c: &Content, modules: &[crm_module::Model], lang: crate::i18n::Lang) -> Vec<String> {
     c.steps
         .iter()
-        .map(|s| Lane {
+        .map(|s| match modules.iter().find(|m| m.key == s.module) {
+            Some(m) if lang == crate::i18n::Lang::Zh => m.name_zh.clone(),
+            Some(m) => m.name_en.clone(),
+            None => s.module.clone(),
+        })
+        .collect()
+}
+
+/// The swimlane chart of a blueprint: one lane per step, under each action its module (by
+/// name, `names` as [`step_modules`] gives them) and feature.
+pub fn swimlane(c: &Content, names: &[String]) -> Vec<Lane> {
+    c.steps
+        .iter()
+        .zip(names)
+        .map(|(s, module)| Lane {
             actor: s.actor.clone(),
             action: s.action.clone(),
-            system: match (s.module.is_empty(), s.feature.is_empty()) {
-                (false, false) => format!("{} · {}", s.module, s.feature),
-                (false, true) => s.module.clone(),
+            system: match (module.is_empty(), s.feature.is_empty()) {
+                (false, false) => format!("{module} · {}", s.feature),
+                (false, true) => module.clone(),
                 _ => s.feature.clone(),
             },
             rule: s.rule.clone(),
@@ -421,6 +436,8 @@ pub struct BlueprintPage {
     pub b: blueprint::Model,
     pub content: Content,
     pub swimlane: Vec<Lane>,
+    /// Each step's CRM module by name, in the page's language.
+    pub step_modules: Vec<String>,
     pub revisions: Vec<RevisionView>,
     pub diff: Option<Vec<DiffLine>>,
     pub from: i32,
@@ -477,6 +494,7 @@ pub async fn page<C: ConnectionTrait>(
     id: i32,
     from: Option<i32>,
     to: Option<i32>,
+    lang: crate::i18n::Lang,
 ) -> Result<BlueprintPage> {
     let b = get(c, project_id, id).await?;
     let content = content_of(&b.content);
@@ -487,8 +505,10 @@ pub async fn page<C: ConnectionTrait>(
     let choices = choices(c, project_id).await?;
     let served = choices.targets.iter().filter(|t| content.targets.contains(&t.key)).cloned().collect();
     let raised_by = raised_by(c, project_id, &revisions).await?;
+    let step_modules = step_modules(&content, &super::modules::modules(c, project_id).await?, lang);
     Ok(BlueprintPage {
-        swimlane: swimlane(&content),
+        swimlane: swimlane(&content, &step_modules),
+        step_modules,
         b,
         content,
         revisions,

@@ -742,11 +742,13 @@ impl CaseView {
                     Payback::NotWithinHorizon => None,
                 },
                 currency: cur.clone(),
+                wan: lang == Lang::Zh,
             },
             categories: BarChart {
                 title: i18n::t(lang, "bc.chart_categories"),
                 bars: r.costs_by_category.iter().map(|(c, v)| (i18n::t(lang, &format!("cost_cat.{c}")), *v)).collect(),
                 currency: cur.clone(),
+                wan: lang == Lang::Zh,
             },
             tornado: Tornado {
                 title: i18n::t(lang, "bc.chart_tornado"),
@@ -754,6 +756,7 @@ impl CaseView {
                 base_label: i18n::t(lang, "bc.npv"),
                 rows: r.sensitivity.iter().take(10).map(|x| (x.label.clone(), x.npv_minus, x.npv_plus)).collect(),
                 currency: cur.clone(),
+                wan: lang == Lang::Zh,
             },
         }
     }

@@ -502,6 +502,7 @@ pub async fn view_on<C: ConnectionTrait>(
             realised: real.years.iter().map(|y| y.cumulative).collect(),
             legend: (i18n::t(lang, "eval.plan"), i18n::t(lang, "eval.realised")),
             currency: cur.to_string(),
+            wan: lang == Lang::Zh,
         };
         RoiView {
             scenario: s.name.clone(),

@@ -140,7 +140,7 @@ async fn show_page(
     version: Option<i32>,
     q: DiffQuery,
 ) -> AppResult<Response> {
-    let v = svc::page(&state.db.conn, project.id, bid, q.from, q.to).await?;
+    let v = svc::page(&state.db.conn, project.id, bid, q.from, q.to, ctx.lang).await?;
     let from_defect = match q.defect {
         Some(did) => Some(crate::service::testing::defect_detail(&state.db.conn, project.id, did).await?.0),
         None => None,
@@ -161,6 +161,7 @@ async fn show_page(
         b => ser(&v.b),
         content => ser(&v.content),
         svg => Value::from_safe_string(swimlane::to_svg(&v.swimlane)),
+        step_modules => ser(&v.step_modules),
         revisions => ser(&v.revisions),
         raised_by => ser(&v.raised_by),
         from_defect => ser(&from_defect),

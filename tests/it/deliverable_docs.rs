@@ -87,7 +87,7 @@ pub(crate) fn pages_text(doc: &Document) -> Vec<String> {
 
 /// Keys that must never reach a reader: i18n key prefixes (an untranslated key prints
 /// itself) and stored codes of departments, audiences, roles, statuses and kinds.
-const RAW: &[&str] = &[
+pub(crate) const RAW: &[&str] = &[
     "pdf.",
     "dept.",
     "audience.",

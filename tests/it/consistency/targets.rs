@@ -42,7 +42,7 @@ async fn agree(c: &mut Client, p: i32) -> Vec<Value> {
         let rag = i18n::t(Lang::En, &format!("trag.{}", v["rag"].as_str().unwrap()));
         let forecast = match (s["forecast"].as_str(), s["forecast_below_zero"].as_bool().unwrap()) {
             (Some(f), _) => f.to_string(),
-            (None, true) => "will not reach zero".to_string(),
+            (None, true) => "reaches zero before the target date".to_string(),
             (None, false) => "–".to_string(),
         };
         if let Some(a) = &shown {
@@ -56,7 +56,11 @@ async fn agree(c: &mut Client, p: i32) -> Vec<Value> {
         );
         if s["forecast_below_zero"].as_bool().unwrap() {
             assert!(v["assessment"]["forecast"].is_null(), "{name}: no negative forecast in the API");
-            assert!(detail.contains("will not reach zero") && list.contains("will not reach zero"), "{name}");
+            assert!(
+                detail.contains("reaches zero before the target date")
+                    && list.contains("reaches zero before the target date"),
+                "{name}"
+            );
         } else if let Some(f) = s["forecast"].as_str() {
             assert!(list.contains(&format!("Forecast {f}")), "list lacks forecast {f} for {name}");
             assert!(
