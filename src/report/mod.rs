@@ -156,7 +156,7 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
     let blueprint = service::blueprint::view(c, project_id).await?;
     let mut blueprints = Vec::new();
     for r in &blueprint.blueprints {
-        blueprints.push(service::blueprint::page(c, project_id, r.b.id, None, None).await?);
+        blueprints.push(service::blueprint::page(c, project_id, r.b.id, None, None, lang).await?);
     }
     let review = match scope.review {
         Some(id) => Some(reviews::deck(c, project_id, id).await?),

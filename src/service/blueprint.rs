@@ -321,17 +321,20 @@ fn feature_key(name: &str, existing: &[module_feature::Model]) -> String {
 
 // ---------- the pages' views ----------
 
-/// The swimlane chart of a blueprint: one lane per step.
-pub fn swimlane(c: &Content) -> Vec<Lane> {
+/// The swimlane chart of a blueprint: one lane per step, the module and a standard feature
+/// named in `lang` (a step stores the module's key and the feature as typed).
+pub fn swimlane(c: &Content, lang: crate::i18n::Lang) -> Vec<Lane> {
+    let module = |k: &str| crate::i18n::t(lang, &format!("module.{k}"));
+    let feature = |f: &str| crate::domain::modules::feature_label(f, lang.code());
     c.steps
         .iter()
         .map(|s| Lane {
             actor: s.actor.clone(),
             action: s.action.clone(),
             system: match (s.module.is_empty(), s.feature.is_empty()) {
-                (false, false) => format!("{} · {}", s.module, s.feature),
-                (false, true) => s.module.clone(),
-                _ => s.feature.clone(),
+                (false, false) => format!("{} · {}", module(&s.module), feature(&s.feature)),
+                (false, true) => module(&s.module),
+                _ => feature(&s.feature),
             },
             rule: s.rule.clone(),
             output: s.output.clone(),
@@ -477,6 +480,7 @@ pub async fn page<C: ConnectionTrait>(
     id: i32,
     from: Option<i32>,
     to: Option<i32>,
+    lang: crate::i18n::Lang,
 ) -> Result<BlueprintPage> {
     let b = get(c, project_id, id).await?;
     let content = content_of(&b.content);
@@ -488,7 +492,7 @@ pub async fn page<C: ConnectionTrait>(
     let served = choices.targets.iter().filter(|t| content.targets.contains(&t.key)).cloned().collect();
     let raised_by = raised_by(c, project_id, &revisions).await?;
     Ok(BlueprintPage {
-        swimlane: swimlane(&content),
+        swimlane: swimlane(&content, lang),
         b,
         content,
         revisions,

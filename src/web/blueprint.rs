@@ -140,7 +140,7 @@ async fn show_page(
     version: Option<i32>,
     q: DiffQuery,
 ) -> AppResult<Response> {
-    let v = svc::page(&state.db.conn, project.id, bid, q.from, q.to).await?;
+    let v = svc::page(&state.db.conn, project.id, bid, q.from, q.to, ctx.lang).await?;
     let from_defect = match q.defect {
         Some(did) => Some(crate::service::testing::defect_detail(&state.db.conn, project.id, did).await?.0),
         None => None,
