@@ -51,7 +51,10 @@ impl Coverage {
         let w = LABEL_W + COL_W * self.cols.len().max(1) as f64;
         let h = HEAD_H + ROW_H * self.rows.len() as f64 + 30.0;
         let mut s = format!(
-            r#"<svg class="chart coverage" viewBox="0 0 {} {}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title><text x="0" y="12" font-size="12" font-weight="600">{t}</text>"#,
+            r#"<svg class="chart coverage" width="{}" viewBox="0 0 {} {}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title><text x="0" y="12" font-size="12" font-weight="600">{t}</text>"#,
+            // Drawn at a third over its own size (its text near the page's), never
+            // stretched across the page when there are few cycles.
+            n(w * 1.35),
             n(w),
             n(h),
             t = esc(&self.title)

@@ -50,6 +50,11 @@ impl SeriesChart {
         Some((d0, d1, hi))
     }
 
+    /// The value axis's ticks: counts are whole, so never "0.5 defects".
+    pub fn ticks(hi: f64) -> Vec<f64> {
+        nice_ticks(0.0, hi, 4).into_iter().filter(|t| t.fract() == 0.0).collect()
+    }
+
     /// The polyline of a series in plot coordinates: steps (level until the next point),
     /// or straight for a dashed one.
     pub fn path<T: Copy>(&self, s: &Named, x: impl Fn(NaiveDate) -> T, y: impl Fn(f64) -> T) -> Vec<(T, T)> {
@@ -65,7 +70,13 @@ impl SeriesChart {
 
     /// Render as an SVG element sized by its viewBox.
     pub fn to_svg(&self, width: f64, height: f64) -> String {
-        let (left, right, top, bottom) = (44.0, 12.0, 30.0, 24.0);
+        let (left, right, bottom) = (44.0, 12.0, 24.0);
+        // The legend sits right of the title; a long title (a cycle's name) pushes it to a
+        // line of its own so the two never overlap.
+        let legend_w: f64 = self.series.iter().map(|ser| super::svg::text_width(&ser.label, 10.0) as f64 + 26.0).sum();
+        let title_w = super::svg::text_width(&self.title, 12.0) as f64;
+        let own_line = title_w + legend_w + 12.0 > width - right;
+        let (top, ly) = if own_line { (42.0, 34.0) } else { (30.0, 22.0) };
         let mut s = format!(
             r#"<svg class="chart series-chart" viewBox="0 0 {} {}" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
             n(width),
@@ -80,11 +91,13 @@ impl SeriesChart {
             lx -= w;
             let dash = if ser.dashed { r#" stroke-dasharray="5 4""# } else { "" };
             s.push_str(&format!(
-                r#"<line x1="{}" x2="{}" y1="22" y2="22" stroke="{c}" stroke-width="2.2"{dash}/><text class="tick" x="{}" y="25">{}</text>"#,
+                r#"<line x1="{}" x2="{}" y1="{ly}" y2="{ly}" stroke="{c}" stroke-width="2.2"{dash}/><text class="tick" x="{}" y="{}">{}</text>"#,
                 n(lx),
                 n(lx + 16.0),
                 n(lx + 20.0),
+                n(ly + 3.0),
                 esc(&ser.label),
+                ly = n(ly),
                 c = hex(ser.rgb())
             ));
         }
@@ -100,8 +113,7 @@ impl SeriesChart {
         let span = (d1 - d0).num_days().max(1) as f64;
         let x = |d: NaiveDate| left + (d - d0).num_days() as f64 / span * (width - left - right);
         let y = |v: f64| top + (hi - v) / hi * (height - top - bottom);
-        // Counts: whole ticks only (no "0.5 defects").
-        for t in nice_ticks(0.0, hi, 4).into_iter().filter(|t| t.fract() == 0.0) {
+        for t in Self::ticks(hi) {
             s.push_str(&format!(
                 r#"<line class="grid" x1="{}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
                 n(left),
@@ -174,6 +186,8 @@ mod tests {
         let svg = c.to_svg(600.0, 220.0);
         assert!(svg.contains("Burn-up &lt;UAT&gt;") && svg.contains("stroke-dasharray") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(SeriesChart::ticks(1.0), vec![0.0, 1.0]);
+        assert_eq!(SeriesChart::ticks(500.0), vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0]);
         let e = SeriesChart { title: "x".into(), series: vec![], empty: "No runs".into() };
         assert!(e.to_svg(100.0, 50.0).contains("No runs"));
     }

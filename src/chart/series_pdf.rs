@@ -1,7 +1,7 @@
 //! The counts-over-time chart drawn with PDF operations from the same [`SeriesChart`] model
 //! as the SVG: title, legend under it, round ticks, step lines.
 use super::series::SeriesChart;
-use super::svg::{nice_ticks, short};
+use super::svg::short;
 use crate::pdf::{Canvas, Chart, INK, MUTED, RULE};
 
 impl Chart for SeriesChart {
@@ -28,8 +28,7 @@ impl Chart for SeriesChart {
         let span = (d1 - d0).num_days().max(1) as f32;
         let sx = |d: chrono::NaiveDate| px0 + (d - d0).num_days() as f32 / span * (px1 - px0);
         let sy = |v: f64| py1 - (v / hi) as f32 * (py1 - py0);
-        // Counts: whole ticks only (no "0.5 defects").
-        for t in nice_ticks(0.0, hi, 4).into_iter().filter(|t| t.fract() == 0.0) {
+        for t in SeriesChart::ticks(hi) {
             let ty = sy(t);
             c.line(px0, ty, px1, ty, 0.3, RULE);
             c.text_right(px0 - 4.0, ty - 3.5, &short(t), 7.0, false, MUTED);

@@ -80,6 +80,19 @@ pub fn standard_features(module: &str) -> &'static [Feature] {
     }
 }
 
+/// A feature named in free text (a blueprint step, a configuration item) shown in `lang`:
+/// when it is one of the standard features, by its name in that language ("Service request
+/// management" → "服务请求管理"); else as typed.
+pub fn feature_label(text: &str, lang: &str) -> String {
+    let want = text.trim().to_lowercase();
+    [SALES, MARKETING, SERVICE, CHANNELS, ANALYTICS]
+        .iter()
+        .flat_map(|fs| fs.iter())
+        .find(|f| f.en.to_lowercase() == want || f.zh == text.trim())
+        .map(|f| (if lang == "zh" { f.zh } else { f.en }).to_string())
+        .unwrap_or_else(|| text.to_string())
+}
+
 /// Adoption in percent of planned users, when users are planned.
 pub fn adoption(planned_users: i32, active_users: i32) -> Option<f64> {
     (planned_users > 0).then(|| f64::from(active_users.max(0)) / f64::from(planned_users) * 100.0)
@@ -107,6 +120,9 @@ mod tests {
         assert_eq!(adoption(200, 150), Some(75.0));
         assert_eq!(adoption(0, 5), None);
         assert!(can_move("planned", "configured") && can_move("piloted", "live") && can_move("live", "retired"));
+        assert_eq!(feature_label(" service request MANAGEMENT", "zh"), "服务请求管理");
+        assert_eq!(feature_label("服务请求管理", "en"), "Service request management");
+        assert_eq!(feature_label("Claims workbench", "zh"), "Claims workbench");
         assert!(!can_move("live", "configured") && !can_move("live", "live") && !can_move("planned", "nonsense"));
     }
 }

@@ -148,11 +148,20 @@ pub fn format(minor: i64, currency: &str) -> String {
 
 /// Whole major units, for compact displays such as chart labels: "¥1,235" (rounded).
 pub fn format_whole(minor: i64, currency: &str) -> String {
+    let w = whole(minor, currency);
+    match w.strip_prefix('-') {
+        Some(rest) => format!("-{}{rest}", symbol(currency)),
+        None => format!("{}{w}", symbol(currency)),
+    }
+}
+
+/// Whole major units without a symbol, rounded half away from zero: "1,235", "-73,447"
+/// (tables whose currency is named once, such as the earned-value figures).
+pub fn whole(minor: i64, currency: &str) -> String {
     let unit = 10_i64.pow(minor_digits(currency));
     let whole = (minor + if minor < 0 { -unit / 2 } else { unit / 2 }) / unit;
-    let p = group(whole.unsigned_abs());
     let sign = if whole < 0 { "-" } else { "" };
-    format!("{sign}{}{p}", symbol(currency))
+    format!("{sign}{}", group(whole.unsigned_abs()))
 }
 
 /// A short money label for axes: "¥1.2M", "-¥850k", "¥40".

@@ -271,9 +271,15 @@ pub fn live(
         .iter()
         .enumerate()
         .any(|(i, d)| d.is_some_and(|d| d < now) && out.get(i).is_some_and(|t| t.state != LiveState::Done));
+    // Once every task is done the clock stops at the last finish, and the plan's clock
+    // stops at the plan's end: a finished cutover shows how long it took against the plan.
+    let all_done = !out.is_empty() && out.iter().all(|t| t.state == LiveState::Done);
+    let last_finish = actuals.iter().filter_map(|a| a.finish).max();
+    let until = if all_done { last_finish.unwrap_or(now) } else { now };
+    let plan_until = plan.finish.map_or(now, |f| now.min(f));
     Live {
-        elapsed_minutes: first.map_or(0, |f| (now - f).num_minutes().max(0)),
-        planned_elapsed_minutes: plan.start.map_or(0, |s| (now - s).num_minutes()),
+        elapsed_minutes: first.map_or(0, |f| (until - f).num_minutes().max(0)),
+        planned_elapsed_minutes: plan.start.map_or(0, |s| (plan_until - s).num_minutes()),
         running: out.iter().filter(|t| matches!(t.state, LiveState::Running | LiveState::Overrunning)).count(),
         late: out.iter().filter(|t| matches!(t.state, LiveState::LateStart | LiveState::Overrunning)).count(),
         done: out.iter().filter(|t| t.state == LiveState::Done).count(),
@@ -289,6 +295,15 @@ pub fn hm(minutes: i64) -> String {
     let sign = if minutes < 0 { "−" } else { "" };
     let m = minutes.unsigned_abs();
     format!("{sign}{}:{:02}", m / 60, m % 60)
+}
+
+/// A variance in percent as every surface shows it: "+7%", "0%", "−3%".
+pub fn signed_pct(v: i64) -> String {
+    match v {
+        0 => "0%".into(),
+        v if v > 0 => format!("+{v}%"),
+        v => format!("−{}%", v.unsigned_abs()),
+    }
 }
 
 /// A predecessor list as typed: sequence numbers separated by commas or spaces.
@@ -427,12 +442,24 @@ mod tests {
         let l = live(&r, &p, &acts, &deadlines, at(3, 2, 1));
         assert_eq!(l.minutes_to_rollback, None);
         assert!(l.rollback_deadline_missed);
+        // Days after a finished cutover: its own duration against the plan's, not the days
+        // since it started.
+        let mut done = vec![Actual::default(); 6];
+        for (i, s) in p.slots.iter().enumerate() {
+            done[i] = Actual { start: Some(s.start), finish: Some(s.finish + Duration::minutes(5)) };
+        }
+        let l = live(&r, &p, &done, &deadlines, at(20, 9, 0));
+        let plan_total = (p.finish.unwrap() - p.start.unwrap()).num_minutes();
+        assert_eq!(l.planned_elapsed_minutes, plan_total);
+        assert_eq!(l.elapsed_minutes, plan_total + 5);
+        assert_eq!(l.done, 6);
     }
 
     #[test]
     fn formats_and_parses() {
         assert_eq!(hm(690), "11:30");
         assert_eq!(hm(-5), "−0:05");
+        assert_eq!((signed_pct(7), signed_pct(0), signed_pct(-3)), ("+7%".into(), "0%".into(), "−3%".into()));
         assert_eq!(parse_predecessors("1, 3 3，4"), Some(vec![1, 3, 4]));
         assert_eq!(parse_predecessors(""), Some(vec![]));
         assert_eq!(parse_predecessors("1,x"), None);

@@ -185,26 +185,32 @@ pub struct RunFact<'a> {
 /// The burn-up of a cycle on one day: cases planned to be run by then (a straight line from
 /// none on the planned start to every case on the planned finish; `None` without both
 /// dates), cases executed (run at least once, a retest mark not counting) and cases whose
-/// latest result by then is passed.
+/// latest result by then is passed — both `None` after today, which has not happened yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct BurnPoint {
     pub on: chrono::NaiveDate,
     pub planned: Option<u32>,
-    pub executed: u32,
-    pub passed: u32,
+    pub executed: Option<u32>,
+    pub passed: Option<u32>,
 }
 
-/// The burn-up on every day something happened (a run, the planned start and finish).
+/// The burn-up on every day something happened (a run, the planned start and finish) and
+/// on `today` when it falls inside that span, so the actual lines reach today and stop.
 pub fn burnup(
     cases: usize,
     start: Option<chrono::NaiveDate>,
     finish: Option<chrono::NaiveDate>,
     runs: &[RunFact],
+    today: chrono::NaiveDate,
 ) -> Vec<BurnPoint> {
     let total = u32::try_from(cases).unwrap_or(u32::MAX);
     let mut days: Vec<chrono::NaiveDate> = runs.iter().map(|r| r.on).chain(start).chain(finish).collect();
     days.sort_unstable();
     days.dedup();
+    if days.first().is_some_and(|d| *d < today) && days.last().is_some_and(|d| *d > today) {
+        days.push(today);
+        days.sort_unstable();
+    }
     let planned = |d: chrono::NaiveDate| -> Option<u32> {
         let (s, f) = (start?, finish?);
         if d <= s {
@@ -233,11 +239,12 @@ pub fn burnup(
             next += 1;
         }
         let passed = latest.values().filter(|s| **s == "passed").count();
+        let happened = d <= today;
         out.push(BurnPoint {
             on: d,
             planned: planned(d),
-            executed: u32::try_from(executed.len()).unwrap_or(u32::MAX),
-            passed: u32::try_from(passed).unwrap_or(u32::MAX),
+            executed: happened.then(|| u32::try_from(executed.len()).unwrap_or(u32::MAX)),
+            passed: happened.then(|| u32::try_from(passed).unwrap_or(u32::MAX)),
         });
     }
     out
@@ -357,19 +364,30 @@ mod tests {
             RunFact { case: 1, on: d("2026-05-05"), status: "passed" },
             RunFact { case: 3, on: d("2026-05-05"), status: "blocked" },
         ];
-        let b = burnup(10, Some(d("2026-05-01")), Some(d("2026-05-11")), &runs);
+        let b = burnup(10, Some(d("2026-05-01")), Some(d("2026-05-11")), &runs, d("2026-05-20"));
         let days: Vec<_> = b.iter().map(|p| (p.on.to_string(), p.planned, p.executed, p.passed)).collect();
         assert_eq!(
             days,
             [
-                ("2026-05-01".to_string(), Some(0), 0, 0),
-                ("2026-05-02".to_string(), Some(1), 2, 1),
-                ("2026-05-04".to_string(), Some(3), 2, 1),
-                ("2026-05-05".to_string(), Some(4), 3, 2),
-                ("2026-05-11".to_string(), Some(10), 3, 2),
+                ("2026-05-01".to_string(), Some(0), Some(0), Some(0)),
+                ("2026-05-02".to_string(), Some(1), Some(2), Some(1)),
+                ("2026-05-04".to_string(), Some(3), Some(2), Some(1)),
+                ("2026-05-05".to_string(), Some(4), Some(3), Some(2)),
+                ("2026-05-11".to_string(), Some(10), Some(3), Some(2)),
             ]
         );
-        assert!(burnup(5, None, None, &runs).iter().all(|p| p.planned.is_none()));
+        assert!(burnup(5, None, None, &runs, d("2026-05-20")).iter().all(|p| p.planned.is_none()));
+        // Seen on the 7th: the actual lines run to the 7th and stop; the plan goes on.
+        let b = burnup(10, Some(d("2026-05-01")), Some(d("2026-05-11")), &runs, d("2026-05-07"));
+        let days: Vec<_> = b.iter().map(|p| (p.on.to_string(), p.planned, p.executed, p.passed)).collect();
+        assert_eq!(
+            &days[3..],
+            [
+                ("2026-05-05".to_string(), Some(4), Some(3), Some(2)),
+                ("2026-05-07".to_string(), Some(6), Some(3), Some(2)),
+                ("2026-05-11".to_string(), Some(10), None, None),
+            ]
+        );
     }
 
     #[test]

@@ -228,7 +228,7 @@ pub(super) fn rehearsals(f: &Facts, lang: Lang) -> Vec<Block> {
                         format!("{} / {}", v.tasks_recorded, r.tasks.len()),
                         v.tasks_overran.to_string(),
                         v.total_minutes.map_or("–".into(), hm),
-                        v.variance_pct.map_or("–".into(), |p| format!("{p:+} %")),
+                        v.variance_pct.map_or("–".into(), crate::domain::runbook::signed_pct),
                         if v.total_minutes.is_none() {
                             g(lang, "incomplete")
                         } else if v.within_tolerance {

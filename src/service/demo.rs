@@ -473,7 +473,7 @@ async fn demo_business_case(db: &Db, author: Actor, steering: Actor, project_id:
 }
 
 /// (name, title, department, side, email, linked demo user index)
-type DemoPerson = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<usize>);
+pub(super) type DemoPerson = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<usize>);
 const PEOPLE: &[DemoPerson] = &[
     ("张伟 Zhang Wei", "总经理 General manager", "management", "client", "zhang.wei@huamei.example", Some(2)),
     ("王芳 Wang Fang", "市场总监 Marketing director", "marketing", "client", "wang.fang@huamei.example", Some(1)),
@@ -538,21 +538,20 @@ const MEMBERS: &[(&str, usize, &str, i32)] = &[
     ("group:it", 20, "technical_consultant", 100),
 ];
 
-/// The organisation of the three tiers and a training plan that started with senior
-/// management, with attendance recorded for the sessions held.
-async fn organisation_and_training(
+/// People (linked to their demo accounts where given) and their places in the three tiers:
+/// `members` are (unit key, person index, role, allocation %).
+pub(super) async fn staff(
     db: &Db,
     director: Actor,
-    consultant: Actor,
     p: &crate::entity::project::Model,
+    people: &[DemoPerson],
+    members: &[(&str, usize, &str, i32)],
     users: &[(i32, Option<Role>)],
-    start: NaiveDate,
-) -> Result<()> {
+) -> Result<Vec<crate::entity::person::Model>> {
     use crate::domain::people::{RawPerson, validate};
-    use crate::domain::training::{Choices, RawSession, validate as session};
     organisation::ensure_tiers(db, director, p).await?;
-    let mut people = vec![];
-    for (name, title, dept, side, email, user) in PEOPLE {
+    let mut out = vec![];
+    for (name, title, dept, side, email, user) in people {
         let raw = RawPerson {
             name: (*name).into(),
             title: (*title).into(),
@@ -568,19 +567,35 @@ async fn organisation_and_training(
                 organisation::update_person(db, director, p.id, person.id, person.version, &input, Some(users[*i].0))
                     .await?;
         }
-        people.push(person);
+        out.push(person);
     }
     let units = organisation::units(&db.conn, p.id).await?;
-    for (key, who, role, alloc) in MEMBERS {
+    for (key, who, role, alloc) in members {
         if let Some(u) = units.iter().find(|u| u.key == *key) {
             let f = organisation::MemberForm {
-                person_id: people[*who].id.to_string(),
+                person_id: out[*who].id.to_string(),
                 role: role.to_string(),
                 allocation: alloc.to_string(),
             };
             organisation::add_membership(db, director, p.id, u.id, &f).await?;
         }
     }
+    Ok(out)
+}
+
+/// The organisation of the three tiers and a training plan that started with senior
+/// management, with attendance recorded for the sessions held.
+async fn organisation_and_training(
+    db: &Db,
+    director: Actor,
+    consultant: Actor,
+    p: &crate::entity::project::Model,
+    users: &[(i32, Option<Role>)],
+    start: NaiveDate,
+) -> Result<()> {
+    use crate::domain::training::{Choices, RawSession, validate as session};
+    let people = staff(db, director, p, PEOPLE, MEMBERS, users).await?;
+    let units = organisation::units(&db.conn, p.id).await?;
     // Responsibilities in the phase under way.
     let phases = projects::phases(&db.conn, p.id).await?;
     let team = units.iter().find(|u| u.key == "team").map(|u| u.id.to_string()).unwrap_or_default();

@@ -47,6 +47,37 @@ const FIRST: [i64; 10] = [35, 20, 150, 240, 170, 75, 95, 130, 30, 15];
 const SECOND: [i64; 10] = [30, 20, 125, 185, 150, 60, 90, 115, 30, 15];
 const LIVE: [i64; 10] = [30, 25, 115, 190, 160, 55, 85, 110, 25, 10];
 
+/// The pilot's people (Huamei's, so the accounts and e-mails are Wave 1's): (name, title,
+/// department, side, e-mail, linked demo user index).
+const PEOPLE: &[super::demo::DemoPerson] = &[
+    ("张伟 Zhang Wei", "总经理 General manager", "management", "client", "zhang.wei@huamei.example", Some(2)),
+    ("王芳 Wang Fang", "市场总监 Marketing director", "marketing", "client", "wang.fang@huamei.example", Some(1)),
+    ("赵敏 Zhao Min", "总监助理 Assistant to the director", "marketing", "client", "zhao.min@huamei.example", Some(5)),
+    ("周涛 Zhou Tao", "客服经理 Service manager", "service", "client", "zhou.tao@huamei.example", None),
+    ("吴刚 Wu Gang", "信息部经理 IT manager", "it", "client", "wu.gang@huamei.example", None),
+    ("何敏 He Min", "客服主管 Service supervisor", "service", "client", "", None),
+    ("谢军 Xie Jun", "客服代表 Service agent", "service", "client", "", None),
+    ("陈杰 Chen Jie", "系统管理员 System administrator", "it", "client", "chen.jie@huamei.example", Some(4)),
+    ("李娜 Li Na", "项目经理 Project manager", "consultancy", "consultancy", "li.na@consult.example", Some(3)),
+    ("冯博 Feng Bo", "技术顾问 Technical consultant", "consultancy", "consultancy", "feng.bo@consult.example", None),
+];
+
+/// (unit key, person index, role, allocation %).
+const MEMBERS: &[(&str, usize, &str, i32)] = &[
+    ("steering", 0, "chair", 5),
+    ("team", 1, "project_director", 100),
+    ("team", 2, "key_assistant", 100),
+    ("team", 3, "team_member", 80),
+    ("team", 4, "team_member", 80),
+    ("team", 8, "project_manager", 100),
+    ("group:service", 3, "group_leader", 20),
+    ("group:service", 5, "key_user", 50),
+    ("group:service", 6, "key_user", 50),
+    ("group:it", 4, "group_leader", 20),
+    ("group:it", 7, "key_user", 60),
+    ("group:it", 9, "technical_consultant", 100),
+];
+
 /// Seed the pilot. The demo's users are given by id in `demo::USERS` order.
 pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: NaiveDate) -> Result<()> {
     let director = Actor { user_id: users[1].0 };
@@ -75,6 +106,9 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             projects::set_member(db, director, p.id, *uid, *role).await?;
         }
     }
+    // The three tiers, staffed as the method wants them.
+    let p_model = projects::get(&db.conn, p.id).await?;
+    super::demo::staff(db, director, &p_model, PEOPLE, MEMBERS, users).await?;
     // The pilot's business case, approved before its first gate.
     business_case::create(db, consultant, p.id).await?;
     let cost = RawCost {

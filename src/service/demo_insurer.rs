@@ -20,12 +20,46 @@ const CLAIMS: &str = "Customer | Report a claim by phone, web or WeChat | servic
 Call centre agent | Check the policy and open the claim | service | Customer care | Within 10 minutes | Claim file opened\n\
 Claims handler | Assess the claim and request documents | service | Service agreements and contracts | | Documents requested\n\
 Claims handler | Approve and pay the claim | service | Service request management | Within 5 days | Payment order sent to ERP\n\
-Customer | Receive the decision and rate the service | channels | Email | | Satisfaction recorded";
+Customer | Receive the decision and rate the service | channels | E-mail and fax | | Satisfaction recorded";
 
 const RENEWAL: &str = "System | List policies due for renewal in 60 days | sales | Opportunity and pipeline management | | Renewal list\n\
 Agent | Call the customer and offer the renewal | sales | Contact and account management | | Call logged\n\
 Agent | Issue the renewal quote | sales | Proposal generation | | Quote sent\n\
 Customer | Accept and pay | sales | Pricing | | Policy renewed";
+
+/// The insurer's people: (name, title, department, side, e-mail, linked demo user index).
+const PEOPLE: &[super::demo::DemoPerson] = &[
+    ("张伟 Zhang Wei", "总经理 General manager", "management", "client", "", Some(2)),
+    ("王芳 Wang Fang", "市场与客服总监 Marketing and service director", "marketing", "client", "", Some(1)),
+    ("赵敏 Zhao Min", "总监助理 Assistant to the director", "marketing", "client", "", Some(5)),
+    ("陈杰 Chen Jie", "理赔主管 Claims supervisor", "service", "client", "", Some(4)),
+    ("孙浩 Sun Hao", "个险销售经理 Retail sales manager", "sales", "client", "", None),
+    ("郭静 Guo Jing", "信息部经理 IT manager", "it", "client", "", None),
+    ("田甜 Tian Tian", "理赔专员 Claims handler", "service", "client", "", None),
+    ("韩雪 Han Xue", "代理人主管 Agency supervisor", "sales", "client", "", None),
+    ("李娜 Li Na", "项目经理 Project manager", "consultancy", "consultancy", "", Some(3)),
+    ("钱程 Qian Cheng", "应用顾问 Application consultant", "consultancy", "consultancy", "", None),
+    ("冯博 Feng Bo", "技术顾问 Technical consultant", "consultancy", "consultancy", "", None),
+];
+
+/// (unit key, person index, role, allocation %).
+const MEMBERS: &[(&str, usize, &str, i32)] = &[
+    ("steering", 0, "chair", 10),
+    ("team", 1, "project_director", 100),
+    ("team", 2, "key_assistant", 100),
+    ("team", 3, "team_member", 80),
+    ("team", 4, "team_member", 80),
+    ("team", 5, "team_member", 80),
+    ("team", 8, "project_manager", 100),
+    ("group:service", 3, "group_leader", 20),
+    ("group:service", 6, "key_user", 50),
+    ("group:service", 9, "application_consultant", 50),
+    ("group:sales", 4, "group_leader", 20),
+    ("group:sales", 7, "key_user", 40),
+    ("group:sales", 9, "application_consultant", 50),
+    ("group:it", 5, "group_leader", 20),
+    ("group:it", 10, "technical_consultant", 100),
+];
 
 /// Load the insurer project. `users` are the demo's (id, role) in `demo::USERS` order.
 pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: NaiveDate) -> Result<()> {
@@ -61,6 +95,10 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         }
     }
 
+    // The three tiers, staffed as the method wants them (the rules check passes).
+    let p_model = projects::get(&db.conn, p.id).await?;
+    super::demo::staff(db, director, &p_model, PEOPLE, MEMBERS, users).await?;
+
     // The business case, approved before the first gate.
     business_case::create(db, consultant, p.id).await?;
     let cost = RawCost {
@@ -91,9 +129,9 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     }
 
     // Two to-be processes from phase 4.
-    let bp = |steps: &str| Content {
+    let bp = |steps: &str, rules: &str| Content {
         steps: parse_steps(steps).unwrap_or_default(),
-        rules: "Every claim has one owner from first call to payment. 每件理赔从报案到赔付只有一个负责人。".into(),
+        rules: rules.into(),
         people: String::new(),
         targets: vec![],
     };
@@ -104,25 +142,32 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         &blueprint::BlueprintInput {
             name: "理赔处理（未来流程）Claims handling (to-be)".into(),
             process_id: None,
-            content: bp(CLAIMS),
+            content: bp(
+                CLAIMS,
+                "Every claim has one owner from first call to payment. 每件理赔从报案到赔付只有一个负责人。",
+            ),
             reason: String::new(),
         },
     )
     .await?;
-    blueprint::create(
+    let renewal = blueprint::create(
         db,
         consultant,
         p.id,
         &blueprint::BlueprintInput {
             name: "续保（未来流程）Policy renewal (to-be)".into(),
             process_id: None,
-            content: bp(RENEWAL),
+            content: bp(
+                RENEWAL,
+                "An agent calls every policy due for renewal at least 30 days ahead. 每张到期保单须至少提前 30 天由代理人致电续保。",
+            ),
             reason: String::new(),
         },
     )
     .await?;
     testing::generate(db, consultant, p.id).await?;
     let cases = testing::cases(&db.conn, p.id).await?;
+    configuration_and_interfaces(db, consultant, p.id, claims.id, renewal.id, today).await?;
 
     // Phases 1–4: deliverables accepted, gates passed.
     let phases = projects::phases(&db.conn, p.id).await?;
@@ -166,7 +211,9 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         },
     )
     .await?;
+    // The key users run a case or two a day from the phase's start, so the burn-up climbs.
     let run_on = phases[4].planned_start.min(today);
+    let day_of = |i: usize| (run_on + Duration::days(1 + i as i64 / 2)).min(today);
     let run = |case_id: i32, status: &str, actual: &str| testing::RunInput {
         case_id,
         status: status.into(),
@@ -177,13 +224,18 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         run_on,
     };
     for (i, c) in cases.iter().enumerate() {
-        let r = if i == 2 {
+        let mut r = if i == 2 {
             run(c.id, "failed", "No document checklist: handler typed the request by hand 无单证清单，需手工录入")
         } else {
             run(c.id, "passed", "")
         };
+        r.run_on = day_of(i);
         testing::record_run(db, member_actor(key_user), p.id, proto.id, &r).await?;
     }
+    // The failed case's defect: raised on its run day, fixed four days later, retested and
+    // closed the day after — so the open-defects chart shows it open for those days.
+    let raised_on = day_of(2);
+    let fixed_on = (raised_on + Duration::days(4)).min(today);
     if let Some(c) = cases.get(2) {
         let d =
             testing::raise_defect(
@@ -200,7 +252,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
                     severity: "major".into(),
                     priority: "high".into(),
                     owner: "李娜 Li Na".into(),
-                    target_date: Some(run_on + Duration::days(5)),
+                    target_date: Some(raised_on + Duration::days(5)),
                 },
             )
             .await?;
@@ -213,18 +265,13 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             target_date: d.target_date,
         };
         let mut v = d.version;
-        for s in ["open", "fixed", "retest"] {
-            v = testing::update_defect(db, consultant, p.id, d.id, v, &input, s, "", run_on).await?.version;
+        for (s, on) in [("open", raised_on), ("fixed", fixed_on), ("retest", fixed_on)] {
+            v = testing::update_defect(db, consultant, p.id, d.id, v, &input, s, "", on).await?.version;
         }
-        testing::record_run(
-            db,
-            member_actor(key_user),
-            p.id,
-            proto.id,
-            &run(c.id, "passed", "Checklist offered by claim type"),
-        )
-        .await?;
-        testing::update_defect(db, consultant, p.id, d.id, v, &input, "closed", "", run_on).await?;
+        let mut retest = run(c.id, "passed", "Checklist offered by claim type 按理赔类型提供单证清单");
+        retest.run_on = (fixed_on + Duration::days(1)).min(today);
+        testing::record_run(db, member_actor(key_user), p.id, proto.id, &retest).await?;
+        testing::update_defect(db, consultant, p.id, d.id, v, &input, "closed", "", retest.run_on).await?;
         // The blueprint revision the failed test raised, linked both ways.
         let b = blueprint::get(&db.conn, p.id, claims.id).await?;
         let mut content = blueprint::content_of(&b.content);
@@ -253,7 +300,9 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     }
     pass_phase(4, "原型测试达到退出标准，蓝图已修订 / Prototype test met its exit criteria; blueprint revised").await?;
 
-    // Phase 6: the conference-room pilot, half run, one major defect open.
+    // Phase 6: the conference-room pilot, started a week ago (the project runs ahead of its
+    // plan), half run, one major defect open.
+    let pilot_start = phases[5].planned_start.min(today - Duration::days(7));
     let crp = testing::create_cycle(
         db,
         consultant,
@@ -262,17 +311,17 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
             name: "会议室导航测试 Conference-room pilot".into(),
             kind: "pilot".into(),
             scope: vec![],
-            planned_start: Some(phases[5].planned_start),
+            planned_start: Some(pilot_start),
             planned_finish: Some(phases[5].planned_finish),
             testers: "客服组、销售组关键用户 Key users of service and sales".into(),
             pass_rate_min: 95,
         },
     )
     .await?;
-    let pilot_on = phases[5].planned_start.min(today);
+    let pilot_on = pilot_start;
     for (i, c) in cases.iter().enumerate().take(6) {
         let mut r = run(c.id, if i == 4 { "failed" } else { "passed" }, "");
-        r.run_on = pilot_on;
+        r.run_on = (pilot_on + Duration::days(i as i64)).min(today);
         if i == 4 {
             r.actual_result = "Satisfaction e-mail not sent after payment 赔付后未发送满意度邮件".into();
         }
@@ -290,7 +339,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
                     severity: "major".into(),
                     priority: "medium".into(),
                     owner: "IT".into(),
-                    target_date: Some(pilot_on + Duration::days(7)),
+                    target_date: Some(pilot_on + Duration::days(11)),
                 },
             )
             .await?;
@@ -360,7 +409,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         reconciled: counts[3],
         notes: notes.into(),
     };
-    let first = pilot_on.min(today);
+    let first = pilot_on.min(today - Duration::days(5));
     // Customers: the first trial lost records and missed the bar; the second meets it.
     phase6::create_trial(
         db,
@@ -380,7 +429,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         p.id,
         &trial(
             policies.id,
-            today,
+            (first + Duration::days(4)).min(today),
             [1_240_000, 1_212_000, 28_000, 1_205_000],
             "ID numbers normalised before load 加载前规范证件号",
         ),
@@ -392,7 +441,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         p.id,
         &trial(
             claims_src.id,
-            today,
+            (first + Duration::days(2)).min(today),
             [386_000, 361_000, 25_000, 340_000],
             "Closed claims before 2015 lack a policy link 2015 年前结案理赔缺少保单关联",
         ),
@@ -446,6 +495,242 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         budget_category: "consulting".into(),
     };
     raid::decide(db, steering, p.id, ch.id, ch.version, &d, today).await?;
+
+    // The budget, started from the business case (beside the change request's line), the
+    // implementation partner's contract and its first two invoices.
+    super::budget::seed_from_case(db, director, p.id).await?;
+    let project = projects::get(&db.conn, p.id).await?;
+    let contract = super::budget::add_commitment(
+        db,
+        director,
+        &project,
+        &super::budget::RawCommitment {
+            vendor: "博远咨询 Boyuan Consulting".into(),
+            reference: "HT-AT-2026-007".into(),
+            amount: "3,200,000".into(),
+            committed_on: (start + Duration::days(14)).to_string(),
+            category: "consulting".into(),
+            phase: String::new(),
+        },
+    )
+    .await?;
+    for (reference, amount, weeks) in [("INV-AT-001", "960,000", 8), ("INV-AT-002", "960,000", 20)] {
+        super::budget::add_invoice(
+            db,
+            director,
+            &project,
+            &super::budget::RawInvoice {
+                commitment: contract.id.to_string(),
+                reference: reference.into(),
+                amount: amount.into(),
+                invoiced_on: (start + Duration::weeks(weeks)).to_string(),
+                credit_note: false,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The configuration record of the three modules, each item serving a blueprint step (one
+/// e-mail template and the renewal quote still planned: two gaps), and the integration
+/// register with the core policy system, ERP, call centre, WeChat, data warehouse and mail.
+async fn configuration_and_interfaces(
+    db: &Db,
+    consultant: Actor,
+    project_id: i32,
+    claims: i32,
+    renewal: i32,
+    today: NaiveDate,
+) -> Result<()> {
+    use super::configuration::{self as cfg, InterfaceInput, ItemInput};
+    // (module, setting, value, blueprint, step, feature, status)
+    let items: [(&str, &str, &str, i32, i32, &str, &str); 9] = [
+        (
+            "service",
+            "理赔案件类型与报案表单 Claim case type and intake form",
+            "案件类型“理赔”；报案渠道：电话、网页、微信；保单号必填 Case type Claim; phone, web, WeChat; policy number required",
+            claims,
+            1,
+            "Service request management",
+            "verified",
+        ),
+        (
+            "service",
+            "理赔分派规则 Claim assignment rule",
+            "按理赔类型轮流分派给理赔组；10 分钟内受理 Round robin by claim type; accepted within 10 minutes",
+            claims,
+            2,
+            "Customer care",
+            "verified",
+        ),
+        (
+            "service",
+            "按理赔类型的单证清单 Document checklist by claim type",
+            "12 类理赔各一份清单（原型测试后新增）One list per claim type, 12 types (added after the prototype test)",
+            claims,
+            3,
+            "Service agreements and contracts",
+            "configured",
+        ),
+        (
+            "service",
+            "审批流程与付款指令 Approval workflow and payment order",
+            "5 万元以上两级审批；批准后向 ERP 发送付款指令 Two levels above ¥50,000; payment order to ERP",
+            claims,
+            4,
+            "Service request management",
+            "verified",
+        ),
+        (
+            "channels",
+            "决定通知邮件与满意度调查 Decision e-mail and satisfaction survey",
+            "赔付后发送邮件及满意度问卷 E-mail and survey after payment",
+            claims,
+            5,
+            "E-mail and fax",
+            "planned",
+        ),
+        (
+            "sales",
+            "续保清单视图 Renewal list view",
+            "60 天内到期保单，按代理人分组 Policies due within 60 days, by agent",
+            renewal,
+            1,
+            "Opportunity and pipeline management",
+            "configured",
+        ),
+        (
+            "sales",
+            "续保电话记录 Renewal call log",
+            "通话结果必填：同意、考虑、拒绝 Call outcome required: yes, thinking, no",
+            renewal,
+            2,
+            "Contact and account management",
+            "configured",
+        ),
+        (
+            "sales",
+            "续保报价模板 Renewal quote template",
+            "按险种的报价单模板 A quote template per product line",
+            renewal,
+            3,
+            "Proposal generation",
+            "planned",
+        ),
+        (
+            "sales",
+            "续保价格表 Renewal price book",
+            "无赔款优待系数 No-claims discount factors",
+            renewal,
+            4,
+            "Pricing",
+            "configured",
+        ),
+    ];
+    for (module, setting, value, bp, step, feature, status) in items {
+        let i = ItemInput {
+            module_key: module.into(),
+            setting: setting.into(),
+            value: value.into(),
+            blueprint_id: Some(bp),
+            step_no: Some(step),
+            feature: feature.into(),
+            owner: "钱程 Qian Cheng".into(),
+            status: status.into(),
+        };
+        cfg::create_item(db, consultant, project_id, &i, today - Duration::days(40)).await?;
+    }
+    // (name, source, target, direction, data, frequency, method, owner, status, test)
+    let interfaces: [(&str, &str, &str, &str, &str, &str, &str, &str, &str, &str); 6] = [
+        (
+            "保单与客户同步 Policy and customer sync",
+            "核心保单系统 Core policy system",
+            "CRM",
+            "inbound",
+            "保单、客户、受益人 Policies, customers, beneficiaries",
+            "每 15 分钟 Every 15 minutes",
+            "api",
+            "信息部 IT",
+            "building",
+            "failed",
+        ),
+        (
+            "理赔付款指令 Claim payment orders",
+            "CRM",
+            "SAP ERP",
+            "outbound",
+            "付款指令、付款回执 Payment orders and receipts",
+            "每小时 Hourly",
+            "file",
+            "信息部 IT",
+            "building",
+            "passed",
+        ),
+        (
+            "来电弹屏 Call-centre screen pop",
+            "呼叫中心 CTI Call centre CTI",
+            "CRM",
+            "both",
+            "来电号码、通话记录 Caller number, call log",
+            "实时 Real time",
+            "api",
+            "冯博 Feng Bo",
+            "building",
+            "passed",
+        ),
+        (
+            "微信报案 WeChat claim reporting",
+            "微信服务号 WeChat service account",
+            "CRM",
+            "inbound",
+            "报案、照片 Claim reports, photos",
+            "实时 Real time",
+            "api",
+            "冯博 Feng Bo",
+            "planned",
+            "not_tested",
+        ),
+        (
+            "数据仓库日终抽取 Data warehouse feed",
+            "CRM",
+            "数据仓库 Data warehouse",
+            "outbound",
+            "理赔、续保、服务记录 Claims, renewals, service records",
+            "每日 Daily",
+            "etl",
+            "信息部 IT",
+            "planned",
+            "not_tested",
+        ),
+        (
+            "通知邮件 Notification e-mails",
+            "CRM",
+            "邮件网关 Mail gateway",
+            "outbound",
+            "决定通知、满意度问卷 Decisions, surveys",
+            "实时 Real time",
+            "api",
+            "信息部 IT",
+            "building",
+            "failed",
+        ),
+    ];
+    for (name, source, target, direction, data, frequency, method, owner, status, test) in interfaces {
+        let i = InterfaceInput {
+            name: name.into(),
+            source_system: source.into(),
+            target_system: target.into(),
+            direction: direction.into(),
+            data_objects: data.into(),
+            frequency: frequency.into(),
+            method: method.into(),
+            owner: owner.into(),
+            status: status.into(),
+            test_status: test.into(),
+        };
+        cfg::create_interface(db, consultant, project_id, &i).await?;
+    }
     Ok(())
 }
 

@@ -66,6 +66,23 @@ pub struct GateView {
     pub test_cycles: Vec<super::testing::CycleExit>,
     /// A cycle of the phase misses its exit criteria and is not waived: the gate cannot pass.
     pub tests_blocked: bool,
+    /// Phases 7 and 8: the go-live facts the gate is decided on (computed where they live,
+    /// on the readiness and acceptance pages; shown here with links).
+    pub go_live: Option<GoLiveFacts>,
+}
+
+/// The readiness scorecard's counts as they stand, the latest go/no-go decision and, at the
+/// cutover gate, whether the go-live can be accepted (hypercare exit, go, adoption).
+#[derive(Clone, Debug, Serialize)]
+pub struct GoLiveFacts {
+    pub green: usize,
+    pub amber: usize,
+    pub red: usize,
+    pub not_assessed: usize,
+    pub decision: Option<crate::entity::go_decision::Model>,
+    /// The cutover gate only.
+    pub acceptance_ready: Option<bool>,
+    pub hypercare_exit_met: Option<bool>,
 }
 
 /// What passing a gate does with the phase's activities that are not done.
@@ -150,6 +167,26 @@ async fn view_of<C: ConnectionTrait>(
     };
     let open_activities = open_activities(c, phase.id).await?;
     let test_cycles = phase_cycles(c, project.id, &phase.key).await?;
+    let go_live = match phase.key.as_str() {
+        READINESS | "cutover" => {
+            let r = super::readiness::view(c, project).await?;
+            let acceptance = if phase.key == "cutover" {
+                Some(super::readiness::acceptance(c, project, crate::i18n::Lang::En).await?)
+            } else {
+                None
+            };
+            Some(GoLiveFacts {
+                green: r.scorecard.green,
+                amber: r.scorecard.amber,
+                red: r.scorecard.red,
+                not_assessed: r.scorecard.not_assessed,
+                decision: r.decisions.into_iter().next().map(|d| d.decision),
+                acceptance_ready: acceptance.as_ref().map(|a| a.ready),
+                hypercare_exit_met: acceptance.as_ref().map(|a| a.exit.met),
+            })
+        }
+        _ => None,
+    };
     let ids: Vec<i32> = rows.iter().map(|r| r.deliverable.id).collect();
     let attachments = super::collab::deliverable_attachments(c, project.id)
         .await?
@@ -172,6 +209,7 @@ async fn view_of<C: ConnectionTrait>(
         needs_case,
         coverage,
         quality,
+        go_live,
     })
 }
 

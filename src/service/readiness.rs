@@ -242,13 +242,15 @@ pub async fn scorecard<C: ConnectionTrait>(c: &C, p: &project::Model, t: &Thresh
             rb.rehearsals
                 .iter()
                 .map(|r| {
+                    // Hours as the runbook's critical path shows them (language-neutral:
+                    // the frozen scorecard is read in either language).
                     format!(
-                        "{} · {} · {} / {} min · {}",
+                        "{} · {} · {} h / {} h · {}",
                         r.rehearsal.name,
                         r.rehearsal.held_on,
-                        r.total_minutes.map_or("–".into(), |m| m.to_string()),
-                        rb.critical_minutes,
-                        r.variance_pct.map_or("–".into(), |v| format!("{v:+}%"))
+                        r.total_minutes.map_or("–".into(), |m| crate::domain::targets::figure(m as f64 / 60.0, 2)),
+                        crate::domain::targets::figure(rb.critical_hours, 2),
+                        r.variance_pct.map_or("–".into(), crate::domain::runbook::signed_pct)
                     )
                 })
                 .collect(),

@@ -863,7 +863,7 @@ fn tl(lang: Lang, key: &str) -> String {
 }
 
 /// A cycle's burn-up chart from its cases in scope and runs.
-fn burnup_chart(l: &Loaded, cy: &test_cycle::Model, lang: Lang) -> SeriesChart {
+fn burnup_chart(l: &Loaded, cy: &test_cycle::Model, today: NaiveDate, lang: Lang) -> SeriesChart {
     let scoped = in_scope(cy, &l.cases);
     let ids: std::collections::HashSet<i32> = scoped.iter().map(|c| c.id).collect();
     let runs: Vec<testing::RunFact> = l
@@ -872,16 +872,20 @@ fn burnup_chart(l: &Loaded, cy: &test_cycle::Model, lang: Lang) -> SeriesChart {
         .filter(|r| r.cycle_id == cy.id && ids.contains(&r.case_id))
         .map(|r| testing::RunFact { case: r.case_id, on: r.run_on, status: &r.status })
         .collect();
-    let pts = testing::burnup(scoped.len(), cy.planned_start, cy.planned_finish, &runs);
+    let pts = testing::burnup(scoped.len(), cy.planned_start, cy.planned_finish, &runs, today);
     let line = |f: &dyn Fn(&testing::BurnPoint) -> Option<u32>| -> Vec<(NaiveDate, f64)> {
         pts.iter().filter_map(|p| f(p).map(|v| (p.on, f64::from(v)))).collect()
     };
     let mut series = vec![];
-    if cy.planned_start.is_some() && cy.planned_finish.is_some() {
-        series.push(Named { label: tl(lang, "planned"), color: 5, dashed: true, points: line(&|p| p.planned) });
+    if let (Some(start), Some(finish)) = (cy.planned_start, cy.planned_finish) {
+        // The plan is a straight line from none on the start to every case on the finish:
+        // drawn through its two ends (the days between would only add rounding steps).
+        let ends: Vec<(NaiveDate, f64)> =
+            line(&|p| p.planned).into_iter().filter(|(d, _)| *d == start || *d == finish).collect();
+        series.push(Named { label: tl(lang, "planned"), color: 5, dashed: true, points: ends });
     }
-    series.push(Named { label: tl(lang, "executed"), color: 0, dashed: false, points: line(&|p| Some(p.executed)) });
-    series.push(Named { label: tl(lang, "passed"), color: 1, dashed: false, points: line(&|p| Some(p.passed)) });
+    series.push(Named { label: tl(lang, "executed"), color: 0, dashed: false, points: line(&|p| p.executed) });
+    series.push(Named { label: tl(lang, "passed"), color: 1, dashed: false, points: line(&|p| p.passed) });
     SeriesChart {
         title: i18n::tf(lang, "phase6.burnup_of", &[("cycle", &cy.name), ("cases", &scoped.len().to_string())]),
         series,
@@ -967,7 +971,7 @@ fn coverage_chart(l: &Loaded, lang: Lang) -> Coverage {
 }
 
 fn charts(l: &Loaded, today: NaiveDate, lang: Lang) -> Charts {
-    let burnups: Vec<SeriesChart> = l.cycles.iter().map(|cy| burnup_chart(l, cy, lang)).collect();
+    let burnups: Vec<SeriesChart> = l.cycles.iter().map(|cy| burnup_chart(l, cy, today, lang)).collect();
     let open_defects = open_defects_chart(l, today, lang);
     let coverage = coverage_chart(l, lang);
     Charts {
@@ -1039,7 +1043,9 @@ pub async fn cycle<C: ConnectionTrait>(c: &C, project_id: i32, cycle_id: i32, la
     let l = load(c, project_id, Some(cycle_id)).await?;
     let cy = l.cycles.first().ok_or(Error::NotFound)?;
     let exit = exit_of(&l, cy);
-    let burnup = burnup_chart(&l, cy, lang);
+    // "Today" in the project's time zone: the burn-up's actual lines stop there.
+    let p = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
+    let burnup = burnup_chart(&l, cy, super::clock::today(&p), lang);
     let by_case = runs_by_case(&l.runs, cy.id);
     let name = |id: Option<i32>| id.and_then(|id| l.blueprints.iter().find(|b| b.id == id)).map(|b| b.name.clone());
     let mine: Vec<&defect::Model> = l.defects.iter().filter(|d| d.cycle_id == cy.id).collect();

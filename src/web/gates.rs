@@ -67,6 +67,7 @@ async fn gate_view(
         can => can(a.role),
         test_cycles => ser(&v.test_cycles),
         tests_blocked => v.tests_blocked,
+        go_live => ser(&v.go_live),
     };
     Ok((fb.status, page(state, ctx, "projects/gate.html", data)).into_response())
 }

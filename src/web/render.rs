@@ -47,6 +47,18 @@ pub fn environment() -> Environment<'static> {
             Err(_) => v.to_string(),
         }
     });
+    // Money in minor units with the currency's decimals and separators: "260,494.40",
+    // "225,000.00" (`domain::money::plain`), so a column of amounts lines up.
+    env.add_filter("minor", |v: i64, currency: &str| -> String { crate::domain::money::plain(v, currency) });
+    // Whole major units: "1,049,236" (`domain::money::whole`).
+    env.add_filter("whole_minor", |v: i64, currency: &str| -> String { crate::domain::money::whole(v, currency) });
+    // A module feature typed in a blueprint step or configuration item, in the page's
+    // language when it is a standard feature (`domain::modules::feature_label`).
+    env.add_filter("feature", |state: &State, v: &str| -> String {
+        crate::domain::modules::feature_label(v, lang_of(state).code())
+    });
+    // A variance in percent: "+7%", "0%", "−3%" (`domain::runbook::signed_pct`).
+    env.add_filter("signed_pct", |v: i64| -> String { crate::domain::runbook::signed_pct(v) });
     // Long audit values are cut for the table; the full text stays in the log.
     env.add_filter("truncate", |v: &str, n: usize| -> String {
         if v.chars().count() <= n { v.to_string() } else { format!("{}…", v.chars().take(n).collect::<String>()) }
@@ -77,6 +89,8 @@ pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Response {
     let full = context! {
         lang => ctx.lang.code(),
         html_lang => ctx.lang.tag(),
+        // A label's colon: full-width in Chinese (标签：值), ": " in English.
+        colon => if ctx.lang == i18n::Lang::Zh { "：" } else { ": " },
         user => ser(&ctx.user),
         csrf => ctx.csrf.clone(),
         path => ctx.path.clone(),

@@ -303,7 +303,7 @@ async fn csv_import_of_test_cases_is_all_or_nothing_with_bad_lines_named() {
         team.director.lang = Some("zh-CN".into());
         let zh = "编号,标题,流程,操作\nUAT-09,缺少操作,,\n";
         let r = team.director.post(&url, &[("csv", zh), ("action", "import")]).await;
-        assert!(r.body.contains("第 2 行，操作: 此项为必填项。"), "{}", r.body);
+        assert!(r.body.contains("第 2 行，操作：此项为必填项。"), "{}", r.body);
         team.director.lang = None;
         // Viewers cannot import.
         assert_eq!(team.viewer.post(&url, &[("csv", bad), ("action", "import")]).await.status, StatusCode::FORBIDDEN);
