@@ -59,7 +59,8 @@ enum Command {
         /// installation, as-is, diagnosis, blueprint, module-map, data-quality, configuration,
         /// integration, prototype-test, pilot-results, issue-log, cutover-runbook, rehearsal-report,
         /// hypercare-log, evaluation, lessons-learned, improvement-plan, operating-rules,
-        /// conversion-trial, readiness, go-live-acceptance.
+        /// conversion-trial, readiness, go-live-acceptance,
+        /// budget.
         #[arg(long)]
         doc: String,
         /// Language: en or zh.

@@ -27,6 +27,7 @@ mod m20261204_000110_rules_conversion;
 mod m20261204_000120_readiness;
 mod m20261204_000130_evaluation;
 mod m20261204_000140_effort;
+mod m20261204_000150_yearly_grid;
 mod m20261204_000180_bc_approval_request;
 
 pub use m20261202_000010_hardening::backfill_org_units;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000060_b_collab::Migration),
             Box::new(m20261203_000080_webhooks::Migration),
             Box::new(m20261203_000070_personal_tokens::Migration),
+            Box::new(m20261204_000150_yearly_grid::Migration),
             Box::new(m20261204_000140_effort::Migration),
             Box::new(m20261204_000130_evaluation::Migration),
             Box::new(m20261204_000180_bc_approval_request::Migration),

@@ -4,6 +4,7 @@
 //! general mechanism (personal tokens, problem documents, pages, ETags) and the resources;
 //! `openapi` the document generated from them.
 mod budget;
+mod case_lines;
 mod evaluation;
 mod golive;
 mod money;
@@ -30,6 +31,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(organisation::routes())
         .merge(testing::routes())
         .merge(budget::routes())
+        .merge(case_lines::routes())
         .merge(evaluation::routes())
         .merge(golive::routes())
         .merge(readiness::routes())

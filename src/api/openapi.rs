@@ -4,7 +4,7 @@
 //! product's own templates and styles, so nothing is fetched from elsewhere and no script
 //! runs (a vendored Swagger UI or Redoc would add about 1 MB of JavaScript that the
 //! content-security policy forbids inline and that would need its own upgrades).
-use super::v1::{activities, delivery, design, later, people, problem, risks, schedule, work};
+use super::v1::{activities, delivery, design, later, later_write, people, problem, risks, schedule, work};
 use crate::AppState;
 use crate::web::context::Ctx;
 use axum::Router;
@@ -42,6 +42,15 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         later::config_items, later::config_item, later::interfaces, later::interface,
         later::tasks, later::task, later::hypercare_issues, later::hypercare_issue,
         later::lines, later::line, later::commitments, later::commitment, later::invoices, later::invoice,
+        later::runs, later::run,
+        later_write::create_case, later_write::update_case, later_write::create_run,
+        later_write::create_defect, later_write::update_defect, later_write::create_issue, later_write::update_issue,
+        later_write::create_change, later_write::update_change,
+        later_write::create_config_item, later_write::update_config_item,
+        later_write::create_interface, later_write::update_interface,
+        later_write::create_task, later_write::update_task, later_write::delete_task,
+        later_write::create_hypercare_issue, later_write::update_hypercare_issue,
+        later_write::create_line, later_write::create_commitment, later_write::create_invoice,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),

@@ -21,7 +21,49 @@ pub const COST_CATEGORIES: &[&str] = &[
     "other",
 ];
 
-pub const RECURRENCES: &[&str] = &["one_time", "recurring"];
+/// How a cost line is entered: once in year 0, recurring from year 1 with growth, or
+/// amounts per year (a yearly grid from a start year to an end year).
+pub const RECURRENCES: &[&str] = &["one_time", "recurring", "yearly"];
+
+/// Amounts per year: the first calendar year and one amount a year from it (minor units).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Grid {
+    pub start: i32,
+    pub amounts: Vec<i64>,
+}
+
+impl Grid {
+    /// The last calendar year of the grid.
+    pub fn end(&self) -> i32 {
+        self.start.saturating_add(self.amounts.len().saturating_sub(1) as i32)
+    }
+
+    /// The grid's amounts laid on the case's years 0..=horizon (year t is calendar year
+    /// `start_year + t`); amounts outside the case's years are left out.
+    pub fn flows(&self, start_year: i32, horizon: usize) -> Vec<i64> {
+        (0..=horizon)
+            .map(|t| {
+                let year = i64::from(start_year) + t as i64;
+                usize::try_from(year - i64::from(self.start))
+                    .ok()
+                    .and_then(|i| self.amounts.get(i))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// The stored form (a JSON array of minor units).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.amounts).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// From the stored columns; `None` for a shorthand line (or unreadable amounts).
+    pub fn from_columns(start: Option<i32>, json: Option<&str>) -> Option<Grid> {
+        let amounts: Vec<i64> = serde_json::from_str(json?).ok()?;
+        Some(Grid { start: start?, amounts })
+    }
+}
 
 pub const BENEFIT_KINDS: &[&str] = &["revenue", "cost_reduction", "productivity", "intangible"];
 
@@ -103,6 +145,8 @@ pub struct CostLine {
     pub recurrence: String,
     pub amount: i64,
     pub growth: f64,
+    /// Amounts per year (recurrence `yearly`); the amount and growth are then unused.
+    pub grid: Option<Grid>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -117,6 +161,9 @@ pub struct BenefitLine {
     pub first_year: i32,
     pub risk: f64,
     pub include_in_roi: bool,
+    /// Benefit values per year (before risk); amount, hours, margin, growth and first year
+    /// are then unused.
+    pub grid: Option<Grid>,
 }
 
 impl BenefitLine {
@@ -174,11 +221,11 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
     let cost_lines: Vec<LineResult> = costs
         .iter()
         .map(|c| {
-            let flows = finance::scale_all(
-                &cost_flows(&c.recurrence, c.amount, c.growth, h),
-                i64::from(s.cost_factor_pct),
-                100,
-            );
+            let base = match &c.grid {
+                Some(g) => g.flows(s.start_year, h),
+                None => cost_flows(&c.recurrence, c.amount, c.growth, h),
+            };
+            let flows = finance::scale_all(&base, i64::from(s.cost_factor_pct), 100);
             LineResult {
                 id: c.id,
                 nominal: finance::total(flows.iter().copied()),
@@ -191,12 +238,18 @@ pub fn evaluate(s: &Scenario, costs: &[CostLine], benefits: &[BenefitLine]) -> R
     let benefit_lines: Vec<LineResult> = benefits
         .iter()
         .map(|b| {
-            let annual = benefit_annual(&b.kind, b.amount, b.hours, b.margin);
-            let flows = finance::scale_all(
-                &benefit_flows(annual, b.growth, b.first_year, b.risk, h),
-                i64::from(s.benefit_factor_pct),
-                100,
-            );
+            let base = match &b.grid {
+                Some(g) => g
+                    .flows(s.start_year, h)
+                    .into_iter()
+                    .map(|v| finance::round_minor(v as f64 * (1.0 - b.risk)))
+                    .collect(),
+                None => {
+                    let annual = benefit_annual(&b.kind, b.amount, b.hours, b.margin);
+                    benefit_flows(annual, b.growth, b.first_year, b.risk, h)
+                }
+            };
+            let flows = finance::scale_all(&base, i64::from(s.benefit_factor_pct), 100);
             LineResult {
                 id: b.id,
                 nominal: finance::total(flows.iter().copied()),
@@ -364,16 +417,77 @@ pub struct RawCost {
     pub recurrence: String,
     pub amount: String,
     pub growth: String,
+    /// Amounts per year (recurrence `yearly`): the first and last calendar year and one
+    /// amount a year between them, separated by new lines, semicolons or spaces.
+    pub grid_start: String,
+    pub grid_end: String,
+    pub grid: String,
 }
 
-pub fn validate_cost(r: &RawCost, currency: &str) -> Result<CostLine, FieldErrors> {
+/// The calendar years a case covers: its scenarios' start year to the end of the horizon.
+pub type CaseYears = (i32, i32);
+
+/// A yearly grid as typed: start and end year within the case's years (when known), and
+/// exactly one amount for each year between them. The one check of the form, the imports
+/// and the API.
+fn grid_field(
+    e: &mut FieldErrors,
+    start: &str,
+    end: &str,
+    amounts: &str,
+    currency: &str,
+    years: Option<CaseYears>,
+) -> Grid {
+    let (lo, hi) = years.map_or((2000, 2100), |(a, b)| (i64::from(a), i64::from(b)));
+    let before = e.0.len();
+    let start = int_field(e, "grid_start", start, lo, hi) as i32;
+    let end = int_field(e, "grid_end", end, lo, hi) as i32;
+    if e.0.len() == before && end < start {
+        e.add("grid_end", "budget2.err.end_before_start");
+    }
+    let parts: Vec<&str> =
+        amounts.split(['\n', '\r', ';', '；', '\t', ' ', '|']).filter(|x| !x.trim().is_empty()).collect();
+    let mut out = Vec::with_capacity(parts.len());
+    let mut bad = false;
+    for x in &parts {
+        match money::parse(x, currency) {
+            Ok(v) => out.push(v),
+            Err(err) => {
+                if !bad {
+                    e.add("grid", err.key());
+                }
+                bad = true;
+            }
+        }
+    }
+    if parts.is_empty() {
+        e.add("grid", "err.required");
+    } else if !bad && e.0.len() == before && out.len() as i64 != i64::from(end) - i64::from(start) + 1 {
+        e.add("grid", "budget2.err.grid_count");
+    }
+    Grid { start, amounts: out }
+}
+
+pub fn validate_cost(r: &RawCost, currency: &str, years: Option<CaseYears>) -> Result<CostLine, FieldErrors> {
     let mut e = FieldErrors::default();
     let category = choice(&mut e, "category", &r.category, COST_CATEGORIES);
     let description = required_text(&mut e, "description", &r.description, DESCRIPTION_MAX);
     let recurrence = choice(&mut e, "recurrence", &r.recurrence, RECURRENCES);
+    if recurrence == "yearly" {
+        let grid = grid_field(&mut e, &r.grid_start, &r.grid_end, &r.grid, currency, years);
+        return e.into_result(CostLine {
+            id: 0,
+            category,
+            description,
+            recurrence,
+            amount: 0,
+            growth: 0.0,
+            grid: Some(grid),
+        });
+    }
     let amount = money_field(&mut e, "amount", &r.amount, currency);
     let growth = percent_field(&mut e, "growth", &r.growth, -50.0, 100.0, Some(0.0));
-    e.into_result(CostLine { id: 0, category, description, recurrence, amount, growth })
+    e.into_result(CostLine { id: 0, category, description, recurrence, amount, growth, grid: None })
 }
 
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
@@ -390,12 +504,51 @@ pub struct RawBenefit {
     #[serde(deserialize_with = "super::validation::checkbox")]
     pub include_in_roi: bool,
     pub target_key: String,
+    /// Benefit values per year instead of the annual formula: `yearly` (with the grid's
+    /// years and amounts, as for costs), or empty for the formula.
+    pub entry: String,
+    pub grid_start: String,
+    pub grid_end: String,
+    pub grid: String,
 }
 
-pub fn validate_benefit(r: &RawBenefit, currency: &str) -> Result<(BenefitLine, Option<String>), FieldErrors> {
+pub fn validate_benefit(
+    r: &RawBenefit,
+    currency: &str,
+    years: Option<CaseYears>,
+) -> Result<(BenefitLine, Option<String>), FieldErrors> {
     let mut e = FieldErrors::default();
     let kind = choice(&mut e, "kind", &r.kind, BENEFIT_KINDS);
     let description = required_text(&mut e, "description", &r.description, DESCRIPTION_MAX);
+    match r.entry.trim() {
+        "" | "formula" => {}
+        "yearly" => {
+            let grid = grid_field(&mut e, &r.grid_start, &r.grid_end, &r.grid, currency, years);
+            let risk = percent_field(&mut e, "risk", &r.risk, 0.0, 100.0, Some(0.0));
+            let target = r.target_key.trim();
+            let target_key =
+                if target.is_empty() { None } else { Some(required_text(&mut e, "target_key", target, 64)) };
+            let include_in_roi = kind != "intangible" || r.include_in_roi;
+            let first_year = years.map_or(1, |(a, _)| (grid.start - a).clamp(1, MAX_HORIZON));
+            return e.into_result((
+                BenefitLine {
+                    id: 0,
+                    kind,
+                    description,
+                    amount: 0,
+                    hours: 0,
+                    margin: 0.0,
+                    growth: 0.0,
+                    first_year,
+                    risk,
+                    include_in_roi,
+                    grid: Some(grid),
+                },
+                target_key,
+            ));
+        }
+        _ => e.add("entry", "err.choose_from_list"),
+    }
     // An intangible benefit may be described without any proxy value.
     let amount = if kind == "intangible" && r.amount.trim().is_empty() {
         0
@@ -419,7 +572,19 @@ pub fn validate_benefit(r: &RawBenefit, currency: &str) -> Result<(BenefitLine, 
     let target_key = if target.is_empty() { None } else { Some(required_text(&mut e, "target_key", target, 64)) };
     let include_in_roi = kind != "intangible" || r.include_in_roi;
     e.into_result((
-        BenefitLine { id: 0, kind, description, amount, hours, margin, growth, first_year, risk, include_in_roi },
+        BenefitLine {
+            id: 0,
+            kind,
+            description,
+            amount,
+            hours,
+            margin,
+            growth,
+            first_year,
+            risk,
+            include_in_roi,
+            grid: None,
+        },
         target_key,
     ))
 }
@@ -488,6 +653,7 @@ mod tests {
                 recurrence: "one_time".into(),
                 amount: 10_000,
                 growth: 0.0,
+                grid: None,
             },
             CostLine {
                 id: 2,
@@ -496,6 +662,7 @@ mod tests {
                 recurrence: "recurring".into(),
                 amount: 1_000,
                 growth: 0.0,
+                grid: None,
             },
         ];
         let benefits = vec![
@@ -510,6 +677,7 @@ mod tests {
                 first_year: 1,
                 risk: 0.25,
                 include_in_roi: true,
+                grid: None,
             },
             BenefitLine {
                 id: 4,
@@ -522,6 +690,7 @@ mod tests {
                 first_year: 1,
                 risk: 0.0,
                 include_in_roi: false,
+                grid: None,
             },
         ];
         let r = evaluate(&scenario(2, 0.0), &costs, &benefits);
@@ -554,6 +723,7 @@ mod tests {
             recurrence: "recurring".into(),
             amount: i64::MAX / 2,
             growth: 1.0,
+            grid: None,
         };
         let costs = vec![big.clone(), big.clone(), big];
         let r = evaluate(&scenario(10, 0.0), &costs, &[]);
@@ -579,11 +749,12 @@ mod tests {
             recurrence: "recurring".into(),
             amount: "1,200,000".into(),
             growth: "5".into(),
+            ..Default::default()
         };
-        let c = validate_cost(&raw, "CNY").unwrap();
+        let c = validate_cost(&raw, "CNY", None).unwrap();
         assert_eq!((c.amount, c.growth), (120_000_000, 0.05));
         let bad = RawCost { amount: "12,34".into(), category: "x".into(), ..raw.clone() };
-        let e = validate_cost(&bad, "CNY").unwrap_err();
+        let e = validate_cost(&bad, "CNY", None).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.message)).collect();
         assert_eq!(fields, [("category", "err.choose_from_list"), ("amount", "err.money_format")]);
         let s = RawScenario {
@@ -597,9 +768,112 @@ mod tests {
         let e = validate_scenario(&s).unwrap_err();
         assert_eq!(e.0.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["horizon", "rate"]);
         let b = RawBenefit { kind: "intangible".into(), description: "Brand".into(), ..Default::default() };
-        let (b, _) = validate_benefit(&b, "CNY").unwrap();
+        let (b, _) = validate_benefit(&b, "CNY", None).unwrap();
         assert!(!b.include_in_roi && b.amount == 0);
         assert_eq!(percent_text(0.08), "8");
         assert_eq!(percent_text(0.125), "12.5");
+    }
+
+    /// Issue 15 point 10: licences that rise by 10,000 a year, entered as a yearly grid,
+    /// with benefits per year. Start 2026, horizon 4, discount rate 10%.
+    ///
+    /// Hand computation (whole units; PV of each year rounded to the cent):
+    /// ```text
+    /// year      t  costs    benefits  net       1/1.1^t    PV costs     PV benefits
+    /// 2026      0  100,000        0  -100,000  1          100,000.00          0.00
+    /// 2027      1   20,000   60,000    40,000  0.909091    18,181.82     54,545.45
+    /// 2028      2   30,000   80,000    50,000  0.826446    24,793.39     66,115.70
+    /// 2029      3   40,000  100,000    60,000  0.751315    30,052.59     75,131.48
+    /// 2030      4   50,000  100,000    50,000  0.683013    34,150.67     68,301.35
+    /// totals       240,000  340,000                      207,178.47    264,093.98
+    /// NPV = 264,093.98 − 207,178.47 = 56,915.51
+    /// ROI = 56,915.51 / 207,178.47 = 27.47%
+    /// IRR: −100,000 + 40,000/(1+r) + 50,000/(1+r)² + 60,000/(1+r)³ + 50,000/(1+r)⁴ = 0
+    ///      at r = 32.897% (bisection; NPV(32.8%) = +166.52 > 0 > NPV(33.0%) = −175.85)
+    /// payback: cumulative −100,000, −60,000, −10,000, +50,000 → 2 + 10,000/60,000 years = 26.0 months
+    /// ```
+    #[test]
+    fn yearly_grid_reproduces_the_hand_computation() {
+        let raw = RawCost {
+            category: "software".into(),
+            description: "Licences, rising".into(),
+            recurrence: "yearly".into(),
+            grid_start: "2027".into(),
+            grid_end: "2030".into(),
+            grid: "20,000\n30,000; 40,000 50,000".into(),
+            ..Default::default()
+        };
+        let licences = validate_cost(&raw, "CNY", Some((2026, 2030))).unwrap();
+        assert_eq!(
+            licences.grid,
+            Some(Grid { start: 2027, amounts: vec![2_000_000, 3_000_000, 4_000_000, 5_000_000] })
+        );
+        let partner = validate_cost(
+            &RawCost {
+                category: "implementation".into(),
+                description: "Partner".into(),
+                recurrence: "one_time".into(),
+                amount: "100,000".into(),
+                ..Default::default()
+            },
+            "CNY",
+            Some((2026, 2030)),
+        )
+        .unwrap();
+        let raw_b = RawBenefit {
+            kind: "cost_reduction".into(),
+            description: "Service savings".into(),
+            entry: "yearly".into(),
+            grid_start: "2027".into(),
+            grid_end: "2030".into(),
+            grid: "60,000;80,000;100,000;100,000".into(),
+            ..Default::default()
+        };
+        let (savings, _) = validate_benefit(&raw_b, "CNY", Some((2026, 2030))).unwrap();
+        let r = evaluate(&scenario(4, 0.10), &[partner, licences], &[savings]);
+        let nets: Vec<i64> = r.years.iter().map(|y| y.net / 100).collect();
+        assert_eq!(nets, [-100_000, 40_000, 50_000, 60_000, 50_000]);
+        assert_eq!((r.tco_nominal, r.benefits_nominal), (24_000_000, 34_000_000));
+        assert_eq!(r.tco_pv, 20_717_847);
+        assert_eq!(r.benefits_pv, 26_409_398);
+        assert_eq!(r.npv, 5_691_551);
+        assert!((r.roi.unwrap() - 0.274_717).abs() < 1e-6, "{:?}", r.roi);
+        match r.irr {
+            finance::Irr::Rate(x) => assert!((x - 0.328_971).abs() < 1e-5, "{x}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.payback, Payback::Months(26.0));
+    }
+
+    #[test]
+    fn yearly_grid_is_checked_by_field() {
+        let raw = RawCost {
+            category: "software".into(),
+            description: "x".into(),
+            recurrence: "yearly".into(),
+            grid_start: "2027".into(),
+            grid_end: "2030".into(),
+            grid: "1;2;3".into(),
+            ..Default::default()
+        };
+        let fields = |r: &RawCost| -> Vec<(String, &'static str)> {
+            validate_cost(r, "CNY", Some((2026, 2030)))
+                .unwrap_err()
+                .0
+                .into_iter()
+                .map(|f| (f.field, f.message))
+                .collect()
+        };
+        assert_eq!(fields(&raw), [("grid".to_string(), "budget2.err.grid_count")]);
+        let late = RawCost { grid_end: "2031".into(), ..raw.clone() };
+        assert_eq!(fields(&late), [("grid_end".to_string(), "err.number_range")]);
+        let back = RawCost { grid_start: "2029".into(), grid_end: "2028".into(), ..raw.clone() };
+        assert_eq!(fields(&back), [("grid_end".to_string(), "budget2.err.end_before_start")]);
+        let bad = RawCost { grid: "1;x;3;4".into(), ..raw.clone() };
+        assert_eq!(fields(&bad), [("grid".to_string(), "err.money_format")]);
+        // A grid beyond the horizon is left out; the stored form reads back.
+        let g = Grid { start: 2029, amounts: vec![5, 6, 7] };
+        assert_eq!(g.flows(2026, 4), vec![0, 0, 0, 5, 6]);
+        assert_eq!(Grid::from_columns(Some(2029), Some(&g.to_json())), Some(g));
     }
 }

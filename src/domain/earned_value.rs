@@ -101,7 +101,7 @@ pub fn figures(bac: i64, pv: i64, ev: i64, ac: i64) -> Figures {
 }
 
 /// The cost health a CPI gives: amber below 0.9, red below 0.8. `None` without a CPI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CostRag {
     Green,

@@ -130,6 +130,10 @@ pub struct Signals {
     pub escalated_critical_issues: usize,
     /// The cost performance index of earned value (`None` until money is spent).
     pub cpi: Option<f64>,
+    /// The earned-value figures the CPI came from (projects that keep a budget), carried
+    /// to the stored health so that lists show budget, actual, CPI and SPI without reading
+    /// each project's plan.
+    pub ev: Option<crate::domain::earned_value::Figures>,
     /// CRM modules whose latest adoption (active against planned users) is below the
     /// project's bar.
     pub adoption_low: usize,
@@ -216,6 +220,7 @@ mod roll_up_tests {
             risk: Exposure { high: 2, high_unmanaged: 1, review_overdue: 2, ..Default::default() },
             escalated_critical_issues: 0,
             cpi: None,
+            ev: None,
             adoption_low: 0,
         };
         let h = roll_up(green(), &s);

@@ -28,6 +28,7 @@ pub const EVENTS: &[&str] = &[
     "issue.escalated",
     "change.decided",
     "cutover.task_done",
+    "hypercare.sla_breached",
 ];
 
 /// The presets: how a delivery is formatted and signed.

@@ -28,6 +28,10 @@ pub struct Model {
     pub target_key: Option<String>,
     pub realised_minor: Option<i64>,
     pub realised_as_of: Option<Date>,
+    /// A yearly grid's first calendar year (`None` for the one-time/recurring shorthand).
+    pub grid_start: Option<i32>,
+    /// A yearly grid's amounts in minor units, one a year from `grid_start`, as a JSON array.
+    pub grid_minor: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

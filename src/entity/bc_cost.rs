@@ -15,6 +15,10 @@ pub struct Model {
     pub recurrence: String,
     pub amount_minor: i64,
     pub growth_rate: f64,
+    /// A yearly grid's first calendar year (`None` for the one-time/recurring shorthand).
+    pub grid_start: Option<i32>,
+    /// A yearly grid's amounts in minor units, one a year from `grid_start`, as a JSON array.
+    pub grid_minor: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "project_health")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -17,6 +17,11 @@ pub struct Model {
     pub days_late: i64,
     /// Reason keys, worst first, comma-separated.
     pub reasons: String,
+    /// Earned value on `computed_on` (projects that keep a budget): BAC, actual cost, CPI, SPI.
+    pub budget_minor: Option<i64>,
+    pub actual_minor: Option<i64>,
+    pub cpi: Option<f64>,
+    pub spi: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

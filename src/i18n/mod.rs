@@ -94,6 +94,7 @@ const SOURCES: &[(&str, &str)] = &[
     (include_str!("collab.en.toml"), include_str!("collab.zh.toml")),
     (include_str!("hooks.en.toml"), include_str!("hooks.zh.toml")),
     (include_str!("api.en.toml"), include_str!("api.zh.toml")),
+    (include_str!("budget2.en.toml"), include_str!("budget2.zh.toml")),
     (include_str!("docs8.en.toml"), include_str!("docs8.zh.toml")),
     (include_str!("effort.en.toml"), include_str!("effort.zh.toml")),
     (include_str!("evaluation.en.toml"), include_str!("evaluation.zh.toml")),

@@ -4,6 +4,7 @@
 //! out, render on the blocking pool, keep the bytes in a short write transaction.
 mod as_is;
 mod blueprint;
+mod budget;
 pub(crate) mod business_case;
 mod charter;
 mod configuration;
@@ -112,6 +113,8 @@ pub struct Facts {
     pub configuration: service::configuration::ConfigView,
     /// The issue and change log (Issues and changes tab).
     pub raid: service::raid::Log,
+    /// The Budget page's view: control figures, earned value and the S-curve.
+    pub budget: service::budget::Control,
     /// Phase 8: the cutover runbook with its rehearsals and the live record (Cutover tab).
     pub runbook: service::golive::Runbook,
     /// Phase 8: the hypercare issue log, its service levels and daily chart (Hypercare page).
@@ -176,6 +179,7 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
+        budget: service::budget::control_on(c, &project, today, lang).await?,
         runbook: service::golive::runbook(c, &project).await?,
         hypercare: service::hypercare::log(c, &project, lang).await?,
         evaluation: service::evaluation::view_on(c, &project, today, lang).await?,
@@ -320,6 +324,7 @@ pub fn document(f: &Facts, kind: Kind, lang: Lang, version: &str, author: &str) 
         Kind::PrototypeTest => prototype_test::blocks(f, lang),
         Kind::PilotResults => pilot_results::blocks(f, lang),
         Kind::IssueLog => issue_log::blocks(f, lang),
+        Kind::Budget => budget::blocks(f, lang),
         Kind::CutoverRunbook => cutover::runbook(f, lang),
         Kind::RehearsalReport => cutover::rehearsals(f, lang),
         Kind::HypercareLog => hypercare::blocks(f, lang),

@@ -45,6 +45,7 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     b.extend(super::targets::blocks(f, lang, false));
     b.push(h1(t(lang, "review.phases")));
     b.push(phases_table(pack, lang));
+    b.extend(budget_blocks(pack, lang));
     b.push(h2(t(lang, "review.deliverables")));
     b.push(Block::Table(deliverables_table(f, lang, None)));
     b.push(h1(t(lang, "review.gates")));
@@ -153,6 +154,7 @@ fn frozen(f: &Facts, d: &service::reviews::Deck, lang: Lang) -> Vec<Block> {
     }
     b.push(h1(t(lang, "review.phases")));
     b.push(phases_table(pack, lang));
+    b.extend(budget_blocks(pack, lang));
     b.push(h1(t(lang, "review.risks")));
     if let Some(c) = &pack.risk_counts {
         b.push(Block::Fields(vec![(t(lang, "review.risk_total"), c.total.to_string())]));
@@ -172,6 +174,29 @@ fn frozen(f: &Facts, d: &service::reviews::Deck, lang: Lang) -> Vec<Block> {
     }
     b.push(h2(t(lang, "review.actions")));
     b.push(actions_table(&pack.actions, lang));
+    b
+}
+
+/// The budget and earned-value slide, from the pack's figures (frozen with a held review):
+/// the EV table, the cost health, the S-curve and the control figures by category.
+fn budget_blocks(pack: &service::reviews::Pack, lang: Lang) -> Vec<Block> {
+    let mut b = vec![h1(i18n::t(lang, "budget2.slide_title"))];
+    let Some(bg) = &pack.budget else {
+        b.push(Block::Note(i18n::t(lang, "budget2.slide_none")));
+        return b;
+    };
+    b.push(super::budget::ev_table(&bg.ev, &bg.currency, lang));
+    b.extend(super::budget::rag_note(bg.cost_rag, lang));
+    b.push(Block::Chart(Box::new(bg.chart(lang))));
+    let label = super::budget::category_label(lang);
+    b.push(super::budget::rows_table(
+        &bg.by_category,
+        &bg.total,
+        i18n::t(lang, "budget.category"),
+        &label,
+        &bg.currency,
+        lang,
+    ));
     b
 }
 

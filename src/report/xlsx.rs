@@ -615,3 +615,100 @@ fn business_case_with(v: &CaseView, lang: Lang, cached: bool) -> XResult<(Vec<u8
     ws.set_freeze_panes(hdr + 1, first_col)?;
     Ok((finish(wb)?, layout))
 }
+
+/// Timesheets: every time entry with person, phase, activity, day, hours and status.
+pub fn timesheets(rows: &[crate::service::cost_exports::TimeRow], lang: Lang) -> XResult<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let f = Formats::new(2);
+    let x = |k: &str| i18n::t(lang, &format!("budget2.xlsx.{k}"));
+    let heads = vec![x("person"), x("phase"), x("activity"), x("day"), x("hours"), x("status")];
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.person.clone()),
+                Cell::Text(r.phase.clone()),
+                Cell::Text(r.activity.clone()),
+                Cell::Date(r.day),
+                Cell::Num(f64::from(r.hours_x100) / 100.0),
+                Cell::Text(i18n::t(lang, &format!("budget2.ts_status.{}", r.status))),
+            ]
+        })
+        .collect();
+    table(&mut wb, &f, &x("timesheets"), &heads, &cells)?;
+    finish(wb)
+}
+
+/// Costs: the control figures by phase and by category (as the Budget page and the CSV),
+/// then the commitments and the invoices (credit notes negative).
+pub fn costs(v: &crate::service::budget::Control, lang: Lang) -> XResult<Vec<u8>> {
+    use crate::service::budget::Row;
+    let mut wb = Workbook::new();
+    let f = Formats::new(money::minor_digits(&v.currency));
+    let unit = 10f64.powi(money::minor_digits(&v.currency) as i32);
+    let mo = |m: i64| Cell::Money(m as f64 / unit);
+    let b = |k: &str| i18n::t(lang, &format!("budget.{k}"));
+    let x = |k: &str| i18n::t(lang, &format!("budget2.xlsx.{k}"));
+    let heads: Vec<String> = ["row", "budget", "committed", "invoiced", "labour", "actual", "forecast", "variance"]
+        .iter()
+        .map(|k| b(k))
+        .collect();
+    let line = |r: &Row| {
+        vec![
+            Cell::Text(r.label.clone()),
+            mo(r.budget),
+            mo(r.committed),
+            mo(r.invoiced),
+            mo(r.labour),
+            mo(r.actual),
+            mo(r.forecast),
+            mo(r.variance),
+        ]
+    };
+    let rows: Vec<Vec<Cell>> = v.by_phase.iter().chain(std::iter::once(&v.total)).map(line).collect();
+    table(&mut wb, &f, &b("by_phase"), &heads, &rows)?;
+    let rows: Vec<Vec<Cell>> = v.by_category.iter().chain(std::iter::once(&v.total)).map(line).collect();
+    table(&mut wb, &f, &b("by_category"), &heads, &rows)?;
+    let phase_name = |id: Option<i32>| {
+        id.and_then(|id| v.by_phase.iter().find(|r| r.key == id.to_string()))
+            .map_or_else(|| b("whole_project"), |r| r.label.clone())
+    };
+    let heads =
+        vec![x("date"), x("vendor"), x("reference"), x("category"), x("phase"), x("amount"), b("invoiced"), b("open")];
+    let rows: Vec<Vec<Cell>> = v
+        .commitments
+        .iter()
+        .map(|c| {
+            let m = &c.commitment;
+            vec![
+                Cell::Date(m.committed_on),
+                Cell::Text(m.vendor.clone()),
+                Cell::Text(m.reference.clone()),
+                Cell::Text(b(&format!("cat.{}", m.category))),
+                Cell::Text(phase_name(m.phase_id)),
+                mo(m.amount_minor),
+                mo(c.invoiced),
+                mo(c.open),
+            ]
+        })
+        .collect();
+    table(&mut wb, &f, &b("commitments"), &heads, &rows)?;
+    let heads = vec![x("date"), x("kind"), x("vendor"), x("reference"), x("category"), x("phase"), x("amount")];
+    let rows: Vec<Vec<Cell>> = v
+        .invoices
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Date(i.invoiced_on),
+                Cell::Text(x(if i.credit_note { "credit_note" } else { "invoice" })),
+                Cell::Text(i.vendor.clone()),
+                Cell::Text(i.reference.clone()),
+                Cell::Text(b(&format!("cat.{}", i.category))),
+                Cell::Text(phase_name(i.phase_id)),
+                mo(crate::service::budget::signed(i)),
+            ]
+        })
+        .collect();
+    table(&mut wb, &f, &b("invoices"), &heads, &rows)?;
+    finish(wb)
+}

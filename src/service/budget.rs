@@ -100,7 +100,8 @@ async fn phases<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<phase:
 }
 
 /// The budget-line form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = BudgetLineForm)]
 #[serde(default)]
 pub struct RawLine {
     pub phase: String,
@@ -197,7 +198,8 @@ pub async fn seed_from_case(db: &crate::db::Db, actor: Actor, project_id: i32) -
 }
 
 /// The commitment form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = CommitmentForm)]
 #[serde(default)]
 pub struct RawCommitment {
     pub vendor: String,
@@ -237,7 +239,8 @@ pub async fn add_commitment(
 }
 
 /// The invoice form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = InvoiceForm)]
 #[serde(default)]
 pub struct RawInvoice {
     pub commitment: String,
@@ -643,13 +646,19 @@ impl Actuals {
 /// The project's cost performance index on its today (`None` until money is spent): the
 /// health roll-up's cost signal.
 pub async fn cpi<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate) -> Result<Option<f64>> {
+    Ok(ev_figures(c, p, today).await?.and_then(|f| f.cpi))
+}
+
+/// The project's earned-value figures on `today` (`None` without a budget): the same
+/// figures as the control view's `ev`, for the health roll-up and the portfolio's columns.
+pub async fn ev_figures<C: ConnectionTrait>(c: &C, p: &project::Model, today: NaiveDate) -> Result<Option<Figures>> {
     let f = facts(c, p.id).await?;
     if f.lines.is_empty() {
         return Ok(None);
     }
     let rates = domain_rates(&f.rates);
     let actual = Actuals::new(&f.invoices, &f.entries, &rates, &f.roles);
-    Ok(ev_of(&f, today, &actual).0.cpi)
+    Ok(Some(ev_of(&f, today, &actual).0))
 }
 
 /// The control view of project `p` on its today.

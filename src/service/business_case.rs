@@ -57,6 +57,7 @@ pub fn cost_line(c: &bc_cost::Model) -> CostLine {
         recurrence: c.recurrence.clone(),
         amount: c.amount_minor,
         growth: c.growth_rate,
+        grid: bc::Grid::from_columns(c.grid_start, c.grid_minor.as_deref()),
     }
 }
 
@@ -72,6 +73,7 @@ pub fn benefit_line(b: &bc_benefit::Model) -> BenefitLine {
         first_year: b.first_year,
         risk: b.risk_adjustment,
         include_in_roi: b.include_in_roi,
+        grid: bc::Grid::from_columns(b.grid_start, b.grid_minor.as_deref()),
     }
 }
 
@@ -225,9 +227,52 @@ async fn change_plan<T>(
     .await
 }
 
+/// The calendar years the case covers (the scenarios' shared start year to the end of their
+/// shared horizon): the range a yearly grid's years must lie in. `None` without scenarios.
+pub async fn case_years<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Option<bc::CaseYears>> {
+    let first = bc_scenario::Entity::find()
+        .filter(bc_scenario::Column::ProjectId.eq(project_id))
+        .order_by_asc(bc_scenario::Column::Id)
+        .one(c)
+        .await?;
+    Ok(first.map(|s| (s.start_year, s.start_year.saturating_add(s.horizon_years))))
+}
+
+/// All scenarios of a case share one horizon and start year (the years of the case, which
+/// yearly grids are laid on): a scenario saved with other years gives them to the others,
+/// each an audited update of its own. Returns how many others changed.
+async fn align_scenarios<C: ConnectionTrait>(
+    c: &C,
+    actor: Actor,
+    project_id: i32,
+    saved: &bc_scenario::Model,
+) -> Result<usize> {
+    let others = bc_scenario::Entity::find()
+        .filter(bc_scenario::Column::ProjectId.eq(project_id))
+        .filter(bc_scenario::Column::Id.ne(saved.id))
+        .all(c)
+        .await?;
+    let mut n = 0;
+    for o in others.iter().filter(|o| o.horizon_years != saved.horizon_years || o.start_year != saved.start_year) {
+        let am = bc_scenario::ActiveModel {
+            horizon_years: Set(saved.horizon_years),
+            start_year: Set(saved.start_year),
+            ..Default::default()
+        };
+        write::update::<bc_scenario::Entity, _>(c, actor, project_id, o.id, o.version, am, "shared_horizon").await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 pub async fn add_scenario(db: &Db, actor: Actor, project_id: i32, raw: &RawScenario) -> Result<bc_scenario::Model> {
     let input = bc::validate_scenario(raw)?;
-    change_plan(db, project_id, async |tx, k| insert_scenario(tx, actor, k, &input).await).await
+    change_plan(db, project_id, async |tx, k| {
+        let s = insert_scenario(tx, actor, k, &input).await?;
+        align_scenarios(tx, actor, project_id, &s).await?;
+        Ok(s)
+    })
+    .await
 }
 
 pub async fn update_scenario(
@@ -243,6 +288,7 @@ pub async fn update_scenario(
         let ch =
             write::update::<bc_scenario::Entity, _>(tx, actor, project_id, id, version, scenario_model(&s), "update")
                 .await?;
+        align_scenarios(tx, actor, project_id, &ch.after).await?;
         Ok(ch.after)
     })
     .await
@@ -254,6 +300,8 @@ pub async fn cost<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result
 
 fn cost_model(line: CostLine) -> bc_cost::ActiveModel {
     bc_cost::ActiveModel {
+        grid_start: Set(line.grid.as_ref().map(|g| g.start)),
+        grid_minor: Set(line.grid.as_ref().map(bc::Grid::to_json)),
         category: Set(line.category),
         description: Set(line.description),
         recurrence: Set(line.recurrence),
@@ -265,7 +313,7 @@ fn cost_model(line: CostLine) -> bc_cost::ActiveModel {
 
 pub async fn add_cost(db: &Db, actor: Actor, project_id: i32, raw: &RawCost) -> Result<bc_cost::Model> {
     let p = project_of(&db.conn, project_id).await?;
-    let line = bc::validate_cost(raw, &p.currency)?;
+    let line = bc::validate_cost(raw, &p.currency, case_years(&db.conn, project_id).await?)?;
     change_plan(db, project_id, async |tx, k| {
         let mut am = cost_model(line);
         am.case_id = Set(k.id);
@@ -284,7 +332,7 @@ pub async fn update_cost(
     raw: &RawCost,
 ) -> Result<bc_cost::Model> {
     let p = project_of(&db.conn, project_id).await?;
-    let line = bc::validate_cost(raw, &p.currency)?;
+    let line = bc::validate_cost(raw, &p.currency, case_years(&db.conn, project_id).await?)?;
     change_plan(db, project_id, async |tx, _| {
         let ch =
             write::update::<bc_cost::Entity, _>(tx, actor, project_id, id, version, cost_model(line), "update").await?;
@@ -306,6 +354,8 @@ pub async fn benefit<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Res
 
 fn benefit_model(b: BenefitLine, target: Option<String>) -> bc_benefit::ActiveModel {
     bc_benefit::ActiveModel {
+        grid_start: Set(b.grid.as_ref().map(|g| g.start)),
+        grid_minor: Set(b.grid.as_ref().map(bc::Grid::to_json)),
         kind: Set(b.kind),
         description: Set(b.description),
         amount_minor: Set(b.amount),
@@ -322,7 +372,7 @@ fn benefit_model(b: BenefitLine, target: Option<String>) -> bc_benefit::ActiveMo
 
 pub async fn add_benefit(db: &Db, actor: Actor, project_id: i32, raw: &RawBenefit) -> Result<bc_benefit::Model> {
     let p = project_of(&db.conn, project_id).await?;
-    let (b, target) = bc::validate_benefit(raw, &p.currency)?;
+    let (b, target) = bc::validate_benefit(raw, &p.currency, case_years(&db.conn, project_id).await?)?;
     change_plan(db, project_id, async |tx, k| {
         let mut am = benefit_model(b, target);
         am.case_id = Set(k.id);
@@ -343,7 +393,7 @@ pub async fn update_benefit(
     raw: &RawBenefit,
 ) -> Result<bc_benefit::Model> {
     let p = project_of(&db.conn, project_id).await?;
-    let (b, target) = bc::validate_benefit(raw, &p.currency)?;
+    let (b, target) = bc::validate_benefit(raw, &p.currency, case_years(&db.conn, project_id).await?)?;
     change_plan(db, project_id, async |tx, _| {
         let am = benefit_model(b, target);
         Ok(write::update::<bc_benefit::Entity, _>(tx, actor, project_id, id, version, am, "update").await?.after)
@@ -570,6 +620,26 @@ pub struct CostView {
     pub nominal: String,
     pub pv: String,
     pub growth_pct: String,
+    /// A yearly grid as shown: "2027–2030: 20,000.00 · 30,000.00 · …".
+    pub grid: Option<String>,
+}
+
+/// A yearly grid's years and amounts as the tables show them.
+fn grid_text(g: &bc::Grid, cur: &str) -> String {
+    let amounts: Vec<String> = g.amounts.iter().map(|v| money::format(*v, cur)).collect();
+    format!("{}–{}: {}", g.start, g.end(), amounts.join(" · "))
+}
+
+/// A yearly grid's amounts as a form shows them again: one plain amount a line.
+pub fn grid_plain(start: Option<i32>, json: Option<&str>, cur: &str) -> (String, String, String) {
+    match bc::Grid::from_columns(start, json) {
+        Some(g) => (
+            g.start.to_string(),
+            g.end().to_string(),
+            g.amounts.iter().map(|v| money::plain(*v, cur)).collect::<Vec<_>>().join("\n"),
+        ),
+        None => Default::default(),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -591,6 +661,8 @@ pub struct BenefitView {
     /// What the realised form starts with.
     pub realised_plain: String,
     pub as_of: String,
+    /// A yearly grid as shown (values before risk).
+    pub grid: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -613,6 +685,14 @@ pub struct ToDate {
     /// (realised − costs to date) / costs to date, when both are positive.
     pub roi: Option<String>,
     pub any: bool,
+    /// The realised TCO: the actual cost to date from the budget (invoices net of credit
+    /// notes + approved hours × rate, up to today), the same figure as the Budget page's
+    /// actual and earned value's AC; `None` while the project keeps no budget.
+    pub actual_costs_minor: Option<i64>,
+    pub actual_costs: Option<String>,
+    /// Actual − planned costs to date (positive: more spent than the case planned by now).
+    pub actual_variance: Option<String>,
+    pub actual_over: bool,
 }
 
 /// The business case page of one scenario (and `GET /api/v1/projects/{id}/business-case`,
@@ -693,14 +773,24 @@ pub async fn view<C: ConnectionTrait>(
     let loaded = load(c, p.id).await?;
     // Asked whether or not the case is approved: the same statements for every project.
     let mut names = super::user_names(c, loaded.as_ref().and_then(|l| l.case.approved_by)).await?;
+    // Actual costs feed the realised TCO (issue 15 point 9): the budget's actual to date.
+    // Read with or without a case, for the same reason as the names.
+    let actual = super::budget::ev_figures(c, p, today).await?.map(|f| f.ac);
     let Some(l) = loaded else { return Ok(None) };
     let s = scenario.and_then(|sid| l.scenarios.iter().find(|s| s.id == sid)).or(l.scenarios.first()).cloned();
     let Some(s) = s else { return Err(Error::NotFound) };
     let approver = l.case.approved_by.and_then(|uid| names.remove(&uid));
-    Ok(Some(build(p, l, s, approver, today)))
+    Ok(Some(build(p, l, s, approver, today, actual)))
 }
 
-fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<String>, today: NaiveDate) -> CaseView {
+fn build(
+    p: &project::Model,
+    l: Loaded,
+    s: bc_scenario::Model,
+    approver: Option<String>,
+    today: NaiveDate,
+    actual: Option<i64>,
+) -> CaseView {
     let r = evaluate(&l, &s);
     let cur = p.currency.as_str();
     let m = |v: i64| money::format(v, cur);
@@ -735,6 +825,7 @@ fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<
                 growth_pct: bc::percent_text(b.growth_rate),
                 realised_plain: b.realised_minor.map(|v| money::plain(v, cur)).unwrap_or_default(),
                 as_of: b.realised_as_of.unwrap_or(today).to_string(),
+                grid: bc::Grid::from_columns(b.grid_start, b.grid_minor.as_deref()).map(|g| grid_text(&g, cur)),
             }
         })
         .collect();
@@ -751,6 +842,7 @@ fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<
             nominal: m(lr.nominal),
             pv: m(lr.pv),
             growth_pct: bc::percent_text(c.growth_rate),
+            grid: bc::Grid::from_columns(c.grid_start, c.grid_minor.as_deref()).map(|g| grid_text(&g, cur)),
         })
         .collect();
     let years = r
@@ -811,6 +903,10 @@ fn build(p: &project::Model, l: Loaded, s: bc_scenario::Model, approver: Option<
         costs: m(costs_to_date),
         roi: roi_to_date.map(pct1),
         any: l.benefits.iter().any(|b| b.realised_minor.is_some()),
+        actual_costs_minor: actual,
+        actual_costs: actual.map(m),
+        actual_variance: actual.map(|a| m(a.saturating_sub(costs_to_date))),
+        actual_over: actual.is_some_and(|a| a > costs_to_date),
     };
     CaseView {
         currency: p.currency.clone(),

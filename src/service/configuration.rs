@@ -30,7 +30,8 @@ fn pick(e: &mut FieldErrors, field: &str, raw: &str, list: &[&str]) -> String {
 
 // ---------------------------------------------------------------- configuration items
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ConfigItemForm)]
 #[serde(default)]
 pub struct RawItem {
     pub module_key: String,
@@ -160,7 +161,8 @@ pub async fn get_item<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Re
 
 // ---------------------------------------------------------------- interfaces
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = InterfaceForm)]
 #[serde(default)]
 pub struct RawInterface {
     pub name: String,
@@ -290,6 +292,16 @@ pub struct ConfigView {
     pub interfaces: Vec<interface::Model>,
     pub interfaces_failed: usize,
     pub interfaces_untested: usize,
+}
+
+/// The modules an item may belong to: the project's.
+pub fn module_keys(p: &crate::entity::project::Model) -> Vec<String> {
+    p.modules.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect()
+}
+
+/// The steps an item may serve, as (blueprint id, step number).
+pub fn step_keys(v: &ConfigView) -> Vec<(i32, i32)> {
+    v.steps.iter().map(|s| (s.blueprint_id, s.step_no)).collect()
 }
 
 pub async fn view<C: ConnectionTrait>(c: &C, p: &crate::entity::project::Model) -> Result<ConfigView> {

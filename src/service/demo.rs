@@ -376,6 +376,7 @@ async fn demo_business_case(db: &Db, author: Actor, steering: Actor, project_id:
             recurrence: (*recurrence).into(),
             amount: (*amount).into(),
             growth: (*growth).into(),
+            ..Default::default()
         };
         business_case::add_cost(db, author, project_id, &raw).await?;
     }
@@ -397,6 +398,7 @@ async fn demo_business_case(db: &Db, author: Actor, steering: Actor, project_id:
         risk: risk.into(),
         include_in_roi: false,
         target_key: String::new(),
+        ..Default::default()
     };
     for raw in [
         benefit(

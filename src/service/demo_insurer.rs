@@ -69,6 +69,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         recurrence: "one_time".into(),
         amount: "3,200,000".into(),
         growth: "0".into(),
+        ..Default::default()
     };
     business_case::add_cost(db, consultant, p.id, &cost).await?;
     let benefit = RawBenefit {
@@ -82,6 +83,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         risk: "15".into(),
         include_in_roi: false,
         target_key: String::new(),
+        ..Default::default()
     };
     business_case::add_benefit(db, consultant, p.id, &benefit).await?;
     if let Some(k) = business_case::case_of(&db.conn, p.id).await? {

@@ -41,10 +41,12 @@ pub enum Kind {
     ConversionTrial,
     Readiness,
     GoLiveAcceptance,
+    /// The budget and cost report (issue 15).
+    Budget,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 29] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Charter,
         Kind::Organisation,
         Kind::Plan,
@@ -64,6 +66,7 @@ impl Kind {
         Kind::PrototypeTest,
         Kind::PilotResults,
         Kind::IssueLog,
+        Kind::Budget,
         Kind::CutoverRunbook,
         Kind::RehearsalReport,
         Kind::HypercareLog,
@@ -97,6 +100,7 @@ impl Kind {
             Kind::PrototypeTest => "prototype-test",
             Kind::PilotResults => "pilot-results",
             Kind::IssueLog => "issue-log",
+            Kind::Budget => "budget",
             Kind::CutoverRunbook => "cutover-runbook",
             Kind::RehearsalReport => "rehearsal-report",
             Kind::HypercareLog => "hypercare-log",
@@ -150,7 +154,7 @@ pub fn deliverable_key(kind: Kind) -> Option<&'static str> {
         Kind::ConversionTrial => Some("data-conversion-trial-report"),
         Kind::Readiness => Some("go-no-go-decision"),
         Kind::GoLiveAcceptance => Some("go-live-acceptance"),
-        Kind::Gate | Kind::Review | Kind::IssueLog => None,
+        Kind::Gate | Kind::Review | Kind::IssueLog | Kind::Budget => None,
     }
 }
 

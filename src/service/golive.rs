@@ -17,8 +17,25 @@ use std::collections::HashMap;
 /// tolerance (per cent).
 pub const REHEARSAL_TOLERANCE_PCT: i64 = 10;
 
+/// A stored task in form shape (the edit form, the base of an API `PATCH`).
+pub fn raw_of(t: &task_e::Model) -> RawTask {
+    RawTask {
+        seq: t.seq.to_string(),
+        name: t.name.clone(),
+        owner: t.owner.clone(),
+        category: t.category.clone(),
+        planned_start: local_input(&t.planned_start),
+        duration_min: t.duration_min.to_string(),
+        predecessors: t.predecessors.clone(),
+        checkpoint: t.checkpoint,
+        rollback_point: t.rollback_point,
+        rollback_deadline: t.rollback_deadline.as_ref().map(local_input).unwrap_or_default(),
+    }
+}
+
 /// The task form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = CutoverTaskForm)]
 #[serde(default)]
 pub struct RawTask {
     pub seq: String,

@@ -32,7 +32,7 @@ use std::collections::HashMap;
 /// The version of the health rules the stored rows were computed with. **Bump it when the
 /// rules or their inputs change** (`domain::health`, `risks::health_signals_many`,
 /// `projects::health_of`): every stored row then reads as stale until it is refreshed.
-pub const RULES: i32 = 3;
+pub const RULES: i32 = 4;
 
 /// Every reason key `health::assess` and `health::roll_up` give (a stored key not in this
 /// list makes its row stale, so an unknown reason is recomputed rather than lost).
@@ -83,12 +83,42 @@ pub fn from_row(row: &project_health::Model, today: NaiveDate) -> Option<Health>
     Some(Health { rag, reasons, days_late: row.days_late })
 }
 
+/// A project's rolled-up health and the earned-value figures that went into it (projects
+/// that keep a budget): what a stored row holds.
+#[derive(Clone, Debug)]
+pub struct Rolled {
+    pub health: Health,
+    pub ev: Option<EvBrief>,
+}
+
+/// The portfolio's earned-value columns: the budget (BAC), the actual cost (AC), CPI and
+/// SPI, as the project's Budget page shows them on the same day.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EvBrief {
+    pub budget_minor: i64,
+    pub actual_minor: i64,
+    pub cpi: Option<f64>,
+    pub spi: Option<f64>,
+}
+
+impl EvBrief {
+    fn of(f: &crate::domain::earned_value::Figures) -> EvBrief {
+        EvBrief { budget_minor: f.bac, actual_minor: f.ac, cpi: f.cpi, spi: f.spi }
+    }
+
+    /// From a stored row (`None` for a project without a budget).
+    pub fn from_row(row: &project_health::Model) -> Option<EvBrief> {
+        Some(EvBrief { budget_minor: row.budget_minor?, actual_minor: row.actual_minor?, cpi: row.cpi, spi: row.spi })
+    }
+}
+
 /// The rolled-up health of each project as of its today, exactly as the overview computes
-/// it, in nine queries whatever the number of projects.
+/// it, in nine queries whatever the number of projects (plus the plan of each project that
+/// keeps a budget, for its earned value).
 pub async fn compute<C: ConnectionTrait>(
     c: &C,
     projects: &[(&project::Model, NaiveDate)],
-) -> Result<HashMap<i32, Health>> {
+) -> Result<HashMap<i32, Rolled>> {
     let ids: Vec<i32> = projects.iter().map(|(p, _)| p.id).collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -135,7 +165,8 @@ pub async fn compute<C: ConnectionTrait>(
             let dels = cur.and_then(|ph| dels_of.get(&ph.id)).map(Vec::as_slice).unwrap_or_default();
             let last = cur.and_then(|ph| last_of.get(&ph.id).copied());
             let sig = signals.get(&p.id).cloned().unwrap_or_default();
-            (p.id, health::roll_up(super::projects::health_of(*today, cur, dels, last), &sig))
+            let health = health::roll_up(super::projects::health_of(*today, cur, dels, last), &sig);
+            (p.id, Rolled { health, ev: sig.ev.as_ref().map(EvBrief::of) })
         })
         .collect())
 }
@@ -155,7 +186,8 @@ pub async fn refresh<C: ConnectionTrait>(c: &C, ids: &[i32]) -> Result<()> {
     let rows: Vec<project_health::ActiveModel> = todays
         .iter()
         .filter_map(|(p, today)| {
-            let h = healths.get(&p.id)?;
+            let r = healths.get(&p.id)?;
+            let h = &r.health;
             Some(project_health::ActiveModel {
                 project_id: Set(p.id),
                 computed_on: Set(*today),
@@ -163,6 +195,10 @@ pub async fn refresh<C: ConnectionTrait>(c: &C, ids: &[i32]) -> Result<()> {
                 rag: Set(rag_str(h.rag).into()),
                 days_late: Set(h.days_late),
                 reasons: Set(h.reasons.join(",")),
+                budget_minor: Set(r.ev.as_ref().map(|e| e.budget_minor)),
+                actual_minor: Set(r.ev.as_ref().map(|e| e.actual_minor)),
+                cpi: Set(r.ev.as_ref().and_then(|e| e.cpi)),
+                spi: Set(r.ev.as_ref().and_then(|e| e.spi)),
             })
         })
         .collect();
@@ -173,7 +209,17 @@ pub async fn refresh<C: ConnectionTrait>(c: &C, ids: &[i32]) -> Result<()> {
     project_health::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(H::ProjectId)
-                .update_columns([H::ComputedOn, H::Rules, H::Rag, H::DaysLate, H::Reasons])
+                .update_columns([
+                    H::ComputedOn,
+                    H::Rules,
+                    H::Rag,
+                    H::DaysLate,
+                    H::Reasons,
+                    H::BudgetMinor,
+                    H::ActualMinor,
+                    H::Cpi,
+                    H::Spi,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(c)
@@ -257,7 +303,7 @@ pub async fn stale<C: ConnectionTrait>(c: &C, user: Option<i32>) -> Result<Vec<p
 }
 
 /// The health of the stale projects among those of `user` (or all), computed in memory.
-pub async fn stale_health<C: ConnectionTrait>(c: &C, user: Option<i32>) -> Result<HashMap<i32, Health>> {
+pub async fn stale_health<C: ConnectionTrait>(c: &C, user: Option<i32>) -> Result<HashMap<i32, Rolled>> {
     let projects = stale(c, user).await?;
     if projects.is_empty() {
         return Ok(HashMap::new());
@@ -323,6 +369,7 @@ mod tests {
             risk: Exposure { high: 1, high_unmanaged: 1, review_overdue: 1, ..Default::default() },
             escalated_critical_issues: 1,
             cpi: Some(0.85),
+            ev: None,
             adoption_low: 1,
         };
         let mut soon = f.clone();
@@ -344,8 +391,15 @@ mod tests {
             rag: rag_str(h.rag).into(),
             days_late: h.days_late,
             reasons: h.reasons.join(","),
+            budget_minor: Some(10_000_000),
+            actual_minor: Some(2_000_000),
+            cpi: Some(0.85),
+            spi: None,
         };
         assert_eq!(from_row(&row, f.today), Some(h.clone()));
+        let ev = EvBrief { budget_minor: 10_000_000, actual_minor: 2_000_000, cpi: Some(0.85), spi: None };
+        assert_eq!(EvBrief::from_row(&row), Some(ev));
+        assert_eq!(EvBrief::from_row(&project_health::Model { budget_minor: None, ..row.clone() }), None);
         assert_eq!(from_row(&row, soon.today), None, "another day is stale");
         assert_eq!(from_row(&project_health::Model { rules: RULES + 1, ..row }, f.today), None);
     }

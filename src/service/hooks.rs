@@ -486,6 +486,34 @@ pub fn cutover_task_done(t: &crate::entity::cutover_task::Model) -> Emitted {
     }
 }
 
+/// A hypercare issue missed its response or resolution deadline (`which`: `response` or
+/// `resolution`); sent once per issue, deadline and due instant.
+pub fn hypercare_breached(i: &crate::service::hypercare::IssueRow, which: &'static str) -> Emitted {
+    let (due, due_local) = match which {
+        "response" => (i.sla.response_due, i.response_due_local),
+        _ => (i.sla.resolution_due, i.resolution_due_local),
+    };
+    let m = &i.issue;
+    Emitted {
+        event: "hypercare.sla_breached",
+        data: serde_json::json!({
+            "issue": { "id": m.id, "title": m.title, "severity": m.severity, "channel": m.channel,
+                       "module_key": m.module_key, "assignee": m.assignee, "status": m.status,
+                       "opened_at": m.opened_at },
+            "deadline": which, "due": due,
+        }),
+        args: vec![
+            ("issue", Arg::Text(m.title.clone())),
+            ("severity", Arg::Text(m.severity.to_string())),
+            ("assignee", Arg::Text(if m.assignee.is_empty() { "–".into() } else { m.assignee.clone() })),
+            ("deadline", Arg::Key(format!("hooks.deadline.{which}"))),
+            ("due", Arg::Text(due_local.format("%Y-%m-%d %H:%M").to_string())),
+        ],
+        path: format!("/projects/{}/hypercare/{}", m.project_id, m.id),
+        key: Some(format!("hypercare.sla_breached:{}:{which}:{}", m.id, due.timestamp())),
+    }
+}
+
 /// The message of an event in a language.
 pub fn message(lang: Lang, e: &Emitted, project_name: &str) -> (String, String) {
     let said: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.say(lang))).collect();
@@ -578,6 +606,46 @@ pub async fn sweep_overdue(db: &Db) -> Result<usize> {
         write::transaction(db, async |tx| {
             for m in &late {
                 emit(tx, pid, milestone_overdue(m)).await?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(n + sweep_breaches(db, &hooks).await?)
+}
+
+/// Emit `hypercare.sla_breached` for every deadline an open hypercare issue has missed,
+/// in projects subscribed to it; once per (issue, deadline, due instant), as the log
+/// computes the service levels now.
+async fn sweep_breaches(db: &Db, hooks: &[webhook::Model]) -> Result<usize> {
+    let mut projects: Vec<i32> = hooks
+        .iter()
+        .filter(|h| h.events.split(',').any(|e| e == "hypercare.sla_breached"))
+        .map(|h| h.project_id)
+        .collect();
+    projects.sort_unstable();
+    projects.dedup();
+    let mut n = 0;
+    for pid in projects {
+        let Some(p) = project::Entity::find_by_id(pid).one(&db.conn).await? else { continue };
+        let log = super::hypercare::log(&db.conn, &p, Lang::En).await?;
+        let missed: Vec<Emitted> = log
+            .issues
+            .iter()
+            .filter(|i| matches!(i.issue.status.as_str(), "open" | "in_progress"))
+            .flat_map(|i| {
+                let r = i.sla.response_breached.then(|| hypercare_breached(i, "response"));
+                let s = i.sla.resolution_breached.then(|| hypercare_breached(i, "resolution"));
+                r.into_iter().chain(s)
+            })
+            .collect();
+        if missed.is_empty() {
+            continue;
+        }
+        n += missed.len();
+        write::transaction(db, async |tx| {
+            for e in &missed {
+                emit(tx, pid, e.clone()).await?;
             }
             Ok(())
         })

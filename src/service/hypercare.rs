@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 // The exit criteria (days without a severity-1 issue open, issues opened in the last seven
 // days) are the project's readiness thresholds (`readiness::thresholds`, editable, audited).
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = HypercareIssueForm)]
 #[serde(default)]
 pub struct RawIssue {
     pub title: String,
@@ -173,6 +174,22 @@ pub async fn update(
             .after)
     })
     .await
+}
+
+/// An issue of the log in form shape (the edit form, the base of an API `PATCH`).
+pub fn raw_of(i: &IssueRow) -> RawIssue {
+    RawIssue {
+        title: i.issue.title.clone(),
+        severity: i.issue.severity.to_string(),
+        channel: i.issue.channel.clone(),
+        module_key: i.issue.module_key.clone(),
+        reporter: i.issue.reporter.clone(),
+        assignee: i.issue.assignee.clone(),
+        status: i.issue.status.clone(),
+        opened_at: super::golive::local_input(&i.opened_local),
+        responded_at: i.responded_local.as_ref().map(super::golive::local_input).unwrap_or_default(),
+        resolved_at: i.resolved_local.as_ref().map(super::golive::local_input).unwrap_or_default(),
+    }
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<issue_e::Model> {

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod business_case;
 pub mod clock;
 pub mod collab;
+pub mod cost_exports;
 pub mod demo;
 pub mod demo_budget;
 pub mod demo_diagnosis;

@@ -90,14 +90,15 @@ fn understand(q: &PortfolioQuery) -> Asked {
 
 /// The health columns as SQL: the stored row's, or for a stale project its health computed
 /// now (inlined literals: ids are integers, colours a fixed list; nothing a user typed).
-fn health_exprs(stale: &HashMap<i32, Health>) -> (String, String) {
+fn health_exprs(stale: &HashMap<i32, hs::Rolled>) -> (String, String) {
     if stale.is_empty() {
         return ("h.rag".into(), "h.days_late".into());
     }
     let mut ids: Vec<&i32> = stale.keys().collect();
     ids.sort();
-    let rag: String = ids.iter().map(|id| format!(" WHEN {id} THEN '{}'", hs::rag_str(stale[*id].rag))).collect();
-    let days: String = ids.iter().map(|id| format!(" WHEN {id} THEN {}", stale[*id].days_late)).collect();
+    let rag: String =
+        ids.iter().map(|id| format!(" WHEN {id} THEN '{}'", hs::rag_str(stale[*id].health.rag))).collect();
+    let days: String = ids.iter().map(|id| format!(" WHEN {id} THEN {}", stale[*id].health.days_late)).collect();
     (format!("(CASE p.id{rag} ELSE h.rag END)"), format!("(CASE p.id{days} ELSE h.days_late END)"))
 }
 
@@ -255,7 +256,7 @@ async fn rows<C: ConnectionTrait>(
     c: &C,
     user_id: i32,
     ids: &[i32],
-    stale: &HashMap<i32, Health>,
+    stale: &HashMap<i32, hs::Rolled>,
 ) -> Result<Vec<PortfolioRow>> {
     if ids.is_empty() {
         return Ok(vec![]);
@@ -305,12 +306,18 @@ async fn rows<C: ConnectionTrait>(
         .iter()
         .map(|(p, today)| {
             let phases = phases_of.get(&p.id).map(Vec::as_slice).unwrap_or_default();
-            let health = stale
-                .get(&p.id)
-                .or_else(|| late.get(&p.id))
-                .cloned()
-                .or_else(|| stored.get(&p.id).and_then(|h| hs::from_row(h, *today)))
-                .unwrap_or(Health { rag: Rag::Done, reasons: vec![], days_late: 0 });
+            // Computed now (stale or turned stale), else the stored row: health and the
+            // earned-value columns of the same day.
+            let (health, ev) = match stale.get(&p.id).or_else(|| late.get(&p.id)) {
+                Some(r) => (r.health.clone(), r.ev.clone()),
+                None => match stored.get(&p.id) {
+                    Some(row) => (
+                        hs::from_row(row, *today).unwrap_or(Health { rag: Rag::Done, reasons: vec![], days_late: 0 }),
+                        hs::EvBrief::from_row(row),
+                    ),
+                    None => (Health { rag: Rag::Done, reasons: vec![], days_late: 0 }, None),
+                },
+            };
             PortfolioRow {
                 today: *today,
                 role: roles.get(&p.id).cloned().unwrap_or_default(),
@@ -318,6 +325,7 @@ async fn rows<C: ConnectionTrait>(
                 phases_total: phases.len(),
                 phase: phases.iter().find(|ph| ph.status == PhaseStatus::Active.as_str()).cloned(),
                 health,
+                ev,
                 directors: directors_of
                     .get(&p.id)
                     .map(|ds| {

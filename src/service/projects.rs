@@ -502,6 +502,9 @@ pub struct PortfolioRow {
     pub phases_total: usize,
     /// The same rolled-up health as the overview's.
     pub health: Health,
+    /// Budget, actual cost, CPI and SPI as the project's Budget page shows them (from the
+    /// stored health row: no query of its own); `None` without a budget.
+    pub ev: Option<super::health_summary::EvBrief>,
     /// The project's directors (user ids and names).
     pub directors: Vec<(i32, String)>,
 }

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 // ---------------------------------------------------------------- issues
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = IssueForm)]
 #[serde(default)]
 pub struct RawIssue {
     pub title: String,
@@ -159,7 +160,8 @@ pub async fn get_issue<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> R
 
 // ---------------------------------------------------------------- change requests
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ChangeRequestForm)]
 #[serde(default)]
 pub struct RawChange {
     pub title: String,

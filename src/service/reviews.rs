@@ -71,6 +71,30 @@ pub struct Pack {
     /// before the issue log have none).
     #[serde(default)]
     pub raid: super::raid::PackRaid,
+    /// The budget and earned value as the Budget page showed them on the day: the EV
+    /// figures, the control rows by category with the total, and the S-curve's points
+    /// (projects without a budget, and packs frozen before the budget, have none).
+    #[serde(default)]
+    pub budget: Option<PackBudget>,
+}
+
+/// The budget slide: figures frozen from `budget::control_on`; row labels are made in the
+/// reader's language from the rows' keys, the chart from the points.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PackBudget {
+    pub currency: String,
+    pub ev: crate::domain::earned_value::Figures,
+    pub cost_rag: Option<crate::domain::earned_value::CostRag>,
+    pub by_category: Vec<super::budget::Row>,
+    pub total: super::budget::Row,
+    pub curve: Vec<crate::domain::earned_value::CurvePoint>,
+}
+
+impl PackBudget {
+    /// The S-curve in `lang`, drawn from the frozen points.
+    pub fn chart(&self, lang: Lang) -> crate::chart::line::LineChart {
+        super::budget::s_curve(&self.curve, lang)
+    }
 }
 
 pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Pack> {
@@ -130,7 +154,26 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
         .collect();
     let register = super::risks::register_on(c, project_id, today, Lang::En).await?;
     let raid = super::raid::pack(c, project_id).await?;
-    Ok(Pack { as_of: today, targets, phases, actions, risks: register.top, risk_counts: Some(register.counts), raid })
+    let project = projects::get(c, project_id).await?;
+    let ctl = super::budget::control_on(c, &project, today, Lang::En).await?;
+    let budget = (!ctl.lines.is_empty()).then_some(PackBudget {
+        currency: ctl.currency,
+        ev: ctl.ev,
+        cost_rag: ctl.cost_rag,
+        by_category: ctl.by_category,
+        total: ctl.total,
+        curve: ctl.curve,
+    });
+    Ok(Pack {
+        as_of: today,
+        targets,
+        phases,
+        actions,
+        risks: register.top,
+        risk_counts: Some(register.counts),
+        raid,
+        budget,
+    })
 }
 
 pub async fn open_actions<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<review_action::Model>> {

@@ -563,7 +563,9 @@ pub async fn health_signals_many<C: ConnectionTrait>(
         .collect();
     for (p, today) in projects.iter().filter(|(p, _)| budgeted.contains(&p.id)) {
         if let Some(s) = out.get_mut(&p.id) {
-            s.cpi = super::budget::cpi(c, p, *today).await?;
+            let ev = super::budget::ev_figures(c, p, *today).await?;
+            s.cpi = ev.as_ref().and_then(|f| f.cpi);
+            s.ev = ev;
         }
     }
     Ok(out)

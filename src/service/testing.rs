@@ -21,7 +21,8 @@ use std::collections::HashMap;
 // ---------------------------------------------------------------- cases
 
 /// The test-case form (and one CSV line) as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = TestCaseForm)]
 #[serde(default)]
 pub struct RawCase {
     pub code: String,
@@ -362,7 +363,8 @@ pub async fn cycles<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<te
 
 // ---------------------------------------------------------------- runs
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = TestRunForm)]
 #[serde(default)]
 pub struct RawRun {
     pub case_id: String,
@@ -485,7 +487,8 @@ pub async fn record_run(
 
 // ---------------------------------------------------------------- defects
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = DefectForm)]
 #[serde(default)]
 pub struct RawDefect {
     pub title: String,
@@ -678,6 +681,15 @@ pub fn revise_reason(d: &DefectRow, lang: Lang) -> String {
         "phase6.revise_reason",
         &[("case", &d.case_code), ("title", &d.defect.title), ("id", &d.defect.id.to_string())],
     )
+}
+
+/// Every run of the project, oldest first (re-runs keep their history).
+pub async fn runs<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<test_run::Model>> {
+    Ok(test_run::Entity::find()
+        .filter(test_run::Column::ProjectId.eq(project_id))
+        .order_by_asc(test_run::Column::Id)
+        .all(c)
+        .await?)
 }
 
 pub async fn defects<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<defect::Model>> {

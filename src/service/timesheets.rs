@@ -382,23 +382,9 @@ pub async fn pending<C: ConnectionTrait>(c: &C, project_ids: &[i32]) -> Result<V
 }
 
 /// The project's time entries as CSV (person, activity, day, hours, status), for the
-/// timesheet export.
+/// timesheet export: the rows of the XLSX export (`cost_exports::time_rows`), one truth.
 pub async fn csv<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> Result<String> {
-    let rows = time_entry::Entity::find()
-        .filter(time_entry::Column::ProjectId.eq(p.id))
-        .order_by_asc(time_entry::Column::Day)
-        .order_by_asc(time_entry::Column::UserId)
-        .order_by_asc(time_entry::Column::ActivityId)
-        .all(c)
-        .await?;
-    let names = super::user_names(c, rows.iter().map(|r| r.user_id)).await?;
-    let acts: HashMap<i32, activity::Model> = activity::Entity::find()
-        .filter(activity::Column::ProjectId.eq(p.id))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let rows = super::cost_exports::time_rows(c, p, lang).await?;
     let t = |k: &str| crate::i18n::t(lang, k);
     let mut out = format!(
         "{},{},{},{},{}\r\n",
@@ -409,14 +395,12 @@ pub async fn csv<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang) -> R
         t("field.status")
     );
     for r in rows {
-        let a = acts.get(&r.activity_id);
-        let act = a.map(|a| if lang == Lang::Zh { a.name_zh.as_str() } else { a.name_en.as_str() }).unwrap_or("");
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
-            csv_cell(names.get(&r.user_id).map(String::as_str).unwrap_or("")),
-            csv_cell(act),
+            csv_cell(&r.person),
+            csv_cell(&r.activity),
             r.day,
-            effort::hours_text(r.hours_x100),
+            r.hours,
             r.status
         ));
     }

@@ -273,12 +273,16 @@ impl Resource for Costs {
         }
     }
     fn raw_of(c: &Self::Row, p: &project::Model) -> RawCost {
+        let (grid_start, grid_end, grid) = svc::grid_plain(c.grid_start, c.grid_minor.as_deref(), &p.currency);
         RawCost {
             category: c.category.clone(),
             description: c.description.clone(),
             recurrence: c.recurrence.clone(),
             amount: money::plain(c.amount_minor, &p.currency),
             growth: bc::percent_text(c.growth_rate),
+            grid_start,
+            grid_end,
+            grid,
         }
     }
     fn extra(p: &project::Model) -> Value {
@@ -335,7 +339,12 @@ impl Resource for Benefits {
         }
     }
     fn raw_of(b: &Self::Row, p: &project::Model) -> RawBenefit {
+        let (grid_start, grid_end, grid) = svc::grid_plain(b.grid_start, b.grid_minor.as_deref(), &p.currency);
         RawBenefit {
+            entry: if b.grid_start.is_some() { "yearly".into() } else { String::new() },
+            grid_start,
+            grid_end,
+            grid,
             kind: b.kind.clone(),
             description: b.description.clone(),
             amount: money::plain(b.amount_minor, &p.currency),

@@ -19,12 +19,7 @@ fn base(id: i32) -> String {
 }
 
 fn modules(a: &Access) -> Vec<String> {
-    a.project.modules.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect()
-}
-
-/// Steps an item may serve, as (blueprint id, step number).
-fn step_keys(v: &svc::ConfigView) -> Vec<(i32, i32)> {
-    v.steps.iter().map(|s| (s.blueprint_id, s.step_no)).collect()
+    svc::module_keys(&a.project)
 }
 
 async fn index_page(
@@ -83,7 +78,7 @@ pub async fn create_item(
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawItem = form.typed()?;
     let v = svc::view(&state.db.conn, &a.project).await?;
-    let result = match svc::validate_item(&raw, &modules(&a), &step_keys(&v)) {
+    let result = match svc::validate_item(&raw, &modules(&a), &svc::step_keys(&v)) {
         Ok(i) => svc::create_item(&state.db, actor, id, &i, clock::today(&a.project)).await,
         Err(e) => Err(e.into()),
     };
@@ -117,7 +112,7 @@ pub async fn create_interface(
     }
 }
 
-fn raw_item(i: &crate::entity::config_item::Model) -> RawItem {
+pub(crate) fn raw_item(i: &crate::entity::config_item::Model) -> RawItem {
     RawItem {
         module_key: i.module_key.clone(),
         setting: i.setting.clone(),
@@ -176,7 +171,7 @@ pub async fn update_item(
     let version = form.version()?;
     let raw: RawItem = form.typed()?;
     let v = svc::view(&state.db.conn, &a.project).await?;
-    let result = match svc::validate_item(&raw, &modules(&a), &step_keys(&v)) {
+    let result = match svc::validate_item(&raw, &modules(&a), &svc::step_keys(&v)) {
         Ok(i) => svc::update_item(&state.db, actor, id, iid, version, &i, clock::today(&a.project)).await,
         Err(e) => Err(e.into()),
     };
@@ -186,7 +181,7 @@ pub async fn update_item(
     }
 }
 
-fn raw_interface(i: &crate::entity::interface::Model) -> RawInterface {
+pub(crate) fn raw_interface(i: &crate::entity::interface::Model) -> RawInterface {
     RawInterface {
         name: i.name.clone(),
         source_system: i.source_system.clone(),

@@ -17,21 +17,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-fn raw_of(t: &crate::entity::cutover_task::Model) -> RawTask {
-    RawTask {
-        seq: t.seq.to_string(),
-        name: t.name.clone(),
-        owner: t.owner.clone(),
-        category: t.category.clone(),
-        planned_start: local_input(&t.planned_start),
-        duration_min: t.duration_min.to_string(),
-        predecessors: t.predecessors.clone(),
-        checkpoint: t.checkpoint,
-        rollback_point: t.rollback_point,
-        rollback_deadline: t.rollback_deadline.as_ref().map(local_input).unwrap_or_default(),
-    }
-}
-
 pub async fn index(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let next = golive::tasks(&state.db.conn, id).await?.last().map_or(1, |t| t.seq + 10);
@@ -92,7 +77,7 @@ pub async fn edit_form(
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let t = crate::service::write::get::<crate::entity::cutover_task::Entity, _>(&state.db.conn, id, tid).await?;
-    let raw = raw_of(&t);
+    let raw = golive::raw_of(&t);
     form_page(&state, &ctx, &a.project, a.role, t, raw, Feedback::none(), None).await
 }
 
@@ -107,7 +92,7 @@ async fn form_page(
     fb: Feedback,
     version: Option<i32>,
 ) -> AppResult<Response> {
-    let conflict = if fb.conflict { Some(raw_of(&current)) } else { None };
+    let conflict = if fb.conflict { Some(golive::raw_of(&current)) } else { None };
     let data = context! {
         project => ser(project),
         task => ser(&current),
@@ -292,21 +277,6 @@ pub async fn save_rehearsal(
 
 // ---- hypercare ----
 
-fn issue_raw(i: &crate::service::hypercare::IssueRow) -> RawIssue {
-    RawIssue {
-        title: i.issue.title.clone(),
-        severity: i.issue.severity.to_string(),
-        channel: i.issue.channel.clone(),
-        module_key: i.issue.module_key.clone(),
-        reporter: i.issue.reporter.clone(),
-        assignee: i.issue.assignee.clone(),
-        status: i.issue.status.clone(),
-        opened_at: local_input(&i.opened_local),
-        responded_at: i.responded_local.as_ref().map(local_input).unwrap_or_default(),
-        resolved_at: i.resolved_local.as_ref().map(local_input).unwrap_or_default(),
-    }
-}
-
 pub async fn hypercare(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let first = a.project.modules.split(',').next().unwrap_or_default().to_string();
@@ -385,7 +355,7 @@ async fn issue_page(
 ) -> AppResult<Response> {
     let log = hypercare::log(&state.db.conn, project, ctx.lang).await?;
     let row = log.issues.iter().find(|i| i.issue.id == iid).ok_or(crate::service::Error::NotFound)?;
-    let current = issue_raw(row);
+    let current = crate::service::hypercare::raw_of(row);
     let data = context! {
         project => ser(project),
         row => ser(row),

@@ -68,7 +68,7 @@ pub async fn create_issue(
     }
 }
 
-fn raw_issue(i: &crate::entity::issue::Model) -> RawIssue {
+pub(crate) fn raw_issue(i: &crate::entity::issue::Model) -> RawIssue {
     RawIssue {
         title: i.title.clone(),
         description: i.description.clone(),
@@ -155,7 +155,7 @@ pub async fn create_change(
     }
 }
 
-fn raw_change(c: &crate::entity::change_request::Model, currency: &str) -> RawChange {
+pub(crate) fn raw_change(c: &crate::entity::change_request::Model, currency: &str) -> RawChange {
     RawChange {
         title: c.title.clone(),
         description: c.description.clone(),

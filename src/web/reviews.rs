@@ -52,7 +52,13 @@ pub async fn create(
 
 async fn show_page(state: &AppState, ctx: &Ctx, a: Access, rid: i32, fb: Feedback) -> AppResult<Response> {
     let deck = reviews::deck(&state.db.conn, a.project.id, rid).await?;
+    // The budget slide's S-curve, drawn from the frozen points.
+    let budget_chart = deck.pack.as_ref().and_then(|p| p.budget.as_ref()).map_or_else(
+        || minijinja::Value::from(()),
+        |b| minijinja::Value::from_safe_string(b.chart(ctx.lang).to_svg(900.0, 300.0)),
+    );
     let data = context! {
+        budget_chart,
         project => ser(&a.project),
         r => ser(&deck.review),
         pack => ser(&deck.pack),

@@ -56,6 +56,21 @@ pub async fn people_xlsx(State(state): State<AppState>, ctx: Ctx, Path(id): Path
     Ok(download(format!("people-{id}.xlsx"), build(v, ctx.lang, xlsx::people).await?))
 }
 
+/// `GET /projects/{id}/budget/costs.xlsx`: the Budget page's control figures by phase and
+/// category, the commitments and the invoices.
+pub async fn costs_xlsx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let v = crate::service::budget::control(&state.db.conn, &a.project, ctx.lang).await?;
+    Ok(download(format!("costs-{id}.xlsx"), build(v, ctx.lang, xlsx::costs).await?))
+}
+
+/// `GET /projects/{id}/timesheet.xlsx`: every time entry of the project.
+pub async fn timesheets_xlsx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let rows = crate::service::cost_exports::time_rows(&state.db.conn, &a.project, ctx.lang).await?;
+    Ok(download(format!("timesheets-{id}.xlsx"), build(rows, ctx.lang, |r, l| xlsx::timesheets(r, l)).await?))
+}
+
 #[derive(serde::Deserialize)]
 pub struct ScenarioQuery {
     pub scenario: Option<i32>,
@@ -84,4 +99,6 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/projects/{id}/training.xlsx", get(training_xlsx))
         .route("/projects/{id}/people.xlsx", get(people_xlsx))
         .route("/projects/{id}/business-case.xlsx", get(business_case_xlsx))
+        .route("/projects/{id}/budget/costs.xlsx", get(costs_xlsx))
+        .route("/projects/{id}/timesheet.xlsx", get(timesheets_xlsx))
 }

@@ -77,7 +77,7 @@ pub async fn create_case(
     }
 }
 
-fn raw_case(c: &crate::entity::test_case::Model) -> RawCase {
+pub(crate) fn raw_case(c: &crate::entity::test_case::Model) -> RawCase {
     RawCase {
         code: c.code.clone(),
         title: c.title.clone(),
@@ -310,7 +310,7 @@ pub async fn waive(
     }
 }
 
-fn raw_defect(d: &DefectRow) -> RawDefect {
+pub(crate) fn raw_defect(d: &DefectRow) -> RawDefect {
     let d = &d.defect;
     RawDefect {
         title: d.title.clone(),

@@ -359,6 +359,45 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Some(json!({"impact": 5})),
                 Action::Contribute,
             ),
+            // The later areas' writes, each with its page's policy.
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/test-cases"),
+                Some(json!({"title": "Log a call", "action": "Log a call", "expected": "Saved"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/issue-items"),
+                Some(json!({"title": "Slow VPN", "severity": "minor", "owner": "IT", "status": "open"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/change-requests"),
+                Some(json!({"title": "More fields", "description": "Two fields", "reason": "Sales ask", "schedule_days": 1,
+                    "cost": "100"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/interfaces"),
+                Some(json!({"name": "ERP orders", "source_system": "ERP", "target_system": "CRM", "direction": "inbound",
+                    "method": "api", "status": "planned", "test_status": "not_tested"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/commitments"),
+                Some(json!({"vendor": "Acme", "amount": "1,000", "committed_on": "2026-05-01", "category": "consulting"})),
+                Action::ManageBudget,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/budget-lines"),
+                Some(json!({"category": "travel", "description": "Trips", "amount": "2,000"})),
+                Action::ManageBudget,
+            ),
             (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
             (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
             // The resources of the other areas (the general read helper), and the gate
@@ -648,6 +687,7 @@ const READ_RESOURCES: &[&str] = &[
     "budget-lines",
     "commitments",
     "invoices",
+    "test-runs",
 ];
 
 /// What the demo has none of (the rest each hold records in some demo project).
@@ -723,6 +763,7 @@ async fn every_area_reads_through_the_api_as_its_page_shows_it() {
                 ("test-cases", "test_cases"),
                 ("test-cycles", "test_cycles"),
                 ("defects", "defects"),
+                ("test-runs", "test_runs"),
                 ("cutover-tasks", "cutover_tasks"),
                 ("scenarios", "bc_scenarios"),
             ] {
@@ -815,4 +856,262 @@ async fn every_area_reads_through_the_api_as_its_page_shows_it() {
         assert_eq!(r.json["title"], ninefold::i18n::t(ninefold::i18n::Lang::Zh, "err.not_found"));
     })
     .await;
+}
+
+// ---- The later areas' writes ----
+
+/// The first demo project whose `resource` list is not empty.
+async fn demo_project_with(api: &Api, ids: &[i64], resource: &str) -> i64 {
+    for p in ids {
+        if !items(&api.get(&format!("/api/v1/projects/{p}/{resource}")).await).is_empty() {
+            return *p;
+        }
+    }
+    panic!("no demo project has {resource}");
+}
+
+async fn audit_rows(t: &TestApp, kind: &str) -> i64 {
+    t.count(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = '{kind}'")).await
+}
+
+#[tokio::test]
+async fn the_later_areas_write_through_the_api_with_the_pages_rules() {
+    on_each_db(|t| async move {
+        let pb = t.state.playbooks.get("nine-phase").unwrap();
+        ninefold::service::demo::ensure(&t.db, pb, chrono::Utc::now().date_naive()).await.unwrap();
+        let mut session = crate::consistency::demo_director(&t).await;
+        let api = Api::new(&t, Some(&make_token(&mut session, "write").await));
+        let reader = Api::new(&t, Some(&make_token(&mut session, "read").await));
+        let ids: Vec<i64> = api
+            .get("/api/v1/projects")
+            .await
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["project"]["id"].as_i64().unwrap())
+            .collect();
+
+        // Testing: a case in a cycle's scope, a failed run pushed by a test tool, a defect
+        // raised from it, fixed — and the case is back for retest, as on the pages.
+        let p = demo_project_with(&api, &ids, "test-cycles").await;
+        let base = format!("/api/v1/projects/{p}");
+        let cycle = items(&api.get(&format!("{base}/test-cycles")).await)[0].clone();
+        let scope: Vec<i64> = serde_json::from_str(cycle["scope"].as_str().unwrap()).unwrap_or_default();
+        let bp = scope.first().map(|b| b.to_string()).unwrap_or_default();
+        let audits = audit_rows(&t, "test_case").await;
+        let case = api
+            .post(
+                &format!("{base}/test-cases"),
+                json!({"code": "API-1", "title": "Quote from the API", "blueprint_id": bp, "actor": "Sales",
+                       "action": "Create a quote", "expected": "Quote saved", "module_key": "sales"}),
+            )
+            .await;
+        assert_eq!(case.status, StatusCode::CREATED, "{}", case.json);
+        let cid = case.json["id"].as_i64().unwrap();
+        assert_eq!(case.headers[header::LOCATION], format!("{base}/test-cases/{cid}").as_str());
+        assert_eq!(api.get(&format!("{base}/test-cases/{cid}")).await.json, case.json);
+        assert_eq!(audit_rows(&t, "test_case").await, audits + 1, "the create is audited");
+        let patched =
+            api.patch(&format!("{base}/test-cases/{cid}"), json!({"expected": "Quote saved and numbered"}), Some(&case.etag())).await;
+        assert_eq!(patched.status, StatusCode::OK, "{}", patched.json);
+        assert_eq!((patched.json["expected"].as_str(), patched.json["title"].as_str()), (Some("Quote saved and numbered"), Some("Quote from the API")));
+        // The old ETag is stale now.
+        let stale = api.patch(&format!("{base}/test-cases/{cid}"), json!({"title": "X"}), Some(&case.etag())).await;
+        assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+
+        let run = api
+            .post(
+                &format!("{base}/test-runs"),
+                json!({"cycle_id": cycle["id"], "case_id": cid, "status": "failed", "failed_step": 1,
+                       "actual_result": "Quote lost on save", "tester": "Key user"}),
+            )
+            .await;
+        assert_eq!(run.status, StatusCode::CREATED, "{}", run.json);
+        assert_eq!(run.json["status"], "failed");
+        // Refused by field, in the caller's language, and nothing written.
+        let runs_before = items(&api.get(&format!("{base}/test-runs?limit=200")).await).len();
+        let bad = api
+            .lang("zh")
+            .post(&format!("{base}/test-runs"), json!({"cycle_id": cycle["id"], "case_id": cid, "status": "maybe", "tester": ""}))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = bad.json["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["status", "tester"], "{}", bad.json);
+        assert_eq!(bad.json["errors"][0]["message"], ninefold::i18n::t(ninefold::i18n::Lang::Zh, "err.choose_from_list"));
+        assert_eq!(items(&api.get(&format!("{base}/test-runs?limit=200")).await).len(), runs_before);
+        // A member who may not run tests cannot push one; a read token cannot either.
+        let denied = reader
+            .post(&format!("{base}/test-runs"), json!({"cycle_id": cycle["id"], "case_id": cid, "status": "passed", "tester": "x"}))
+            .await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+        let defect = api
+            .post(
+                &format!("{base}/defects"),
+                json!({"cycle_id": cycle["id"], "case_id": cid, "title": "Quote not saved", "severity": "major",
+                       "priority": "high", "owner": "Vendor"}),
+            )
+            .await;
+        assert_eq!(defect.status, StatusCode::CREATED, "{}", defect.json);
+        assert_eq!((defect.json["status"].as_str(), defect.json["run_id"].as_i64()), (Some("new"), run.json["id"].as_i64()));
+        let did = defect.json["id"].as_i64().unwrap();
+        // The workflow is the page's: new → open → fixed, never straight to fixed.
+        let skip = api.patch(&format!("{base}/defects/{did}"), json!({"status": "fixed"}), Some(&defect.etag())).await;
+        assert_eq!((skip.status, skip.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+        let open = api.patch(&format!("{base}/defects/{did}"), json!({"status": "open"}), Some(&defect.etag())).await;
+        assert_eq!(open.status, StatusCode::OK, "{}", open.json);
+        let fixed = api.patch(&format!("{base}/defects/{did}"), json!({"status": "fixed"}), Some(&open.etag())).await;
+        assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.json);
+        let retests = items(&api.get(&format!("{base}/test-runs?status=retest&limit=200")).await).clone();
+        assert!(retests.iter().any(|r| r["defect_id"] == did && r["case_id"] == cid), "the case is back for retest");
+        let rejected = api.patch(&format!("{base}/defects/{did}"), json!({"status": "rejected"}), Some(&fixed.etag())).await;
+        assert_eq!(rejected.status, StatusCode::UNPROCESSABLE_ENTITY, "rejecting needs a reason");
+        assert_eq!(rejected.json["field"], "reject_reason");
+
+        // The issue log: an escalated critical issue turns the log's flag red; resolving clears it.
+        let issue = api
+            .post(
+                &format!("{base}/issue-items"),
+                json!({"title": "Interface down", "severity": "critical", "owner": "IT", "status": "open", "escalated": true}),
+            )
+            .await;
+        assert_eq!(issue.status, StatusCode::CREATED, "{}", issue.json);
+        assert_eq!(issue.json["red"], true);
+        let iid = issue.json["id"].as_i64().unwrap();
+        assert_eq!(issue.headers[header::LOCATION], format!("{base}/issues/{iid}").as_str());
+        let resolved = api
+            .patch(&format!("{base}/issues/{iid}"), json!({"status": "resolved", "resolution": "Restarted"}), Some(&issue.etag()))
+            .await;
+        assert_eq!(resolved.status, StatusCode::OK, "{}", resolved.json);
+        assert_eq!((resolved.json["red"].as_bool(), resolved.json["escalated"].as_bool()), (Some(false), Some(true)));
+
+        // A change request, priced in the project's currency.
+        let cr = api
+            .post(
+                &format!("{base}/change-requests"),
+                json!({"title": "Add WeChat channel", "description": "Service over WeChat", "reason": "Customers ask",
+                       "schedule_days": 5, "cost": "12,500.50"}),
+            )
+            .await;
+        assert_eq!(cr.status, StatusCode::CREATED, "{}", cr.json);
+        assert_eq!((cr.json["cost_minor"].as_i64(), cr.json["pending"].as_bool()), (Some(1_250_050), Some(true)));
+        let crid = cr.json["id"].as_i64().unwrap();
+        let cr2 = api.patch(&format!("{base}/change-requests/{crid}"), json!({"schedule_days": 8}), Some(&cr.etag())).await;
+        assert_eq!((cr2.status, cr2.json["schedule_days"].as_i64(), cr2.json["cost_minor"].as_i64()), (StatusCode::OK, Some(8), Some(1_250_050)));
+
+        // Configuration and the integration register.
+        let module = first_module(&api, p).await;
+        let item = api
+            .post(&format!("{base}/config-items"), json!({"module_key": module, "setting": "Quote numbering", "value": "Q-{yyyy}-{seq}", "status": "planned"}))
+            .await;
+        assert_eq!(item.status, StatusCode::CREATED, "{}", item.json);
+        let item2 = api
+            .patch(&format!("{base}/config-items/{}", item.json["id"]), json!({"status": "verified"}), Some(&item.etag()))
+            .await;
+        assert_eq!((item2.status, item2.json["status"].as_str()), (StatusCode::OK, Some("verified")));
+        assert!(item2.json["verified_on"].is_string(), "verifying records when: {}", item2.json);
+        let bad_item = api.post(&format!("{base}/config-items"), json!({"module_key": "no-such", "setting": "x", "status": "planned"})).await;
+        assert_eq!((bad_item.status, bad_item.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("module_key")));
+        let unknown = api.post(&format!("{base}/config-items"), json!({"module_key": module, "colour": "red"})).await;
+        assert_eq!((unknown.status, unknown.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("colour")));
+        let iface = api
+            .post(
+                &format!("{base}/interfaces"),
+                json!({"name": "ERP customers", "source_system": "ERP", "target_system": "CRM", "direction": "inbound",
+                       "data_objects": "customers", "frequency": "nightly", "method": "etl", "owner": "IT",
+                       "status": "building", "test_status": "not_tested"}),
+            )
+            .await;
+        assert_eq!(iface.status, StatusCode::CREATED, "{}", iface.json);
+        let iface2 =
+            api.patch(&format!("{base}/interfaces/{}", iface.json["id"]), json!({"test_status": "passed"}), Some(&iface.etag())).await;
+        assert_eq!((iface2.status, iface2.json["test_status"].as_str()), (StatusCode::OK, Some("passed")));
+
+        // Go-live: the runbook's tasks (create, change, delete) and a hypercare ticket from a
+        // service desk, its service levels as the log computes them.
+        let p = demo_project_with(&api, &ids, "hypercare-issues").await;
+        let base = format!("/api/v1/projects/{p}");
+        let tasks = items(&api.get(&format!("{base}/cutover-tasks?limit=200")).await).clone();
+        let next = tasks.iter().map(|t| t["seq"].as_i64().unwrap()).max().unwrap_or(0) + 10;
+        let start = tasks.last().map(|t| t["planned_start"].as_str().unwrap().to_string()).unwrap_or("2026-06-01T20:00:00".into());
+        let task = api
+            .post(
+                &format!("{base}/cutover-tasks"),
+                json!({"seq": next, "name": "Send go-live mail", "owner": "PMO", "category": "communication",
+                       "planned_start": &start[..16], "duration_min": 15}),
+            )
+            .await;
+        assert_eq!(task.status, StatusCode::CREATED, "{}", task.json);
+        let tid = task.json["id"].as_i64().unwrap();
+        let task2 = api.patch(&format!("{base}/cutover-tasks/{tid}"), json!({"duration_min": 30}), Some(&task.etag())).await;
+        assert_eq!((task2.status, task2.json["duration_min"].as_i64()), (StatusCode::OK, Some(30)));
+        let loop_ = api.patch(&format!("{base}/cutover-tasks/{tid}"), json!({"predecessors": next.to_string()}), Some(&task2.etag())).await;
+        assert_eq!((loop_.status, loop_.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("predecessors")));
+        let del = api.call(Method::DELETE, &format!("{base}/cutover-tasks/{tid}"), None, &[("if-match", task.etag().as_str())]).await;
+        assert_eq!(del.status, StatusCode::PRECONDITION_FAILED, "a stale delete");
+        let del = api.call(Method::DELETE, &format!("{base}/cutover-tasks/{tid}"), None, &[("if-match", task2.etag().as_str())]).await;
+        assert_eq!(del.status, StatusCode::NO_CONTENT);
+        assert_eq!(api.get(&format!("{base}/cutover-tasks/{tid}")).await.status, StatusCode::NOT_FOUND);
+
+        let module = first_module(&api, p).await;
+        let ticket = api
+            .post(
+                &format!("{base}/hypercare-issues"),
+                json!({"title": "Cannot log in", "severity": 2, "channel": "portal", "module_key": module,
+                       "reporter": "Branch 12", "status": "open"}),
+            )
+            .await;
+        assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.json);
+        assert_eq!(ticket.json["response_breached"], false);
+        let hid = ticket.json["id"].as_i64().unwrap();
+        let log = api.get(&format!("{base}/hypercare")).await.json;
+        let row = log["issues"].as_array().unwrap().iter().find(|r| r["issue"]["id"] == hid).unwrap().clone();
+        assert_eq!((&ticket.json["response_due"], &ticket.json["resolution_due"]), (&row["sla"]["response_due"], &row["sla"]["resolution_due"]));
+        let closed = api.patch(&format!("{base}/hypercare-issues/{hid}"), json!({"status": "in_progress"}), Some(&ticket.etag())).await;
+        assert_eq!((closed.status, closed.json["status"].as_str()), (StatusCode::OK, Some("in_progress")));
+
+        // The budget: an ERP posts a purchase order, its invoice and a budget line; the
+        // control figures move by exactly those amounts.
+        let p = demo_project_with(&api, &ids, "commitments").await;
+        let base = format!("/api/v1/projects/{p}");
+        let before = api.get(&format!("{base}/budget")).await.json;
+        let po = api
+            .post(
+                &format!("{base}/commitments"),
+                json!({"vendor": "Hosting Co", "reference": "PO-API-1", "amount": "30,000.00", "committed_on": "2026-05-01",
+                       "category": "hardware_hosting", "phase": ""}),
+            )
+            .await;
+        assert_eq!(po.status, StatusCode::CREATED, "{}", po.json);
+        let inv = api
+            .post(
+                &format!("{base}/invoices"),
+                json!({"commitment": po.json["id"], "reference": "INV-API-1", "amount": "10,000.00", "invoiced_on": "2026-05-20"}),
+            )
+            .await;
+        assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.json);
+        let over = api
+            .post(&format!("{base}/invoices"), json!({"commitment": po.json["id"], "amount": "25,000.00", "invoiced_on": "2026-05-21"}))
+            .await;
+        assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "invoices may not exceed the commitment: {}", over.json);
+        let line = api
+            .post(&format!("{base}/budget-lines"), json!({"category": "contingency", "description": "API reserve", "amount": "5,000.00", "phase": ""}))
+            .await;
+        assert_eq!(line.status, StatusCode::CREATED, "{}", line.json);
+        let after = api.get(&format!("{base}/budget")).await.json;
+        let fig = |v: &Value, k: &str| v["total"][k].as_i64().unwrap();
+        assert_eq!(fig(&after, "budget") - fig(&before, "budget"), 500_000);
+        assert_eq!(fig(&after, "committed") - fig(&before, "committed"), 3_000_000);
+        let po_now = api.get(&format!("{base}/commitments/{}", po.json["id"])).await;
+        assert_eq!((po_now.json["invoiced_minor"].as_i64(), po_now.json["open_minor"].as_i64()), (Some(1_000_000), Some(2_000_000)));
+    })
+    .await;
+}
+
+/// The first CRM module key of project `p`.
+async fn first_module(api: &Api, p: i64) -> String {
+    let v = api.get(&format!("/api/v1/projects/{p}/modules?limit=200")).await.json;
+    let m = v["items"].as_array().unwrap().iter().find(|m| m["in_scope"] == true).expect("a module in scope");
+    m["key"].as_str().unwrap().to_string()
 }

@@ -6,6 +6,7 @@ use crate::harness::{Client, TestApp, create_project};
 use ninefold::i18n::Lang;
 use ninefold::report::Kind;
 
+mod budget;
 mod business_case;
 mod health;
 mod organisation;

@@ -469,3 +469,68 @@ async fn private_receivers_are_refused_without_the_administrator_s_allowance() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn hypercare_breaches_are_sent_once_per_deadline_in_the_subscription_s_language() {
+    on_each_db(|mut t| async move {
+        t.state.webhook_allow_private = true;
+        let (base, rx) = receiver().await;
+        let pb = t.state.playbooks.get("nine-phase").unwrap();
+        ninefold::service::demo::ensure(&t.db, pb, chrono::Utc::now().date_naive()).await.unwrap();
+        let mut c = crate::consistency::demo_director(&t).await;
+        let p = t.count("SELECT CAST(MIN(project_id) AS BIGINT) FROM hypercare_issues").await as i32;
+        let r = subscribe(&mut c, p, "Ops", &format!("{base}/ops"), "ninefold", "", "zh", &["hypercare.sla_breached"]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // A severity-1 ticket opened ten days ago, still open: both deadlines missed.
+        let project = ninefold::service::projects::get(&t.db.conn, p).await.unwrap();
+        let module = project.modules.split(',').next().unwrap().to_string();
+        let opened = ninefold::service::golive::local(&project, chrono::Utc::now() - chrono::Duration::days(10));
+        let opened = ninefold::service::golive::local_input(&opened);
+        c.get(&format!("/projects/{p}/hypercare")).await;
+        c.post(
+            &format!("/projects/{p}/hypercare"),
+            &[
+                ("title", "Branch cannot sync"),
+                ("severity", "1"),
+                ("channel", "phone"),
+                ("module_key", &module),
+                ("reporter", "Branch 12"),
+                ("status", "open"),
+                ("opened_at", &opened),
+            ],
+        )
+        .await
+        .assert_redirect();
+        let id = t.count("SELECT CAST(MAX(id) AS BIGINT) FROM hypercare_issues").await;
+        hooks::sweep_overdue(&t.db).await.unwrap();
+        // The key after the subscription's: `…:hypercare.sla_breached:<issue>:<deadline>:<due>`.
+        let sent = |id: i64| {
+            format!(
+                "SELECT COUNT(*) FROM outbox WHERE dedup_key LIKE '%:{id}:response:%' OR dedup_key LIKE '%:{id}:resolution:%'"
+            )
+        };
+        assert_eq!(t.count(&sent(id)).await, 2, "response and resolution");
+        hooks::sweep_overdue(&t.db).await.unwrap();
+        assert_eq!(t.count(&sent(id)).await, 2, "once per deadline however often the sweep runs");
+        // Closed tickets are not announced, however late they were.
+        let closed = t
+            .count("SELECT COUNT(*) FROM outbox o JOIN hypercare_issues h ON (o.dedup_key LIKE '%:' || CAST(h.id AS TEXT) || ':response:%' OR o.dedup_key LIKE '%:' || CAST(h.id AS TEXT) || ':resolution:%') WHERE h.status IN ('resolved', 'closed')")
+            .await;
+        assert_eq!(closed, 0);
+
+        deliver_all(&t).await;
+        let got: Vec<Value> = rx.to("ops").iter().map(|g| serde_json::from_str(&g.body).unwrap()).collect();
+        let mine: Vec<&Value> = got.iter().filter(|v| v["data"]["issue"]["id"] == id).collect();
+        assert_eq!(mine.len(), 2);
+        // The figures are the log's.
+        let log = ninefold::service::hypercare::log(&t.db.conn, &project, ninefold::i18n::Lang::Zh).await.unwrap();
+        let row = log.issues.iter().find(|r| r.issue.id as i64 == id).unwrap();
+        assert!(row.sla.response_breached && row.sla.resolution_breached);
+        let response = mine.iter().find(|v| v["data"]["deadline"] == "response").unwrap();
+        assert_eq!(response["data"]["due"], serde_json::to_value(row.sla.response_due).unwrap());
+        assert_eq!(response["event"], "hypercare.sla_breached");
+        assert!(response["title"].as_str().unwrap().contains("运维支持响应超时"), "{}", response["title"]);
+        assert!(response["text"].as_str().unwrap().contains("Branch cannot sync"));
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ mod api_v1;
 mod auth;
 mod bad_input;
 mod budget;
+mod budget2;
 mod business_case;
 mod cli;
 mod collab;

@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/test-cases/{item}", get(case))
         .route("/api/v1/projects/{id}/test-cycles", get(cycles))
         .route("/api/v1/projects/{id}/test-cycles/{item}", get(cycle))
+        .route("/api/v1/projects/{id}/test-runs", get(runs))
+        .route("/api/v1/projects/{id}/test-runs/{item}", get(run))
         .route("/api/v1/projects/{id}/defects", get(defects))
         .route("/api/v1/projects/{id}/defects/{item}", get(defect))
         .route("/api/v1/projects/{id}/issue-items", get(issues))
@@ -67,7 +69,7 @@ crate::api_record_from!(crate::entity::test_case::Model => TestCase {
 });
 versioned!(TestCase, owner = actor);
 
-async fn load_cases(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TestCase>> {
+pub(super) async fn load_cases(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TestCase>> {
     Ok(testing::cases(&state.db.conn, p.id).await?.into_iter().map(TestCase::from).collect())
 }
 
@@ -95,13 +97,54 @@ crate::api_record_from!(crate::entity::test_cycle::Model => TestCycle {
 });
 versioned!(TestCycle);
 
-async fn load_cycles(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TestCycle>> {
+pub(super) async fn load_cycles(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TestCycle>> {
     Ok(testing::cycles(&state.db.conn, p.id).await?.into_iter().map(TestCycle::from).collect())
 }
 
 crate::api_read!(kind = "test_cycle", tag = "testing", record = TestCycle, page = TestCyclePage,
     list = cycles at "/api/v1/projects/{id}/test-cycles", get = cycle at "/api/v1/projects/{id}/test-cycles/{item}" ("item"),
     load = load_cycles, doc = "The test cycles.");
+
+/// A run of a case in a cycle (never edited: a re-run is a new run).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TestRun {
+    pub id: i32,
+    pub cycle_id: i32,
+    pub case_id: i32,
+    /// `passed`, `failed`, `blocked` or `retest` (a fixed defect sent the case back).
+    pub status: String,
+    pub failed_step: Option<i32>,
+    pub actual_result: String,
+    pub evidence: String,
+    pub tester: String,
+    pub run_on: NaiveDate,
+    pub defect_id: Option<i32>,
+}
+crate::api_record_from!(crate::entity::test_run::Model => TestRun {
+    id, cycle_id, case_id, status, failed_step, actual_result, evidence, tester, run_on, defect_id
+});
+impl Record for TestRun {
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        0
+    }
+    fn status(&self) -> Option<&str> {
+        Some(&self.status)
+    }
+    fn owner(&self) -> Option<&str> {
+        Some(&self.tester)
+    }
+}
+
+pub(super) async fn load_runs(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TestRun>> {
+    Ok(testing::runs(&state.db.conn, p.id).await?.into_iter().map(TestRun::from).collect())
+}
+
+crate::api_read!(kind = "test_run", tag = "testing", record = TestRun, page = TestRunPage,
+    list = runs at "/api/v1/projects/{id}/test-runs", get = run at "/api/v1/projects/{id}/test-runs/{item}" ("item"),
+    load = load_runs, doc = "The test runs, oldest first (filter with `?status=`, `?owner=` for the tester).");
 
 /// A defect raised from a test run.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -128,7 +171,7 @@ crate::api_record_from!(crate::entity::defect::Model => Defect {
 });
 versioned!(Defect, status = status, owner = owner);
 
-async fn load_defects(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Defect>> {
+pub(super) async fn load_defects(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Defect>> {
     Ok(testing::defects(&state.db.conn, p.id).await?.into_iter().map(Defect::from).collect())
 }
 
@@ -180,7 +223,7 @@ impl From<raid::IssueRow> for Issue {
 }
 versioned!(Issue, status = status, owner = owner);
 
-async fn load_issues(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Issue>> {
+pub(super) async fn load_issues(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Issue>> {
     Ok(raid::log(&state.db.conn, p, clock::today(p)).await?.issues.into_iter().map(Issue::from).collect())
 }
 
@@ -239,7 +282,7 @@ impl From<raid::ChangeRow> for ChangeRequest {
 }
 versioned!(ChangeRequest, status = status);
 
-async fn load_changes(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<ChangeRequest>> {
+pub(super) async fn load_changes(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<ChangeRequest>> {
     Ok(raid::log(&state.db.conn, p, clock::today(p)).await?.changes.into_iter().map(ChangeRequest::from).collect())
 }
 
@@ -288,7 +331,7 @@ impl From<configuration::ItemRow> for ConfigItem {
 }
 versioned!(ConfigItem, status = status, owner = owner);
 
-async fn load_config_items(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<ConfigItem>> {
+pub(super) async fn load_config_items(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<ConfigItem>> {
     let v = configuration::view(&state.db.conn, p).await?;
     Ok(v.modules.into_iter().flat_map(|m| m.items).map(ConfigItem::from).collect())
 }
@@ -321,7 +364,7 @@ crate::api_record_from!(crate::entity::interface::Model => Interface {
 });
 versioned!(Interface, status = status, owner = owner);
 
-async fn load_interfaces(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Interface>> {
+pub(super) async fn load_interfaces(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Interface>> {
     Ok(configuration::view(&state.db.conn, p).await?.interfaces.into_iter().map(Interface::from).collect())
 }
 
@@ -358,7 +401,7 @@ crate::api_record_from!(crate::entity::cutover_task::Model => CutoverTask {
 });
 versioned!(CutoverTask, owner = owner);
 
-async fn load_tasks(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<CutoverTask>> {
+pub(super) async fn load_tasks(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<CutoverTask>> {
     Ok(golive::tasks(&state.db.conn, p.id).await?.into_iter().map(CutoverTask::from).collect())
 }
 
@@ -415,7 +458,7 @@ impl From<hypercare::IssueRow> for HypercareIssue {
 }
 versioned!(HypercareIssue, status = status, owner = assignee);
 
-async fn load_hypercare(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<HypercareIssue>> {
+pub(super) async fn load_hypercare(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<HypercareIssue>> {
     Ok(hypercare::log(&state.db.conn, p, ctx.lang).await?.issues.into_iter().map(HypercareIssue::from).collect())
 }
 
@@ -500,13 +543,13 @@ versioned!(Invoice, owner = vendor);
 async fn control(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<budget::Control> {
     Ok(budget::control(&state.db.conn, p, ctx.lang).await?)
 }
-async fn load_lines(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<BudgetLine>> {
+pub(super) async fn load_lines(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<BudgetLine>> {
     Ok(control(state, ctx, p).await?.lines.into_iter().map(BudgetLine::from).collect())
 }
-async fn load_commitments(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Commitment>> {
+pub(super) async fn load_commitments(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Commitment>> {
     Ok(control(state, ctx, p).await?.commitments.into_iter().map(Commitment::from).collect())
 }
-async fn load_invoices(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Invoice>> {
+pub(super) async fn load_invoices(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Invoice>> {
     Ok(control(state, ctx, p).await?.invoices.into_iter().map(Invoice::from).collect())
 }
 

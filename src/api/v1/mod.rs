@@ -19,6 +19,7 @@ pub mod activities;
 pub mod delivery;
 pub mod design;
 pub mod later;
+pub mod later_write;
 pub mod limit;
 pub mod people;
 pub mod problem;
@@ -26,6 +27,7 @@ pub mod resource;
 pub mod risks;
 pub mod schedule;
 pub mod work;
+pub mod write;
 
 use crate::AppState;
 use crate::service::tokens::{self, Scope};
@@ -51,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(delivery::routes())
         .merge(design::routes())
         .merge(later::routes())
+        .merge(later_write::routes())
 }
 
 /// The scope of the credentials of a request: a session may do what its user may; a token
@@ -278,6 +281,12 @@ pub fn form<T: DeserializeOwned + Serialize>(body: &Bytes, base: Option<&T>, fie
         },
         None => serde_json::Map::new(),
     };
+    // A stored checkbox is a boolean; the form reads it as the page posts it ("1" or "").
+    for v in out.values_mut() {
+        if let serde_json::Value::Bool(b) = v {
+            *v = serde_json::Value::String(if *b { "1" } else { "" }.into());
+        }
+    }
     for (k, v) in obj {
         if !fields.contains(&k.as_str()) {
             return Err(Problem::field(StatusCode::BAD_REQUEST, k, "api.err.unknown_field"));
