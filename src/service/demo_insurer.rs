@@ -514,7 +514,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
         },
     )
     .await?;
-    for (reference, amount, weeks) in [("INV-AT-001", "960,000", 8), ("INV-AT-002", "960,000", 20)] {
+    for (reference, amount, weeks) in [("INV-AT-001", "750,000", 8), ("INV-AT-002", "750,000", 20)] {
         super::budget::add_invoice(
             db,
             director,

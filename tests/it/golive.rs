@@ -190,9 +190,10 @@ async fn runbook_critical_path_in_hours_rehearsal_overruns_and_bad_input_by_fiel
         let r = team.consultant.post(&loc, &f).await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         let page = team.director.get(&format!("/projects/{p}/cutover")).await.body;
-        assert!(page.contains("360 min <span class=\"overran\">+60 min</span>"));
-        assert!(page.contains("125 min <span class=\"overran\">+5 min</span>"));
-        assert!(page.contains(">80 min</td>"), "verify took 80, not flagged");
+        // Minutes under each rehearsal's heading, the overrun beside them.
+        assert!(page.contains(">360 <span class=\"overran\" title=\"+60 min\">+60</span>"), "{page}");
+        assert!(page.contains(">125 <span class=\"overran\" title=\"+5 min\">+5</span>"));
+        assert!(page.contains(">80</td>"), "verify took 80, not flagged");
         assert!(page.contains("<td>12:20</td><td>+7%</td>") && page.contains("within tolerance"));
         dump("runbook_en", &page);
         dump("rehearsal_en", &team.director.get(&loc).await.body);
@@ -347,7 +348,11 @@ async fn hypercare_breaches_at_exact_minute_boundaries_in_the_project_s_time_zon
         let page = team.director.get(&hc).await.body;
         let id = issue_id(&page, "Warranty lookup slow");
         // Resolution: 27 business hours → Wednesday 17:30.
-        assert!(page.contains("due 2026-10-05 12:30 ✓") && page.contains("due 2026-10-07 17:30 ✓"), "{page}");
+        assert!(
+            page.contains(r#"title="2026-10-05 12:30">10-05 12:30</span> ✓"#)
+                && page.contains(r#"title="2026-10-07 17:30">10-07 17:30</span> ✓"#),
+            "{page}"
+        );
         assert!(page.contains("id=\"response-breaches\">Response breaches 0"));
         // One minute later is a breach, on both clocks.
         let f = issue_form(
@@ -448,9 +453,9 @@ async fn hypercare_breaches_at_exact_minute_boundaries_in_the_project_s_time_zon
         let page = team.director.get(&hb).await.body;
         dump("hypercare_en", &page);
         // The log shows month-day and time, the full local time on hover.
-        assert!(page.contains(r#"due <span class="nowrap" title="2026-03-30 12:00">03-30 12:00</span> ✓"#), "{page}");
+        assert!(page.contains(r#"<span class="nowrap" title="2026-03-30 12:00">03-30 12:00</span> ✓"#), "{page}");
         assert!(
-            page.contains(r#"due <span class="nowrap" title="2026-03-29 04:00">03-29 04:00</span> ✓"#)
+            page.contains(r#"<span class="nowrap" title="2026-03-29 04:00">03-29 04:00</span> ✓"#)
                 && page.contains("Resolution breaches 0")
         );
         // A time the clocks skipped is refused, in both languages.

@@ -25,6 +25,7 @@ mod evaluation;
 mod golive;
 mod hardening;
 mod hooks;
+mod looked;
 mod ops;
 mod organisation;
 mod perf;
