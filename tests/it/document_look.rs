@@ -97,9 +97,10 @@ async fn figures_read_as_the_pages_print_them_in_the_readers_convention() {
         // A chart's money label: "¥8.3M", "-¥900k", "¥1232万".
         let money_label = |s: &str, suffix: &str| {
             s.split_whitespace().any(|w| {
-                w.trim_start_matches('-').strip_prefix('¥').and_then(|r| r.strip_suffix(suffix)).is_some_and(|m| {
-                    !m.is_empty() && m.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-                })
+                w.trim_start_matches('-')
+                    .strip_prefix('¥')
+                    .and_then(|r| r.strip_suffix(suffix))
+                    .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ','))
             })
         };
         let bc_en = text_of(&en, Kind::BusinessCase, Lang::En);
@@ -237,7 +238,8 @@ fn tables_keep_words_short_tables_notes_last_rows_and_groups_together() {
             right: vec![],
         }));
         let pages = body_pages(&doc(blocks));
-        let on: Vec<usize> = (1..=6).map(|i| pages.iter().position(|p| p.contains(&format!("S{i:02}"))).unwrap()).collect();
+        let on: Vec<usize> =
+            (1..=6).map(|i| pages.iter().position(|p| p.contains(&format!("S{i:02}"))).unwrap()).collect();
         assert!(on.iter().all(|&p| p == on[0]), "{lines} lines: the short table is on one page: {on:?}");
         assert!(pages[on[0]].contains("Short table"), "{lines} lines: with its heading");
 
