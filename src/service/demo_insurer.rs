@@ -642,7 +642,19 @@ async fn configuration_and_interfaces(
         cfg::create_item(db, consultant, project_id, &i, today - Duration::days(40)).await?;
     }
     // (name, source, target, direction, data, frequency, method, owner, status, test)
-    let interfaces: [(&str, &str, &str, &str, &str, &str, &str, &str, &str, &str); 6] = [
+    type Interface = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    let interfaces: [Interface; 6] = [
         (
             "保单与客户同步 Policy and customer sync",
             "核心保单系统 Core policy system",
