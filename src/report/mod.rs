@@ -144,22 +144,28 @@ pub async fn facts<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang) -> Re
 
 /// As `facts`, for the phase or the held review `scope` names.
 pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, scope: Scope) -> Result<Facts> {
+    // Every view of the project in one future is large in a debug build: kept on the heap so
+    // that a caller's stack (a test thread's 2 MiB) holds only a pointer to it.
+    Box::pin(gather(c, project_id, lang, scope)).await
+}
+
+async fn gather<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, scope: Scope) -> Result<Facts> {
     let project = projects::get(c, project_id).await?;
     let today = clock::today(&project);
     let targets = service::targets::page(c, &project, lang).await?;
     let risks = service::risks::register(c, &project, lang).await?;
     let phases = projects::phases(c, project_id).await?;
-    let schedule = service::schedule::view(c, &project, service::schedule::ViewOptions::default()).await?;
+    let schedule = Box::pin(service::schedule::view(c, &project, service::schedule::ViewOptions::default())).await?;
     let deliverables = work::deliverable_rows(c, project_id).await?;
     let models: Vec<_> = deliverables.iter().map(|d| d.deliverable.clone()).collect();
-    let business_case = service::business_case::view(c, &project, None, today).await?;
+    let business_case = Box::pin(service::business_case::view(c, &project, None, today)).await?;
     let blueprint = service::blueprint::view(c, project_id).await?;
     let mut blueprints = Vec::new();
     for r in &blueprint.blueprints {
         blueprints.push(service::blueprint::page(c, project_id, r.b.id, None, None, lang).await?);
     }
     let review = match scope.review {
-        Some(id) => Some(reviews::deck(c, project_id, id).await?),
+        Some(id) => Some(Box::pin(reviews::deck(c, project_id, id)).await?),
         None => None,
     };
     let mut scenarios = Vec::new();
@@ -179,11 +185,11 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         cycles,
         configuration: service::configuration::view(c, &project).await?,
         raid: service::raid::log(c, &project, today).await?,
-        budget: service::budget::control_on(c, &project, today, lang).await?,
+        budget: Box::pin(service::budget::control_on(c, &project, today, lang)).await?,
         runbook: service::golive::runbook(c, &project).await?,
         hypercare: service::hypercare::log(c, &project, lang).await?,
-        evaluation: service::evaluation::view_on(c, &project, today, lang).await?,
-        acceptance: service::readiness::acceptance(c, &project, lang).await?,
+        evaluation: Box::pin(service::evaluation::view_on(c, &project, today, lang)).await?,
+        acceptance: Box::pin(service::readiness::acceptance(c, &project, lang)).await?,
         adoption: service::readiness::adoption(c, &project, lang).await?,
         phase_views: projects::phase_views(phases.clone(), &models),
         decisions: projects::decisions(c, project_id, &phases).await?,
@@ -206,7 +212,7 @@ pub async fn facts_for<C: ConnectionTrait>(c: &C, project_id: i32, lang: Lang, s
         pack: match &review {
             Some(Deck { pack: Some(p), .. }) => p.clone(),
             Some(_) => return Err(service::Error::NotFound),
-            None => reviews::build_pack(c, project_id, today).await?,
+            None => Box::pin(reviews::build_pack(c, project_id, today)).await?,
         },
         review,
         project,

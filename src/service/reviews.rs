@@ -155,7 +155,7 @@ pub async fn build_pack<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
     let register = super::risks::register_on(c, project_id, today, Lang::En).await?;
     let raid = super::raid::pack(c, project_id).await?;
     let project = projects::get(c, project_id).await?;
-    let ctl = super::budget::control_on(c, &project, today, Lang::En).await?;
+    let ctl = Box::pin(super::budget::control_on(c, &project, today, Lang::En)).await?;
     let budget = (!ctl.lines.is_empty()).then_some(PackBudget {
         currency: ctl.currency,
         ev: ctl.ev,
