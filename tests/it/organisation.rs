@@ -429,7 +429,14 @@ async fn the_demo_shows_the_chart_and_its_findings_and_fixing_one_clears_it() {
         let mut c = t.client();
         c.get("/login").await;
         let r = c
-            .post("/login", &[("email", "wang.fang@huamei.example"), ("password", ninefold::service::demo::PASSWORD), ("next", "/projects")])
+            .post(
+                "/login",
+                &[
+                    ("email", "wang.fang@huamei.example"),
+                    ("password", ninefold::service::demo::PASSWORD),
+                    ("next", "/projects"),
+                ],
+            )
             .await;
         r.assert_redirect();
         let p = int(&t, "SELECT MIN(id) FROM projects").await;
@@ -443,7 +450,10 @@ async fn the_demo_shows_the_chart_and_its_findings_and_fixing_one_clears_it() {
         // Fix one in the UI: 周涛 gives the project team 80%.
         let m = int(
             &t,
-            "SELECT m.id FROM memberships m JOIN people x ON x.id = m.person_id WHERE x.name LIKE '周涛%' AND m.role = 'team_member'",
+            &format!(
+                "SELECT m.id FROM memberships m JOIN people x ON x.id = m.person_id \
+                 WHERE x.name LIKE '周涛%' AND m.role = 'team_member' AND m.project_id = {p}"
+            ),
         )
         .await;
         update_member(&t, &mut c, p, m, "team_member", "80").await;
