@@ -1,6 +1,6 @@
 //! A time line chart: measured values over dates, with the baseline and target as
 //! horizontal lines, the target date as a vertical line, and a dashed forecast.
-use super::svg::{esc, n, nice_ticks, short};
+use super::svg::{esc, n, nice_ticks, short, short_in};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -36,6 +36,8 @@ pub struct LineChart {
     /// What each line means, in the reader's language, for the lines the chart draws (the
     /// documents print it under the chart; `None` style: the marked date).
     pub legend: Vec<(Option<Style>, String)>,
+    /// Figures on the axis in 万 and 亿 (money for a Chinese reader), else k and M.
+    pub wan: bool,
 }
 
 impl LineChart {
@@ -86,7 +88,7 @@ impl LineChart {
         );
         s.push_str(&format!("<title>{}</title>", esc(&self.title)));
         for t in nice_ticks(lo, hi, 4) {
-            s.push_str(&format!(r#"<line class="grid" x1="{}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#, n(left), n(width - right), n(left - 6.0), n(y(t) + 4.0), short(t), y = n(y(t))));
+            s.push_str(&format!(r#"<line class="grid" x1="{}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#, n(left), n(width - right), n(left - 6.0), n(y(t) + 4.0), short_in(t, self.wan), y = n(y(t))));
         }
         s.push_str(&format!(
             r#"<text class="tick" x="{}" y="{}">{}</text><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
@@ -152,6 +154,7 @@ mod tests {
             levels: vec![Level { style: Style::Target, value: 340.0, label: "Target 340".into() }],
             marker: Some((d("2026-12-31"), "2026-12-31".into())),
             legend: vec![],
+            wan: false,
         };
         let svg = c.to_svg(600.0, 240.0);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
@@ -161,7 +164,8 @@ mod tests {
         assert!(svg.contains("Target 340") && svg.contains("class=\"marker\""));
         // The first point sits at the left edge, the marker date at the right.
         assert!(svg.contains("points=\"56,"));
-        let empty = LineChart { title: "x".into(), series: vec![], levels: vec![], marker: None, legend: vec![] };
+        let empty =
+            LineChart { title: "x".into(), series: vec![], levels: vec![], marker: None, legend: vec![], wan: true };
         assert!(empty.to_svg(100.0, 50.0).contains("</svg>"));
     }
 }

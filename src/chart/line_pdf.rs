@@ -2,7 +2,7 @@
 //! SVG: measured line with points, dashed forecast, baseline and target levels, target date,
 //! and a legend under the plot naming each line.
 use super::line::{LineChart, Style};
-use super::svg::{nice_ticks, short};
+use super::svg::{nice_ticks, short_in};
 use crate::pdf::{ACCENT, Canvas, Chart, INK, MUTED, RULE};
 
 fn color(s: Style) -> (u8, u8, u8) {
@@ -83,7 +83,15 @@ impl Chart for LineChart {
         legend(self, c, x, y + h + 4.0, width);
         c.text(x, y, &self.title, 9.5, true, INK);
         let Some((d0, d1, lo, hi)) = self.bounds() else { return };
-        let (px0, px1, py0, py1) = (x + 44.0, x + width - 90.0, y + 18.0, y + h - 18.0);
+        // The marked date's label sits above the plot, under the title (never on it).
+        let top = if self.title.is_empty() {
+            12.0
+        } else if self.marker.is_some() {
+            27.0
+        } else {
+            18.0
+        };
+        let (px0, px1, py0, py1) = (x + 44.0, x + width - 90.0, y + top, y + h - 18.0);
         let span = (d1 - d0).num_days().max(1) as f32;
         let sx = |d: chrono::NaiveDate| px0 + (d - d0).num_days() as f32 / span * (px1 - px0);
         let sy = |v: f64| py1 - ((v - lo) / (hi - lo).max(1e-9)) as f32 * (py1 - py0);
@@ -93,7 +101,7 @@ impl Chart for LineChart {
             }
             let ty = sy(t);
             c.line(px0, ty, px1, ty, 0.3, RULE);
-            c.text_right(px0 - 4.0, ty - 3.5, &short(t), 7.0, false, MUTED);
+            c.text_right(px0 - 4.0, ty - 3.5, &short_in(t, self.wan), 7.0, false, MUTED);
         }
         c.line(px0, py1, px1, py1, 0.6, MUTED);
         c.text(px0, py1 + 4.0, &d0.to_string(), 7.0, false, MUTED);
@@ -110,7 +118,12 @@ impl Chart for LineChart {
         }
         for s in &self.series {
             let pts: Vec<(f32, f32)> = s.points.iter().map(|&(d, v)| (sx(d), sy(v))).collect();
-            let dash = matches!(s.style, Style::Forecast).then_some(&[3.0f32, 2.0][..]);
+            // Dashed as the legend shows them (a plan line is a baseline, earned value a target).
+            let dash = match s.style {
+                Style::Forecast => Some(&[3.0f32, 2.0][..]),
+                Style::Baseline | Style::Target => Some(&[4.0f32, 3.0][..]),
+                Style::Measured => None,
+            };
             c.polyline(&pts, 1.4, color(s.style), dash);
             if s.style == Style::Measured {
                 for (px, py) in pts {

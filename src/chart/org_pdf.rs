@@ -84,8 +84,18 @@ impl Chart for OrgChart {
             let n = self.groups.len().min(COLS) as f32;
             c.line(x + gw / 2.0, bus, x + (n - 1.0) * (gw + 10.0) + gw / 2.0, bus, 0.8, MUTED);
         }
-        for row in self.rows() {
+        // Rows after the first hang from a trunk in the gap after the first column, down
+        // from the first bus (never from the group above them).
+        let trunk = x + gw + 5.0;
+        let first_bus = gy - GAP / 2.0;
+        for (r, row) in self.rows().into_iter().enumerate() {
             let rh = row.iter().map(box_h).fold(0.0, f32::max);
+            if r > 0 {
+                let bus = gy - GAP / 2.0;
+                c.line(trunk, first_bus, trunk, bus, 0.8, MUTED);
+                let last = x + (row.len() as f32 - 1.0) * (gw + 10.0) + gw / 2.0;
+                c.line((x + gw / 2.0).min(trunk), bus, last.max(trunk), bus, 0.8, MUTED);
+            }
             for (i, g) in row.iter().enumerate() {
                 let gx = x + i as f32 * (gw + 10.0);
                 c.line(gx + gw / 2.0, gy - GAP / 2.0, gx + gw / 2.0, gy, 0.8, MUTED);

@@ -78,6 +78,20 @@ pub fn nice_ticks(min: f64, max: f64, ticks: usize) -> Vec<f64> {
 }
 
 /// A compact label for an axis value: 1.2k, 3.4M, 12.5.
+/// As [`short`], or for a Chinese reader's money (`wan`) in 万 and 亿: "600万", "1.2亿".
+pub fn short_in(v: f64, wan: bool) -> String {
+    let a = v.abs();
+    if !wan || a < 1e4 {
+        short(v)
+    } else if a >= 1e8 {
+        format!("{:.1}亿", v / 1e8).replace(".0亿", "亿")
+    } else if a >= 1e5 {
+        format!("{:.0}万", v / 1e4)
+    } else {
+        format!("{:.1}万", v / 1e4).replace(".0万", "万")
+    }
+}
+
 pub fn short(v: f64) -> String {
     let a = v.abs();
     let s = if a >= 1e9 {

@@ -122,7 +122,10 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     out.extend(rag_note(v.cost_rag, lang));
     out.push(Block::Note(b(lang, "ev_help")));
     out.push(h2(b(lang, "s_curve")));
-    out.push(Block::Chart(Box::new(v.chart.clone())));
+    // The heading names the chart: it does not say it again.
+    let mut chart = v.chart.clone();
+    chart.title.clear();
+    out.push(Block::Chart(Box::new(chart)));
     out.push(h1(b(lang, "by_phase")));
     let by_label = |r: &Row| r.label.clone();
     out.push(rows_table(&v.by_phase, &v.total, b(lang, "phase"), &by_label, cur, lang));

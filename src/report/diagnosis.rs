@@ -63,10 +63,15 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
         b.push(h2(title));
         b.push(Block::Chart(Box::new(fb.chart.clone())));
     }
-    // The problems, heaviest causes first across all analyses.
-    let mut causes: Vec<(&str, &crate::domain::diagnosis::Cause)> =
-        v.fishbones.iter().flat_map(|fb| fb.causes.iter().map(move |c| (fb.f.effect.as_str(), c))).collect();
-    causes.sort_by_key(|c| std::cmp::Reverse(c.1.weight));
+    // The problems of each analysis (in the analyses' order), heaviest causes first; the
+    // effect named once on its first row (and again at the top of a page).
+    let mut causes: Vec<(usize, &str, &crate::domain::diagnosis::Cause)> = v
+        .fishbones
+        .iter()
+        .enumerate()
+        .flat_map(|(i, fb)| fb.causes.iter().map(move |c| (i, fb.f.effect.as_str(), c)))
+        .collect();
+    causes.sort_by_key(|c| (c.0, std::cmp::Reverse(c.2.weight)));
     if !causes.is_empty() {
         b.push(h1(t(lang, "diagr.problems")));
         b.push(Block::Table(Table {
@@ -80,9 +85,11 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
             ],
             rows: causes
                 .iter()
-                .map(|(effect, c)| {
+                .enumerate()
+                .map(|(k, (i, effect, c))| {
+                    let first = k == 0 || causes[k - 1].0 != *i;
                     vec![
-                        effect.to_string(),
+                        if first { effect.to_string() } else { String::new() },
                         d(lang, &format!("diag.cat.{}", c.category)),
                         c.text.clone(),
                         c.weight.to_string(),

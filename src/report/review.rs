@@ -45,9 +45,9 @@ pub(super) fn blocks(f: &Facts, lang: Lang) -> Vec<Block> {
     b.extend(super::targets::blocks(f, lang, false));
     b.push(h1(t(lang, "review.phases")));
     b.push(phases_table(pack, lang));
-    b.extend(budget_blocks(pack, lang));
     b.push(h2(t(lang, "review.deliverables")));
     b.push(Block::Table(deliverables_table(f, lang, None)));
+    b.extend(budget_blocks(pack, lang));
     b.push(h1(t(lang, "review.gates")));
     if f.decisions.is_empty() {
         b.push(Block::Note(t(lang, "none")));
@@ -187,7 +187,11 @@ fn budget_blocks(pack: &service::reviews::Pack, lang: Lang) -> Vec<Block> {
     };
     b.push(super::budget::ev_table(&bg.ev, &bg.currency, lang));
     b.extend(super::budget::rag_note(bg.cost_rag, lang));
-    b.push(Block::Chart(Box::new(bg.chart(lang))));
+    // The S-curve under its heading (which names it: the chart does not say it again).
+    let mut chart = bg.chart(lang);
+    b.push(h2(chart.title.clone()));
+    chart.title.clear();
+    b.push(Block::Chart(Box::new(chart)));
     let label = super::budget::category_label(lang);
     b.push(super::budget::rows_table(
         &bg.by_category,

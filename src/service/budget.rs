@@ -840,5 +840,7 @@ pub fn s_curve(points: &[CurvePoint], lang: Lang) -> LineChart {
             (Some(Style::Measured), "AC".into()),
             (Some(Style::Target), "EV".into()),
         ],
+        // Money: in 万 on the axis for a Chinese reader.
+        wan: lang == Lang::Zh,
     }
 }

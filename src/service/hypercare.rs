@@ -291,6 +291,7 @@ pub async fn log_at<C: ConnectionTrait>(c: &C, p: &project::Model, at: DateTime<
             (Some(line::Style::Measured), i18n::t(lang, "golive.hc_legend_open")),
             (Some(line::Style::Forecast), i18n::t(lang, "golive.hc_legend_opened")),
         ],
+        wan: false,
     };
     Ok(Log {
         time_zone: p.time_zone.clone(),

@@ -705,6 +705,7 @@ fn curve(module_key: &str, unit_id: i32, label: String, pts: Vec<Point>, min: i3
             (Some(line::Style::Measured), i18n::t(lang, "readiness.legend_active")),
             (Some(line::Style::Forecast), i18n::t(lang, "readiness.legend_planned")),
         ],
+        wan: false,
     };
     Curve {
         low: latest.as_ref().and_then(|p| p.pct).is_some_and(|p| p < i64::from(min)),

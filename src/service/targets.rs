@@ -396,6 +396,8 @@ fn trend_chart(v: &TargetView, lang: Lang) -> Option<line::LineChart> {
         levels,
         marker: t.target_date.map(|d| (d, d.to_string())),
         legend,
+        // A target's own unit (often 万元 already): figures as they are.
+        wan: false,
     })
 }
 

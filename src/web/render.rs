@@ -91,6 +91,9 @@ pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Response {
         html_lang => ctx.lang.tag(),
         // A label's colon: full-width in Chinese (标签：值), ": " in English.
         colon => if ctx.lang == i18n::Lang::Zh { "：" } else { ": " },
+        // A label's unit in brackets: 金额（¥ CNY）, "Amount (¥ CNY)".
+        lp => if ctx.lang == i18n::Lang::Zh { "（" } else { " (" },
+        rp => if ctx.lang == i18n::Lang::Zh { "）" } else { ")" },
         user => ser(&ctx.user),
         csrf => ctx.csrf.clone(),
         path => ctx.path.clone(),
