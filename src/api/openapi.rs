@@ -4,7 +4,7 @@
 //! product's own templates and styles, so nothing is fetched from elsewhere and no script
 //! runs (a vendored Swagger UI or Redoc would add about 1 MB of JavaScript that the
 //! content-security policy forbids inline and that would need its own upgrades).
-use super::v1::{activities, delivery, design, later, later_write, people, problem, risks, schedule, work};
+use super::v1::{activities, delivery, design, later, later_write, more_write, people, problem, risks, schedule, work};
 use crate::AppState;
 use crate::web::context::Ctx;
 use axum::Router;
@@ -51,6 +51,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         later_write::create_task, later_write::update_task, later_write::delete_task,
         later_write::create_hypercare_issue, later_write::update_hypercare_issue,
         later_write::create_line, later_write::create_commitment, later_write::create_invoice,
+        more_write::create_session, more_write::update_session,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),

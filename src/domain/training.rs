@@ -13,7 +13,7 @@ pub const STATUSES: &[&str] = &["planned", "held", "cancelled"];
 pub const SCORE_MAX: i32 = 100;
 
 /// The session form as typed (read with `FormData::typed`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawSession {
     pub title: String,

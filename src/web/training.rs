@@ -19,7 +19,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 
-fn raw_of(s: &training_session::Model, cur: &str) -> RawSession {
+/// A stored session in the form's shape (the edit form, and the base of an API `PATCH`).
+pub fn raw_of(s: &training_session::Model, cur: &str) -> RawSession {
     RawSession {
         title: s.title.clone(),
         audience: s.audience.clone(),
@@ -60,7 +61,11 @@ struct Options {
     modules: Vec<&'static str>,
 }
 
-async fn options(state: &AppState, lang: Lang, p: &project::Model) -> AppResult<(Options, Vec<org_unit::Model>)> {
+async fn options(
+    state: &AppState,
+    lang: Lang,
+    p: &project::Model,
+) -> crate::service::Result<(Options, Vec<org_unit::Model>)> {
     let c = &state.db.conn;
     let phases = projects::phases(c, p.id).await?;
     let units = organisation::units(c, p.id).await?;
@@ -75,6 +80,16 @@ async fn options(state: &AppState, lang: Lang, p: &project::Model) -> AppResult<
         modules: MODULES.to_vec(),
     };
     Ok((o, units))
+}
+
+/// The session form checked as the page checks it (the API's writes use this too).
+pub async fn validate_form(
+    state: &AppState,
+    p: &project::Model,
+    raw: &RawSession,
+) -> crate::service::Result<crate::domain::training::SessionInput> {
+    let (o, _) = options(state, Lang::En, p).await?;
+    Ok(domain::validate(raw, &choices(&o, p))?)
 }
 
 fn choices<'a>(o: &'a Options, p: &'a project::Model) -> Choices<'a> {
@@ -155,10 +170,9 @@ pub async fn create(
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawSession = form.typed()?;
-    let (o, _) = options(&state, ctx.lang, &a.project).await?;
-    let r = match domain::validate(&raw, &choices(&o, &a.project)) {
+    let r = match validate_form(&state, &a.project, &raw).await {
         Ok(i) => training::create_session(&state.db, actor, &a.project, &i).await,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match r {
         Ok(s) => Ok(Redirect::to(&format!("/projects/{id}/training/{}", s.id)).into_response()),
@@ -213,10 +227,9 @@ pub async fn update(
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawSession = form.typed()?;
     let version = form.version()?;
-    let (o, _) = options(&state, ctx.lang, &a.project).await?;
-    let r = match domain::validate(&raw, &choices(&o, &a.project)) {
+    let r = match validate_form(&state, &a.project, &raw).await {
         Ok(i) => training::update_session(&state.db, actor, id, sid, version, &i).await,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{id}/training/{sid}")).into_response()),

@@ -85,7 +85,7 @@ pub struct TrainingSession {
     pub id: i32,
     pub version: i32,
     pub title: String,
-    /// `senior_management`, `managers`, `end_users`, `admins` or `super_users`.
+    /// `senior_management`, `project_team`, `functional_group`, `end_users` or `administrators`.
     pub audience: String,
     pub audience_department: Option<String>,
     pub phase_seq: i32,
@@ -140,7 +140,7 @@ impl From<training::SessionRow> for TrainingSession {
 }
 versioned!(TrainingSession, status = status, owner = trainer, phase = phase_seq);
 
-async fn load_sessions(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TrainingSession>> {
+pub(super) async fn load_sessions(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<TrainingSession>> {
     Ok(training::view(&state.db.conn, p).await?.rows.into_iter().map(TrainingSession::from).collect())
 }
 

@@ -21,6 +21,7 @@ pub mod design;
 pub mod later;
 pub mod later_write;
 pub mod limit;
+pub mod more_write;
 pub mod people;
 pub mod problem;
 pub mod resource;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(design::routes())
         .merge(later::routes())
         .merge(later_write::routes())
+        .merge(more_write::routes())
 }
 
 /// The scope of the credentials of a request: a session may do what its user may; a token
