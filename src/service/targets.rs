@@ -14,7 +14,7 @@ use serde::Serialize;
 pub const KINDS: &[&str] = &["explicit", "implicit"];
 
 /// The target form as typed.
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawTarget {
     pub key: String,

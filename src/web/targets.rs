@@ -65,7 +65,8 @@ async fn show_page(
     Ok((fb.status, page(state, ctx, "targets/show.html", data)).into_response())
 }
 
-fn raw_of(t: &target::Model) -> RawTarget {
+/// A stored target in the form's shape (the edit form, and the base of an API `PATCH`).
+pub fn raw_of(t: &target::Model) -> RawTarget {
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     RawTarget {
         key: t.key.clone(),
@@ -85,8 +86,18 @@ fn raw_of(t: &target::Model) -> RawTarget {
     }
 }
 
-async fn module_keys(state: &AppState, project_id: i32) -> AppResult<Vec<(String, String, String)>> {
+async fn module_keys(state: &AppState, project_id: i32) -> crate::service::Result<Vec<(String, String, String)>> {
     Ok(modules::modules(&state.db.conn, project_id).await?.into_iter().map(|m| (m.key, m.name_en, m.name_zh)).collect())
+}
+
+/// The target form checked as the page checks it (the API's writes use this too).
+pub async fn validate_form(
+    state: &AppState,
+    project_id: i32,
+    raw: &RawTarget,
+) -> crate::service::Result<targets::TargetInput> {
+    let keys: Vec<String> = module_keys(state, project_id).await?.into_iter().map(|m| m.0).collect();
+    Ok(targets::validate(raw, &keys)?)
 }
 
 async fn form_page(
@@ -136,10 +147,9 @@ pub async fn create(
 ) -> AppResult<Response> {
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawTarget = form.typed()?;
-    let keys: Vec<String> = module_keys(&state, id).await?.into_iter().map(|m| m.0).collect();
-    let result = match targets::validate(&raw, &keys) {
+    let result = match validate_form(&state, id, &raw).await {
         Ok(input) => targets::create(&state.db, actor, id, &input).await,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(t) => Ok(Redirect::to(&format!("/projects/{id}/targets/{}", t.id)).into_response()),
@@ -166,10 +176,9 @@ pub async fn update(
     let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
     let raw: RawTarget = form.typed()?;
     let version = form.version()?;
-    let keys: Vec<String> = module_keys(&state, id).await?.into_iter().map(|m| m.0).collect();
-    let result = match targets::validate(&raw, &keys) {
+    let result = match validate_form(&state, id, &raw).await {
         Ok(input) => targets::update(&state.db, actor, id, tid, version, &input).await,
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(t) => Ok(Redirect::to(&format!("/projects/{id}/targets/{}", t.id)).into_response()),

@@ -407,6 +407,12 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                     "status": "planned"})),
                 Action::Contribute,
             ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/target-items"),
+                Some(json!({"name": "Win rate", "kind": "explicit", "direction": "increase", "unit": "%"})),
+                Action::Contribute,
+            ),
             (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
             (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
             // The resources of the other areas (the general read helper), and the gate
@@ -1246,6 +1252,54 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         let plan = api.get(&format!("{base}/training")).await.json;
         let row = plan["rows"].as_array().unwrap().iter().find(|r| r["s"]["id"] == s["id"]).unwrap().clone();
         assert_eq!((&row["cost"], &row["s"]["title"]), (&s["cost"], &s["title"]), "the plan's view shows it alike");
+
+        // Targets: a definition made and re-aimed; its figures are the Targets page's.
+        let item = |id: i64| format!("/api/v1/projects/{p}/target-items/{id}");
+        let page = |id: i64| format!("/projects/{p}/targets/{id}");
+        let tg = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/target-items"),
+                item: &item,
+                kind: "target",
+                new: json!({"key": "api-nps", "name": "Net promoter score (API)", "kind": "explicit", "unit": "pts",
+                            "direction": "increase", "baseline_value": "30", "baseline_date": "2026-01-01",
+                            "target_input": "45", "target_date": "2026-12-31", "owner": "Service lead"}),
+                bad: (json!({"name": "NPS", "kind": "explicit", "direction": "sideways"}), "direction"),
+                change: json!({"name": "Net promoter score (API, raised)", "target_input": "+20%"}),
+                expect: ("target_value", json!(36.0)),
+                page: &page,
+                shown: "Net promoter score (API, raised)",
+            },
+        )
+        .await;
+        assert_eq!(
+            (tg["key"].as_str(), tg["baseline_value"].as_f64(), tg["measurements"].as_u64()),
+            (Some("api-nps"), Some(30.0), Some(0))
+        );
+        // A measurement pushed to it moves the figures the page prints.
+        let tid = tg["id"].as_i64().unwrap();
+        let m = api.post(&format!("{base}/targets/{tid}/readings"), json!({"date": "2026-03-01", "value": "33"})).await;
+        assert_eq!(m.status, StatusCode::CREATED, "{}", m.json);
+        let now = api.get(&item(tid)).await.json;
+        assert_eq!(
+            (now["measurements"].as_u64(), now["latest"].as_str()),
+            (Some(1), m.json["target"]["latest"].as_str())
+        );
+        let dup = api
+            .post(
+                &format!("{base}/target-items"),
+                json!({"key": "api-nps", "name": "Again", "kind": "explicit", "direction": "increase"}),
+            )
+            .await;
+        assert_eq!(
+            (dup.status, dup.json["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("key")),
+            "{}",
+            dup.json
+        );
     })
     .await;
 }

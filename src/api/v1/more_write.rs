@@ -6,11 +6,12 @@
 //! the same functions) and the page's policy; hooks and audit come from the services.
 use super::design::TrainingSession;
 use super::problem::{ApiResult, ProblemDoc};
+use super::work::Target;
 use super::write::Writable;
 use crate::AppState;
 use crate::domain::training::RawSession;
 use crate::entity::project;
-use crate::service::{self, Actor, training};
+use crate::service::{self, Actor, targets, training};
 use crate::web::context::Ctx;
 use axum::Router;
 use axum::routing::{patch, post};
@@ -19,6 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/projects/{id}/training-sessions", post(create_session))
         .route("/api/v1/projects/{id}/training-sessions/{item}", patch(update_session))
+        .route("/api/v1/projects/{id}/target-items", post(create_target))
+        .route("/api/v1/projects/{id}/target-items/{item}", patch(update_target))
 }
 
 // ---- Training ----
@@ -54,3 +57,42 @@ impl Writable for TrainingSession {
 crate::api_write!(record = TrainingSession, tag = "training", new = RawSession, edit = RawSession,
     create = create_session at "/api/v1/projects/{id}/training-sessions",
     update = update_session at "/api/v1/projects/{id}/training-sessions/{item}");
+
+// ---- Targets ----
+
+impl Writable for Target {
+    type New = targets::RawTarget;
+    type Edit = targets::RawTarget;
+    const KIND: &'static str = "target";
+    const SEGMENT: &'static str = "target-items";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::work::load_targets(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<targets::RawTarget> {
+        Ok(crate::web::targets::raw_of(&targets::get(&state.db.conn, p.id, id).await?))
+    }
+    async fn create(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        raw: &targets::RawTarget,
+    ) -> service::Result<i32> {
+        let i = crate::web::targets::validate_form(state, p.id, raw).await?;
+        Ok(targets::create(&state.db, actor, p.id, &i).await?.id)
+    }
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &targets::RawTarget,
+    ) -> service::Result<()> {
+        let i = crate::web::targets::validate_form(state, p.id, raw).await?;
+        targets::update(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
+    }
+}
+crate::api_write!(record = Target, tag = "targets", new = targets::RawTarget, edit = targets::RawTarget,
+    create = create_target at "/api/v1/projects/{id}/target-items",
+    update = update_target at "/api/v1/projects/{id}/target-items/{item}");

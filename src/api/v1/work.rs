@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/deliverables", get(deliverables))
         .route("/api/v1/projects/{id}/deliverables/{did}", get(deliverable))
         .route("/api/v1/projects/{id}/target-items", get(target_items))
+        .route("/api/v1/projects/{id}/target-items/{item}", get(target_item))
         .route("/api/v1/projects/{id}/targets/{tid}/readings", get(readings).post(add_reading))
 }
 
@@ -107,6 +108,27 @@ impl From<TargetView> for Target {
             measurements: v.measurements.len(),
         }
     }
+}
+
+impl super::resource::Record for Target {
+    fn id(&self) -> i32 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn owner(&self) -> Option<&str> {
+        Some(&self.owner)
+    }
+}
+
+/// The project's targets as the Targets page lists them.
+pub(super) async fn load_targets(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &crate::entity::project::Model,
+) -> ApiResult<Vec<Target>> {
+    Ok(targets::page(&state.db.conn, p, ctx.lang).await?.targets.into_iter().map(Target::from).collect())
 }
 
 /// One measurement of a target.
@@ -203,9 +225,23 @@ pub async fn target_items(
     Query(pq): Query<PageQuery>,
 ) -> ApiResult<axum::Json<TargetPage>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let rows =
-        targets::page(&state.db.conn, &a.project, ctx.lang).await?.targets.into_iter().map(Target::from).collect();
+    let rows = load_targets(&state, &ctx, &a.project).await?;
     Ok(axum::Json(TargetPage::of(rows, &pq)?))
+}
+
+/// One target as the Targets page shows it, with its `ETag`.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/target-items/{item}", tag = "targets",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "Target id")),
+    responses((status = 200, body = Target, headers(("ETag" = String))),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn target_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(i32, i32)>,
+) -> ApiResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    super::resource::one("target", load_targets(&state, &ctx, &a.project).await?, item)
 }
 
 /// A target's measurements, oldest first.
