@@ -53,6 +53,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         later_write::create_line, later_write::create_commitment, later_write::create_invoice,
         more_write::create_session, more_write::update_session,
         more_write::create_target, more_write::update_target,
+        more_write::create_cycle, more_write::update_cycle,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),

@@ -166,7 +166,8 @@ pub async fn create_cycle(
     }
 }
 
-fn raw_of_cycle(c: &crate::entity::test_cycle::Model) -> RawCycle {
+/// A stored cycle in the form's shape (the edit form, and the base of an API `PATCH`).
+pub fn raw_of_cycle(c: &crate::entity::test_cycle::Model) -> RawCycle {
     let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
     RawCycle {
         name: c.name.clone(),

@@ -413,6 +413,12 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Some(json!({"name": "Win rate", "kind": "explicit", "direction": "increase", "unit": "%"})),
                 Action::Contribute,
             ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/test-cycles"),
+                Some(json!({"name": "Prototype walk-through", "kind": "prototype", "scope": [], "pass_rate_min": "95"})),
+                Action::Contribute,
+            ),
             (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
             (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
             // The resources of the other areas (the general read helper), and the gate
@@ -1300,6 +1306,51 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
             "{}",
             dup.json
         );
+
+        // Test cycles: the scope is a multiple choice of blueprints, sent as an array or as
+        // the page's comma-separated ids.
+        let mut with_blueprints = vec![];
+        for p in &ids {
+            let bps: Vec<i64> = all_items(&api, &format!("/api/v1/projects/{p}/blueprints"))
+                .await
+                .iter()
+                .map(|b| b["id"].as_i64().unwrap())
+                .collect();
+            with_blueprints.push((bps.len(), *p, bps));
+        }
+        let (_, p, bps) = with_blueprints.into_iter().max().unwrap();
+        assert!(bps.len() >= 2, "the demo's blueprints: {bps:?}");
+        let base = format!("/api/v1/projects/{p}");
+        let item = |id: i64| format!("/api/v1/projects/{p}/test-cycles/{id}");
+        let page = |id: i64| format!("/projects/{p}/testing/cycles/{id}");
+        let cy = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/test-cycles"),
+                item: &item,
+                kind: "test_cycle",
+                new: json!({"name": "Regression from the API", "kind": "regression", "scope": [bps[0], bps[1].to_string()],
+                            "planned_start": "2026-07-01", "planned_finish": "2026-07-10", "testers": "Key users",
+                            "pass_rate_min": 90}),
+                bad: (json!({"name": "Bad", "kind": "regression", "scope": [bps[0]], "pass_rate_min": 150}), "pass_rate_min"),
+                change: json!({"name": "Regression from the API, narrowed", "scope": bps[1].to_string()}),
+                expect: ("scope", json!(format!("[{}]", bps[1]))),
+                page: &page,
+                shown: "Regression from the API, narrowed",
+            },
+        )
+        .await;
+        assert_eq!((cy["pass_rate_min"].as_i64(), cy["planned_finish"].as_str()), (Some(90), Some("2026-07-10")));
+        let created = api.get(&item(cy["id"].as_i64().unwrap())).await;
+        let bad_scope = api.patch(&item(cy["id"].as_i64().unwrap()), json!({"scope": [999_999]}), Some(&created.etag())).await;
+        assert_eq!((bad_scope.status, bad_scope.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scope")));
+        let nested = api.patch(&item(cy["id"].as_i64().unwrap()), json!({"scope": [[1]]}), Some(&created.etag())).await;
+        assert_eq!((nested.status, nested.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("scope")));
+        // The scope reads as the page's view of the cycle has it.
+        let view = api.get(&format!("{base}/testing/cycles/{}", cy["id"])).await.json;
+        assert_eq!(view["exit"]["cycle"]["scope"], cy["scope"], "{view}");
     })
     .await;
 }

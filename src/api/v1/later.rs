@@ -83,8 +83,9 @@ pub struct TestCycle {
     pub id: i32,
     pub version: i32,
     pub name: String,
-    /// `sit` or `uat`.
+    /// `prototype`, `pilot`, `uat` or `regression`.
     pub kind: String,
+    /// The blueprints in scope: their ids as a JSON array in a string, e.g. `"[3,5]"`.
     pub scope: String,
     pub planned_start: Option<NaiveDate>,
     pub planned_finish: Option<NaiveDate>,

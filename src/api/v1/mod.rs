@@ -273,6 +273,18 @@ pub fn tagged<T: Serialize>(status: StatusCode, tag: HeaderValue, body: &T) -> R
 /// number or boolean; `null` is empty) becomes the form field of that name, and unknown
 /// members are refused by name. `base` fills the fields not sent (a `PATCH`).
 pub fn form<T: DeserializeOwned + Serialize>(body: &Bytes, base: Option<&T>, fields: &[&str]) -> ApiResult<T> {
+    form_with_lists(body, base, fields, &[])
+}
+
+/// [`form`] where the fields `lists` are a multiple choice (the page posts the field once per
+/// ticked box): each takes an array of strings or numbers, or one string of comma-separated
+/// values; it becomes a list of strings.
+pub fn form_with_lists<T: DeserializeOwned + Serialize>(
+    body: &Bytes,
+    base: Option<&T>,
+    fields: &[&str],
+    lists: &[&str],
+) -> ApiResult<T> {
     let v: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "api.err.not_json"))?;
     let obj = v.as_object().ok_or_else(|| Problem::new(StatusCode::BAD_REQUEST, "api.err.not_object"))?;
@@ -292,6 +304,28 @@ pub fn form<T: DeserializeOwned + Serialize>(body: &Bytes, base: Option<&T>, fie
     for (k, v) in obj {
         if !fields.contains(&k.as_str()) {
             return Err(Problem::field(StatusCode::BAD_REQUEST, k, "api.err.unknown_field"));
+        }
+        if lists.contains(&k.as_str()) {
+            let scalar = |v: &serde_json::Value| match v {
+                serde_json::Value::String(s) => Some(s.trim().to_string()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            let items: Vec<String> = match v {
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .map(scalar)
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| Problem::field(StatusCode::BAD_REQUEST, k, "api.err.not_scalar"))?,
+                serde_json::Value::String(s) => {
+                    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+                }
+                serde_json::Value::Number(n) => vec![n.to_string()],
+                serde_json::Value::Null => vec![],
+                _ => return Err(Problem::field(StatusCode::BAD_REQUEST, k, "api.err.not_scalar")),
+            };
+            out.insert(k.clone(), serde_json::Value::from(items));
+            continue;
         }
         let s = match v {
             serde_json::Value::String(s) => s.clone(),

@@ -5,16 +5,18 @@
 //! Each takes the form its page posts, the page's own validation (the page handlers call
 //! the same functions) and the page's policy; hooks and audit come from the services.
 use super::design::TrainingSession;
+use super::later::TestCycle;
 use super::problem::{ApiResult, ProblemDoc};
 use super::work::Target;
 use super::write::Writable;
 use crate::AppState;
 use crate::domain::training::RawSession;
 use crate::entity::project;
-use crate::service::{self, Actor, targets, training};
+use crate::service::{self, Actor, targets, testing, training};
 use crate::web::context::Ctx;
 use axum::Router;
 use axum::routing::{patch, post};
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/training-sessions/{item}", patch(update_session))
         .route("/api/v1/projects/{id}/target-items", post(create_target))
         .route("/api/v1/projects/{id}/target-items/{item}", patch(update_target))
+        .route("/api/v1/projects/{id}/test-cycles", post(create_cycle))
+        .route("/api/v1/projects/{id}/test-cycles/{item}", patch(update_cycle))
 }
 
 // ---- Training ----
@@ -96,3 +100,89 @@ impl Writable for Target {
 crate::api_write!(record = Target, tag = "targets", new = targets::RawTarget, edit = targets::RawTarget,
     create = create_target at "/api/v1/projects/{id}/target-items",
     update = update_target at "/api/v1/projects/{id}/target-items/{item}");
+
+// ---- Test cycles ----
+
+/// The test cycle form of the Testing page.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CycleBody {
+    pub name: String,
+    /// `prototype`, `pilot`, `uat` or `regression`.
+    pub kind: String,
+    /// The blueprints (to-be processes) in scope, a multiple choice: an array of their ids
+    /// (`[3, 5]`, numbers or strings), or as one comma-separated string (`"3,5"`). Empty: none.
+    pub scope: Vec<String>,
+    /// YYYY-MM-DD, or empty.
+    pub planned_start: String,
+    pub planned_finish: String,
+    pub testers: String,
+    /// The exit criterion: the least pass rate, whole percent 0–100.
+    pub pass_rate_min: String,
+}
+
+impl CycleBody {
+    fn raw(&self) -> testing::RawCycle {
+        testing::RawCycle {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            scope: self.scope.clone(),
+            planned_start: self.planned_start.clone(),
+            planned_finish: self.planned_finish.clone(),
+            testers: self.testers.clone(),
+            pass_rate_min: self.pass_rate_min.clone(),
+        }
+    }
+}
+
+impl From<testing::RawCycle> for CycleBody {
+    fn from(r: testing::RawCycle) -> CycleBody {
+        CycleBody {
+            name: r.name,
+            kind: r.kind,
+            scope: r.scope,
+            planned_start: r.planned_start,
+            planned_finish: r.planned_finish,
+            testers: r.testers,
+            pass_rate_min: r.pass_rate_min,
+        }
+    }
+}
+
+/// The cycle form checked as the Testing page checks it.
+async fn cycle_input(state: &AppState, p: &project::Model, body: &CycleBody) -> service::Result<testing::CycleInput> {
+    let bps: Vec<i32> = testing::blueprint_ids(&state.db.conn, p.id).await?.into_iter().map(|b| b.id).collect();
+    Ok(testing::validate_cycle(&body.raw(), &bps)?)
+}
+
+impl Writable for TestCycle {
+    type New = CycleBody;
+    type Edit = CycleBody;
+    const KIND: &'static str = "test_cycle";
+    const SEGMENT: &'static str = "test-cycles";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::later::load_cycles(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<CycleBody> {
+        Ok(crate::web::testing::raw_of_cycle(&testing::get_cycle(&state.db.conn, p.id, id).await?).into())
+    }
+    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &CycleBody) -> service::Result<i32> {
+        let i = cycle_input(state, p, raw).await?;
+        Ok(testing::create_cycle(&state.db, actor, p.id, &i).await?.id)
+    }
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &CycleBody,
+    ) -> service::Result<()> {
+        let i = cycle_input(state, p, raw).await?;
+        testing::update_cycle(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
+    }
+}
+crate::api_write!(record = TestCycle, tag = "testing", new = CycleBody, edit = CycleBody,
+    create = create_cycle at "/api/v1/projects/{id}/test-cycles",
+    update = update_cycle at "/api/v1/projects/{id}/test-cycles/{item}");

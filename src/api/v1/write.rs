@@ -9,13 +9,14 @@
 //! resource serves it (the same loader), so a write answers with the figures a read shows.
 //!
 //! The form's fields are the keys of the serialised blank form: a member the form does not
-//! have is refused by name (400), values are strings, numbers or booleans, and validation is
-//! the service's, the same as for the page and the imports.
+//! have is refused by name (400), values are strings, numbers or booleans (a field that is a
+//! list in the blank form — a multiple choice — takes an array, or a comma-separated string),
+//! and validation is the service's, the same as for the page and the imports.
 //!
 //! [`api_write!`]: crate::api_write
 use super::problem::{ApiResult, Problem};
 use super::resource::Record;
-use super::{created, etag, form, if_match, tagged};
+use super::{created, etag, form_with_lists, if_match, tagged};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::entity::project;
@@ -90,10 +91,20 @@ pub fn fields_of<T: Serialize + Default>() -> Vec<String> {
     }
 }
 
+/// The fields of a form that are a multiple choice (a list in its blank value).
+fn lists_of<T: Serialize + Default>() -> Vec<String> {
+    match serde_json::to_value(T::default()) {
+        Ok(serde_json::Value::Object(m)) => m.into_iter().filter(|(_, v)| v.is_array()).map(|(k, _)| k).collect(),
+        _ => vec![],
+    }
+}
+
 fn read<T: Serialize + DeserializeOwned + Default>(body: &Bytes, base: Option<&T>) -> ApiResult<T> {
     let fields = fields_of::<T>();
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
-    form(body, base, &names)
+    let lists = lists_of::<T>();
+    let lists: Vec<&str> = lists.iter().map(String::as_str).collect();
+    form_with_lists(body, base, &names, &lists)
 }
 
 async fn find<W: Writable>(state: &AppState, ctx: &Ctx, p: &project::Model, key: i32) -> ApiResult<W> {
