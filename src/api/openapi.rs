@@ -54,6 +54,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         more_write::create_session, more_write::update_session,
         more_write::create_target, more_write::update_target,
         more_write::create_cycle, more_write::update_cycle,
+        more_write::create_process, more_write::update_process, more_write::score_process,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),

@@ -31,7 +31,7 @@ fn checkbox<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Err
 
 // ---------- processes ----------
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawProcess {
     pub module_key: String,
@@ -58,6 +58,19 @@ pub fn validate_process(raw: &RawProcess, modules: &[String]) -> std::result::Re
         e.add("module_key", "err.choose_from_list");
     }
     e.into_result(out)
+}
+
+/// A stored process in the description form's shape.
+pub fn raw_process(p: &process::Model) -> RawProcess {
+    RawProcess {
+        module_key: p.module_key.clone(),
+        name: p.name.clone(),
+        as_is: p.as_is.clone(),
+        owner_dept: p.owner_dept.clone(),
+        volume: p.volume.clone(),
+        pain_points: p.pain_points.clone(),
+        systems: p.systems.clone(),
+    }
 }
 
 fn process_model(i: &RawProcess) -> process::ActiveModel {
@@ -104,7 +117,7 @@ pub async fn update_process(
 
 /// The scoring form: the three criteria (1–5 each), why, and whether it is chosen for
 /// redesign.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawScore {
     pub importance: String,

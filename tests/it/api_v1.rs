@@ -419,6 +419,12 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Some(json!({"name": "Prototype walk-through", "kind": "prototype", "scope": [], "pass_rate_min": "95"})),
                 Action::Contribute,
             ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/processes"),
+                Some(json!({"module_key": "sales", "name": "Lead to order"})),
+                Action::Contribute,
+            ),
             (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
             (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
             // The resources of the other areas (the general read helper), and the gate
@@ -1351,6 +1357,56 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         // The scope reads as the page's view of the cycle has it.
         let view = api.get(&format!("{base}/testing/cycles/{}", cy["id"])).await.json;
         assert_eq!(view["exit"]["cycle"]["scope"], cy["scope"], "{view}");
+
+        // Diagnosis: an as-is process described, changed and scored (the process page's two forms).
+        let p = demo_project_with(&api, &ids, "processes").await;
+        let base = format!("/api/v1/projects/{p}");
+        let module = first_module(&api, p).await;
+        let item = |id: i64| format!("/api/v1/projects/{p}/processes/{id}");
+        let page = |id: i64| format!("/projects/{p}/diagnosis/processes/{id}");
+        let pr = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/processes"),
+                item: &item,
+                kind: "process",
+                new: json!({"module_key": module, "name": "Quote approval from the API", "as_is": "By e-mail",
+                            "owner_dept": "sales", "volume": "120 a week", "pain_points": "Slow", "systems": "Excel"}),
+                bad: (json!({"module_key": "no-such", "name": "X"}), "module_key"),
+                change: json!({"volume": "200 a week", "name": "Quote approval from the API, weekly"}),
+                expect: ("volume", json!("200 a week")),
+                page: &page,
+                shown: "Quote approval from the API, weekly",
+            },
+        )
+        .await;
+        assert_eq!((pr["importance"].as_i64(), pr["selected"].as_bool()), (None, Some(false)));
+        let pid = pr["id"].as_i64().unwrap();
+        let tag = api.get(&item(pid)).await.etag();
+        let score = |body: Value, tag: &str| {
+            let h = [("if-match", tag.to_string())];
+            let api = api.clone();
+            let path = format!("{}/score", item(pid));
+            async move { api.call(Method::POST, &path, Some(body), &[(h[0].0, h[0].1.as_str())]).await }
+        };
+        let audits = audit_rows(&t, "process").await;
+        let bad = score(json!({"importance": 9, "performance": 2, "feasibility": 4}), &tag).await;
+        assert_eq!((bad.status, bad.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("importance")), "{}", bad.json);
+        let scored =
+            score(json!({"importance": 5, "performance": 2, "feasibility": 4, "justification": "Core of sales", "selected": true}), &tag)
+                .await;
+        assert_eq!(scored.status, StatusCode::OK, "{}", scored.json);
+        assert_eq!(
+            (scored.json["importance"].as_i64(), scored.json["feasibility"].as_i64(), scored.json["selected"].as_bool()),
+            (Some(5), Some(4), Some(true))
+        );
+        assert_eq!(api.get(&item(pid)).await.json, scored.json);
+        assert_eq!(audit_rows(&t, "process").await, audits + 1, "the score is audited");
+        let stale = score(json!({"importance": 1, "performance": 1, "feasibility": 1}), &tag).await;
+        assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+        assert!(session.get(&page(pid)).await.body.contains("Core of sales"));
     })
     .await;
 }

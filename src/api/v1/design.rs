@@ -257,7 +257,7 @@ crate::api_record_from!(crate::entity::process::Model => Process {
 });
 versioned!(Process, owner = owner_dept);
 
-async fn load_processes(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Process>> {
+pub(super) async fn load_processes(state: &AppState, _: &Ctx, p: &project::Model) -> ApiResult<Vec<Process>> {
     Ok(diagnosis::processes(&state.db.conn, p.id).await?.into_iter().map(Process::from).collect())
 }
 

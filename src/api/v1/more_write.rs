@@ -4,17 +4,23 @@
 //! improvement backlog and the evaluation's actual costs, and the deliverables' workflow.
 //! Each takes the form its page posts, the page's own validation (the page handlers call
 //! the same functions) and the page's policy; hooks and audit come from the services.
-use super::design::TrainingSession;
+use super::design::{Process, TrainingSession};
 use super::later::TestCycle;
 use super::problem::{ApiResult, ProblemDoc};
 use super::work::Target;
-use super::write::Writable;
+use super::write::{Writable, find, read};
+use super::{etag, if_match, tagged};
 use crate::AppState;
 use crate::domain::training::RawSession;
 use crate::entity::project;
-use crate::service::{self, Actor, targets, testing, training};
+use crate::service::{self, Actor, diagnosis, targets, testing, training};
 use crate::web::context::Ctx;
+use crate::web::projects::authorize;
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{patch, post};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/target-items/{item}", patch(update_target))
         .route("/api/v1/projects/{id}/test-cycles", post(create_cycle))
         .route("/api/v1/projects/{id}/test-cycles/{item}", patch(update_cycle))
+        .route("/api/v1/projects/{id}/processes", post(create_process))
+        .route("/api/v1/projects/{id}/processes/{item}", patch(update_process))
+        .route("/api/v1/projects/{id}/processes/{item}/score", post(score_process))
 }
 
 // ---- Training ----
@@ -186,3 +195,84 @@ impl Writable for TestCycle {
 crate::api_write!(record = TestCycle, tag = "testing", new = CycleBody, edit = CycleBody,
     create = create_cycle at "/api/v1/projects/{id}/test-cycles",
     update = update_cycle at "/api/v1/projects/{id}/test-cycles/{item}");
+
+// ---- Diagnosis: the as-is processes ----
+
+/// The process description checked as the Diagnosis page checks it.
+async fn process_input(
+    state: &AppState,
+    p: &project::Model,
+    raw: &diagnosis::RawProcess,
+) -> service::Result<diagnosis::RawProcess> {
+    let keys = diagnosis::module_keys(&state.db.conn, p.id).await?;
+    Ok(diagnosis::validate_process(raw, &keys)?)
+}
+
+impl Writable for Process {
+    type New = diagnosis::RawProcess;
+    type Edit = diagnosis::RawProcess;
+    const KIND: &'static str = "process";
+    const SEGMENT: &'static str = "processes";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::design::load_processes(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<diagnosis::RawProcess> {
+        Ok(diagnosis::raw_process(&diagnosis::get_process(&state.db.conn, p.id, id).await?))
+    }
+    async fn create(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        raw: &diagnosis::RawProcess,
+    ) -> service::Result<i32> {
+        let i = process_input(state, p, raw).await?;
+        Ok(diagnosis::create_process(&state.db, actor, p.id, &i).await?.id)
+    }
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &diagnosis::RawProcess,
+    ) -> service::Result<()> {
+        let i = process_input(state, p, raw).await?;
+        diagnosis::update_process(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
+    }
+}
+crate::api_write!(record = Process, tag = "design", new = diagnosis::RawProcess, edit = diagnosis::RawProcess,
+    create = create_process at "/api/v1/projects/{id}/processes",
+    update = update_process at "/api/v1/projects/{id}/processes/{item}");
+
+/// Score a process (the process page's second form): the three criteria 1–5, why, and
+/// whether it is selected for redesign — all of them, at the version `If-Match` names.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/processes/{item}/score", tag = "design",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The process"),
+        ("If-Match" = String, Header, description = "The ETag the client read")),
+    request_body = diagnosis::RawScore,
+    responses((status = 200, body = Process, headers(("ETag" = String))),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn score_process(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, key)): Path<(i32, i32)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Process::ACTION).await?;
+    let cur = find::<Process>(&state, &ctx, &a.project, key).await?;
+    let version = if_match(&headers, Process::KIND, cur.id, cur.version)?;
+    let raw: diagnosis::RawScore = read(&body, None)?;
+    let s = diagnosis::validate_score(&raw).map_err(service::Error::from)?;
+    diagnosis::score(&state.db, actor, a.project.id, cur.id, version, &s).await?;
+    let r = find::<Process>(&state, &ctx, &a.project, key).await?;
+    Ok(tagged(StatusCode::OK, etag(Process::KIND, r.id, r.version), &r))
+}

@@ -99,7 +99,8 @@ fn lists_of<T: Serialize + Default>() -> Vec<String> {
     }
 }
 
-fn read<T: Serialize + DeserializeOwned + Default>(body: &Bytes, base: Option<&T>) -> ApiResult<T> {
+/// A body read into the form `T` (its fields; its lists as multiple choices).
+pub fn read<T: Serialize + DeserializeOwned + Default>(body: &Bytes, base: Option<&T>) -> ApiResult<T> {
     let fields = fields_of::<T>();
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
     let lists = lists_of::<T>();
@@ -107,7 +108,8 @@ fn read<T: Serialize + DeserializeOwned + Default>(body: &Bytes, base: Option<&T
     form_with_lists(body, base, &names, &lists)
 }
 
-async fn find<W: Writable>(state: &AppState, ctx: &Ctx, p: &project::Model, key: i32) -> ApiResult<W> {
+/// The record `key` names, as the read resource loads it, or 404.
+pub async fn find<W: Writable>(state: &AppState, ctx: &Ctx, p: &project::Model, key: i32) -> ApiResult<W> {
     W::load(state, ctx, p)
         .await?
         .into_iter()
