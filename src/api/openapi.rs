@@ -4,7 +4,9 @@
 //! product's own templates and styles, so nothing is fetched from elsewhere and no script
 //! runs (a vendored Swagger UI or Redoc would add about 1 MB of JavaScript that the
 //! content-security policy forbids inline and that would need its own upgrades).
-use super::v1::{activities, delivery, design, later, later_write, more_write, people, problem, risks, schedule, work};
+use super::v1::{
+    activities, closing, delivery, design, later, later_write, more_write, people, problem, risks, schedule, work,
+};
 use crate::AppState;
 use crate::web::context::Ctx;
 use axum::Router;
@@ -43,6 +45,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         later::tasks, later::task, later::hypercare_issues, later::hypercare_issue,
         later::lines, later::line, later::commitments, later::commitment, later::invoices, later::invoice,
         later::runs, later::run,
+        closing::rules, closing::rule, closing::trials, closing::trial, closing::lessons, closing::lesson,
+        closing::improvements, closing::improvement, closing::costs, closing::cost,
         later_write::create_case, later_write::update_case, later_write::create_run,
         later_write::create_defect, later_write::update_defect, later_write::create_issue, later_write::update_issue,
         later_write::create_change, later_write::update_change,
@@ -55,6 +59,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         more_write::create_target, more_write::update_target,
         more_write::create_cycle, more_write::update_cycle,
         more_write::create_process, more_write::update_process, more_write::score_process,
+        more_write::create_rule, more_write::update_rule, more_write::approve_rule,
+        more_write::create_trial, more_write::update_trial,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),
@@ -73,8 +79,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         (name = "testing", description = "Test cases, cycles and defects"),
         (name = "issues", description = "Issues and change requests"),
         (name = "configuration", description = "Configuration items and interfaces"),
-        (name = "golive", description = "Cutover tasks and hypercare issues"),
+        (name = "golive", description = "Operating rules, conversion trials, cutover tasks and hypercare issues"),
         (name = "budget", description = "Budget lines, commitments and invoices"),
+        (name = "evaluation", description = "Lessons learned, the improvement backlog and actual costs"),
     )
 )]
 pub struct ApiDoc;

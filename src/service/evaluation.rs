@@ -143,6 +143,7 @@ pub struct YearView {
 pub struct ActualCost {
     pub id: i32,
     pub incurred_on: NaiveDate,
+    pub amount_minor: i64,
     pub amount: String,
     pub description: String,
     pub version: i32,
@@ -523,6 +524,7 @@ pub async fn view_on<C: ConnectionTrait>(
                 .map(|c| ActualCost {
                     id: c.id,
                     incurred_on: c.incurred_on,
+                    amount_minor: c.amount_minor,
                     amount: m(c.amount_minor),
                     description: c.description.clone(),
                     version: c.version,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 // ---------------------------------------------------------------- operating rules
 
 /// The operating-rule form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawRule {
     pub title: String,
@@ -245,7 +245,7 @@ pub fn draft_from(s: &RuleSource, lang: crate::i18n::Lang) -> RawRule {
 // ---------------------------------------------------------------- conversion trial
 
 /// The trial-load form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawTrial {
     pub source_id: String,

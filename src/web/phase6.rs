@@ -86,7 +86,8 @@ pub async fn create_rule(
     }
 }
 
-fn raw_rule(r: &crate::entity::operating_rule::Model) -> RawRule {
+/// A stored rule in the form's shape (the edit form, and the base of an API `PATCH`).
+pub fn raw_rule(r: &crate::entity::operating_rule::Model) -> RawRule {
     RawRule {
         title: r.title.clone(),
         blueprint_id: r.blueprint_id.map(|b| b.to_string()).unwrap_or_default(),
@@ -217,7 +218,8 @@ pub async fn create_trial(
     }
 }
 
-fn raw_trial(t: &crate::entity::conversion_trial::Model) -> RawTrial {
+/// A stored trial in the form's shape (the edit form, and the base of an API `PATCH`).
+pub fn raw_trial(t: &crate::entity::conversion_trial::Model) -> RawTrial {
     RawTrial {
         source_id: t.source_id.to_string(),
         trial_on: t.trial_on.to_string(),

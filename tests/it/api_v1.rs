@@ -95,6 +95,13 @@ impl Api {
     fn new(t: &TestApp, token: Option<&str>) -> Api {
         Api { router: ninefold::build_app(t.state.clone()), token: token.map(str::to_string), lang: None }
     }
+    /// A client whose token is not rate-limited: the walks over every area of the demo make
+    /// more requests than a token's burst allows (the limit has its own test).
+    fn unlimited(t: &TestApp, token: &str) -> Api {
+        let mut state = t.state.clone();
+        state.api_limits = Arc::new(ninefold::api::v1::limit::Limiter::new(1e9, 1e9));
+        Api { router: ninefold::build_app(state), token: Some(token.to_string()), lang: None }
+    }
     fn lang(&self, l: &'static str) -> Api {
         Api { lang: Some(l), ..self.clone() }
     }
@@ -306,6 +313,28 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
         assert_eq!(risk.status, StatusCode::CREATED, "{}", risk.json);
         let rid = risk.json["id"].as_i64().unwrap();
         assert_eq!(risk.json["score"], 12);
+        // A data source (on the Diagnosis page) for the conversion trials.
+        team.director.get(&format!("/projects/{p}/diagnosis")).await;
+        team.director
+            .post(
+                &format!("/projects/{p}/diagnosis/sources"),
+                &[("name", "Customer master"), ("entity", "customers"), ("record_count", "5,000"), ("owner", "IT"),
+                  ("cleansing", "not_started"), ("migration", "not_started")],
+            )
+            .await
+            .assert_redirect();
+        let source = t.count(&format!("SELECT CAST(MAX(id) AS BIGINT) FROM data_sources WHERE project_id = {p}")).await;
+        let rule = director
+            .post(
+                &format!("/api/v1/projects/{p}/operating-rules"),
+                json!({"title": "Seed rule", "owner": "Sales", "body": "Text"}),
+            )
+            .await;
+        let rule = rule.json["id"].as_i64().unwrap();
+        let process = director
+            .post(&format!("/api/v1/projects/{p}/processes"), json!({"module_key": "sales", "name": "Seed process"}))
+            .await;
+        let process = process.json["id"].as_i64().unwrap();
 
         // (method, path, body, the action the page needs)
         let endpoints: Vec<(Method, String, Option<Value>, Action)> = vec![
@@ -425,6 +454,30 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Some(json!({"module_key": "sales", "name": "Lead to order"})),
                 Action::Contribute,
             ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/operating-rules"),
+                Some(json!({"title": "Price list changes", "owner": "Sales", "body": "Approved monthly."})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/operating-rules/{rule}/approve"),
+                None,
+                Action::Review,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/processes/{process}/score"),
+                Some(json!({"importance": 4, "performance": 2, "feasibility": 3})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/conversion-trials"),
+                Some(json!({"source_id": source, "source_count": 5000, "loaded": 4990, "rejected": 10, "reconciled": 4990})),
+                Action::Contribute,
+            ),
             (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
             (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
             // The resources of the other areas (the general read helper), and the gate
@@ -453,11 +506,13 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
             for scope in ["read", "write"] {
                 let api = Api::new(&t, Some(&make_token(client, scope).await));
                 for (method, path, body, action) in &endpoints {
-                    // Updates name the version they read.
+                    // Updates (and the workflow steps on a record: `…/{item}/approve`, `…/score`)
+                    // name the version they read.
+                    let step = ["/approve", "/score"].iter().find_map(|s| path.strip_suffix(s));
                     let mut h = vec![];
                     let tag;
-                    if *method == Method::PATCH {
-                        tag = director.get(path).await.etag();
+                    if *method == Method::PATCH || step.is_some() {
+                        tag = director.get(step.unwrap_or(path)).await.etag();
                         h.push(("if-match", tag.as_str()));
                     }
                     let r = api.call(method.clone(), path, body.clone(), &h).await;
@@ -467,7 +522,7 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                         None => StatusCode::NOT_FOUND,
                         Some(role) if !allows(role, *action) => StatusCode::FORBIDDEN,
                         _ if path.ends_with("/decision") => StatusCode::UNPROCESSABLE_ENTITY,
-                        _ if *method == Method::POST => StatusCode::CREATED,
+                        _ if *method == Method::POST && step.is_none() => StatusCode::CREATED,
                         _ => StatusCode::OK,
                     };
                     assert_eq!(r.status, expected, "{role:?} with a {scope} token: {method} {path}: {}", r.json);
@@ -715,6 +770,11 @@ const READ_RESOURCES: &[&str] = &[
     "commitments",
     "invoices",
     "test-runs",
+    "operating-rules",
+    "conversion-trials",
+    "lessons",
+    "improvements",
+    "evaluation-costs",
 ];
 
 /// What the demo has none of (the rest each hold records in some demo project).
@@ -744,7 +804,7 @@ async fn every_area_reads_through_the_api_as_its_page_shows_it() {
         let pb = t.state.playbooks.get("nine-phase").unwrap();
         ninefold::service::demo::ensure(&t.db, pb, chrono::Utc::now().date_naive()).await.unwrap();
         let mut session = crate::consistency::demo_director(&t).await;
-        let api = Api::new(&t, Some(&make_token(&mut session, "read").await));
+        let api = Api::unlimited(&t, &make_token(&mut session, "read").await);
         let projects = api.get("/api/v1/projects").await;
         let ids: Vec<i64> =
             projects.json.as_array().unwrap().iter().map(|p| p["project"]["id"].as_i64().unwrap()).collect();
@@ -839,6 +899,42 @@ async fn every_area_reads_through_the_api_as_its_page_shows_it() {
             for (a, b) in lists["commitments"].iter().zip(cv) {
                 assert_eq!((&a["invoiced_minor"], &a["open_minor"]), (&b["invoiced"], &b["open"]));
             }
+            // The closing phases' records as their pages' views have them.
+            let rules = view(format!("{base}/rules")).await;
+            let rule_rows = rules["rules"].as_array().unwrap();
+            assert_eq!(lists["operating-rules"].len(), rule_rows.len());
+            for (a, b) in lists["operating-rules"].iter().zip(rule_rows) {
+                assert_eq!(
+                    (&a["id"], &a["process"], &a["in_force"]),
+                    (&b["rule"]["id"], &b["process"], &b["in_force"])
+                );
+            }
+            let conv = view(format!("{base}/conversion")).await;
+            let trial_rows: Vec<&Value> =
+                conv["sources"].as_array().unwrap().iter().flat_map(|s| s["trials"].as_array().unwrap()).collect();
+            assert_eq!(lists["conversion-trials"].len(), trial_rows.len());
+            for (a, b) in lists["conversion-trials"].iter().zip(trial_rows) {
+                assert_eq!(
+                    (&a["id"], &a["load_rate"], &a["reconcile_rate"], &a["met"]),
+                    (&b["trial"]["id"], &b["load_rate"], &b["reconcile_rate"], &b["result"]["met"])
+                );
+            }
+            let ev = view(format!("{base}/evaluation")).await;
+            let ids_of = |v: &Value, k: &str| -> Vec<Value> {
+                v.as_array().unwrap().iter().map(|x| x[k]["id"].clone()).collect::<Vec<_>>()
+            };
+            let ids_in = |r: &str| lists[r].iter().map(|x| x["id"].clone()).collect::<Vec<_>>();
+            assert_eq!(ids_in("lessons"), ids_of(&ev["lessons"], "row"));
+            assert_eq!(ids_in("improvements"), ids_of(&ev["backlog"], "row"));
+            let opens: Vec<&Value> = ev["backlog"].as_array().unwrap().iter().map(|b| &b["open"]).collect();
+            assert_eq!(lists["improvements"].iter().map(|x| &x["open"]).collect::<Vec<_>>(), opens);
+            let costs: Vec<(Value, Value)> = ev["roi"]["actual_costs"]
+                .as_array()
+                .map(|a| a.iter().map(|c| (c["id"].clone(), c["amount"].clone())).collect())
+                .unwrap_or_default();
+            let api_costs: Vec<(Value, Value)> =
+                lists["evaluation-costs"].iter().map(|c| (c["id"].clone(), c["amount"].clone())).collect();
+            assert_eq!(api_costs, costs, "project {p}");
             // The budget lines add up to the control's budget total.
             let sum: i64 = lists["budget-lines"].iter().map(|l| l["amount_minor"].as_i64().unwrap()).sum();
             assert_eq!(sum, budget["total"]["budget"].as_i64().unwrap(), "project {p}");
@@ -1218,7 +1314,7 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         let pb = t.state.playbooks.get("nine-phase").unwrap();
         ninefold::service::demo::ensure(&t.db, pb, chrono::Utc::now().date_naive()).await.unwrap();
         let mut session = crate::consistency::demo_director(&t).await;
-        let api = Api::new(&t, Some(&make_token(&mut session, "write").await));
+        let api = Api::unlimited(&t, &make_token(&mut session, "write").await);
         let ids: Vec<i64> = api
             .get("/api/v1/projects")
             .await
@@ -1407,6 +1503,83 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         let stale = score(json!({"importance": 1, "performance": 1, "feasibility": 1}), &tag).await;
         assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
         assert!(session.get(&page(pid)).await.body.contains("Core of sales"));
+
+        // Operating rules: written, changed, approved (by the director, as on the page), and a
+        // change of its text clears the approval.
+        let p = demo_project_with(&api, &ids, "operating-rules").await;
+        let base = format!("/api/v1/projects/{p}");
+        let bp = items(&api.get(&format!("{base}/blueprints")).await)[0]["id"].clone();
+        let item = |id: i64| format!("/api/v1/projects/{p}/operating-rules/{id}");
+        let page = |id: i64| format!("/projects/{p}/rules/{id}");
+        let rule = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/operating-rules"),
+                item: &item,
+                kind: "operating_rule",
+                new: json!({"title": "Discounts from the API", "blueprint_id": bp, "owner": "Sales director",
+                            "body": "Discounts above 10% need the director.", "effective_on": "2026-06-01"}),
+                bad: (json!({"title": "No owner", "body": "Text"}), "owner"),
+                change: json!({"owner": "Head of sales", "effective_on": "2026-07-01"}),
+                expect: ("owner", json!("Head of sales")),
+                page: &page,
+                shown: "Head of sales",
+            },
+        )
+        .await;
+        assert_eq!((rule["blueprint_id"].clone(), rule["approved"].as_bool(), rule["process"].is_string()), (bp, Some(false), true));
+        let rid = rule["id"].as_i64().unwrap();
+        let tag = api.get(&item(rid)).await.etag();
+        let approve = |tag: String| {
+            let api = api.clone();
+            let path = format!("{}/approve", item(rid));
+            async move { api.call(Method::POST, &path, None, &[("if-match", tag.as_str())]).await }
+        };
+        let approved = approve(tag.clone()).await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.json);
+        assert_eq!(approved.json["approved"], true);
+        assert!(!approved.json["approved_by"].as_str().unwrap().is_empty());
+        assert_eq!(approve(tag).await.status, StatusCode::PRECONDITION_FAILED);
+        let reworded = api.patch(&item(rid), json!({"body": "Discounts above 5% need the director."}), Some(&approved.etag())).await;
+        assert_eq!((reworded.status, reworded.json["approved"].as_bool()), (StatusCode::OK, Some(false)), "{}", reworded.json);
+
+        // Conversion trials: a trial load of a data source, its rates as the page computes them.
+        let p = demo_project_with(&api, &ids, "conversion-trials").await;
+        let base = format!("/api/v1/projects/{p}");
+        let source = items(&api.get(&format!("{base}/conversion-trials")).await)[0]["source_id"].clone();
+        let item = |id: i64| format!("/api/v1/projects/{p}/conversion-trials/{id}");
+        let page = |id: i64| format!("/projects/{p}/conversion/{id}");
+        let trial = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/conversion-trials"),
+                item: &item,
+                kind: "conversion_trial",
+                new: json!({"source_id": source, "source_count": "1,000", "loaded": 990, "rejected": 10, "reconciled": 990,
+                            "notes": "Trial from the API"}),
+                bad: (json!({"source_id": source, "source_count": 100, "loaded": 200, "rejected": 0, "reconciled": 0}), "loaded"),
+                change: json!({"reconciled": 900, "notes": "Trial from the API, re-checked"}),
+                expect: ("reconciled", json!(900)),
+                page: &page,
+                shown: "Trial from the API, re-checked",
+            },
+        )
+        .await;
+        assert_eq!((trial["load_rate"].as_str(), trial["source_count"].as_i64()), (Some("99.0"), Some(1000)), "{trial}");
+        let conv = api.get(&format!("{base}/conversion")).await.json;
+        let row = conv["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["trials"].as_array().unwrap())
+            .find(|r| r["trial"]["id"] == trial["id"])
+            .unwrap()
+            .clone();
+        assert_eq!((&row["reconcile_rate"], &row["result"]["met"]), (&trial["reconcile_rate"], &trial["met"]));
     })
     .await;
 }

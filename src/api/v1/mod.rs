@@ -16,6 +16,7 @@
 //! resource (list + get) is a record type, a loader and one [`crate::api_read!`] call
 //! ([`resource`]).
 pub mod activities;
+pub mod closing;
 pub mod delivery;
 pub mod design;
 pub mod later;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(delivery::routes())
         .merge(design::routes())
         .merge(later::routes())
+        .merge(closing::routes())
         .merge(later_write::routes())
         .merge(more_write::routes())
 }

@@ -4,6 +4,7 @@
 //! improvement backlog and the evaluation's actual costs, and the deliverables' workflow.
 //! Each takes the form its page posts, the page's own validation (the page handlers call
 //! the same functions) and the page's policy; hooks and audit come from the services.
+use super::closing::{ConversionTrial, OperatingRule};
 use super::design::{Process, TrainingSession};
 use super::later::TestCycle;
 use super::problem::{ApiResult, ProblemDoc};
@@ -11,9 +12,10 @@ use super::work::Target;
 use super::write::{Writable, find, read};
 use super::{etag, if_match, tagged};
 use crate::AppState;
+use crate::domain::policy::Action;
 use crate::domain::training::RawSession;
 use crate::entity::project;
-use crate::service::{self, Actor, diagnosis, targets, testing, training};
+use crate::service::{self, Actor, clock, diagnosis, phase6, targets, testing, training};
 use crate::web::context::Ctx;
 use crate::web::projects::authorize;
 use axum::Router;
@@ -35,6 +37,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/processes", post(create_process))
         .route("/api/v1/projects/{id}/processes/{item}", patch(update_process))
         .route("/api/v1/projects/{id}/processes/{item}/score", post(score_process))
+        .route("/api/v1/projects/{id}/operating-rules", post(create_rule))
+        .route("/api/v1/projects/{id}/operating-rules/{item}", patch(update_rule))
+        .route("/api/v1/projects/{id}/operating-rules/{item}/approve", post(approve_rule))
+        .route("/api/v1/projects/{id}/conversion-trials", post(create_trial))
+        .route("/api/v1/projects/{id}/conversion-trials/{item}", patch(update_trial))
 }
 
 // ---- Training ----
@@ -276,3 +283,118 @@ pub async fn score_process(
     let r = find::<Process>(&state, &ctx, &a.project, key).await?;
     Ok(tagged(StatusCode::OK, etag(Process::KIND, r.id, r.version), &r))
 }
+
+// ---- Operating rules and conversion trials ----
+
+/// The rule form checked as the Operating rules page checks it.
+async fn rule_input(state: &AppState, p: &project::Model, raw: &phase6::RawRule) -> service::Result<phase6::RuleInput> {
+    let bps: Vec<i32> = testing::blueprint_ids(&state.db.conn, p.id).await?.into_iter().map(|b| b.id).collect();
+    Ok(phase6::validate_rule(raw, &bps)?)
+}
+
+impl Writable for OperatingRule {
+    type New = phase6::RawRule;
+    type Edit = phase6::RawRule;
+    const KIND: &'static str = "operating_rule";
+    const SEGMENT: &'static str = "operating-rules";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::closing::load_rules(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<phase6::RawRule> {
+        Ok(crate::web::phase6::raw_rule(&phase6::get_rule(&state.db.conn, p.id, id).await?))
+    }
+    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &phase6::RawRule) -> service::Result<i32> {
+        let i = rule_input(state, p, raw).await?;
+        Ok(phase6::create_rule(&state.db, actor, p.id, &i).await?.id)
+    }
+    /// A changed title, process or text clears the approval, as on the page.
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &phase6::RawRule,
+    ) -> service::Result<()> {
+        let i = rule_input(state, p, raw).await?;
+        phase6::update_rule(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
+    }
+}
+crate::api_write!(record = OperatingRule, tag = "golive", new = phase6::RawRule, edit = phase6::RawRule,
+    create = create_rule at "/api/v1/projects/{id}/operating-rules",
+    update = update_rule at "/api/v1/projects/{id}/operating-rules/{item}");
+
+/// Approve the rule's current text (the director or the steering committee, as on the page):
+/// the caller's name and the project's today, at the version `If-Match` names. No body.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/operating-rules/{item}/approve", tag = "golive",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The rule"),
+        ("If-Match" = String, Header, description = "The ETag the client read")),
+    responses((status = 200, body = OperatingRule, headers(("ETag" = String))),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn approve_rule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, key)): Path<(i32, i32)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Review).await?;
+    let cur = find::<OperatingRule>(&state, &ctx, &a.project, key).await?;
+    let version = if_match(&headers, OperatingRule::KIND, cur.id, cur.version)?;
+    let by = ctx.user()?.name.clone();
+    phase6::approve_rule(&state.db, actor, a.project.id, cur.id, version, &by, clock::today(&a.project)).await?;
+    let r = find::<OperatingRule>(&state, &ctx, &a.project, key).await?;
+    Ok(tagged(StatusCode::OK, etag(OperatingRule::KIND, r.id, r.version), &r))
+}
+
+/// The trial form checked as the Conversion trial page checks it.
+async fn trial_input(
+    state: &AppState,
+    p: &project::Model,
+    raw: &phase6::RawTrial,
+) -> service::Result<phase6::TrialInput> {
+    let sources: Vec<i32> = phase6::source_ids(&state.db.conn, p.id).await?.into_iter().map(|s| s.0).collect();
+    Ok(phase6::validate_trial(raw, &sources, clock::today(p))?)
+}
+
+impl Writable for ConversionTrial {
+    type New = phase6::RawTrial;
+    type Edit = phase6::RawTrial;
+    const KIND: &'static str = "conversion_trial";
+    const SEGMENT: &'static str = "conversion-trials";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::closing::load_trials(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<phase6::RawTrial> {
+        Ok(crate::web::phase6::raw_trial(&phase6::get_trial(&state.db.conn, p.id, id).await?))
+    }
+    async fn create(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        raw: &phase6::RawTrial,
+    ) -> service::Result<i32> {
+        let i = trial_input(state, p, raw).await?;
+        Ok(phase6::create_trial(&state.db, actor, p.id, &i).await?.id)
+    }
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &phase6::RawTrial,
+    ) -> service::Result<()> {
+        let i = trial_input(state, p, raw).await?;
+        phase6::update_trial(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
+    }
+}
+crate::api_write!(record = ConversionTrial, tag = "golive", new = phase6::RawTrial, edit = phase6::RawTrial,
+    create = create_trial at "/api/v1/projects/{id}/conversion-trials",
+    update = update_trial at "/api/v1/projects/{id}/conversion-trials/{item}");
