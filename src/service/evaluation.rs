@@ -733,7 +733,7 @@ pub async fn delete_cost(db: &Db, actor: Actor, project_id: i32, id: i32, versio
 }
 
 /// The lesson form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawLesson {
     pub outcome: String,
@@ -758,6 +758,18 @@ fn lesson_model(r: &RawLesson) -> std::result::Result<lesson::ActiveModel, Field
         description: Set(description),
         recommendation: Set(recommendation),
         ..Default::default()
+    })
+}
+
+/// A stored lesson in the form's shape (the base of an API `PATCH`).
+pub async fn raw_lesson<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<RawLesson> {
+    let l = write::get::<lesson::Entity, _>(c, project_id, id).await?;
+    Ok(RawLesson {
+        outcome: l.outcome,
+        category: l.category,
+        source: l.source,
+        description: l.description,
+        recommendation: l.recommendation,
     })
 }
 
@@ -791,7 +803,7 @@ pub async fn delete_lesson(db: &Db, actor: Actor, project_id: i32, id: i32, vers
 }
 
 /// The backlog item form as typed.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawImprovement {
     pub item: String,
@@ -823,6 +835,19 @@ fn improvement_model(r: &RawImprovement) -> std::result::Result<improvement::Act
         owner: Set(owner),
         due_on: Set(due_on),
         ..Default::default()
+    })
+}
+
+/// A stored backlog item in the form's shape (the base of an API `PATCH`).
+pub async fn raw_improvement<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<RawImprovement> {
+    let i = write::get::<improvement::Entity, _>(c, project_id, id).await?;
+    Ok(RawImprovement {
+        item: i.item,
+        value: i.value,
+        effort: i.effort,
+        status: i.status,
+        owner: i.owner,
+        due_on: i.due_on.map(|d| d.to_string()).unwrap_or_default(),
     })
 }
 

@@ -478,6 +478,25 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Some(json!({"source_id": source, "source_count": 5000, "loaded": 4990, "rejected": 10, "reconciled": 4990})),
                 Action::Contribute,
             ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/lessons"),
+                Some(json!({"outcome": "went_well", "category": "training", "source": "team",
+                    "description": "Key users trained early", "recommendation": "Keep doing it"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/improvements"),
+                Some(json!({"item": "Mobile quoting", "value": "high", "effort": "high", "status": "open"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/evaluation-costs"),
+                Some(json!({"incurred_on": "2026-05-01", "amount": "500", "description": "Licences"})),
+                Action::EditBusinessCase,
+            ),
             (Method::GET, format!("/api/v1/projects/{p}/deliverables"), None, Action::View),
             (Method::GET, format!("/api/v1/projects/{p}/target-items"), None, Action::View),
             // The resources of the other areas (the general read helper), and the gate
@@ -522,6 +541,10 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                         None => StatusCode::NOT_FOUND,
                         Some(role) if !allows(role, *action) => StatusCode::FORBIDDEN,
                         _ if path.ends_with("/decision") => StatusCode::UNPROCESSABLE_ENTITY,
+                        // Actual costs count against a business case; this project has none yet.
+                        _ if path.ends_with("/evaluation-costs") && *method == Method::POST => {
+                            StatusCode::UNPROCESSABLE_ENTITY
+                        }
                         _ if *method == Method::POST && step.is_none() => StatusCode::CREATED,
                         _ => StatusCode::OK,
                     };
@@ -1580,6 +1603,90 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
             .unwrap()
             .clone();
         assert_eq!((&row["reconcile_rate"], &row["result"]["met"]), (&trial["reconcile_rate"], &trial["met"]));
+
+        // The evaluation: a lesson and a backlog item written, changed and removed; an actual
+        // cost recorded and removed. The evaluation page shows them.
+        let p = demo_project_with(&api, &ids, "evaluation-costs").await;
+        let base = format!("/api/v1/projects/{p}");
+        let page = |_: i64| format!("/projects/{p}/evaluation");
+        let item = |id: i64| format!("/api/v1/projects/{p}/lessons/{id}");
+        let lesson = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/lessons"),
+                item: &item,
+                kind: "lesson",
+                new: json!({"outcome": "went_badly", "category": "data", "source": "team",
+                            "description": "Dealer data arrived late", "recommendation": "Ask for data in phase 2"}),
+                bad: (json!({"outcome": "meh", "category": "data", "source": "team", "description": "x", "recommendation": "y"}), "outcome"),
+                change: json!({"recommendation": "Ask dealers for their data in phase 2"}),
+                expect: ("recommendation", json!("Ask dealers for their data in phase 2")),
+                page: &page,
+                shown: "Ask dealers for their data in phase 2",
+            },
+        )
+        .await;
+        let delete = |path: String, tag: String| {
+            let api = api.clone();
+            async move { api.call(Method::DELETE, &path, None, &[("if-match", tag.as_str())]).await }
+        };
+        let lid = lesson["id"].as_i64().unwrap();
+        let audits = audit_rows(&t, "lesson").await;
+        let stale = delete(item(lid), format!("\"lesson-{lid}-1\"")).await;
+        assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+        let gone = delete(item(lid), api.get(&item(lid)).await.etag()).await;
+        assert_eq!(gone.status, StatusCode::NO_CONTENT);
+        assert_eq!(api.get(&item(lid)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(audit_rows(&t, "lesson").await, audits + 1, "the delete is audited");
+        assert!(!session.get(&page(0)).await.body.contains("Ask dealers for their data in phase 2"));
+
+        let item = |id: i64| format!("/api/v1/projects/{p}/improvements/{id}");
+        let imp = round_trip(
+            &t,
+            &api,
+            &mut session,
+            Trip {
+                list: format!("{base}/improvements"),
+                item: &item,
+                kind: "improvement",
+                new: json!({"item": "Dealer self-service portal", "value": "high", "effort": "medium", "status": "open",
+                            "owner": "Sales ops", "due_on": "2027-03-31"}),
+                bad: (json!({"item": "X", "value": "huge", "effort": "low", "status": "open"}), "value"),
+                change: json!({"status": "planned", "item": "Dealer self-service portal, wave 2"}),
+                expect: ("status", json!("planned")),
+                page: &page,
+                shown: "Dealer self-service portal, wave 2",
+            },
+        )
+        .await;
+        assert_eq!((imp["open"].as_bool(), imp["due_on"].as_str()), (Some(true), Some("2027-03-31")));
+        let carried = api.patch(&item(imp["id"].as_i64().unwrap()), json!({"status": "carried"}), Some(&api.get(&item(imp["id"].as_i64().unwrap())).await.etag())).await;
+        assert_eq!((carried.status, carried.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")), "carried is never typed");
+        let iid = imp["id"].as_i64().unwrap();
+        assert_eq!(delete(item(iid), api.get(&item(iid)).await.etag()).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(api.get(&item(iid)).await.status, StatusCode::NOT_FOUND);
+
+        let costs = format!("{base}/evaluation-costs");
+        let audits = audit_rows(&t, "eval_cost").await;
+        let bad = api.post(&costs, json!({"incurred_on": "2026-03-01", "amount": "lots", "description": "Consultant days"})).await;
+        assert_eq!((bad.status, bad.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("amount")), "{}", bad.json);
+        let cost = api.post(&costs, json!({"incurred_on": "2026-03-01", "amount": "1,234.56", "description": "Consultant days from the API"})).await;
+        assert_eq!(cost.status, StatusCode::CREATED, "{}", cost.json);
+        let cid = cost.json["id"].as_i64().unwrap();
+        assert_eq!(cost.headers[header::LOCATION], format!("{costs}/{cid}").as_str());
+        assert_eq!(cost.json["amount_minor"], 123_456);
+        assert_eq!(api.get(&format!("{costs}/{cid}")).await.json, cost.json);
+        assert_eq!(audit_rows(&t, "eval_cost").await, audits + 1);
+        let ev = api.get(&format!("{base}/evaluation")).await.json;
+        let row = ev["roi"]["actual_costs"].as_array().unwrap().iter().find(|c| c["id"] == cid).unwrap().clone();
+        assert_eq!(row["amount"], cost.json["amount"]);
+        assert!(session.get(&page(0)).await.body.contains("Consultant days from the API"));
+        assert_eq!(delete(format!("{costs}/{cid}"), format!("\"eval_cost-{cid}-9\"")).await.status, StatusCode::PRECONDITION_FAILED);
+        assert_eq!(delete(format!("{costs}/{cid}"), cost.etag()).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(api.get(&format!("{costs}/{cid}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(audit_rows(&t, "eval_cost").await, audits + 2);
     })
     .await;
 }

@@ -4,7 +4,7 @@
 //! improvement backlog and the evaluation's actual costs, and the deliverables' workflow.
 //! Each takes the form its page posts, the page's own validation (the page handlers call
 //! the same functions) and the page's policy; hooks and audit come from the services.
-use super::closing::{ConversionTrial, OperatingRule};
+use super::closing::{ConversionTrial, EvaluationCost, Improvement, Lesson, OperatingRule};
 use super::design::{Process, TrainingSession};
 use super::later::TestCycle;
 use super::problem::{ApiResult, ProblemDoc};
@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::domain::policy::Action;
 use crate::domain::training::RawSession;
 use crate::entity::project;
-use crate::service::{self, Actor, clock, diagnosis, phase6, targets, testing, training};
+use crate::service::{self, Actor, clock, diagnosis, evaluation, phase6, targets, testing, training};
 use crate::web::context::Ctx;
 use crate::web::projects::authorize;
 use axum::Router;
@@ -23,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{patch, post};
+use axum::routing::{delete, patch, post};
 use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
@@ -42,6 +42,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/operating-rules/{item}/approve", post(approve_rule))
         .route("/api/v1/projects/{id}/conversion-trials", post(create_trial))
         .route("/api/v1/projects/{id}/conversion-trials/{item}", patch(update_trial))
+        .route("/api/v1/projects/{id}/lessons", post(create_lesson))
+        .route("/api/v1/projects/{id}/lessons/{item}", patch(update_lesson).delete(delete_lesson))
+        .route("/api/v1/projects/{id}/improvements", post(create_improvement))
+        .route("/api/v1/projects/{id}/improvements/{item}", patch(update_improvement).delete(delete_improvement))
+        .route("/api/v1/projects/{id}/evaluation-costs", post(create_cost))
+        .route("/api/v1/projects/{id}/evaluation-costs/{item}", delete(delete_cost))
 }
 
 // ---- Training ----
@@ -398,3 +404,142 @@ impl Writable for ConversionTrial {
 crate::api_write!(record = ConversionTrial, tag = "golive", new = phase6::RawTrial, edit = phase6::RawTrial,
     create = create_trial at "/api/v1/projects/{id}/conversion-trials",
     update = update_trial at "/api/v1/projects/{id}/conversion-trials/{item}");
+
+// ---- Evaluation: lessons, the improvement backlog, actual costs ----
+
+impl Writable for Lesson {
+    type New = evaluation::RawLesson;
+    type Edit = evaluation::RawLesson;
+    const KIND: &'static str = "lesson";
+    const SEGMENT: &'static str = "lessons";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::closing::load_lessons(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<evaluation::RawLesson> {
+        evaluation::raw_lesson(&state.db.conn, p.id, id).await
+    }
+    /// The service checks the form (the page posts it to the same call).
+    async fn create(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        raw: &evaluation::RawLesson,
+    ) -> service::Result<i32> {
+        Ok(evaluation::add_lesson(&state.db, actor, p.id, raw).await?.id)
+    }
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &evaluation::RawLesson,
+    ) -> service::Result<()> {
+        evaluation::update_lesson(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
+    }
+    async fn delete(state: &AppState, actor: Actor, p: &project::Model, id: i32, version: i32) -> service::Result<()> {
+        evaluation::delete_lesson(&state.db, actor, p.id, id, version).await
+    }
+}
+crate::api_write!(record = Lesson, tag = "evaluation", new = evaluation::RawLesson, edit = evaluation::RawLesson,
+    create = create_lesson at "/api/v1/projects/{id}/lessons",
+    update = update_lesson at "/api/v1/projects/{id}/lessons/{item}", delete = delete_lesson);
+
+impl Writable for Improvement {
+    type New = evaluation::RawImprovement;
+    type Edit = evaluation::RawImprovement;
+    const KIND: &'static str = "improvement";
+    const SEGMENT: &'static str = "improvements";
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::closing::load_improvements(state, ctx, p).await
+    }
+    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<evaluation::RawImprovement> {
+        evaluation::raw_improvement(&state.db.conn, p.id, id).await
+    }
+    /// The service checks the form (the page posts it to the same call).
+    async fn create(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        raw: &evaluation::RawImprovement,
+    ) -> service::Result<i32> {
+        Ok(evaluation::add_improvement(&state.db, actor, p.id, raw).await?.id)
+    }
+    async fn update(
+        state: &AppState,
+        actor: Actor,
+        p: &project::Model,
+        id: i32,
+        version: i32,
+        raw: &evaluation::RawImprovement,
+    ) -> service::Result<()> {
+        evaluation::update_improvement(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
+    }
+    async fn delete(state: &AppState, actor: Actor, p: &project::Model, id: i32, version: i32) -> service::Result<()> {
+        evaluation::delete_improvement(&state.db, actor, p.id, id, version).await
+    }
+}
+crate::api_write!(record = Improvement, tag = "evaluation", new = evaluation::RawImprovement,
+    edit = evaluation::RawImprovement,
+    create = create_improvement at "/api/v1/projects/{id}/improvements",
+    update = update_improvement at "/api/v1/projects/{id}/improvements/{item}", delete = delete_improvement);
+
+/// An actual cost, as the evaluation page's cost form posts it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CostBody {
+    /// YYYY-MM-DD.
+    pub incurred_on: String,
+    /// In major units of the project's currency, as typed (`1,200.50`).
+    pub amount: String,
+    pub description: String,
+}
+
+impl Writable for EvaluationCost {
+    type New = CostBody;
+    type Edit = CostBody;
+    const KIND: &'static str = "eval_cost";
+    const SEGMENT: &'static str = "evaluation-costs";
+    // As on the evaluation page: the business case's owners record its actual costs.
+    const ACTION: Action = Action::EditBusinessCase;
+
+    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+        super::closing::load_costs(state, ctx, p).await
+    }
+    /// The page offers the form beside the realised ROI only: without a business case there is
+    /// no plan to count the cost against (422, as a rule).
+    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &CostBody) -> service::Result<i32> {
+        if evaluation::view(&state.db.conn, p, crate::i18n::Lang::En).await?.roi.is_none() {
+            return Err(service::Error::Rule("eval.no_case"));
+        }
+        Ok(evaluation::add_cost(&state.db, actor, p, &raw.incurred_on, &raw.amount, &raw.description).await?.id)
+    }
+    async fn delete(state: &AppState, actor: Actor, p: &project::Model, id: i32, version: i32) -> service::Result<()> {
+        evaluation::delete_cost(&state.db, actor, p.id, id, version).await
+    }
+}
+crate::api_write!(record = EvaluationCost, tag = "evaluation", new = CostBody, edit = CostBody,
+    create = create_cost at "/api/v1/projects/{id}/evaluation-costs");
+
+/// Remove an actual cost (`If-Match` required); 204. A cost is never edited: remove it and
+/// record it again, as on the page.
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/evaluation-costs/{item}", tag = "evaluation",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The cost"),
+        ("If-Match" = String, Header, description = "The ETag the client read")),
+    responses((status = 204, description = "Removed"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn delete_cost(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, key)): Path<(i32, i32)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    super::write::delete::<EvaluationCost>(&state, &ctx, id, key, &headers).await
+}
