@@ -64,6 +64,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         more_write::create_lesson, more_write::update_lesson, more_write::delete_lesson,
         more_write::create_improvement, more_write::update_improvement, more_write::delete_improvement,
         more_write::create_cost, more_write::delete_cost,
+        more_write::save_notes, more_write::transition,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),

@@ -335,6 +335,7 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
             .post(&format!("/api/v1/projects/{p}/processes"), json!({"module_key": "sales", "name": "Seed process"}))
             .await;
         let process = process.json["id"].as_i64().unwrap();
+        let deliverable = items(&director.get(&format!("/api/v1/projects/{p}/deliverables?status=draft")).await)[0]["id"].clone();
 
         // (method, path, body, the action the page needs)
         let endpoints: Vec<(Method, String, Option<Value>, Action)> = vec![
@@ -473,6 +474,19 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Action::Contribute,
             ),
             (
+                Method::PATCH,
+                format!("/api/v1/projects/{p}/deliverables/{deliverable}"),
+                Some(json!({"notes": "Outline agreed"})),
+                Action::Contribute,
+            ),
+            // A draft is never accepted: reviewers get past the policy to the workflow's rule.
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/deliverables/{deliverable}/transition"),
+                Some(json!({"action": "accept"})),
+                Action::ReviewDeliverable,
+            ),
+            (
                 Method::POST,
                 format!("/api/v1/projects/{p}/conversion-trials"),
                 Some(json!({"source_id": source, "source_count": 5000, "loaded": 4990, "rejected": 10, "reconciled": 4990})),
@@ -527,7 +541,7 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 for (method, path, body, action) in &endpoints {
                     // Updates (and the workflow steps on a record: `…/{item}/approve`, `…/score`)
                     // name the version they read.
-                    let step = ["/approve", "/score"].iter().find_map(|s| path.strip_suffix(s));
+                    let step = ["/approve", "/score", "/transition"].iter().find_map(|s| path.strip_suffix(s));
                     let mut h = vec![];
                     let tag;
                     if *method == Method::PATCH || step.is_some() {
@@ -540,7 +554,9 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                         _ if write && scope == "read" => StatusCode::FORBIDDEN,
                         None => StatusCode::NOT_FOUND,
                         Some(role) if !allows(role, *action) => StatusCode::FORBIDDEN,
-                        _ if path.ends_with("/decision") => StatusCode::UNPROCESSABLE_ENTITY,
+                        _ if path.ends_with("/decision") || path.ends_with("/transition") => {
+                            StatusCode::UNPROCESSABLE_ENTITY
+                        }
                         // Actual costs count against a business case; this project has none yet.
                         _ if path.ends_with("/evaluation-costs") && *method == Method::POST => {
                             StatusCode::UNPROCESSABLE_ENTITY
@@ -1687,6 +1703,65 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         assert_eq!(delete(format!("{costs}/{cid}"), cost.etag()).await.status, StatusCode::NO_CONTENT);
         assert_eq!(api.get(&format!("{costs}/{cid}")).await.status, StatusCode::NOT_FOUND);
         assert_eq!(audit_rows(&t, "eval_cost").await, audits + 2);
+
+        // Deliverables: notes saved, then the workflow as on the page — a step not allowed
+        // from the status is refused by the page's rule; submit, then return with a comment.
+        let p = demo_project_with(&api, &ids, "deliverables?status=draft").await;
+        let base = format!("/api/v1/projects/{p}");
+        let d = items(&api.get(&format!("{base}/deliverables?status=draft")).await)[0].clone();
+        let did = d["id"].as_i64().unwrap();
+        let path = format!("{base}/deliverables/{did}");
+        let step = |body: Value, tag: String| {
+            let api = api.clone();
+            let path = format!("{path}/transition");
+            async move { api.call(Method::POST, &path, Some(body), &[("if-match", tag.as_str())]).await }
+        };
+        let audits = audit_rows(&t, "deliverable").await;
+        let tag = api.get(&path).await.etag();
+        let noted = api.patch(&path, json!({"notes": "Draft sent to the sponsor (API)"}), Some(&tag)).await;
+        assert_eq!(noted.status, StatusCode::OK, "{}", noted.json);
+        assert_eq!(noted.json["notes"], "Draft sent to the sponsor (API)");
+        assert_eq!(api.get(&path).await.json, noted.json);
+        assert_eq!(api.patch(&path, json!({"notes": "x"}), Some(&tag)).await.status, StatusCode::PRECONDITION_FAILED);
+        assert_eq!(api.patch(&path, json!({"notes": "x"}), None).await.status, StatusCode::PRECONDITION_REQUIRED);
+        assert_eq!(audit_rows(&t, "deliverable").await, audits + 1);
+        let html = session.get(&format!("/projects/{p}/deliverables/{did}")).await.body;
+        assert!(html.contains("Draft sent to the sponsor (API)"));
+        let unknown = api.lang("zh").call(Method::POST, &format!("{path}/transition"), Some(json!({"action": "approve"})), &[("if-match", noted.etag().as_str())]).await;
+        assert_eq!((unknown.status, unknown.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")), "{}", unknown.json);
+        assert_eq!(unknown.json["errors"][0]["message"], ninefold::i18n::t(ninefold::i18n::Lang::Zh, "err.choose_from_list"));
+        assert_eq!(step(json!({"action": "submit"}), tag).await.status, StatusCode::PRECONDITION_FAILED);
+        let submitted = step(json!({"action": "submit"}), noted.etag()).await;
+        assert_eq!((submitted.status, submitted.json["status"].as_str()), (StatusCode::OK, Some("submitted")), "{}", submitted.json);
+        assert_eq!(audit_rows(&t, "deliverable").await, audits + 2, "the step is audited");
+        let again = step(json!({"action": "submit"}), submitted.etag()).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a submitted deliverable is not submitted again: {}", again.json);
+        // Reviewing is the steering committee's, as on the page: the director may not.
+        let review = step(json!({"action": "accept"}), submitted.etag()).await;
+        assert_eq!(review.status, StatusCode::FORBIDDEN);
+        let sc = t.user("sc.api@t.example", "Steering Reviewer").await;
+        let director_id = t.count("SELECT CAST(id AS BIGINT) FROM users WHERE email = 'wang.fang@huamei.example'").await;
+        let actor = ninefold::service::Actor { user_id: director_id as i32 };
+        ninefold::service::projects::set_member(&t.db, actor, p as i32, sc, Role::Steering).await.unwrap();
+        let mut sc_client = t.client();
+        sc_client.login("sc.api@t.example").await;
+        let api = Api::unlimited(&t, &make_token(&mut sc_client, "write").await);
+        let step = |body: Value, tag: String| {
+            let api = api.clone();
+            let path = format!("{path}/transition");
+            async move { api.call(Method::POST, &path, Some(body), &[("if-match", tag.as_str())]).await }
+        };
+        let bare = step(json!({"action": "return"}), submitted.etag()).await;
+        assert_eq!((bare.status, bare.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("comment")), "returning needs a comment");
+        let returned = step(json!({"action": "return", "comment": "Add the sponsor's sign-off sheet"}), submitted.etag()).await;
+        assert_eq!((returned.status, returned.json["status"].as_str()), (StatusCode::OK, Some("returned")), "{}", returned.json);
+        assert_eq!(returned.json["review_comment"], "Add the sponsor's sign-off sheet");
+        assert_eq!(api.get(&format!("{base}/deliverables/{did}")).await.json, returned.json);
+        let html = session.get(&format!("/projects/{p}/deliverables/{did}")).await.body;
+        assert!(html.contains("Add the sponsor&#x27;s sign-off sheet") || html.contains("Add the sponsor's sign-off sheet"));
+        let reader = Api::new(&t, Some(&make_token(&mut session, "read").await));
+        let denied = reader.call(Method::POST, &format!("{path}/transition"), Some(json!({"action": "submit"})), &[("if-match", returned.etag().as_str())]).await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN);
     })
     .await;
 }

@@ -7,15 +7,15 @@
 use super::closing::{ConversionTrial, EvaluationCost, Improvement, Lesson, OperatingRule};
 use super::design::{Process, TrainingSession};
 use super::later::TestCycle;
-use super::problem::{ApiResult, ProblemDoc};
-use super::work::Target;
+use super::problem::{ApiResult, Problem, ProblemDoc};
+use super::work::{Deliverable, Target, load_deliverable};
 use super::write::{Writable, find, read};
 use super::{etag, if_match, tagged};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::domain::training::RawSession;
 use crate::entity::project;
-use crate::service::{self, Actor, clock, diagnosis, evaluation, phase6, targets, testing, training};
+use crate::service::{self, Actor, clock, diagnosis, evaluation, phase6, targets, testing, training, work};
 use crate::web::context::Ctx;
 use crate::web::projects::authorize;
 use axum::Router;
@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/improvements/{item}", patch(update_improvement).delete(delete_improvement))
         .route("/api/v1/projects/{id}/evaluation-costs", post(create_cost))
         .route("/api/v1/projects/{id}/evaluation-costs/{item}", delete(delete_cost))
+        .route("/api/v1/projects/{id}/deliverables/{did}", patch(save_notes))
+        .route("/api/v1/projects/{id}/deliverables/{did}/transition", post(transition))
 }
 
 // ---- Training ----
@@ -542,4 +544,94 @@ pub async fn delete_cost(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     super::write::delete::<EvaluationCost>(&state, &ctx, id, key, &headers).await
+}
+
+// ---- Deliverables: notes and the workflow ----
+
+/// The deliverable page's notes form.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NotesBody {
+    pub notes: String,
+}
+
+/// Save the deliverable's working notes (only while draft or returned), at the version
+/// `If-Match` names.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}/deliverables/{did}", tag = "work",
+    params(("id" = i32, Path, description = "Project id"), ("did" = i32, Path, description = "Deliverable id"),
+        ("If-Match" = String, Header, description = "The ETag the client read")),
+    request_body = NotesBody,
+    responses((status = 200, body = Deliverable, headers(("ETag" = String))),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn save_notes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, did)): Path<(i32, i32)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let cur = load_deliverable(&state, a.project.id, did).await?;
+    let version = if_match(&headers, "deliverable", cur.id, cur.version)?;
+    let b: NotesBody = read(&body, None)?;
+    work::save_notes(&state.db, actor, a.project.id, did, version, &b.notes).await?;
+    let r = load_deliverable(&state, a.project.id, did).await?;
+    Ok(tagged(StatusCode::OK, etag("deliverable", r.id, r.version), &r))
+}
+
+/// A workflow step of the deliverable page.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TransitionBody {
+    /// `submit` (draft or returned → submitted; who may contribute), `accept` (submitted →
+    /// accepted) or `return` (submitted or accepted → returned, with a comment; both for who
+    /// may review deliverables).
+    pub action: String,
+    /// The reviewer's comment (required to return; kept in the deliverable's thread).
+    pub comment: String,
+}
+
+/// Move a deliverable through its workflow as its page does, at the version `If-Match` names:
+/// the same policy per step, the same rules (a step not allowed from the status is 422), the
+/// same notifications, webhooks and audit.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/deliverables/{did}/transition", tag = "work",
+    params(("id" = i32, Path, description = "Project id"), ("did" = i32, Path, description = "Deliverable id"),
+        ("If-Match" = String, Header, description = "The ETag the client read")),
+    request_body = TransitionBody,
+    responses((status = 200, body = Deliverable, headers(("ETag" = String))),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn transition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, did)): Path<(i32, i32)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    use crate::domain::workflow::Transition;
+    // Outsiders learn nothing (404) before the body is looked at.
+    authorize(&state, &ctx, id, Action::View).await?;
+    let b: TransitionBody = read(&body, None)?;
+    let t = Transition::parse(b.action.trim())
+        .ok_or_else(|| Problem::field(StatusCode::UNPROCESSABLE_ENTITY, "action", "err.choose_from_list"))?;
+    let action = if t == Transition::Submit { Action::Contribute } else { Action::ReviewDeliverable };
+    let (actor, a) = authorize(&state, &ctx, id, action).await?;
+    let cur = load_deliverable(&state, a.project.id, did).await?;
+    let version = if_match(&headers, "deliverable", cur.id, cur.version)?;
+    work::transition(&state.db, actor, a.project.id, did, version, t, &b.comment).await?;
+    let r = load_deliverable(&state, a.project.id, did).await?;
+    Ok(tagged(StatusCode::OK, etag("deliverable", r.id, r.version), &r))
 }

@@ -37,11 +37,15 @@ pub struct Deliverable {
     pub name_zh: String,
     pub is_gate: bool,
     pub due_date: NaiveDate,
-    /// `not_started`, `in_progress`, `submitted`, `accepted` or `returned`.
+    /// `draft`, `submitted`, `accepted` or `returned`.
     pub status: String,
     pub owner_person_id: Option<i32>,
     pub owner_name: Option<String>,
     pub reviewer_name: Option<String>,
+    /// The working notes (editable while draft or returned).
+    pub notes: String,
+    /// The reviewer's comment at the last acceptance or return.
+    pub review_comment: Option<String>,
 }
 
 impl From<DeliverableRow> for Deliverable {
@@ -60,6 +64,8 @@ impl From<DeliverableRow> for Deliverable {
             owner_person_id: d.owner_person_id,
             owner_name: r.owner_name,
             reviewer_name: r.reviewer_name,
+            notes: d.notes,
+            review_comment: d.review_comment,
         }
     }
 }
@@ -202,13 +208,18 @@ pub async fn deliverable(
     Path((id, did)): Path<(i32, i32)>,
 ) -> ApiResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    let row = work::deliverable_rows(&state.db.conn, a.project.id)
+    let d = load_deliverable(&state, a.project.id, did).await?;
+    Ok(tagged(StatusCode::OK, etag("deliverable", d.id, d.version), &d))
+}
+
+/// One deliverable as the lists show it, or 404.
+pub(super) async fn load_deliverable(state: &AppState, project_id: i32, did: i32) -> ApiResult<Deliverable> {
+    let row = work::deliverable_rows(&state.db.conn, project_id)
         .await?
         .into_iter()
         .find(|r| r.deliverable.id == did)
         .ok_or(crate::service::Error::NotFound)?;
-    let d = Deliverable::from(row);
-    Ok(tagged(StatusCode::OK, etag("deliverable", d.id, d.version), &d))
+    Ok(Deliverable::from(row))
 }
 
 /// The project's targets as the Targets page shows them (`GET …/targets` is that page's
