@@ -56,6 +56,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         later_write::create_hypercare_issue, later_write::update_hypercare_issue,
         later_write::create_line, later_write::create_commitment, later_write::create_invoice,
         more_write::create_session, more_write::update_session,
+        more_write::attendance, more_write::attendee_one, more_write::invite, more_write::record_attendance, more_write::uninvite,
         more_write::create_target, more_write::update_target,
         more_write::create_cycle, more_write::update_cycle,
         more_write::create_process, more_write::update_process, more_write::score_process,

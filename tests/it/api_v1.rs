@@ -335,6 +335,19 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
             .post(&format!("/api/v1/projects/{p}/processes"), json!({"module_key": "sales", "name": "Seed process"}))
             .await;
         let process = process.json["id"].as_i64().unwrap();
+        let training = director
+            .post(
+                &format!("/api/v1/projects/{p}/training-sessions"),
+                json!({"title": "Seed session", "audience": "project_team", "phase_seq": 1, "date": "2026-05-04",
+                    "start_time": "09:00", "duration_minutes": 60, "online": true, "trainer": "PMO", "cost": "0",
+                    "status": "planned"}),
+            )
+            .await;
+        let training = training.json["id"].as_i64().unwrap();
+        let invited = director
+            .post(&format!("/api/v1/projects/{p}/training-sessions/{training}/attendance"), json!({"person_id": [pid]}))
+            .await;
+        let invitation = invited.json["items"][0]["id"].as_i64().unwrap();
         let deliverable = items(&director.get(&format!("/api/v1/projects/{p}/deliverables?status=draft")).await)[0]["id"].clone();
 
         // (method, path, body, the action the page needs)
@@ -435,6 +448,18 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                 Some(json!({"title": "Kick-off briefing", "audience": "senior_management", "phase_seq": 1,
                     "date": "2026-05-04", "start_time": "09:00", "duration_minutes": 60, "online": true, "trainer": "PMO", "cost": "0",
                     "status": "planned"})),
+                Action::Contribute,
+            ),
+            (
+                Method::POST,
+                format!("/api/v1/projects/{p}/training-sessions/{training}/attendance"),
+                Some(json!({"person_id": pid})),
+                Action::Contribute,
+            ),
+            (
+                Method::PATCH,
+                format!("/api/v1/projects/{p}/training-sessions/{training}/attendance/{invitation}"),
+                Some(json!({"attended": true, "score": 70})),
                 Action::Contribute,
             ),
             (
@@ -542,6 +567,8 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                     // Updates (and the workflow steps on a record: `…/{item}/approve`, `…/score`)
                     // name the version they read.
                     let step = ["/approve", "/score", "/transition"].iter().find_map(|s| path.strip_suffix(s));
+                    // Inviting answers the invitees (200), as it makes no one record.
+                    let invite = path.ends_with("/attendance");
                     let mut h = vec![];
                     let tag;
                     if *method == Method::PATCH || step.is_some() {
@@ -561,7 +588,7 @@ async fn the_api_policy_matrix_is_the_pages_policy_narrowed_by_the_token_scope()
                         _ if path.ends_with("/evaluation-costs") && *method == Method::POST => {
                             StatusCode::UNPROCESSABLE_ENTITY
                         }
-                        _ if *method == Method::POST && step.is_none() => StatusCode::CREATED,
+                        _ if *method == Method::POST && step.is_none() && !invite => StatusCode::CREATED,
                         _ => StatusCode::OK,
                     };
                     assert_eq!(r.status, expected, "{role:?} with a {scope} token: {method} {path}: {}", r.json);
@@ -1399,6 +1426,42 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         let plan = api.get(&format!("{base}/training")).await.json;
         let row = plan["rows"].as_array().unwrap().iter().find(|r| r["s"]["id"] == s["id"]).unwrap().clone();
         assert_eq!((&row["cost"], &row["s"]["title"]), (&s["cost"], &s["title"]), "the plan's view shows it alike");
+
+        // Its invitees and their attendance, as the session page records them.
+        let sid = s["id"].as_i64().unwrap();
+        let att = format!("{base}/training-sessions/{sid}/attendance");
+        assert_eq!(api.get(&att).await.json["invited"], 0);
+        let people: Vec<Value> = all_items(&api, &format!("{base}/people")).await;
+        let (a, b) = (people[0]["id"].as_i64().unwrap(), people[1]["id"].as_i64().unwrap());
+        let audits = audit_rows(&t, "attendance").await;
+        let bad = api.post(&att, json!({"person_id": [a, 999_999]})).await;
+        assert_eq!((bad.status, bad.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("person_id")));
+        let invited = api.post(&att, json!({"person_id": [a, b.to_string()]})).await;
+        assert_eq!((invited.status, invited.json["invited"].as_u64()), (StatusCode::OK, Some(2)), "{}", invited.json);
+        assert_eq!(audit_rows(&t, "attendance").await, audits + 2);
+        let row = |pid: i64| invited.json["items"].as_array().unwrap().iter().find(|x| x["person_id"] == pid).unwrap().clone();
+        let (ra, rb) = (row(a), row(b));
+        let one = |x: &Value| format!("{att}/{}", x["id"]);
+        let tag = |x: &Value| format!("\"attendance-{}-{}\"", x["id"], x["version"]);
+        let score = api.patch(&one(&ra), json!({"attended": true, "score": 150}), Some(&tag(&ra))).await;
+        assert_eq!((score.status, score.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("score")));
+        let marked = api.patch(&one(&ra), json!({"attended": true, "score": 85}), Some(&tag(&ra))).await;
+        assert_eq!(marked.status, StatusCode::OK, "{}", marked.json);
+        assert_eq!((marked.json["attended"].as_bool(), marked.json["score"].as_i64()), (Some(true), Some(85)));
+        assert_eq!(api.patch(&one(&ra), json!({"score": 90}), Some(&tag(&ra))).await.status, StatusCode::PRECONDITION_FAILED);
+        // Only the score sent: attended stays as recorded.
+        let rescored = api.patch(&one(&ra), json!({"score": 90}), Some(&marked.etag())).await;
+        assert_eq!((rescored.json["attended"].as_bool(), rescored.json["score"].as_i64()), (Some(true), Some(90)));
+        let read = api.get(&one(&ra)).await;
+        assert_eq!((&read.json, read.etag()), (&rescored.json, rescored.etag()));
+        let gone = api.call(Method::DELETE, &one(&rb), None, &[("if-match", tag(&rb).as_str())]).await;
+        assert_eq!(gone.status, StatusCode::NO_CONTENT);
+        let now = api.get(&att).await.json;
+        assert_eq!((now["invited"].as_u64(), now["attended"].as_u64()), (Some(1), Some(1)));
+        let plan_row = api.get(&item(sid)).await.json;
+        assert_eq!((plan_row["invited"].as_u64(), plan_row["attended"].as_u64()), (Some(1), Some(1)), "the plan counts them");
+        let html = session.get(&page(sid)).await.body;
+        assert!(html.contains(ra["person_name"].as_str().unwrap()), "the session page lists the invitee");
 
         // Targets: a definition made and re-aimed; its figures are the Targets page's.
         let item = |id: i64| format!("/api/v1/projects/{p}/target-items/{id}");

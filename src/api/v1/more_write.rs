@@ -22,14 +22,19 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use axum::routing::{delete, patch, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
 use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/projects/{id}/training-sessions", post(create_session))
         .route("/api/v1/projects/{id}/training-sessions/{item}", patch(update_session))
+        .route("/api/v1/projects/{id}/training-sessions/{item}/attendance", get(attendance).post(invite))
+        .route(
+            "/api/v1/projects/{id}/training-sessions/{item}/attendance/{aid}",
+            get(attendee_one).patch(record_attendance).delete(uninvite),
+        )
         .route("/api/v1/projects/{id}/target-items", post(create_target))
         .route("/api/v1/projects/{id}/target-items/{item}", patch(update_target))
         .route("/api/v1/projects/{id}/test-cycles", post(create_cycle))
@@ -634,4 +639,188 @@ pub async fn transition(
     work::transition(&state.db, actor, a.project.id, did, version, t, &b.comment).await?;
     let r = load_deliverable(&state, a.project.id, did).await?;
     Ok(tagged(StatusCode::OK, etag("deliverable", r.id, r.version), &r))
+}
+
+// ---- Training: invitations and attendance (the session page's list) ----
+
+/// An invitee of a training session, with the attendance the session page records.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Attendee {
+    /// The invitation's id (`…/attendance/{aid}`).
+    pub id: i32,
+    pub version: i32,
+    pub person_id: i32,
+    pub person_name: String,
+    pub attended: bool,
+    /// The assessment score, 0–100, when recorded.
+    pub score: Option<i32>,
+}
+
+/// A session's invitees in the page's order.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Attendance {
+    pub session_id: i32,
+    pub invited: usize,
+    pub attended: usize,
+    pub items: Vec<Attendee>,
+}
+
+async fn attendance_of(state: &AppState, p: &project::Model, sid: i32) -> ApiResult<Attendance> {
+    let v = training::session_view(&state.db.conn, p, sid).await?;
+    let items: Vec<Attendee> = v
+        .invitees
+        .into_iter()
+        .map(|x| Attendee {
+            id: x.a.id,
+            version: x.a.version,
+            person_id: x.a.person_id,
+            person_name: x.person.name,
+            attended: x.a.attended,
+            score: x.a.score,
+        })
+        .collect();
+    Ok(Attendance {
+        session_id: sid,
+        invited: items.len(),
+        attended: items.iter().filter(|a| a.attended).count(),
+        items,
+    })
+}
+
+async fn attendee(state: &AppState, p: &project::Model, sid: i32, aid: i32) -> ApiResult<Attendee> {
+    attendance_of(state, p, sid)
+        .await?
+        .items
+        .into_iter()
+        .find(|a| a.id == aid)
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "err.not_found"))
+}
+
+/// The session's invitees and their attendance, as its page lists them.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/training-sessions/{item}/attendance", tag = "training",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The session")),
+    responses((status = 200, body = Attendance),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(i32, i32)>,
+) -> ApiResult<axum::Json<Attendance>> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    Ok(axum::Json(attendance_of(&state, &a.project, sid).await?))
+}
+
+/// One invitee, with its `ETag`.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/training-sessions/{item}/attendance/{aid}", tag = "training",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The session"),
+        ("aid" = i32, Path, description = "The invitation")),
+    responses((status = 200, body = Attendee, headers(("ETag" = String))),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn attendee_one(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid, aid)): Path<(i32, i32, i32)>,
+) -> ApiResult<Response> {
+    let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
+    let r = attendee(&state, &a.project, sid, aid).await?;
+    Ok(tagged(StatusCode::OK, etag("attendance", r.id, r.version), &r))
+}
+
+/// People to invite (the session page's invitation form).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct InviteBody {
+    /// The people's ids: an array (`[12, 14]`) or comma-separated (`"12,14"`). People already
+    /// invited are left as they are.
+    pub person_id: Vec<String>,
+}
+
+/// Invite people of the project to the session; answers the invitees after.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/training-sessions/{item}/attendance", tag = "training",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The session")),
+    request_body = InviteBody,
+    responses((status = 200, body = Attendance),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(i32, i32)>,
+    body: Bytes,
+) -> ApiResult<axum::Json<Attendance>> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let b: InviteBody = read(&body, None)?;
+    training::invite(&state.db, actor, a.project.id, sid, &b.person_id).await?;
+    Ok(axum::Json(attendance_of(&state, &a.project, sid).await?))
+}
+
+/// An invitee's attendance (the session page's row form).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AttendanceBody {
+    #[serde(deserialize_with = "crate::domain::validation::checkbox")]
+    pub attended: bool,
+    /// 0–100, or empty for none.
+    pub score: String,
+}
+
+/// Record whether an invitee attended and their score, at the version `If-Match` names.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}/training-sessions/{item}/attendance/{aid}", tag = "training",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The session"),
+        ("aid" = i32, Path, description = "The invitation"),
+        ("If-Match" = String, Header, description = "The ETag the client read (`\"attendance-{aid}-{version}\"`)")),
+    request_body = AttendanceBody,
+    responses((status = 200, body = Attendee, headers(("ETag" = String))),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn record_attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid, aid)): Path<(i32, i32, i32)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let cur = attendee(&state, &a.project, sid, aid).await?;
+    let version = if_match(&headers, "attendance", cur.id, cur.version)?;
+    let base = AttendanceBody { attended: cur.attended, score: cur.score.map(|s| s.to_string()).unwrap_or_default() };
+    let b: AttendanceBody = read(&body, Some(&base))?;
+    training::record_attendance(&state.db, actor, a.project.id, aid, version, b.attended, &b.score).await?;
+    let r = attendee(&state, &a.project, sid, aid).await?;
+    Ok(tagged(StatusCode::OK, etag("attendance", r.id, r.version), &r))
+}
+
+/// Take an invitee off the session (`If-Match` required); 204.
+#[utoipa::path(delete, path = "/api/v1/projects/{id}/training-sessions/{item}/attendance/{aid}", tag = "training",
+    params(("id" = i32, Path, description = "Project id"), ("item" = i32, Path, description = "The session"),
+        ("aid" = i32, Path, description = "The invitation"),
+        ("If-Match" = String, Header, description = "The ETag the client read")),
+    responses((status = 204, description = "Removed"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 412, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 428, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn uninvite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid, aid)): Path<(i32, i32, i32)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (actor, a) = authorize(&state, &ctx, id, Action::Contribute).await?;
+    let cur = attendee(&state, &a.project, sid, aid).await?;
+    if_match(&headers, "attendance", cur.id, cur.version)?;
+    training::uninvite(&state.db, actor, a.project.id, aid).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
