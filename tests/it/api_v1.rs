@@ -1552,6 +1552,10 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         assert_eq!((bad_scope.status, bad_scope.json["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scope")));
         let nested = api.patch(&item(cy["id"].as_i64().unwrap()), json!({"scope": [[1]]}), Some(&created.etag())).await;
         assert_eq!((nested.status, nested.json["field"].as_str()), (StatusCode::BAD_REQUEST, Some("scope")));
+        // A change that does not send the scope keeps it.
+        let kept = api.patch(&item(cy["id"].as_i64().unwrap()), json!({"pass_rate_min": 85}), Some(&created.etag())).await;
+        assert_eq!(kept.status, StatusCode::OK, "{}", kept.json);
+        assert_eq!((&kept.json["scope"], kept.json["pass_rate_min"].as_i64()), (&cy["scope"], Some(85)));
         // The scope reads as the page's view of the cycle has it.
         let view = api.get(&format!("{base}/testing/cycles/{}", cy["id"])).await.json;
         assert_eq!(view["exit"]["cycle"]["scope"], cy["scope"], "{view}");
