@@ -164,6 +164,8 @@ async fn main() -> anyhow::Result<()> {
             println!("Ninefold is running at http://{}/", listener.local_addr()?);
             // Stored health whose day has passed is rewritten in the background.
             ninefold::service::health_summary::spawn_refresher(db.clone());
+            // What bursts of work freed goes back to the system while the server rests.
+            ninefold::pdf::memory::spawn_trimmer();
             // Messages to the outside (e-mail, webhooks) leave through the outbox worker.
             let mut dispatchers = service::outbox::dispatchers_from_env();
             dispatchers.push(std::sync::Arc::new(service::hooks::Dispatcher {

@@ -8,7 +8,9 @@ Logs in as the demo director (the server must have been started with --demo), th
   --big        creates "Load 327": a project whose schedule is imported (Microsoft Project
                XML) up to 327 activities with 123 finish-to-start links, and 12 people;
   --projects N creates filler projects until the director's portfolio holds N projects
-               (clients, industries and start dates vary, for the portfolio's filters).
+               (clients, industries and start dates vary, for the portfolio's filters),
+               from --workers W sessions at once (default 4); a creation's redirect is not
+               followed (the new project's page would be rendered for nothing).
 Standard library only.
 """
 import argparse
@@ -17,6 +19,8 @@ import http.cookiejar
 import json
 import re
 import sys
+import threading
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -30,11 +34,17 @@ PEOPLE = 12
 NS = "{http://schemas.microsoft.com/project}"
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 class Client:
     def __init__(self, base):
         self.base = base.rstrip("/")
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.direct = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
         self.csrf = ""
 
     def get(self, path):
@@ -50,6 +60,18 @@ class Client:
         req = urllib.request.Request(self.base + path, data=data, method="POST")
         with self.opener.open(req, timeout=300) as r:
             return r.geturl(), r.read().decode("utf-8")
+
+    def post_no_follow(self, path, fields):
+        """A form post whose redirect is not followed: returns where it points."""
+        data = urllib.parse.urlencode(list(fields) + [("_csrf", self.csrf)]).encode()
+        req = urllib.request.Request(self.base + path, data=data, method="POST")
+        try:
+            with self.direct.open(req, timeout=300) as r:
+                return r.headers.get("Location") or r.geturl()
+        except urllib.error.HTTPError as e:
+            if e.code in (301, 302, 303, 307, 308):
+                return e.headers.get("Location", "")
+            raise
 
     def post_file(self, path, name, content, mime):
         boundary = uuid.uuid4().hex
@@ -90,7 +112,7 @@ def create_project(c, name, i):
         ("modules", "marketing"),
         ("modules", "service"),
     ]
-    url, _ = c.post("/projects", fields)
+    url = c.post_no_follow("/projects", fields)
     m = re.search(r"/projects/(\d+)$", url)
     if not m:
         sys.exit(f"creating {name} did not lead to its page: {url}")
@@ -166,19 +188,43 @@ def main():
     ap.add_argument("base")
     ap.add_argument("--projects", type=int, default=0)
     ap.add_argument("--big", action="store_true")
+    ap.add_argument("--workers", type=int, default=4)
     a = ap.parse_args()
-    c = Client(a.base)
-    c.get("/login")
-    c.post("/login", [("email", DIRECTOR[0]), ("password", DIRECTOR[1])])
-    c.get("/projects/new")
+    c = login(a.base)
     if a.big and not any(row_project(r)["name"] == BIG_NAME for r in portfolio(c)):
         make_big(c)
     have = len(portfolio(c))
-    for i in range(have, a.projects):
-        create_project(c, f"Load project {i:04d}", i)
-        if (i + 1) % 100 == 0:
-            print(f"  {i + 1} projects", flush=True)
+    todo = list(range(have, a.projects))
+    lock, done, failed = threading.Lock(), [0], []
+
+    def work(k):
+        try:
+            w = c if k == 0 else login(a.base)
+            for i in todo[k :: max(a.workers, 1)]:
+                create_project(w, f"Load project {i:04d}", i)
+                with lock:
+                    done[0] += 1
+                    if done[0] % 100 == 0:
+                        print(f"  {have + done[0]} projects", flush=True)
+        except BaseException as e:  # noqa: BLE001 - reported below, the run fails
+            failed.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(max(a.workers, 1))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        sys.exit(f"creating projects failed: {failed[0]}")
     print(f"portfolio: {len(portfolio(c))} projects")
+
+
+def login(base):
+    c = Client(base)
+    c.get("/login")
+    c.post("/login", [("email", DIRECTOR[0]), ("password", DIRECTOR[1])])
+    c.get("/projects/new")
+    return c
 
 
 if __name__ == "__main__":

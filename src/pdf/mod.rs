@@ -30,16 +30,28 @@ pub struct Fonts {
 static REGULAR: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Regular.otf");
 static BOLD: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf");
 
+/// One face. Its 16–17 MB of font program are not copied into the heap: the face reads
+/// them from a read-only mapping of the same bytes in the executable file
+/// ([`memory::mapped`]), so only the pages a parse or a subset touches become resident,
+/// and they are dropped again after each render. Where that mapping cannot be made, the
+/// face owns a heap copy (printpdf's own way) and the embedded pages are dropped instead.
+fn face(data: &'static [u8], warnings: &mut Vec<printpdf::PdfFontParseWarning>) -> ParsedFont {
+    if let Some(bytes) = memory::mapped(data)
+        && let Some(f) = printpdf::AzulParsedFont::from_bytes_shared(bytes, 0, warnings)
+    {
+        return ParsedFont::from_azul(f);
+    }
+    let f = ParsedFont::from_bytes(data, 0, warnings).expect("vendored font parses");
+    memory::forget_pages(data);
+    f
+}
+
 pub fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(|| {
         let mut warnings = Vec::new();
-        // Each face holds its own copy once parsed: the embedded file need not stay
-        // resident (dropped before the next is read, which lowers the peak too).
-        let regular = ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("vendored regular font parses");
-        memory::forget_pages(REGULAR);
-        let bold = ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("vendored bold font parses");
-        memory::forget_pages(BOLD);
+        let regular = face(REGULAR, &mut warnings);
+        let bold = face(BOLD, &mut warnings);
         let upem = [
             f32::from(regular.pdf_font_metrics.units_per_em.max(1)),
             f32::from(bold.pdf_font_metrics.units_per_em.max(1)),

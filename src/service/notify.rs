@@ -348,7 +348,7 @@ type DueItem = (&'static str, i32, (String, String), NaiveDate, Option<i32>, Str
 /// once per due date, to its owner's account, or to the project's directors when it has
 /// none linked. Returns how many notifications were made.
 pub async fn scan_due(db: &Db, now: DateTime<Utc>, today_of: impl Fn(&project::Model) -> NaiveDate) -> Result<usize> {
-    let projects = project::Entity::find().all(&db.conn).await?;
+    let projects = super::projects::all_light_projects(&db.conn).await?;
     let mut told = 0;
     for p in projects {
         if p.status == "completed" {
@@ -525,13 +525,12 @@ async fn digest_one(db: &Db, uid: i32, mode: Mode, date: NaiveDate, now: DateTim
         .all(&*tx)
         .await?;
     let lang = lang_of(&u);
-    let names: HashMap<i32, String> = project::Entity::find()
-        .filter(project::Column::Id.is_in(rows.iter().filter_map(|r| r.project_id)))
-        .all(&*tx)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names: HashMap<i32, String> =
+        super::projects::light_projects(&*tx, rows.iter().filter_map(|r| r.project_id).collect())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
     let base = base_url();
     let mut lines: Vec<Line> = rows
         .iter()
@@ -684,13 +683,8 @@ pub async fn inbox<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Resul
     let memberships = project_member::Entity::find().filter(project_member::Column::UserId.eq(user_id)).all(c).await?;
     let pids: Vec<i32> =
         memberships.iter().map(|m| m.project_id).chain(rows.iter().filter_map(|r| r.project_id)).collect();
-    let names: HashMap<i32, String> = project::Entity::find()
-        .filter(project::Column::Id.is_in(pids))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names: HashMap<i32, String> =
+        super::projects::light_projects(c, pids).await?.into_iter().map(|p| (p.id, p.name)).collect();
     let notifications = rows
         .into_iter()
         .map(|r| {

@@ -17,6 +17,7 @@ mod cutover_docs;
 mod deliverable_docs;
 mod deliverable_rework;
 mod diagnosis;
+mod doc_bytes;
 mod document_look;
 mod documents;
 mod durability;
