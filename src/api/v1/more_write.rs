@@ -412,82 +412,79 @@ crate::api_write!(record = ConversionTrial, tag = "golive", new = phase6::RawTri
     create = create_trial at "/api/v1/projects/{id}/conversion-trials",
     update = update_trial at "/api/v1/projects/{id}/conversion-trials/{item}");
 
+/// A record whose service checks the form itself (the page posts to the same calls):
+/// create, update and delete go straight to the service.
+macro_rules! service_writable {
+    (
+        $rec:ident, form = $raw:ty, kind = $kind:literal, segment = $seg:literal, load = $load:path,
+        base = $base:path, create = $create:path, update = $update:path, delete = $delete:path $(,)?
+    ) => {
+        impl Writable for $rec {
+            type New = $raw;
+            type Edit = $raw;
+            const KIND: &'static str = $kind;
+            const SEGMENT: &'static str = $seg;
+
+            async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
+                $load(state, ctx, p).await
+            }
+            async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<$raw> {
+                $base(&state.db.conn, p.id, id).await
+            }
+            async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &$raw) -> service::Result<i32> {
+                Ok($create(&state.db, actor, p.id, raw).await?.id)
+            }
+            async fn update(
+                state: &AppState,
+                actor: Actor,
+                p: &project::Model,
+                id: i32,
+                version: i32,
+                raw: &$raw,
+            ) -> service::Result<()> {
+                $update(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
+            }
+            async fn delete(
+                state: &AppState,
+                actor: Actor,
+                p: &project::Model,
+                id: i32,
+                version: i32,
+            ) -> service::Result<()> {
+                $delete(&state.db, actor, p.id, id, version).await
+            }
+        }
+    };
+}
+
 // ---- Evaluation: lessons, the improvement backlog, actual costs ----
 
-impl Writable for Lesson {
-    type New = evaluation::RawLesson;
-    type Edit = evaluation::RawLesson;
-    const KIND: &'static str = "lesson";
-    const SEGMENT: &'static str = "lessons";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::closing::load_lessons(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<evaluation::RawLesson> {
-        evaluation::raw_lesson(&state.db.conn, p.id, id).await
-    }
-    /// The service checks the form (the page posts it to the same call).
-    async fn create(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        raw: &evaluation::RawLesson,
-    ) -> service::Result<i32> {
-        Ok(evaluation::add_lesson(&state.db, actor, p.id, raw).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &evaluation::RawLesson,
-    ) -> service::Result<()> {
-        evaluation::update_lesson(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
-    }
-    async fn delete(state: &AppState, actor: Actor, p: &project::Model, id: i32, version: i32) -> service::Result<()> {
-        evaluation::delete_lesson(&state.db, actor, p.id, id, version).await
-    }
-}
+service_writable!(
+    Lesson,
+    form = evaluation::RawLesson,
+    kind = "lesson",
+    segment = "lessons",
+    load = super::closing::load_lessons,
+    base = evaluation::raw_lesson,
+    create = evaluation::add_lesson,
+    update = evaluation::update_lesson,
+    delete = evaluation::delete_lesson
+);
 crate::api_write!(record = Lesson, tag = "evaluation", new = evaluation::RawLesson, edit = evaluation::RawLesson,
     create = create_lesson at "/api/v1/projects/{id}/lessons",
     update = update_lesson at "/api/v1/projects/{id}/lessons/{item}", delete = delete_lesson);
 
-impl Writable for Improvement {
-    type New = evaluation::RawImprovement;
-    type Edit = evaluation::RawImprovement;
-    const KIND: &'static str = "improvement";
-    const SEGMENT: &'static str = "improvements";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::closing::load_improvements(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<evaluation::RawImprovement> {
-        evaluation::raw_improvement(&state.db.conn, p.id, id).await
-    }
-    /// The service checks the form (the page posts it to the same call).
-    async fn create(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        raw: &evaluation::RawImprovement,
-    ) -> service::Result<i32> {
-        Ok(evaluation::add_improvement(&state.db, actor, p.id, raw).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &evaluation::RawImprovement,
-    ) -> service::Result<()> {
-        evaluation::update_improvement(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
-    }
-    async fn delete(state: &AppState, actor: Actor, p: &project::Model, id: i32, version: i32) -> service::Result<()> {
-        evaluation::delete_improvement(&state.db, actor, p.id, id, version).await
-    }
-}
+service_writable!(
+    Improvement,
+    form = evaluation::RawImprovement,
+    kind = "improvement",
+    segment = "improvements",
+    load = super::closing::load_improvements,
+    base = evaluation::raw_improvement,
+    create = evaluation::add_improvement,
+    update = evaluation::update_improvement,
+    delete = evaluation::delete_improvement
+);
 crate::api_write!(record = Improvement, tag = "evaluation", new = evaluation::RawImprovement,
     edit = evaluation::RawImprovement,
     create = create_improvement at "/api/v1/projects/{id}/improvements",
