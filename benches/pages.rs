@@ -11,7 +11,7 @@ use tower::ServiceExt;
 fn benches(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (app, cookie, project) = rt.block_on(async {
+    let (app, cookie, project, views) = rt.block_on(async {
         let db = Db::connect(&ninefold::db::sqlite_url(dir.path())).await.unwrap();
         db.migrate().await.unwrap();
         let reg = playbook::Registry::load(None).unwrap();
@@ -33,7 +33,8 @@ fn benches(c: &mut Criterion) {
                 n += 1;
             }
         }
-        (ninefold::build_app(AppState::new(db, reg, false)), format!("nf_session={token}"), project)
+        let views = db.views.clone();
+        (ninefold::build_app(AppState::new(db, reg, false)), format!("nf_session={token}"), project, views)
     });
     let get = |path: String| {
         let app = app.clone();
@@ -47,6 +48,13 @@ fn benches(c: &mut Criterion) {
     };
     c.bench_function("GET /projects (portfolio)", |b| b.to_async(&rt).iter(|| get("/projects".into())));
     c.bench_function("GET /projects/{id} (overview)", |b| b.to_async(&rt).iter(|| get(format!("/projects/{project}"))));
+    // The same page computed (as after any change to the project): the kept view dropped first.
+    c.bench_function("GET /projects/{id} (overview, computed)", |b| {
+        b.to_async(&rt).iter(|| {
+            views.clear();
+            get(format!("/projects/{project}"))
+        })
+    });
     c.bench_function("GET /projects/{id}/history", |b| {
         b.to_async(&rt).iter(|| get(format!("/projects/{project}/history")))
     });

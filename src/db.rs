@@ -21,6 +21,9 @@ pub struct Db {
     write_lock: Option<Arc<Mutex<()>>>,
     /// The SQLite file as it was opened, to notice it deleted, replaced or made read-only.
     file: Option<Arc<DbFile>>,
+    /// Views of projects computed once per change (`service::views`): this handle's memory
+    /// of what it read, shared by its clones.
+    pub views: crate::service::views::Cache,
 }
 
 /// The SQLite database file this process opened: its path and identity (device, inode).
@@ -139,7 +142,7 @@ impl Db {
             }
             None => None,
         };
-        Ok(Db { conn, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))), file })
+        Ok(Db { conn, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))), file, views: Default::default() })
     }
 
     /// Apply pending migrations. On PostgreSQL under an advisory lock: instances started

@@ -29,6 +29,7 @@ mod m20261204_000130_evaluation;
 mod m20261204_000140_effort;
 mod m20261204_000150_yearly_grid;
 mod m20261204_000180_bc_approval_request;
+mod m20261205_000190_view_stamp;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000180_bc_approval_request::Migration),
             Box::new(m20261204_000110_rules_conversion::Migration),
             Box::new(m20261204_000120_readiness::Migration),
+            Box::new(m20261205_000190_view_stamp::Migration),
         ]
     }
 }

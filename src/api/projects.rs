@@ -6,6 +6,7 @@ use crate::service::projects;
 use crate::web::context::Ctx;
 use crate::web::projects::authorize;
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
@@ -24,9 +25,10 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<pro
 }
 
 /// `GET /api/v1/projects/{id}`: the overview view, as on `/projects/{id}`.
-async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<projects::Overview>> {
+async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    Ok(Json(projects::overview(&state.db.conn, a.project, None).await?))
+    let ov = projects::overview_view(&state.db, a.project, None).await?;
+    Ok(Json(&*ov).into_response())
 }
 
 /// `GET /api/v1/projects/{id}/phases/{seq}/gate`: the gate view, as on the gate page.

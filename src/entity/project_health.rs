@@ -22,6 +22,9 @@ pub struct Model {
     pub actual_minor: Option<i64>,
     pub cpi: Option<f64>,
     pub spi: Option<f64>,
+    /// New (random) with every write transaction that touched the project and every
+    /// refresh: what `service::views` keys the project's cached views on.
+    pub stamp: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,14 +18,16 @@ pub async fn authorize<C: ConnectionTrait>(
     project_id: i32,
     action: Action,
 ) -> Result<Access> {
-    let member = project_member::Entity::find()
+    // The membership and the project in one statement: every project page starts here.
+    let (member, project) = project_member::Entity::find()
         .filter(project_member::Column::ProjectId.eq(project_id))
         .filter(project_member::Column::UserId.eq(user.id))
+        .find_also_related(project::Entity)
         .one(c)
         .await?
         .ok_or(Error::NotFound)?;
     let role = Role::parse(&member.role).ok_or(Error::NotFound)?;
-    let project = project::Entity::find_by_id(project_id).one(c).await?.ok_or(Error::NotFound)?;
+    let project = project.ok_or(Error::NotFound)?;
     if !allows(role, action) {
         return Err(Error::Forbidden);
     }

@@ -199,6 +199,7 @@ pub async fn refresh<C: ConnectionTrait>(c: &C, ids: &[i32]) -> Result<()> {
                 actual_minor: Set(r.ev.as_ref().map(|e| e.actual_minor)),
                 cpi: Set(r.ev.as_ref().and_then(|e| e.cpi)),
                 spi: Set(r.ev.as_ref().and_then(|e| e.spi)),
+                stamp: Set(super::views::new_stamp()),
             })
         })
         .collect();
@@ -219,6 +220,7 @@ pub async fn refresh<C: ConnectionTrait>(c: &C, ids: &[i32]) -> Result<()> {
                     H::ActualMinor,
                     H::Cpi,
                     H::Spi,
+                    H::Stamp,
                 ])
                 .to_owned(),
         )
@@ -395,6 +397,7 @@ mod tests {
             actual_minor: Some(2_000_000),
             cpi: Some(0.85),
             spi: None,
+            stamp: 1,
         };
         assert_eq!(from_row(&row, f.today), Some(h.clone()));
         let ev = EvBrief { budget_minor: 10_000_000, actual_minor: 2_000_000, cpi: Some(0.85), spi: None };

@@ -41,6 +41,7 @@ pub mod timesheets;
 pub mod tokens;
 pub mod training;
 pub mod users;
+pub mod views;
 pub mod work;
 pub mod write;
 

@@ -506,6 +506,26 @@ impl ScheduleView {
 
 type Baseline = HashMap<(String, i32), (NaiveDate, NaiveDate)>;
 
+/// The schedule as [`view`] computes it, kept in memory until the project changes
+/// (`views`): what the page shows.
+pub async fn view_cached(
+    db: &crate::db::Db,
+    project: &project::Model,
+    opts: ViewOptions,
+) -> Result<std::sync::Arc<ScheduleView>> {
+    let params = format!("{opts:?}");
+    super::views::cached(
+        &db.views,
+        &db.conn,
+        "schedule",
+        project.id,
+        params,
+        super::clock::today(project),
+        async || view(&db.conn, project, opts).await,
+    )
+    .await
+}
+
 /// The schedule of a project as it stands, for its today.
 pub async fn view<C: ConnectionTrait>(c: &C, project: &project::Model, opts: ViewOptions) -> Result<ScheduleView> {
     let plan = load(c, project.id).await?;

@@ -59,14 +59,14 @@ pub async fn portfolio(
     Query(q): Query<projects::PortfolioQuery>,
 ) -> AppResult<Response> {
     let user = ctx.user()?;
-    let p = projects::portfolio_page(&state.db.conn, user.id, &q).await?;
+    let p = projects::portfolio_view(&state.db, user.id, &q).await?;
     let sorts = projects::PORTFOLIO_SORTS;
     let may_create = crate::domain::policy::may_create_project(user.is_admin, user.project_creator);
     Ok(page(
         &state,
         &ctx,
         "projects/portfolio.html",
-        context! { p => ser(&p), rows => ser(&p.rows), sorts, may_create },
+        context! { p => ser(&*p), rows => ser(&p.rows), sorts, may_create },
     )
     .into_response())
 }
@@ -189,13 +189,13 @@ pub async fn overview(
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let role = a.role;
-    let ov = projects::overview(&state.db.conn, a.project, q.phase).await?;
+    let ov = projects::overview_view(&state.db, a.project, q.phase).await?;
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
     Ok(page(
         &state,
         &ctx,
         "projects/overview.html",
-        context! { ov => ser(&ov), role => role.as_str(), can => can(role), tiers },
+        context! { ov => ser(&*ov), role => role.as_str(), can => can(role), tiers },
     )
     .into_response())
 }

@@ -36,11 +36,11 @@ async fn page_of(
     fb: Feedback,
     extra: Value,
 ) -> AppResult<Response> {
-    let v = schedule::view(&state.db.conn, &a.project, q.options()).await?;
+    let v = schedule::view_cached(&state.db, &a.project, q.options()).await?;
     let data = context! {
         project => ser(&a.project),
         gantt => Value::from_safe_string(v.gantt.to_svg(1180.0, ctx.lang)),
-        v => ser(&v),
+        v => ser(&*v),
         can => can(a.role),
         errors => error_map(&fb.errors),
         error => fb.error,

@@ -43,4 +43,5 @@ mod spreadsheets;
 mod targets;
 mod testing;
 mod training;
+mod views;
 mod workflow;

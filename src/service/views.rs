@@ -1,0 +1,243 @@
+//! Views of one project computed once per change of the project, not once per request.
+//!
+//! A project's overview or schedule is read far more often than the project changes (a
+//! steering committee opening the same overview, a team reloading the plan). Every write
+//! transaction that touches a project gives its stored health row a new random **stamp**
+//! (`health_summary::refresh`, in the same transaction as the change), so a view computed
+//! after reading stamp *s* holds for as long as the stamp is still *s*, on the project's same
+//! today, under the same parameters. A request reads the stamp (one indexed statement) and
+//! takes the view from memory when it matches; otherwise it computes the view as before and
+//! keeps it.
+//!
+//! **Why this is safe.** The stamp is read *before* the view's data: a write committing in
+//! between leaves a newer stamp behind, so a view mixing old and new data is kept under a
+//! stamp no later request sees again. Stamps are random, so a deleted project whose id is
+//! reused never meets its predecessor's views. Several instances share the stamps through
+//! the database, so each one's memory stays right. What a view shows from outside the project
+//! (a person's display name) may lag by at most [`MAX_AGE`].
+//!
+//! **Bounded.** At most [`CAPACITY`] views are kept (the oldest go first); they are shared
+//! (`Arc`), so a request holds nothing after it ends.
+use super::Result;
+use crate::entity::project_health;
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a view is kept at most, whatever the stamp says (names of people, which live
+/// outside the project, may change without a new stamp).
+pub const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// How many views are kept at most (a large project's overview is ~100 KB in memory).
+pub const CAPACITY: usize = 48;
+
+/// A new stamp: random, positive, never zero (zero is what rows written before stamps
+/// existed hold).
+pub fn new_stamp() -> i64 {
+    let mut b = [0u8; 8];
+    // A failing system RNG leaves a fixed stamp: views then expire by age only.
+    let _ = getrandom::fill(&mut b);
+    match i64::from_le_bytes(b) & i64::MAX {
+        0 => 1,
+        s => s,
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    kind: &'static str,
+    /// The project (or for the portfolio, the user) the view is of.
+    scope: i32,
+    /// The view's parameters (a phase on show, a language), as text.
+    params: String,
+}
+
+struct Entry {
+    fresh: Fresh,
+    made: Instant,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+/// The views this process keeps (one per database handle).
+#[derive(Clone, Default)]
+pub struct Cache {
+    inner: Arc<Mutex<HashMap<Key, Entry>>>,
+}
+
+impl Cache {
+    fn get<T: Send + Sync + 'static>(&self, key: &Key, fresh: Fresh) -> Option<Arc<T>> {
+        let map = self.inner.lock().ok()?;
+        let e = map.get(key)?;
+        if e.fresh != fresh || e.made.elapsed() > MAX_AGE {
+            return None;
+        }
+        e.value.clone().downcast::<T>().ok()
+    }
+
+    fn put<T: Send + Sync + 'static>(&self, key: Key, fresh: Fresh, value: Arc<T>) {
+        let Ok(mut map) = self.inner.lock() else { return };
+        map.retain(|_, e| e.made.elapsed() <= MAX_AGE);
+        if map.len() >= CAPACITY
+            && !map.contains_key(&key)
+            && let Some(oldest) = map.iter().min_by_key(|(_, e)| e.made).map(|(k, _)| k.clone())
+        {
+            map.remove(&oldest);
+        }
+        map.insert(key, Entry { fresh, made: Instant::now(), value });
+    }
+
+    /// How many views are kept now (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Forget every view (benchmarks of the computing path).
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.inner.lock() {
+            m.clear();
+        }
+    }
+}
+
+/// What a kept view was computed under: the data's stamp and the period (a day, a quarter
+/// hour) its dates hold for. A view is served only while both are unchanged.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Fresh {
+    pub stamp: i64,
+    pub period: i64,
+}
+
+/// The project's current stamp (none: no stored health yet, nothing is kept).
+pub async fn stamp<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Option<i64>> {
+    use project_health::Column as H;
+    let s: Option<i64> =
+        project_health::Entity::find_by_id(project_id).select_only().column(H::Stamp).into_tuple().one(c).await?;
+    Ok(s.filter(|s| *s != 0))
+}
+
+/// A project's view on its `today`: fresh while its stamp is unchanged on that day.
+pub async fn of_project<C: ConnectionTrait>(c: &C, project_id: i32, today: NaiveDate) -> Result<Option<Fresh>> {
+    Ok(stamp(c, project_id).await?.map(|stamp| Fresh { stamp, period: i64::from(today.num_days_from_ce()) }))
+}
+
+/// A view of all the projects of `user_id` (the portfolio): fresh while none of them changed,
+/// none was added or removed, and within the same quarter hour of UTC (every time zone's
+/// midnight falls on a quarter hour, so each project's today is the same throughout).
+/// One statement over the user's memberships and the stored rows: the number of projects,
+/// of those without a stamp, and a checksum of the stamps (a change of one stamp changes it
+/// except with a chance of 1 in 2^32, and [`MAX_AGE`] bounds even that).
+pub async fn of_portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Option<Fresh>> {
+    let backend = c.get_database_backend();
+    let mut q = super::health_summary::Sql::new(backend);
+    let u = q.p(user_id);
+    q.text = format!(
+        "SELECT COUNT(*) AS n, COUNT(h.project_id) AS kept, CAST(COALESCE(SUM(h.stamp % 4294967291), 0) AS BIGINT) AS sum \
+         FROM project_members m LEFT JOIN project_health h ON h.project_id = m.project_id WHERE m.user_id = {u}"
+    );
+    let Some(r) = c.query_one_raw(q.statement()).await? else { return Ok(None) };
+    let int = |col: &str| -> i64 {
+        r.try_get::<i64>("", col).or_else(|_| r.try_get::<i32>("", col).map(i64::from)).unwrap_or(-1)
+    };
+    let (n, kept, sum) = (int("n"), int("kept"), int("sum"));
+    if n < 0 || kept != n || sum < 0 {
+        return Ok(None);
+    }
+    // Distinct for (count, checksum) pairs that differ, as far as 64 bits allow.
+    let stamp = sum.wrapping_mul(1_000_003).wrapping_add(n);
+    let quarter = chrono::Utc::now().timestamp().div_euclid(900);
+    Ok(Some(Fresh { stamp, period: quarter }))
+}
+
+/// View `kind` of `scope` (a project, a user) with `params`: from memory while `fresh` is
+/// what it was computed under, else computed by `make` and kept (not kept without `fresh`).
+pub async fn kept<T>(
+    cache: &Cache,
+    kind: &'static str,
+    scope: i32,
+    params: String,
+    fresh: Option<Fresh>,
+    make: impl AsyncFnOnce() -> Result<T>,
+) -> Result<Arc<T>>
+where
+    T: Send + Sync + 'static,
+{
+    let Some(f) = fresh else {
+        return Ok(Arc::new(make().await?));
+    };
+    let key = Key { kind, scope, params };
+    if let Some(v) = cache.get::<T>(&key, f) {
+        return Ok(v);
+    }
+    let v = Arc::new(make().await?);
+    cache.put(key, f, v.clone());
+    Ok(v)
+}
+
+/// A view of one project (see [`kept`]): fresh while the project's stamp and today hold.
+pub async fn cached<T, C>(
+    cache: &Cache,
+    c: &C,
+    kind: &'static str,
+    project_id: i32,
+    params: String,
+    today: NaiveDate,
+    make: impl AsyncFnOnce() -> Result<T>,
+) -> Result<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    C: ConnectionTrait,
+{
+    let fresh = of_project(c, project_id, today).await?;
+    kept(cache, kind, project_id, params, fresh, make).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(p: i32) -> Key {
+        Key { kind: "t", scope: p, params: String::new() }
+    }
+
+    fn f(stamp: i64, day: NaiveDate) -> Fresh {
+        Fresh { stamp, period: i64::from(day.num_days_from_ce()) }
+    }
+
+    #[test]
+    fn a_view_holds_for_its_stamp_and_day_only() {
+        let c = Cache::default();
+        let d: NaiveDate = "2026-12-01".parse().unwrap();
+        c.put(key(1), f(7, d), Arc::new(42u32));
+        assert_eq!(c.get::<u32>(&key(1), f(7, d)).as_deref(), Some(&42));
+        assert!(c.get::<u32>(&key(1), f(8, d)).is_none(), "another stamp");
+        assert!(c.get::<u32>(&key(1), f(7, d.succ_opt().unwrap())).is_none(), "another day");
+        assert!(c.get::<u32>(&key(2), f(7, d)).is_none(), "another project");
+        assert!(c.get::<String>(&key(1), f(7, d)).is_none(), "another type");
+    }
+
+    #[test]
+    fn the_oldest_views_go_first_when_full() {
+        let c = Cache::default();
+        let d: NaiveDate = "2026-12-01".parse().unwrap();
+        for p in 0..(CAPACITY as i32 + 5) {
+            c.put(key(p), f(1, d), Arc::new(p));
+        }
+        assert_eq!(c.len(), CAPACITY);
+        assert!(c.get::<i32>(&key(0), f(1, d)).is_none());
+        assert!(c.get::<i32>(&key(CAPACITY as i32 + 4), f(1, d)).is_some());
+    }
+
+    #[test]
+    fn stamps_are_never_zero_and_differ() {
+        let a = new_stamp();
+        assert!(a > 0);
+        assert_ne!(a, new_stamp());
+    }
+}
