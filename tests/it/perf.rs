@@ -9,15 +9,26 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-type Log = Arc<Mutex<Vec<Statement>>>;
+/// The statements a router ran, and its kept views (`service::views`).
+struct Log {
+    statements: Arc<Mutex<Vec<Statement>>>,
+    views: ninefold::service::views::Cache,
+}
+
+impl Log {
+    fn lock(&self) -> std::sync::LockResult<std::sync::MutexGuard<'_, Vec<Statement>>> {
+        self.statements.lock()
+    }
+}
 
 /// A router on the same database whose connection records every statement it runs.
 fn recording(t: &TestApp) -> (axum::Router, Log) {
-    let log: Log = Arc::new(Mutex::new(vec![]));
+    let statements = Arc::new(Mutex::new(vec![]));
     let mut db = t.db.clone();
-    let l = log.clone();
+    let l = statements.clone();
     db.conn.set_metric_callback(move |i| l.lock().unwrap().push(i.statement.clone()));
-    (ninefold::build_app(AppState { db, ..t.state.clone() }), log)
+    let views = db.views.clone();
+    (ninefold::build_app(AppState { db, ..t.state.clone() }), Log { statements, views })
 }
 
 /// The main pages of project `id`.
@@ -45,15 +56,26 @@ fn pages(id: i32) -> Vec<String> {
     .collect()
 }
 
-/// Statements of one GET (which must succeed), after a first GET that warms up whatever a
-/// first visit sets up (the organisation's tiers, say).
+/// Statements of one GET (which must succeed) that computes its page, after a first GET that
+/// warms up whatever a first visit sets up (the organisation's tiers, say): the kept views
+/// are dropped first, as any change to the project would.
 async fn statements(c: &mut Client, log: &Log, path: &str) -> Vec<Statement> {
     let r = c.get(path).await;
     assert_eq!(r.status, 200, "GET {path}: {}", &r.body[..r.body.len().min(500)]);
+    log.views.clear();
     log.lock().unwrap().clear();
     let r = c.get(path).await;
     assert_eq!(r.status, 200, "GET {path}");
     std::mem::take(&mut *log.lock().unwrap())
+}
+
+/// Statements of a GET served from a kept view (the same GET again, nothing changed).
+async fn kept_statements(c: &mut Client, log: &Log, path: &str) -> usize {
+    c.get(path).await;
+    log.lock().unwrap().clear();
+    let r = c.get(path).await;
+    assert_eq!(r.status, 200, "GET {path}");
+    std::mem::take(&mut *log.lock().unwrap()).len()
 }
 
 fn page_name(path: &str, id: i32) -> String {
@@ -101,6 +123,24 @@ async fn queries_per_page_do_not_grow_with_the_project_or_the_portfolio() {
         );
         counts.insert("/projects (1 vs 6 projects)".into(), (one.0, six.0));
         counts.insert("/api/v1/projects (1 vs 6 projects)".into(), (one.1, six.1));
+        // Served from a kept view: the session and user, the unread count, the membership and
+        // project, and the stamp — whatever the page.
+        let kept = [
+            ("/projects/{id} (kept)".to_string(), format!("/projects/{big}"), format!("/projects/{small}")),
+            (
+                "/projects/{id}/schedule (kept)".into(),
+                format!("/projects/{big}/schedule"),
+                format!("/projects/{small}/schedule"),
+            ),
+        ];
+        for (name, pb, ps) in kept {
+            let n = (kept_statements(&mut small_c, &log, &ps).await, kept_statements(&mut large, &log, &pb).await);
+            assert!(n.0 <= 4 && n.1 <= 4, "{name}: {n:?} statements from a kept view");
+            counts.insert(name, n);
+        }
+        let kept_portfolio = kept_statements(&mut small_c, &log, "/projects").await;
+        assert!(kept_portfolio <= 3, "the kept portfolio: {kept_portfolio} statements");
+        counts.insert("/projects (kept, 6 projects)".into(), (kept_portfolio, kept_portfolio));
         let report: Vec<String> = counts.iter().map(|(p, (s, b))| format!("{p}: {s} / {b}")).collect();
         println!("statements per page (small / large):\n{}", report.join("\n"));
         let differ: Vec<&String> = counts.iter().filter(|(_, (s, b))| s != b).map(|(p, _)| p).collect();
