@@ -506,23 +506,17 @@ impl ScheduleView {
 
 type Baseline = HashMap<(String, i32), (NaiveDate, NaiveDate)>;
 
-/// The schedule as [`view`] computes it, kept in memory until the project changes
-/// (`views`): what the page shows.
+/// The schedule as [`view`] computes it, with its Gantt drawn once per language, kept in
+/// memory until the project changes (`views`): what the page shows.
 pub async fn view_cached(
     db: &crate::db::Db,
     project: &project::Model,
     opts: ViewOptions,
-) -> Result<std::sync::Arc<ScheduleView>> {
+) -> Result<std::sync::Arc<super::views::Drawn<ScheduleView>>> {
     let params = format!("{opts:?}");
-    super::views::cached(
-        &db.views,
-        &db.conn,
-        "schedule",
-        project.id,
-        params,
-        super::clock::today(project),
-        async || view(&db.conn, project, opts).await,
-    )
+    super::views::cached(&db.views, &db.conn, "schedule", project.id, params, clock::today(project), async || {
+        Ok(super::views::Drawn::new(view(&db.conn, project, opts).await?))
+    })
     .await
 }
 

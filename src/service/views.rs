@@ -198,6 +198,28 @@ where
     kept(cache, kind, project_id, params, fresh, make).await
 }
 
+/// A kept view with its drawings (a chart's SVG), each drawn once per language on first use:
+/// a large plan's Gantt is drawn once per change, not once per request.
+pub struct Drawn<T> {
+    pub view: T,
+    svg: [std::sync::OnceLock<String>; 2],
+}
+
+impl<T> Drawn<T> {
+    pub fn new(view: T) -> Self {
+        Drawn { view, svg: Default::default() }
+    }
+
+    /// The drawing in `lang`, drawn by `draw` the first time.
+    pub fn svg(&self, lang: crate::i18n::Lang, draw: impl FnOnce() -> String) -> &str {
+        let i = match lang {
+            crate::i18n::Lang::En => 0,
+            crate::i18n::Lang::Zh => 1,
+        };
+        self.svg[i].get_or_init(draw)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,11 +36,13 @@ async fn page_of(
     fb: Feedback,
     extra: Value,
 ) -> AppResult<Response> {
-    let v = schedule::view_cached(&state.db, &a.project, q.options()).await?;
+    let kept = schedule::view_cached(&state.db, &a.project, q.options()).await?;
+    let v = &kept.view;
+    let gantt = kept.svg(ctx.lang, || v.gantt.to_svg(1180.0, ctx.lang)).to_string();
     let data = context! {
         project => ser(&a.project),
-        gantt => Value::from_safe_string(v.gantt.to_svg(1180.0, ctx.lang)),
-        v => ser(&*v),
+        gantt => Value::from_safe_string(gantt),
+        v => ser(v),
         can => can(a.role),
         errors => error_map(&fb.errors),
         error => fb.error,
