@@ -28,7 +28,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<pro
 async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let ov = projects::overview_view(&state.db, a.project, None).await?;
-    Ok(Json(&*ov).into_response())
+    Ok(Json(&ov.view).into_response())
 }
 
 /// `GET /api/v1/projects/{id}/phases/{seq}/gate`: the gate view, as on the gate page.

@@ -394,11 +394,15 @@ pub fn phase_views(phases: Vec<phase::Model>, dels: &[deliverable::Model]) -> Ve
 
 /// The overview as [`overview`] computes it, kept in memory until the project changes
 /// (`views`): what the page and the API show.
-pub async fn overview_view(db: &Db, project: project::Model, focus: Option<i32>) -> Result<std::sync::Arc<Overview>> {
+pub async fn overview_view(
+    db: &Db,
+    project: project::Model,
+    focus: Option<i32>,
+) -> Result<std::sync::Arc<super::views::Kept<Overview>>> {
     let (id, today) = (project.id, clock::today(&project));
     let params = focus.map(|f| f.to_string()).unwrap_or_default();
     super::views::cached(&db.views, &db.conn, "overview", id, params, today, async || {
-        overview(&db.conn, project, focus).await
+        Ok(super::views::Kept::new(overview(&db.conn, project, focus).await?))
     })
     .await
 }
@@ -622,11 +626,15 @@ pub async fn portfolio_page<C: ConnectionTrait>(c: &C, user_id: i32, q: &Portfol
 
 /// [`portfolio_page`], kept in memory until one of the user's projects changes, one is
 /// added or removed, or the quarter hour turns (`views::of_portfolio`): what the page shows.
-pub async fn portfolio_view(db: &Db, user_id: i32, q: &PortfolioQuery) -> Result<std::sync::Arc<PortfolioPage>> {
+pub async fn portfolio_view(
+    db: &Db,
+    user_id: i32,
+    q: &PortfolioQuery,
+) -> Result<std::sync::Arc<super::views::Kept<PortfolioPage>>> {
     let fresh = super::views::of_portfolio(&db.conn, user_id).await?;
     let params = format!("{q:?}");
     super::views::kept(&db.views, "portfolio", user_id, params, fresh, async || {
-        portfolio_page(&db.conn, user_id, q).await
+        Ok(super::views::Kept::new(portfolio_page(&db.conn, user_id, q).await?))
     })
     .await
 }

@@ -512,10 +512,10 @@ pub async fn view_cached(
     db: &crate::db::Db,
     project: &project::Model,
     opts: ViewOptions,
-) -> Result<std::sync::Arc<super::views::Drawn<ScheduleView>>> {
+) -> Result<std::sync::Arc<super::views::Kept<ScheduleView>>> {
     let params = format!("{opts:?}");
     super::views::cached(&db.views, &db.conn, "schedule", project.id, params, clock::today(project), async || {
-        Ok(super::views::Drawn::new(view(&db.conn, project, opts).await?))
+        Ok(super::views::Kept::new(view(&db.conn, project, opts).await?))
     })
     .await
 }

@@ -198,25 +198,30 @@ where
     kept(cache, kind, project_id, params, fresh, make).await
 }
 
-/// A kept view with its drawings (a chart's SVG), each drawn once per language on first use:
-/// a large plan's Gantt is drawn once per change, not once per request.
-pub struct Drawn<T> {
+/// A kept view and what is derived from it once and then reused until the view goes: its
+/// drawings (a chart's SVG) and its rendered page fragments, each under a key naming what
+/// it depends on besides the view (a language, a role). A large plan's Gantt is drawn once
+/// per change, not once per request.
+pub struct Kept<T> {
     pub view: T,
-    svg: [std::sync::OnceLock<String>; 2],
+    memo: Mutex<HashMap<String, Arc<str>>>,
 }
 
-impl<T> Drawn<T> {
+impl<T> Kept<T> {
     pub fn new(view: T) -> Self {
-        Drawn { view, svg: Default::default() }
+        Kept { view, memo: Mutex::default() }
     }
 
-    /// The drawing in `lang`, drawn by `draw` the first time.
-    pub fn svg(&self, lang: crate::i18n::Lang, draw: impl FnOnce() -> String) -> &str {
-        let i = match lang {
-            crate::i18n::Lang::En => 0,
-            crate::i18n::Lang::Zh => 1,
-        };
-        self.svg[i].get_or_init(draw)
+    /// What `make` derives under `key`, made the first time.
+    pub fn memo(&self, key: &str, make: impl FnOnce() -> String) -> Arc<str> {
+        if let Some(v) = self.memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return v;
+        }
+        let v: Arc<str> = make().into();
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(key.to_string(), v.clone());
+        }
+        v
     }
 }
 

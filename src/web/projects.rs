@@ -1,7 +1,7 @@
 //! Portfolio, project creation and editing, overview, members, history.
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
-use super::render::{page, ser};
+use super::render::{kept_page, page, ser};
 use crate::AppState;
 use crate::domain::catalog::{CURRENCIES, INDUSTRIES, MODULES};
 use crate::domain::policy::{Action, Role, allows};
@@ -59,16 +59,14 @@ pub async fn portfolio(
     Query(q): Query<projects::PortfolioQuery>,
 ) -> AppResult<Response> {
     let user = ctx.user()?;
-    let p = projects::portfolio_view(&state.db, user.id, &q).await?;
+    let kept = projects::portfolio_view(&state.db, user.id, &q).await?;
+    let p = &kept.view;
     let sorts = projects::PORTFOLIO_SORTS;
     let may_create = crate::domain::policy::may_create_project(user.is_admin, user.project_creator);
-    Ok(page(
-        &state,
-        &ctx,
-        "projects/portfolio.html",
-        context! { p => ser(&*p), rows => ser(&p.rows), sorts, may_create },
-    )
-    .into_response())
+    let variant = if may_create { "create" } else { "" };
+    Ok(kept_page(&state, &ctx, &kept, "projects/portfolio.html", variant, || {
+        context! { p => ser(p), rows => ser(&p.rows), sorts, may_create }
+    }))
 }
 
 fn raw_from(form: &FormData) -> RawProject {
@@ -189,15 +187,11 @@ pub async fn overview(
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let role = a.role;
-    let ov = projects::overview_view(&state.db, a.project, q.phase).await?;
+    let kept = projects::overview_view(&state.db, a.project, q.phase).await?;
     let tiers = crate::playbook::Tier::ALL.map(|t| t.as_str());
-    Ok(page(
-        &state,
-        &ctx,
-        "projects/overview.html",
-        context! { ov => ser(&*ov), role => role.as_str(), can => can(role), tiers },
-    )
-    .into_response())
+    Ok(kept_page(&state, &ctx, &kept, "projects/overview.html", role.as_str(), || {
+        context! { ov => ser(&kept.view), role => role.as_str(), can => can(role), tiers }
+    }))
 }
 
 pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {

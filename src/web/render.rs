@@ -19,6 +19,12 @@ fn lang_of(state: &State) -> Lang {
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     minijinja_embed::load_templates!(&mut env);
+    // The layout around a kept page's title and content (`kept_page`).
+    env.add_template(
+        "kept.html",
+        r#"{% extends "base.html" %}{% block title %}{{ kept_title }}{% endblock %}{% block content %}{{ kept_content }}{% endblock %}"#,
+    )
+    .expect("the kept-page layout parses");
     // `t("key", name=value)`: the message in the page's language.
     env.add_function("t", |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
         let lang = lang_of(state);
@@ -81,6 +87,61 @@ pub fn format_number(v: f64, decimals: usize) -> String {
 /// Any serialisable value for a template context.
 pub fn ser<T: serde::Serialize>(t: &T) -> Value {
     Value::from(minijinja::value::Serde(t))
+}
+
+/// What stands for the request's CSRF token in a kept page's content (a control character
+/// no template writes): replaced by the token of each request that shows it.
+const CSRF_MARK: &str = "\u{1}csrf\u{1}";
+
+/// Template `name` as a page whose `title` and `content` blocks are rendered once per kept
+/// view and `variant` (what the page depends on besides the view: the language is added
+/// here; a role, a permission), then set in the layout for each request with its own user,
+/// CSRF token and unread count. The blocks must not use the user, the path or the unread
+/// count (the layout's own parts); `data` is asked for only when the blocks are rendered.
+pub fn kept_page<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    kept: &crate::service::views::Kept<T>,
+    name: &str,
+    variant: &str,
+    data: impl Fn() -> Value,
+) -> Response {
+    let key = format!("page.{name}.{}.{variant}", ctx.lang.code());
+    let mut failed = false;
+    let blocks = kept.memo(&key, || {
+        let full = context! {
+            lang => ctx.lang.code(),
+            html_lang => ctx.lang.tag(),
+            colon => if ctx.lang == i18n::Lang::Zh { "：" } else { ": " },
+            lp => if ctx.lang == i18n::Lang::Zh { "（" } else { " (" },
+            rp => if ctx.lang == i18n::Lang::Zh { "）" } else { ")" },
+            csrf => CSRF_MARK,
+            ..data()
+        };
+        let out = state.templates.get_template(name).and_then(|t| {
+            let mut captured = t.render_captured_to(full, std::io::sink())?;
+            captured
+                .with_state_mut(|st| Ok(format!("{}\u{0}{}", st.render_block("title")?, st.render_block("content")?)))
+        });
+        out.unwrap_or_else(|e| {
+            tracing::error!(template = name, error = format!("{e:#}"), "template error");
+            failed = true;
+            String::new()
+        })
+    });
+    let Some((title, content)) = blocks.split_once('\u{0}').filter(|_| !failed) else {
+        // A template defect: the whole page rendered as usual gives its logged 500.
+        return page(state, ctx, name, data());
+    };
+    page(
+        state,
+        ctx,
+        "kept.html",
+        context! {
+            kept_title => Value::from_safe_string(title.to_string()),
+            kept_content => Value::from_safe_string(content.replace(CSRF_MARK, &ctx.csrf)),
+        },
+    )
 }
 
 /// Render a template as a page. A template error is a defect: it is logged and becomes a

@@ -4,12 +4,13 @@
 use super::context::Ctx;
 use super::form::{Feedback, FormData};
 use super::projects::{authorize, can, error_map};
-use super::render::{page, ser};
+use super::render::{kept_page, page, ser};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::error::{AppError, AppResult};
 use crate::service::access::Access;
 use crate::service::schedule::{self, NewDay, NewLink, NewMilestone, RawActivity, ViewOptions};
+use crate::service::views::Kept;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,21 +38,27 @@ async fn page_of(
     extra: Value,
 ) -> AppResult<Response> {
     let kept = schedule::view_cached(&state.db, &a.project, q.options()).await?;
+    let data = data_of(ctx, &a, &kept, &fb, extra);
+    Ok((fb.status, page(state, ctx, "schedule/show.html", data)).into_response())
+}
+
+/// The page's context: the kept view, its Gantt in the page's language, the feedback.
+fn data_of(ctx: &Ctx, a: &Access, kept: &Kept<schedule::ScheduleView>, fb: &Feedback, extra: Value) -> Value {
     let v = &kept.view;
-    let gantt = kept.svg(ctx.lang, || v.gantt.to_svg(1180.0, ctx.lang)).to_string();
-    let data = context! {
+    let gantt = kept.memo(&format!("gantt.{}", ctx.lang.code()), || v.gantt.to_svg(1180.0, ctx.lang));
+    context! {
         project => ser(&a.project),
-        gantt => Value::from_safe_string(gantt),
+        gantt => Value::from_safe_string(gantt.to_string()),
         v => ser(v),
         can => can(a.role),
         errors => error_map(&fb.errors),
         error => fb.error,
-        detail => fb.detail,
+        detail => fb.detail.clone(),
         ..extra
-    };
-    Ok((fb.status, page(state, ctx, "schedule/show.html", data)).into_response())
+    }
 }
 
+/// The schedule as asked: rendered once per change of the project (and language and role).
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -59,7 +66,10 @@ pub async fn show(
     Query(q): Query<ViewQuery>,
 ) -> AppResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
-    page_of(&state, &ctx, a, &q, Feedback::none(), Value::from(())).await
+    let kept = schedule::view_cached(&state.db, &a.project, q.options()).await?;
+    Ok(kept_page(&state, &ctx, &kept, "schedule/show.html", a.role.as_str(), || {
+        data_of(&ctx, &a, &kept, &Feedback::none(), Value::from(()))
+    }))
 }
 
 fn back(id: i32, anchor: &str) -> Response {
