@@ -87,7 +87,20 @@ class Client:
 
 
 def portfolio(c):
-    return json.loads(c.get("/api/v1/projects"))
+    """Every row of the director's portfolio, following the API's cursors (200 a page)."""
+    rows, cursor = [], None
+    while True:
+        q = f"&cursor={cursor}" if cursor else ""
+        page = json.loads(c.get("/api/v1/projects?limit=200" + q))
+        rows.extend(page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return rows
+
+
+def portfolio_size(c):
+    """How many projects the director's portfolio holds (one row read)."""
+    return json.loads(c.get("/api/v1/projects?limit=1"))["total"]
 
 
 def row_project(row):
@@ -193,7 +206,7 @@ def main():
     c = login(a.base)
     if a.big and not any(row_project(r)["name"] == BIG_NAME for r in portfolio(c)):
         make_big(c)
-    have = len(portfolio(c))
+    have = portfolio_size(c)
     todo = list(range(have, a.projects))
     lock, done, failed = threading.Lock(), [0], []
 
@@ -216,7 +229,7 @@ def main():
         t.join()
     if failed:
         sys.exit(f"creating projects failed: {failed[0]}")
-    print(f"portfolio: {len(portfolio(c))} projects")
+    print(f"portfolio: {portfolio_size(c)} projects")
 
 
 def login(base):

@@ -51,9 +51,22 @@ bench() { # path cookie → "req/s p50_ms p99_ms bytes"
 }
 
 
-big_project() { # cookie → id of "Load 327"
-  curl -fs -H "Cookie: $1" "$BASE/api/v1/projects" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print(next(x["project"]["id"] for x in r if x["project"]["name"]=="Load 327"))'
+big_project() { # cookie → id of "Load 327" (following the portfolio API's cursors)
+  python3 - "$BASE" "$1" <<'PY'
+import json, sys, urllib.request
+base, cookie, cursor = sys.argv[1], sys.argv[2], None
+while True:
+    q = f"&cursor={cursor}" if cursor else ""
+    req = urllib.request.Request(f"{base}/api/v1/projects?limit=200{q}", headers={"Cookie": cookie})
+    page = json.load(urllib.request.urlopen(req, timeout=300))
+    found = [x["project"]["id"] for x in page["items"] if x["project"]["name"] == "Load 327"]
+    if found:
+        print(found[0])
+        break
+    cursor = page.get("next_cursor")
+    if not cursor:
+        sys.exit("no project Load 327")
+PY
 }
 
 mem_mb() { # field of /proc/$pid/status (VmRSS, VmHWM) in MB

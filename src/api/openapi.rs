@@ -27,6 +27,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
             caller's language (`Accept-Language`). Lists take `limit` and `cursor`; updates need \
             `If-Match` with the `ETag` read."),
     paths(
+        super::projects::list, super::projects::show, super::projects::gate, super::reviews::show_target,
         activities::list, activities::show, activities::create, activities::update,
         schedule::milestones, schedule::add_milestone,
         schedule::dependencies, schedule::add_dependency, schedule::remove_dependency,
@@ -70,6 +71,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),
     tags(
+        (name = "projects", description = "The portfolio and a project's overview"),
         (name = "schedule", description = "Activities, milestones and dependencies"),
         (name = "organisation", description = "People"),
         (name = "risks", description = "The risk register"),

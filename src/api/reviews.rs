@@ -29,12 +29,18 @@ async fn list_targets(
     Ok(Json(targets::page(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
-/// `GET /api/v1/projects/{id}/targets/{tid}`: the target page's view.
-async fn show_target(
+/// A target as its page shows it: the definition, the measurements, attainment and the
+/// forecast as printed, and the chart's model.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/targets/{tid}", tag = "targets",
+    params(("id" = i32, Path, description = "Project id"), ("tid" = i32, Path, description = "Target id")),
+    responses((status = 200, body = targets::TargetView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn show_target(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, tid)): Path<(i32, i32)>,
-) -> AppResult<Json<targets::TargetView>> {
+) -> crate::api::v1::problem::ApiResult<Json<targets::TargetView>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     Ok(Json(targets::detail(&state.db.conn, &a.project, tid, ctx.lang).await?))
 }

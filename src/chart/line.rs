@@ -4,8 +4,9 @@ use super::svg::{esc, n, nice_ticks, short, short_in};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = LineStyle)]
 pub enum Style {
     Measured,
     Forecast,
@@ -13,20 +14,22 @@ pub enum Style {
     Target,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = LineSeries)]
 pub struct Series {
     pub style: Style,
     pub points: Vec<(NaiveDate, f64)>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = LineLevel)]
 pub struct Level {
     pub style: Style,
     pub value: f64,
     pub label: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LineChart {
     pub title: String,
     pub series: Vec<Series>,

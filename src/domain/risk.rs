@@ -140,7 +140,7 @@ pub fn is_live(status: &str) -> bool {
 
 /// The risk picture the health roll-up uses: rated live risks by level, and candidates not
 /// yet judged.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Exposure {
     pub high: usize,
     pub medium: usize,

@@ -84,7 +84,7 @@ pub fn meets(direction: Direction, target: f64, value: f64) -> bool {
 }
 
 /// A least-squares line through measurements: value = intercept + slope × days since `origin`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Trend {
     pub origin: NaiveDate,
     pub intercept: f64,
@@ -118,8 +118,9 @@ pub fn trend(points: &[(NaiveDate, f64)]) -> Option<Trend> {
     Some(Trend { origin, intercept: my - slope * mx, slope })
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = TargetRag)]
 pub enum Rag {
     Green,
     Amber,
@@ -140,7 +141,7 @@ impl Rag {
 }
 
 /// What a target looks like today.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub latest: Option<f64>,
     pub latest_date: Option<NaiveDate>,

@@ -94,7 +94,8 @@ pub struct DefectFact<'a> {
 
 /// A cycle's exit criteria, evaluated. Pass rate is over every case in scope (a case not
 /// run is not passed), shown in tenths of a percent, compared exactly in integers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = TestExit)]
 pub struct Exit {
     pub cases: usize,
     pub executed: usize,

@@ -246,7 +246,8 @@ pub struct GroupPeople {
     pub end_users: Vec<i32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = TrainingCoverage)]
 pub struct Coverage {
     pub unit_id: i32,
     pub name: String,

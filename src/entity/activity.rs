@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "activities")]
+#[schema(as = ActivityModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -28,7 +29,9 @@ pub struct Model {
     pub owner_person_id: Option<i32>,
     pub owner_unit_id: Option<i32>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -3,8 +3,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "go_decisions")]
+#[schema(as = GoDecisionModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -14,6 +15,7 @@ pub struct Model {
     pub conditions: String,
     pub decided_by: i32,
     pub decided_by_name: String,
+    #[schema(value_type = String, format = DateTime)]
     pub decided_at: DateTimeUtc,
     /// The project's date the decision was taken on.
     pub decided_on: Date,
@@ -22,7 +24,9 @@ pub struct Model {
     #[serde(skip)]
     pub scorecard: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

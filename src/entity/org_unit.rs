@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "org_units")]
+#[schema(as = OrgUnitModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -15,7 +16,9 @@ pub struct Model {
     pub name: String,
     pub seq: i32,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "phase_decisions")]
+#[schema(as = PhaseDecisionModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -12,6 +13,7 @@ pub struct Model {
     pub decision: String,
     pub rationale: String,
     pub decided_by: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub decided_at: DateTimeUtc,
 }
 

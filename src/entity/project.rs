@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "projects")]
+#[schema(as = ProjectModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -22,7 +23,9 @@ pub struct Model {
     /// IANA time zone (e.g. `Asia/Shanghai`): the project's "today" for due dates and RAG.
     pub time_zone: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

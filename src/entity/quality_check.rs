@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "quality_checks")]
+#[schema(as = QualityCheckModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -14,6 +15,7 @@ pub struct Model {
     pub duplicates: f64,
     pub validity: f64,
     pub created_by: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
 }
 

@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "targets")]
+#[schema(as = TargetModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -26,7 +27,9 @@ pub struct Model {
     pub owner: String,
     pub module_key: Option<String>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

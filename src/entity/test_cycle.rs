@@ -2,8 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
 #[sea_orm(table_name = "test_cycles")]
+#[schema(as = TestCycleModel)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -21,9 +22,12 @@ pub struct Model {
     /// The steering committee's waiver of missed exit criteria (empty: none).
     pub waiver_reason: String,
     pub waived_by: Option<i32>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub waived_at: Option<DateTimeUtc>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

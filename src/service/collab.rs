@@ -206,7 +206,7 @@ pub struct CommentView {
 }
 
 /// An attachment as a list shows it (without its bytes).
-#[derive(Clone, Debug, Serialize, FromQueryResult)]
+#[derive(Clone, Debug, Serialize, FromQueryResult, utoipa::ToSchema)]
 pub struct AttachmentRow {
     pub id: i32,
     pub entity_kind: String,
@@ -221,7 +221,7 @@ pub struct AttachmentRow {
 }
 
 /// An attachment row with its uploader's name.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
     #[serde(flatten)]
     pub row: AttachmentRow,

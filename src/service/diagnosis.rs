@@ -560,7 +560,7 @@ pub async fn add_check(
 }
 
 /// A data source with its checks (oldest first) and the latest figures.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceView {
     pub source: data_source::Model,
     pub checks: Vec<quality_check::Model>,

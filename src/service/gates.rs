@@ -30,7 +30,7 @@ pub fn blockers(dels: &[deliverable::Model], phase_id: i32) -> Vec<deliverable::
 }
 
 /// A functional group's training coverage, with its unit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CoverageRow {
     pub coverage: crate::domain::training::Coverage,
     pub unit: Option<org_unit::Model>,
@@ -38,7 +38,7 @@ pub struct CoverageRow {
 
 /// The gate page of one phase, and the gate report: its deliverables, what blocks the gate,
 /// the decisions taken on it and what may be done next.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct GateView {
     pub project: project::Model,
     pub phase: phase::Model,
@@ -73,7 +73,7 @@ pub struct GateView {
 
 /// The readiness scorecard's counts as they stand, the latest go/no-go decision and, at the
 /// cutover gate, whether the go-live can be accepted (hypercare exit, go, adoption).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct GoLiveFacts {
     pub green: usize,
     pub amber: usize,

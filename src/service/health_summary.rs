@@ -93,7 +93,7 @@ pub struct Rolled {
 
 /// The portfolio's earned-value columns: the budget (BAC), the actual cost (AC), CPI and
 /// SPI, as the project's Budget page shows them on the same day.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct EvBrief {
     pub budget_minor: i64,
     pub actual_minor: i64,

@@ -1,14 +1,14 @@
 //! The portfolio's read models at any scale: the page (filters, sorting, paging and the
 //! summary of the whole portfolio) filters, sorts, counts and pages in SQL over the stored
 //! health (`health_summary`), so only the page's projects are loaded; `GET /api/v1/projects`
-//! lists every project with the same rows. Projects whose stored health does not hold today
-//! get it computed in memory first and substituted into the same statements, so a stale row
-//! never shows and a read never writes.
+//! pages the same rows with the same filters and sorting by offset and limit (`window`).
+//! Projects whose stored health does not hold today get it computed in memory first and
+//! substituted into the same statements, so a stale row never shows and a read never writes.
 //!
 //! Statements of the page: 2 (which rows are stale) + 1 (summary) + 1 (matching count) +
-//! 1 (the page's ids) + 2 (directors and clients to filter by) + 6 (the page's rows) = 13,
-//! plus 9 when some rows are stale. Only the page's rows are read; the database counts and
-//! sorts the rest by the project-scoped indexes.
+//! 1 (the page's ids) + 2 (directors and clients to filter by) + 7 (the page's rows) = 14,
+//! plus 9 when some rows are stale; of the API's window 2 + 1 + 1 + 7 = 11. Only the page's
+//! rows are read; the database counts and sorts the rest by the project-scoped indexes.
 use super::Result;
 use super::health_summary::{self as hs, Sql};
 use super::projects::{
@@ -181,29 +181,10 @@ pub async fn page<C: ConnectionTrait>(c: &C, user_id: i32, q: &PortfolioQuery) -
     summary.by_phase.sort_by_key(|x| x.seq.unwrap_or(i32::MAX));
 
     // How many match, then the page's ids in order.
-    let mut s = Sql::new(backend);
-    let f = filtered(&mut s, user_id, &a, &rag);
-    s.text = format!("SELECT COUNT(*) AS n{f}");
-    let matched = c.query_one_raw(s.statement()).await?.map_or(0, |r| count(&r, "n"));
+    let matched = matching(c, user_id, &a, &rag).await?;
     let pages = matched.div_ceil(PORTFOLIO_PAGE).max(1);
     let page = a.page.min(pages);
-    let mut s = Sql::new(backend);
-    let f = filtered(&mut s, user_id, &a, &rag);
-    let b = s.binary();
-    let by_name = format!("p.name{b}, p.id");
-    let order = match a.sort {
-        "client" => format!("p.client_name{b}, {by_name}"),
-        "phase" => format!("(ph.seq IS NULL), ph.seq, {by_name}"),
-        "health" => format!(
-            "(CASE {rag} WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END), {days} DESC, {by_name}"
-        ),
-        "due" => format!("(ph.planned_finish IS NULL), ph.planned_finish, {by_name}"),
-        _ => by_name,
-    };
-    s.text =
-        format!("SELECT p.id AS id{f} ORDER BY {order} LIMIT {PORTFOLIO_PAGE} OFFSET {}", (page - 1) * PORTFOLIO_PAGE);
-    let ids: Vec<i32> =
-        c.query_all_raw(s.statement()).await?.iter().filter_map(|r| r.try_get::<i32>("", "id").ok()).collect();
+    let ids = ids(c, user_id, &a, (&rag, &days), (page - 1) * PORTFOLIO_PAGE, PORTFOLIO_PAGE).await?;
 
     // The choices of the filters: every director and client of the user's projects.
     let mut s = Sql::new(backend);
@@ -236,6 +217,86 @@ pub async fn page<C: ConnectionTrait>(c: &C, user_id: i32, q: &PortfolioQuery) -
     let mut query = q.clone();
     query.sort = a.sort.to_string();
     Ok(PortfolioPage { rows, summary, matched, page, pages, query, errors: a.errors, directors, clients })
+}
+
+/// How many of the user's projects match the filters of `a`.
+async fn matching<C: ConnectionTrait>(c: &C, user_id: i32, a: &Asked, rag: &str) -> Result<usize> {
+    let mut s = Sql::new(c.get_database_backend());
+    let f = filtered(&mut s, user_id, a, rag);
+    s.text = format!("SELECT COUNT(*) AS n{f}");
+    Ok(c.query_one_raw(s.statement()).await?.map_or(0, |r| count(&r, "n")))
+}
+
+/// The ids of the matching projects `offset..offset + limit` in the order `a.sort` asks.
+async fn ids<C: ConnectionTrait>(
+    c: &C,
+    user_id: i32,
+    a: &Asked,
+    (rag, days): (&str, &str),
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<i32>> {
+    let mut s = Sql::new(c.get_database_backend());
+    let f = filtered(&mut s, user_id, a, rag);
+    let b = s.binary();
+    let by_name = format!("p.name{b}, p.id");
+    let order = match a.sort {
+        "client" => format!("p.client_name{b}, {by_name}"),
+        "phase" => format!("(ph.seq IS NULL), ph.seq, {by_name}"),
+        "health" => format!(
+            "(CASE {rag} WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END), {days} DESC, {by_name}"
+        ),
+        "due" => format!("(ph.planned_finish IS NULL), ph.planned_finish, {by_name}"),
+        _ => by_name,
+    };
+    s.text = format!("SELECT p.id AS id{f} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    Ok(c.query_all_raw(s.statement()).await?.iter().filter_map(|r| r.try_get::<i32>("", "id").ok()).collect())
+}
+
+/// A window of the portfolio (`GET /api/v1/projects`): the page's filters and sorting
+/// (`page` is not read), the rows `offset..offset + limit` of the projects matching, and how
+/// many match. A filter or sort not understood is an error naming it (the page ignores it).
+/// Statements: 2 (which rows are stale) + 1 (count) + 1 (ids) + 7 (rows), whatever the number
+/// of projects.
+pub async fn window<C: ConnectionTrait>(
+    c: &C,
+    user_id: i32,
+    q: &PortfolioQuery,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<PortfolioRow>, usize)> {
+    let a = understand(&PortfolioQuery { page: String::new(), ..q.clone() });
+    if !a.errors.is_empty() {
+        let mut e = crate::domain::validation::FieldErrors::default();
+        for (field, key) in &a.errors {
+            e.add(field, key);
+        }
+        return Err(super::Error::Invalid(e));
+    }
+    let stale = hs::stale_health(c, Some(user_id)).await?;
+    let (rag, days) = health_exprs(&stale);
+    let matched = matching(c, user_id, &a, &rag).await?;
+    let ids = ids(c, user_id, &a, (&rag, &days), offset, limit).await?;
+    let mut rows = rows(c, user_id, &ids, &stale).await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.project.id));
+    Ok((rows, matched))
+}
+
+/// [`window`], kept in memory until one of the user's projects changes, one is added or
+/// removed, or the quarter hour turns (`views::of_portfolio`), as the portfolio page is.
+pub async fn window_view(
+    db: &crate::db::Db,
+    user_id: i32,
+    q: &PortfolioQuery,
+    offset: usize,
+    limit: usize,
+) -> Result<std::sync::Arc<super::views::Kept<(Vec<PortfolioRow>, usize)>>> {
+    let fresh = super::views::of_portfolio(&db.conn, user_id).await?;
+    let params = format!("{q:?}/{offset}/{limit}");
+    super::views::kept(&db.views, "portfolio.window", user_id, params, fresh, async || {
+        Ok(super::views::Kept::new(window(&db.conn, user_id, q, offset, limit).await?))
+    })
+    .await
 }
 
 /// Every project of `user` by name (`GET /api/v1/projects`), health from the stored rows.

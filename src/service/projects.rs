@@ -313,7 +313,7 @@ pub async fn members<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<M
 }
 
 /// A phase with what the overview needs to show about it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PhaseView {
     #[serde(flatten)]
     pub phase: phase::Model,
@@ -324,7 +324,7 @@ pub struct PhaseView {
 /// The project overview page (and `GET /api/v1/projects/{id}`): the phases, the phase on
 /// show with its work, the gate box of the current phase, the decisions, and the one
 /// rolled-up health with its reasons, all as of the project's today.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub project: project::Model,
     /// The project's today, in its time zone.
@@ -351,7 +351,7 @@ pub struct Overview {
     pub reopenable: Option<i32>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DecisionRow {
     #[serde(flatten)]
     pub decision: phase_decision::Model,
@@ -505,7 +505,7 @@ pub(super) fn health_of(
 }
 
 /// A line of the portfolio (and of `GET /api/v1/projects`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PortfolioRow {
     /// The project (its playbook snapshot is not loaded for lists).
     pub project: project::Model,

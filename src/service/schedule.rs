@@ -1767,7 +1767,7 @@ fn split_name(n: &str) -> (String, String) {
 }
 
 /// What is due in the next two weeks or overdue and not finished, soonest first.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Due {
     pub kind: &'static str,
     pub id: i32,

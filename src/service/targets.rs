@@ -266,7 +266,7 @@ pub async fn measurements<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
 /// A target with how it stands today: the figures every surface shows (Targets page, target
 /// page, `GET /api/v1/projects/{id}/targets`, target sheet and review pack PDFs) and the trend
 /// chart model the page draws as SVG and the documents draw in the PDF.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TargetView {
     pub target: target::Model,
     pub gaps: Vec<&'static str>,
@@ -282,7 +282,7 @@ pub struct TargetView {
 /// A target's figures as people read them: thousands separators, attainment in whole
 /// percent, the forecast to one decimal (or, for a metric that cannot go below zero and
 /// whose trend would, no figure: `forecast_below_zero`).
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Shown {
     pub baseline: Option<String>,
     pub target: Option<String>,

@@ -704,7 +704,7 @@ pub async fn defects<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<d
 
 /// A cycle with its exit criteria evaluated: the gate page, the testing overview and the
 /// readiness inputs all read this.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CycleExit {
     pub cycle: test_cycle::Model,
     /// The playbook phase whose gate the cycle belongs to.

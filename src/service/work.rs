@@ -101,7 +101,7 @@ pub async fn deliverable<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) ->
 
 /// A deliverable with what its lists show: its phase's number, who reviewed it and who
 /// owns it, by name.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliverableRow {
     #[serde(flatten)]
     pub deliverable: deliverable::Model,

@@ -871,10 +871,9 @@ async fn every_area_reads_through_the_api_as_its_page_shows_it() {
         ninefold::service::demo::ensure(&t.db, pb, chrono::Utc::now().date_naive()).await.unwrap();
         let mut session = crate::consistency::demo_director(&t).await;
         let api = Api::unlimited(&t, &make_token(&mut session, "read").await);
-        let projects = api.get("/api/v1/projects").await;
-        let ids: Vec<i64> =
-            projects.json.as_array().unwrap().iter().map(|p| p["project"]["id"].as_i64().unwrap()).collect();
-        assert!(ids.len() >= 3, "the demo's projects: {}", projects.json);
+        let projects = all_items(&api, "/api/v1/projects").await;
+        let ids: Vec<i64> = projects.iter().map(|p| p["project"]["id"].as_i64().unwrap()).collect();
+        assert!(ids.len() >= 3, "the demo's projects: {projects:?}");
         let mut seen: std::collections::HashMap<&str, usize> = Default::default();
         for p in ids {
             let view = |path: String| {
@@ -1009,6 +1008,26 @@ async fn every_area_reads_through_the_api_as_its_page_shows_it() {
             assert!(items(&ph).iter().all(|x| x["status"] == "closed"));
             let ts = api.get(&format!("{base}/training-sessions?phase=7&limit=200")).await;
             assert!(items(&ts).iter().all(|x| x["phase_seq"] == 7));
+            // The overview, every phase's gate and every target as its page shows it, against
+            // the document too: the overview's health is the portfolio row's, the gate's phase
+            // the listed phase, the target's printed figures the listed target's.
+            let ov = api.get(&base).await;
+            assert_eq!(ov.status, StatusCode::OK, "{}", ov.json);
+            let row = projects.iter().find(|r| r["project"]["id"] == p).unwrap();
+            assert_eq!((&ov.json["health"], &ov.json["today"]), (&row["health"], &row["today"]), "project {p}");
+            for ph in &lists["phases"] {
+                let g = api.get(&format!("{base}/phases/{}/gate", ph["seq"])).await;
+                assert_eq!(g.status, StatusCode::OK, "{}", g.json);
+                assert_eq!(g.json["phase"]["id"], ph["id"]);
+            }
+            for tg in all_items(&api, &format!("{base}/target-items")).await {
+                let one = api.get(&format!("{base}/targets/{}", tg["id"])).await;
+                assert_eq!(one.status, StatusCode::OK, "{}", one.json);
+                assert_eq!(
+                    (&one.json["shown"]["attainment"], &one.json["target"]["version"]),
+                    (&tg["attainment"], &tg["version"])
+                );
+            }
         }
         // Not a walk over empty lists: the demo fills every area somewhere.
         let empty: Vec<&str> = READ_RESOURCES.iter().copied().filter(|r| seen[r] == 0).collect();
@@ -1071,12 +1090,8 @@ async fn the_later_areas_write_through_the_api_with_the_pages_rules() {
         let mut session = crate::consistency::demo_director(&t).await;
         let api = Api::new(&t, Some(&make_token(&mut session, "write").await));
         let reader = Api::new(&t, Some(&make_token(&mut session, "read").await));
-        let ids: Vec<i64> = api
-            .get("/api/v1/projects")
+        let ids: Vec<i64> = all_items(&api, "/api/v1/projects")
             .await
-            .json
-            .as_array()
-            .unwrap()
             .iter()
             .map(|p| p["project"]["id"].as_i64().unwrap())
             .collect();
@@ -1381,12 +1396,8 @@ async fn the_remaining_areas_write_through_the_api_with_the_pages_rules() {
         ninefold::service::demo::ensure(&t.db, pb, chrono::Utc::now().date_naive()).await.unwrap();
         let mut session = crate::consistency::demo_director(&t).await;
         let api = Api::unlimited(&t, &make_token(&mut session, "write").await);
-        let ids: Vec<i64> = api
-            .get("/api/v1/projects")
+        let ids: Vec<i64> = all_items(&api, "/api/v1/projects")
             .await
-            .json
-            .as_array()
-            .unwrap()
             .iter()
             .map(|p| p["project"]["id"].as_i64().unwrap())
             .collect();

@@ -36,16 +36,30 @@ fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {}", &body[..body.len().min(300)]))
 }
 
+/// Every row `GET /api/v1/projects?{query}` lists, following its cursors (pages of 20).
+async fn api_rows(c: &mut Client, query: &str) -> Vec<Value> {
+    let mut out = vec![];
+    let mut cursor = String::new();
+    loop {
+        let r = c.get(&format!("/api/v1/projects?limit=20&{query}{cursor}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let page = json(&r.body);
+        out.extend(page["items"].as_array().unwrap().iter().cloned());
+        let total = page["total"].as_u64().unwrap() as usize;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => {
+                assert_eq!(out.len(), total, "every page's total is the number matching");
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// Every project's health as the portfolio API gives it, by id.
 async fn listed(c: &mut Client) -> BTreeMap<i64, Value> {
-    let r = c.get("/api/v1/projects").await;
-    assert_eq!(r.status, 200);
-    json(&r.body)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| (row["project"]["id"].as_i64().unwrap(), row["health"].clone()))
-        .collect()
+    api_rows(c, "").await.iter().map(|row| (row["project"]["id"].as_i64().unwrap(), row["health"].clone())).collect()
 }
 
 /// The overview's health of project `id`.
@@ -188,6 +202,48 @@ async fn filters_sorting_and_summary_by_health_hold_beyond_one_page() {
             // Client filter with health: all late ones belong to Client L.
             let lf = c.get("/projects?client=Client%20L&health=green").await;
             assert!(lf.body.contains("No project matches these filters."));
+
+            // The API pages the same rows in the same order, by cursor instead of page number.
+            let names = |rows: &[Value]| -> Vec<String> {
+                rows.iter().map(|r| r["project"]["name"].as_str().unwrap().to_string()).collect()
+            };
+            let by_name = names(&api_rows(&mut c, "").await);
+            assert_eq!(by_name.len(), 56);
+            assert_eq!(by_name[50..], on2[..], "the rows after the first 50 by name are the page's second page");
+            let by_health = names(&api_rows(&mut c, "sort=health").await);
+            assert_eq!(by_health[..3], ["Late 29", "Late 28", "Late 27"]);
+            assert_eq!(by_health[27], "Late 02");
+            assert!(by_health[28..].iter().all(|n| n.starts_with("Fresh")));
+            let on_page = |name: &String| pos(&page1.body, name);
+            let mut seen: Vec<&String> = by_health[..50].iter().collect();
+            seen.sort_by_key(|n| on_page(n));
+            assert_eq!(seen, by_health[..50].iter().collect::<Vec<_>>(), "page 1 sorted by health, in the API's order");
+            let reds = api_rows(&mut c, "health=red").await;
+            assert_eq!(reds.len(), 28);
+            assert!(
+                reds.iter()
+                    .all(|r| late.contains_key(&r["project"]["id"].as_i64().unwrap()) && r["health"]["rag"] == "red")
+            );
+            assert!(api_rows(&mut c, "client=Client%20L&health=green").await.is_empty());
+            assert_eq!(api_rows(&mut c, "client=Client%20F").await.len(), 28);
+            // The same rows as the page: the overview's health, the phase, the directors.
+            let first = &api_rows(&mut c, "sort=health").await[0];
+            assert_eq!(first["health"], overview(&mut c, first["project"]["id"].as_i64().unwrap()).await);
+            assert_eq!(first["phase"]["seq"], 1);
+            assert_eq!(first["directors"][0][1], "Dora Director");
+            // What the page ignores, the API refuses, naming the field.
+            for (q, field) in [
+                ("health=purple", "health"),
+                ("sort=size", "sort"),
+                ("phase=x", "phase"),
+                ("director=me", "director"),
+                ("limit=0", "limit"),
+                ("cursor=zz", "cursor"),
+            ] {
+                let r = c.get(&format!("/api/v1/projects?{q}")).await;
+                assert_eq!(r.status, 400, "{q}: {}", r.body);
+                assert_eq!(json(&r.body)["field"], field, "{q}");
+            }
         }),
     )
     .await;

@@ -9,7 +9,7 @@ use super::later::{
     TestCase, TestRun,
 };
 use super::problem::{ApiResult, ProblemDoc};
-use super::write::Writable;
+use super::write::{Writable, plain_writable};
 use crate::AppState;
 use crate::domain::policy::Action;
 use crate::entity::project;
@@ -47,48 +47,6 @@ fn blueprint_keys(b: Vec<crate::entity::blueprint::Model>) -> Vec<i32> {
     b.into_iter().map(|b| b.id).collect()
 }
 
-/// The common case: a record whose page checks its form with one validation (`check`, given
-/// the state, the project and the form) and writes with the service's create and update.
-macro_rules! plain_writable {
-    (
-        $rec:ident, form = $raw:ty, kind = $kind:literal, segment = $seg:literal, load = $load:ident,
-        base = |$bs:ident, $bp:ident, $bid:ident| $base:expr,
-        check = |$cs:ident, $cp:ident, $craw:ident| $check:expr,
-        create = $create:path, update = $update:path $(,)?
-    ) => {
-        impl Writable for $rec {
-            type New = $raw;
-            type Edit = $raw;
-            const KIND: &'static str = $kind;
-            const SEGMENT: &'static str = $seg;
-
-            async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-                super::later::$load(state, ctx, p).await
-            }
-            async fn base($bs: &AppState, $bp: &project::Model, $bid: i32) -> service::Result<$raw> {
-                $base
-            }
-            async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &$raw) -> service::Result<i32> {
-                let ($cs, $cp, $craw) = (state, p, raw);
-                let i = $check;
-                Ok($create(&state.db, actor, p.id, &i).await?.id)
-            }
-            async fn update(
-                state: &AppState,
-                actor: Actor,
-                p: &project::Model,
-                id: i32,
-                version: i32,
-                raw: &$raw,
-            ) -> service::Result<()> {
-                let ($cs, $cp, $craw) = (state, p, raw);
-                let i = $check;
-                $update(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-            }
-        }
-    };
-}
-
 // ---- Testing ----
 
 plain_writable!(
@@ -96,7 +54,7 @@ plain_writable!(
     form = testing::RawCase,
     kind = "test_case",
     segment = "test-cases",
-    load = load_cases,
+    load = super::later::load_cases,
     base = |state, p, id| Ok(crate::web::testing::raw_case(&testing::get_case(&state.db.conn, p.id, id).await?)),
     check = |state, p, raw| {
         let bps = blueprint_keys(testing::blueprint_ids(&state.db.conn, p.id).await?);
@@ -217,7 +175,7 @@ plain_writable!(
     form = raid::RawIssue,
     kind = "issue",
     segment = "issues",
-    load = load_issues,
+    load = super::later::load_issues,
     base = |state, p, id| Ok(crate::web::raid::raw_issue(&raid::get_issue(&state.db.conn, p.id, id).await?)),
     check = |_state, p, raw| raid::validate_issue(raw, clock::today(p))?,
     create = raid::create_issue,
@@ -233,7 +191,7 @@ plain_writable!(
     form = raid::RawChange,
     kind = "change_request",
     segment = "change-requests",
-    load = load_changes,
+    load = super::later::load_changes,
     base = |state, p, id| Ok(crate::web::raid::raw_change(
         &raid::get_change(&state.db.conn, p.id, id).await?,
         &p.currency
@@ -300,7 +258,7 @@ plain_writable!(
     form = configuration::RawInterface,
     kind = "interface",
     segment = "interfaces",
-    load = load_interfaces,
+    load = super::later::load_interfaces,
     base = |state, p, id| {
         Ok(crate::web::configuration::raw_interface(&configuration::get_interface(&state.db.conn, p.id, id).await?))
     },

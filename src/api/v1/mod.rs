@@ -151,6 +151,15 @@ pub const MAX_LIMIT: usize = 200;
 /// One page of `rows` (already filtered and in their reading order) and the cursor of the
 /// next, if any. The cursor is opaque to clients (it is the position, encoded).
 pub fn paginate<T>(rows: Vec<T>, q: &PageQuery) -> ApiResult<(Vec<T>, Option<String>, usize)> {
+    let (start, limit) = window(q)?;
+    let total = rows.len();
+    let items = rows.into_iter().skip(start).take(limit).collect();
+    Ok((items, next_cursor(start, limit, total), total))
+}
+
+/// Where the page `q` asks for starts and how many items it holds at most — for lists paged
+/// by the database (then [`next_cursor`] with the number of items matching).
+pub fn window(q: &PageQuery) -> ApiResult<(usize, usize)> {
     let limit = match q.limit.as_deref().map(str::trim) {
         None | Some("") => DEFAULT_LIMIT,
         Some(l) => l
@@ -165,11 +174,14 @@ pub fn paginate<T>(rows: Vec<T>, q: &PageQuery) -> ApiResult<(Vec<T>, Option<Str
             decode_cursor(c).ok_or_else(|| Problem::field(StatusCode::BAD_REQUEST, "cursor", "api.err.cursor"))?
         }
     };
-    let total = rows.len();
+    Ok((start, limit))
+}
+
+/// The cursor of the page after the one at `start` of `limit` items, when `total` items
+/// match and some are left.
+pub fn next_cursor(start: usize, limit: usize, total: usize) -> Option<String> {
     let end = start.saturating_add(limit).min(total);
-    let next = (end < total).then(|| encode_cursor(end));
-    let items = rows.into_iter().skip(start).take(limit).collect();
-    Ok((items, next, total))
+    (end < total).then(|| encode_cursor(end))
 }
 
 fn encode_cursor(pos: usize) -> String {
@@ -181,10 +193,12 @@ fn decode_cursor(c: &str) -> Option<usize> {
     raw.strip_prefix('p')?.parse().ok()
 }
 
-/// Declares the page type of a resource (a concrete type per resource for the document).
+/// Declares the page type of a resource (a concrete type per resource for the document),
+/// with `of` to page a list loaded whole; `in_sql` for a list the database pages (built with
+/// [`window`] and [`next_cursor`]).
 #[macro_export]
 macro_rules! api_page {
-    ($name:ident, $item:ty) => {
+    ($name:ident, $item:ty, in_sql) => {
         /// One page of items and the cursor of the next page (`null` on the last).
         #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
         pub struct $name {
@@ -193,6 +207,9 @@ macro_rules! api_page {
             /// Items matching the filters, on every page.
             pub total: usize,
         }
+    };
+    ($name:ident, $item:ty) => {
+        $crate::api_page!($name, $item, in_sql);
         impl $name {
             pub fn of(rows: Vec<$item>, q: &$crate::api::v1::PageQuery) -> $crate::api::v1::problem::ApiResult<Self> {
                 let (items, next_cursor, total) = $crate::api::v1::paginate(rows, q)?;

@@ -9,7 +9,7 @@ use super::design::{Process, TrainingSession};
 use super::later::TestCycle;
 use super::problem::{ApiResult, Problem, ProblemDoc};
 use super::work::{Deliverable, Target, load_deliverable};
-use super::write::{Writable, find, read};
+use super::write::{Writable, find, plain_writable, read, service_writable};
 use super::{etag, if_match, tagged};
 use crate::AppState;
 use crate::domain::policy::Action;
@@ -59,73 +59,37 @@ pub fn routes() -> Router<AppState> {
 
 // ---- Training ----
 
-impl Writable for TrainingSession {
-    type New = RawSession;
-    type Edit = RawSession;
-    const KIND: &'static str = "training_session";
-    const SEGMENT: &'static str = "training-sessions";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::design::load_sessions(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<RawSession> {
-        Ok(crate::web::training::raw_of(&training::session(&state.db.conn, p.id, id).await?, &p.currency))
-    }
-    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &RawSession) -> service::Result<i32> {
-        let i = crate::web::training::validate_form(state, p, raw).await?;
-        Ok(training::create_session(&state.db, actor, p, &i).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &RawSession,
-    ) -> service::Result<()> {
-        let i = crate::web::training::validate_form(state, p, raw).await?;
-        training::update_session(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-    }
-}
+plain_writable!(
+    TrainingSession,
+    form = RawSession,
+    kind = "training_session",
+    segment = "training-sessions",
+    load = super::design::load_sessions,
+    base = |state, p, id| Ok(crate::web::training::raw_of(
+        &training::session(&state.db.conn, p.id, id).await?,
+        &p.currency
+    )),
+    check = |state, p, raw| crate::web::training::validate_form(state, p, raw).await?,
+    create = training::create_session[project],
+    update = training::update_session
+);
 crate::api_write!(record = TrainingSession, tag = "training", new = RawSession, edit = RawSession,
     create = create_session at "/api/v1/projects/{id}/training-sessions",
     update = update_session at "/api/v1/projects/{id}/training-sessions/{item}");
 
 // ---- Targets ----
 
-impl Writable for Target {
-    type New = targets::RawTarget;
-    type Edit = targets::RawTarget;
-    const KIND: &'static str = "target";
-    const SEGMENT: &'static str = "target-items";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::work::load_targets(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<targets::RawTarget> {
-        Ok(crate::web::targets::raw_of(&targets::get(&state.db.conn, p.id, id).await?))
-    }
-    async fn create(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        raw: &targets::RawTarget,
-    ) -> service::Result<i32> {
-        let i = crate::web::targets::validate_form(state, p.id, raw).await?;
-        Ok(targets::create(&state.db, actor, p.id, &i).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &targets::RawTarget,
-    ) -> service::Result<()> {
-        let i = crate::web::targets::validate_form(state, p.id, raw).await?;
-        targets::update(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-    }
-}
+plain_writable!(
+    Target,
+    form = targets::RawTarget,
+    kind = "target",
+    segment = "target-items",
+    load = super::work::load_targets,
+    base = |state, p, id| Ok(crate::web::targets::raw_of(&targets::get(&state.db.conn, p.id, id).await?)),
+    check = |state, p, raw| crate::web::targets::validate_form(state, p.id, raw).await?,
+    create = targets::create,
+    update = targets::update
+);
 crate::api_write!(record = Target, tag = "targets", new = targets::RawTarget, edit = targets::RawTarget,
     create = create_target at "/api/v1/projects/{id}/target-items",
     update = update_target at "/api/v1/projects/{id}/target-items/{item}");
@@ -184,34 +148,19 @@ async fn cycle_input(state: &AppState, p: &project::Model, body: &CycleBody) -> 
     Ok(testing::validate_cycle(&body.raw(), &bps)?)
 }
 
-impl Writable for TestCycle {
-    type New = CycleBody;
-    type Edit = CycleBody;
-    const KIND: &'static str = "test_cycle";
-    const SEGMENT: &'static str = "test-cycles";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::later::load_cycles(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<CycleBody> {
-        Ok(crate::web::testing::raw_of_cycle(&testing::get_cycle(&state.db.conn, p.id, id).await?).into())
-    }
-    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &CycleBody) -> service::Result<i32> {
-        let i = cycle_input(state, p, raw).await?;
-        Ok(testing::create_cycle(&state.db, actor, p.id, &i).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &CycleBody,
-    ) -> service::Result<()> {
-        let i = cycle_input(state, p, raw).await?;
-        testing::update_cycle(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-    }
-}
+plain_writable!(
+    TestCycle,
+    form = CycleBody,
+    kind = "test_cycle",
+    segment = "test-cycles",
+    load = super::later::load_cycles,
+    base = |state, p, id| Ok(
+        crate::web::testing::raw_of_cycle(&testing::get_cycle(&state.db.conn, p.id, id).await?).into()
+    ),
+    check = |state, p, raw| cycle_input(state, p, raw).await?,
+    create = testing::create_cycle,
+    update = testing::update_cycle
+);
 crate::api_write!(record = TestCycle, tag = "testing", new = CycleBody, edit = CycleBody,
     create = create_cycle at "/api/v1/projects/{id}/test-cycles",
     update = update_cycle at "/api/v1/projects/{id}/test-cycles/{item}");
@@ -228,39 +177,17 @@ async fn process_input(
     Ok(diagnosis::validate_process(raw, &keys)?)
 }
 
-impl Writable for Process {
-    type New = diagnosis::RawProcess;
-    type Edit = diagnosis::RawProcess;
-    const KIND: &'static str = "process";
-    const SEGMENT: &'static str = "processes";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::design::load_processes(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<diagnosis::RawProcess> {
-        Ok(diagnosis::raw_process(&diagnosis::get_process(&state.db.conn, p.id, id).await?))
-    }
-    async fn create(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        raw: &diagnosis::RawProcess,
-    ) -> service::Result<i32> {
-        let i = process_input(state, p, raw).await?;
-        Ok(diagnosis::create_process(&state.db, actor, p.id, &i).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &diagnosis::RawProcess,
-    ) -> service::Result<()> {
-        let i = process_input(state, p, raw).await?;
-        diagnosis::update_process(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-    }
-}
+plain_writable!(
+    Process,
+    form = diagnosis::RawProcess,
+    kind = "process",
+    segment = "processes",
+    load = super::design::load_processes,
+    base = |state, p, id| Ok(diagnosis::raw_process(&diagnosis::get_process(&state.db.conn, p.id, id).await?)),
+    check = |state, p, raw| process_input(state, p, raw).await?,
+    create = diagnosis::create_process,
+    update = diagnosis::update_process
+);
 crate::api_write!(record = Process, tag = "design", new = diagnosis::RawProcess, edit = diagnosis::RawProcess,
     create = create_process at "/api/v1/projects/{id}/processes",
     update = update_process at "/api/v1/projects/{id}/processes/{item}");
@@ -305,35 +232,19 @@ async fn rule_input(state: &AppState, p: &project::Model, raw: &phase6::RawRule)
     Ok(phase6::validate_rule(raw, &bps)?)
 }
 
-impl Writable for OperatingRule {
-    type New = phase6::RawRule;
-    type Edit = phase6::RawRule;
-    const KIND: &'static str = "operating_rule";
-    const SEGMENT: &'static str = "operating-rules";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::closing::load_rules(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<phase6::RawRule> {
-        Ok(crate::web::phase6::raw_rule(&phase6::get_rule(&state.db.conn, p.id, id).await?))
-    }
-    async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &phase6::RawRule) -> service::Result<i32> {
-        let i = rule_input(state, p, raw).await?;
-        Ok(phase6::create_rule(&state.db, actor, p.id, &i).await?.id)
-    }
-    /// A changed title, process or text clears the approval, as on the page.
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &phase6::RawRule,
-    ) -> service::Result<()> {
-        let i = rule_input(state, p, raw).await?;
-        phase6::update_rule(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-    }
-}
+// A changed title, process or text clears the approval on update, as on the page (the
+// service's `update_rule`).
+plain_writable!(
+    OperatingRule,
+    form = phase6::RawRule,
+    kind = "operating_rule",
+    segment = "operating-rules",
+    load = super::closing::load_rules,
+    base = |state, p, id| Ok(crate::web::phase6::raw_rule(&phase6::get_rule(&state.db.conn, p.id, id).await?)),
+    check = |state, p, raw| rule_input(state, p, raw).await?,
+    create = phase6::create_rule,
+    update = phase6::update_rule
+);
 crate::api_write!(record = OperatingRule, tag = "golive", new = phase6::RawRule, edit = phase6::RawRule,
     create = create_rule at "/api/v1/projects/{id}/operating-rules",
     update = update_rule at "/api/v1/projects/{id}/operating-rules/{item}");
@@ -375,87 +286,20 @@ async fn trial_input(
     Ok(phase6::validate_trial(raw, &sources, clock::today(p))?)
 }
 
-impl Writable for ConversionTrial {
-    type New = phase6::RawTrial;
-    type Edit = phase6::RawTrial;
-    const KIND: &'static str = "conversion_trial";
-    const SEGMENT: &'static str = "conversion-trials";
-
-    async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-        super::closing::load_trials(state, ctx, p).await
-    }
-    async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<phase6::RawTrial> {
-        Ok(crate::web::phase6::raw_trial(&phase6::get_trial(&state.db.conn, p.id, id).await?))
-    }
-    async fn create(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        raw: &phase6::RawTrial,
-    ) -> service::Result<i32> {
-        let i = trial_input(state, p, raw).await?;
-        Ok(phase6::create_trial(&state.db, actor, p.id, &i).await?.id)
-    }
-    async fn update(
-        state: &AppState,
-        actor: Actor,
-        p: &project::Model,
-        id: i32,
-        version: i32,
-        raw: &phase6::RawTrial,
-    ) -> service::Result<()> {
-        let i = trial_input(state, p, raw).await?;
-        phase6::update_trial(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
-    }
-}
+plain_writable!(
+    ConversionTrial,
+    form = phase6::RawTrial,
+    kind = "conversion_trial",
+    segment = "conversion-trials",
+    load = super::closing::load_trials,
+    base = |state, p, id| Ok(crate::web::phase6::raw_trial(&phase6::get_trial(&state.db.conn, p.id, id).await?)),
+    check = |state, p, raw| trial_input(state, p, raw).await?,
+    create = phase6::create_trial,
+    update = phase6::update_trial
+);
 crate::api_write!(record = ConversionTrial, tag = "golive", new = phase6::RawTrial, edit = phase6::RawTrial,
     create = create_trial at "/api/v1/projects/{id}/conversion-trials",
     update = update_trial at "/api/v1/projects/{id}/conversion-trials/{item}");
-
-/// A record whose service checks the form itself (the page posts to the same calls):
-/// create, update and delete go straight to the service.
-macro_rules! service_writable {
-    (
-        $rec:ident, form = $raw:ty, kind = $kind:literal, segment = $seg:literal, load = $load:path,
-        base = $base:path, create = $create:path, update = $update:path, delete = $delete:path $(,)?
-    ) => {
-        impl Writable for $rec {
-            type New = $raw;
-            type Edit = $raw;
-            const KIND: &'static str = $kind;
-            const SEGMENT: &'static str = $seg;
-
-            async fn load(state: &AppState, ctx: &Ctx, p: &project::Model) -> ApiResult<Vec<Self>> {
-                $load(state, ctx, p).await
-            }
-            async fn base(state: &AppState, p: &project::Model, id: i32) -> service::Result<$raw> {
-                $base(&state.db.conn, p.id, id).await
-            }
-            async fn create(state: &AppState, actor: Actor, p: &project::Model, raw: &$raw) -> service::Result<i32> {
-                Ok($create(&state.db, actor, p.id, raw).await?.id)
-            }
-            async fn update(
-                state: &AppState,
-                actor: Actor,
-                p: &project::Model,
-                id: i32,
-                version: i32,
-                raw: &$raw,
-            ) -> service::Result<()> {
-                $update(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
-            }
-            async fn delete(
-                state: &AppState,
-                actor: Actor,
-                p: &project::Model,
-                id: i32,
-                version: i32,
-            ) -> service::Result<()> {
-                $delete(&state.db, actor, p.id, id, version).await
-            }
-        }
-    };
-}
 
 // ---- Evaluation: lessons, the improvement backlog, actual costs ----
 

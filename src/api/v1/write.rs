@@ -13,6 +13,10 @@
 //! list in the blank form — a multiple choice — takes an array, or a comma-separated string),
 //! and validation is the service's, the same as for the page and the imports.
 //!
+//! The `Writable` impl of the common cases is one macro call: `plain_writable!` (the page
+//! checks the form with one validation, the service creates and updates) and
+//! `service_writable!` (the service checks the form itself, and deletes).
+//!
 //! [`api_write!`]: crate::api_write
 use super::problem::{ApiResult, Problem};
 use super::resource::Record;
@@ -240,3 +244,126 @@ macro_rules! api_write {
         )?
     };
 }
+
+/// The common case of a [`Writable`] record: its page checks the form with one validation
+/// (`check`, given the state, the project and the form; it may `.await?`) and writes with the
+/// service's create and update, which take the project's id — or, marked `[project]` after
+/// the create function, the project itself. `base` is the stored row in edit-form shape.
+macro_rules! plain_writable {
+    (
+        $rec:ident, form = $raw:ty, kind = $kind:literal, segment = $seg:literal, load = $load:path,
+        base = |$bs:ident, $bp:ident, $bid:ident| $base:expr,
+        check = |$cs:ident, $cp:ident, $craw:ident| $check:expr,
+        create = $create:path $([$with:ident])?, update = $update:path $(,)?
+    ) => {
+        impl $crate::api::v1::write::Writable for $rec {
+            type New = $raw;
+            type Edit = $raw;
+            const KIND: &'static str = $kind;
+            const SEGMENT: &'static str = $seg;
+
+            async fn load(
+                state: &$crate::AppState,
+                ctx: &$crate::web::context::Ctx,
+                p: &$crate::entity::project::Model,
+            ) -> $crate::api::v1::problem::ApiResult<Vec<Self>> {
+                $load(state, ctx, p).await
+            }
+            async fn base(
+                $bs: &$crate::AppState,
+                $bp: &$crate::entity::project::Model,
+                $bid: i32,
+            ) -> $crate::service::Result<$raw> {
+                $base
+            }
+            async fn create(
+                state: &$crate::AppState,
+                actor: $crate::service::Actor,
+                p: &$crate::entity::project::Model,
+                raw: &$raw,
+            ) -> $crate::service::Result<i32> {
+                let ($cs, $cp, $craw) = (state, p, raw);
+                let i = $check;
+                Ok($create(&state.db, actor, $crate::api::v1::write::plain_writable!(@project p $($with)?), &i).await?.id)
+            }
+            async fn update(
+                state: &$crate::AppState,
+                actor: $crate::service::Actor,
+                p: &$crate::entity::project::Model,
+                id: i32,
+                version: i32,
+                raw: &$raw,
+            ) -> $crate::service::Result<()> {
+                let ($cs, $cp, $craw) = (state, p, raw);
+                let i = $check;
+                $update(&state.db, actor, p.id, id, version, &i).await.map(|_| ())
+            }
+        }
+    };
+    (@project $p:ident) => {
+        $p.id
+    };
+    (@project $p:ident project) => {
+        $p
+    };
+}
+pub(crate) use plain_writable;
+
+/// A [`Writable`] record whose service checks the form itself (the page posts to the same
+/// calls): create, update and delete go straight to the service.
+macro_rules! service_writable {
+    (
+        $rec:ident, form = $raw:ty, kind = $kind:literal, segment = $seg:literal, load = $load:path,
+        base = $base:path, create = $create:path, update = $update:path, delete = $delete:path $(,)?
+    ) => {
+        impl $crate::api::v1::write::Writable for $rec {
+            type New = $raw;
+            type Edit = $raw;
+            const KIND: &'static str = $kind;
+            const SEGMENT: &'static str = $seg;
+
+            async fn load(
+                state: &$crate::AppState,
+                ctx: &$crate::web::context::Ctx,
+                p: &$crate::entity::project::Model,
+            ) -> $crate::api::v1::problem::ApiResult<Vec<Self>> {
+                $load(state, ctx, p).await
+            }
+            async fn base(
+                state: &$crate::AppState,
+                p: &$crate::entity::project::Model,
+                id: i32,
+            ) -> $crate::service::Result<$raw> {
+                $base(&state.db.conn, p.id, id).await
+            }
+            async fn create(
+                state: &$crate::AppState,
+                actor: $crate::service::Actor,
+                p: &$crate::entity::project::Model,
+                raw: &$raw,
+            ) -> $crate::service::Result<i32> {
+                Ok($create(&state.db, actor, p.id, raw).await?.id)
+            }
+            async fn update(
+                state: &$crate::AppState,
+                actor: $crate::service::Actor,
+                p: &$crate::entity::project::Model,
+                id: i32,
+                version: i32,
+                raw: &$raw,
+            ) -> $crate::service::Result<()> {
+                $update(&state.db, actor, p.id, id, version, raw).await.map(|_| ())
+            }
+            async fn delete(
+                state: &$crate::AppState,
+                actor: $crate::service::Actor,
+                p: &$crate::entity::project::Model,
+                id: i32,
+                version: i32,
+            ) -> $crate::service::Result<()> {
+                $delete(&state.db, actor, p.id, id, version).await
+            }
+        }
+    };
+}
+pub(crate) use service_writable;

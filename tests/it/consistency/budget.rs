@@ -50,8 +50,8 @@ async fn the_budget_report_portfolio_and_review_slide_show_the_budget_pages_figu
         }
 
         // The portfolio's columns: the same budget, actual, CPI and SPI, from the stored row.
-        let rows = json(&c.get("/api/v1/projects").await.body);
-        let row = rows.as_array().unwrap().iter().find(|r| r["project"]["id"] == p).expect("the demo on the portfolio");
+        let rows = json(&c.get("/api/v1/projects?limit=200").await.body);
+        let row = rows["items"].as_array().unwrap().iter().find(|r| r["project"]["id"] == p).expect("the demo on the portfolio");
         assert_eq!(row["ev"]["budget_minor"].as_i64(), Some(minor("budget")));
         assert_eq!(row["ev"]["actual_minor"].as_i64(), Some(minor("actual")));
         assert_eq!(ratio(&row["ev"]["cpi"]), cpi);
@@ -95,8 +95,8 @@ async fn the_budget_report_portfolio_and_review_slide_show_the_budget_pages_figu
         let slide = c.get(&deck).await.body;
         assert!(slide.contains(&format!("id=\"slide-cpi\">{cpi}</td>")), "the held review keeps its frozen CPI");
         // …while the portfolio follows the Budget page at once.
-        let rows = json(&c.get("/api/v1/projects").await.body);
-        let row = rows.as_array().unwrap().iter().find(|r| r["project"]["id"] == p).unwrap();
+        let rows = json(&c.get("/api/v1/projects?limit=200").await.body);
+        let row = rows["items"].as_array().unwrap().iter().find(|r| r["project"]["id"] == p).unwrap();
         assert_eq!(row["ev"]["actual_minor"], after["total"]["actual"]);
         assert_eq!(ratio(&row["ev"]["cpi"]), ratio(&after["ev"]["cpi"]));
     })

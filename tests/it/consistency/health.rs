@@ -77,8 +77,14 @@ fn loc_name(lang: Lang, d: &Value) -> String {
 /// Health on the portfolio page, in `/api/v1/projects`, on the overview and in
 /// `/api/v1/projects/{id}` is one rolled-up figure with the same reasons.
 async fn health_agrees(c: &mut Client, project: i32) -> Value {
-    let list = json(&c.get("/api/v1/projects").await.body);
-    let row = list.as_array().unwrap().iter().find(|r| r["project"]["id"] == project).expect("project listed").clone();
+    let list = json(&c.get("/api/v1/projects?limit=200").await.body);
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["project"]["id"] == project)
+        .expect("project listed")
+        .clone();
     let name = row["project"]["name"].as_str().unwrap().to_string();
     let portfolio = c.get("/projects").await.body;
     let lang = page_lang(&portfolio);
@@ -233,8 +239,8 @@ async fn time_zone_is_validated_shown_and_sets_the_projects_today() {
             (ov["project"]["time_zone"].as_str(), ov["today"].as_str()),
             (Some("Pacific/Pago_Pago"), Some(today.as_str()))
         );
-        let list = json(&d.get("/api/v1/projects").await.body);
-        let row = list.as_array().unwrap().iter().find(|r| r["project"]["id"] == id).unwrap();
+        let list = json(&d.get("/api/v1/projects?limit=200").await.body);
+        let row = list["items"].as_array().unwrap().iter().find(|r| r["project"]["id"] == id).unwrap();
         assert_eq!(row["today"], today.as_str());
         assert!(d.get(&format!("/projects/{id}")).await.body.contains(&today));
         // An invalid zone on the edit form names the field and changes nothing.
