@@ -151,8 +151,7 @@ pub async fn of_portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Opt
     }
     // Distinct for (count, checksum) pairs that differ, as far as 64 bits allow.
     let stamp = sum.wrapping_mul(1_000_003).wrapping_add(n);
-    let quarter = chrono::Utc::now().timestamp().div_euclid(900);
-    Ok(Some(Fresh { stamp, period: quarter }))
+    Ok(Some(Fresh { stamp, period: super::clock::quarter_hour() }))
 }
 
 /// View `kind` of `scope` (a project, a user) with `params`: from memory while `fresh` is
