@@ -6,7 +6,7 @@ use crate::error::ErrorInfo;
 use crate::i18n::{self, Lang};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use minijinja::value::Kwargs;
+use minijinja::value::{Kwargs, merge_maps};
 use minijinja::{Environment, State, Value, context};
 
 fn lang_of(state: &State) -> Lang {
@@ -89,6 +89,20 @@ pub fn ser<T: serde::Serialize>(t: &T) -> Value {
     Value::from(minijinja::value::Serde(t))
 }
 
+/// What every page's templates know of its language: its code and tag, and its punctuation
+/// (merged last, so it wins over a handler's data of the same name).
+fn language(lang: Lang) -> Value {
+    context! {
+        lang => lang.code(),
+        html_lang => lang.tag(),
+        // A label's colon: full-width in Chinese (标签：值), ": " in English.
+        colon => if lang == Lang::Zh { "：" } else { ": " },
+        // A label's unit in brackets: 金额（¥ CNY）, "Amount (¥ CNY)".
+        lp => if lang == Lang::Zh { "（" } else { " (" },
+        rp => if lang == Lang::Zh { "）" } else { ")" },
+    }
+}
+
 /// What stands for the request's CSRF token in a kept page's content (a control character
 /// no template writes): replaced by the token of each request that shows it.
 const CSRF_MARK: &str = "\u{1}csrf\u{1}";
@@ -109,15 +123,7 @@ pub fn kept_page<T>(
     let key = format!("page.{name}.{}.{variant}", ctx.lang.code());
     let mut failed = false;
     let blocks = kept.memo(&key, || {
-        let full = context! {
-            lang => ctx.lang.code(),
-            html_lang => ctx.lang.tag(),
-            colon => if ctx.lang == i18n::Lang::Zh { "：" } else { ": " },
-            lp => if ctx.lang == i18n::Lang::Zh { "（" } else { " (" },
-            rp => if ctx.lang == i18n::Lang::Zh { "）" } else { ")" },
-            csrf => CSRF_MARK,
-            ..data()
-        };
+        let full = context! { csrf => CSRF_MARK, ..merge_maps([data(), language(ctx.lang)]) };
         let out = state.templates.get_template(name).and_then(|t| {
             let mut captured = t.render_captured_to(full, std::io::sink())?;
             captured
@@ -148,18 +154,11 @@ pub fn kept_page<T>(
 /// 500 (the error marker survives any status the caller sets), never a panic.
 pub fn page(state: &AppState, ctx: &Ctx, name: &str, data: Value) -> Response {
     let full = context! {
-        lang => ctx.lang.code(),
-        html_lang => ctx.lang.tag(),
-        // A label's colon: full-width in Chinese (标签：值), ": " in English.
-        colon => if ctx.lang == i18n::Lang::Zh { "：" } else { ": " },
-        // A label's unit in brackets: 金额（¥ CNY）, "Amount (¥ CNY)".
-        lp => if ctx.lang == i18n::Lang::Zh { "（" } else { " (" },
-        rp => if ctx.lang == i18n::Lang::Zh { "）" } else { ")" },
         user => ser(&ctx.user),
         csrf => ctx.csrf.clone(),
         path => ctx.path.clone(),
         unread => ctx.unread,
-        ..data
+        ..merge_maps([data, language(ctx.lang)])
     };
     match state.templates.get_template(name).and_then(|t| t.render(full)) {
         Ok(s) => Html(s).into_response(),
