@@ -39,6 +39,8 @@ pub struct AppState {
     /// `NINEFOLD_WEBHOOK_ALLOW_PRIVATE=1`: webhook URLs may name loopback, private and
     /// link-local addresses (refused otherwise: server-side request forgery).
     pub webhook_allow_private: bool,
+    /// Kept responses compressed once (`web::packed`).
+    pub packed: Arc<web::packed::Packed>,
 }
 
 /// `NINEFOLD_WEBHOOK_ALLOW_PRIVATE` is `1` or `true`.
@@ -67,6 +69,7 @@ impl AppState {
             ),
             api_limits: Arc::default(),
             webhook_allow_private: webhook_allow_private(),
+            packed: Arc::default(),
         }
     }
 }

@@ -68,7 +68,7 @@ pub async fn list(
     ctx: Ctx,
     Query(f): Query<ProjectFilters>,
     Query(pq): Query<PageQuery>,
-) -> ApiResult<Json<ProjectPage>> {
+) -> ApiResult<Response> {
     let user = ctx.user()?;
     let (start, limit) = window(&pq)?;
     let kept = portfolio::window_view(&state.db, user.id, &f.query(), start, limit).await.map_err(|e| match e {
@@ -77,7 +77,9 @@ pub async fn list(
         e => e.into(),
     })?;
     let (items, total) = (kept.view.0.clone(), kept.view.1);
-    Ok(Json(ProjectPage { items, next_cursor: next_cursor(start, limit, total), total }))
+    let mut r = Json(ProjectPage { items, next_cursor: next_cursor(start, limit, total), total }).into_response();
+    r.extensions_mut().insert(crate::web::packed::Reusable);
+    Ok(r)
 }
 
 /// A project's overview, as on `/projects/{id}`: its phases, the phase on show with its
@@ -90,7 +92,9 @@ pub async fn list(
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> ApiResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let ov = projects::overview_view(&state.db, a.project, None).await?;
-    Ok(Json(&ov.view).into_response())
+    let mut r = Json(&ov.view).into_response();
+    r.extensions_mut().insert(crate::web::packed::Reusable);
+    Ok(r)
 }
 
 /// A phase's gate, as on its gate page: the deliverables and the blockers, the decisions,

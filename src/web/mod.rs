@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod modules;
 pub mod ops;
 pub mod organisation;
+pub mod packed;
 pub mod phase6;
 pub mod projects;
 pub mod raid;
@@ -89,6 +90,7 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/static/{file}", get(assets::serve))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(state.clone(), packed::middleware))
         .layer(middleware::from_fn(ops::access_log))
         .layer(compression())
         .with_state(state)

@@ -191,9 +191,17 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
+        self.get_with(path, &[]).await
+    }
+
+    /// A GET with headers of its own (e.g. `Accept-Encoding`) beside the cookies.
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Resp {
         let mut b = Request::get(path).header(header::COOKIE, self.cookies());
         if let Some(l) = &self.lang {
             b = b.header(header::ACCEPT_LANGUAGE, l.as_str());
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
         }
         self.send(b.body(Body::empty()).unwrap()).await
     }

@@ -74,3 +74,73 @@ async fn responses_are_compressed_and_static_files_cached_by_content() {
     })
     .await;
 }
+
+/// The body as the browser reads it, whatever coding the server chose.
+fn decoded(r: &crate::harness::Resp) -> String {
+    use std::io::Read;
+    let mut out = String::new();
+    match r.headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()) {
+        Some("br") => brotli::Decompressor::new(&r.bytes[..], 4096).read_to_string(&mut out).unwrap(),
+        Some("gzip") => flate2::read::GzDecoder::new(&r.bytes[..]).read_to_string(&mut out).unwrap(),
+        None => return r.body.clone(),
+        Some(other) => panic!("unexpected coding {other}"),
+    };
+    out
+}
+
+#[tokio::test]
+async fn kept_pages_are_compressed_once_and_read_back_as_the_page() {
+    on_each_db(|t| async move {
+        t.user("director@z.example", "Dora Director").await;
+        let mut c = t.client();
+        c.login("director@z.example").await;
+        let id = create_project(&mut c, "Packed pages").await;
+        let overview = format!("/projects/{id}");
+        let plain = c.get(&overview).await;
+        assert_eq!(plain.status, StatusCode::OK);
+        assert!(plain.headers.get(header::CONTENT_ENCODING).is_none(), "no Accept-Encoding, no coding");
+
+        // The first compressed answer is kept; the second is the same bytes from memory.
+        let before = t.state.packed.len();
+        let br = c.get_with(&overview, &[("accept-encoding", "gzip, deflate, br")]).await;
+        assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+        assert!(br.headers.get_all(header::VARY).iter().any(|v| v.to_str().unwrap().contains("accept-encoding")));
+        assert_eq!(br.headers[header::CACHE_CONTROL], "no-store", "a project's page is still never stored");
+        assert_eq!(decoded(&br), plain.body, "the compressed page is the page");
+        assert!(br.bytes.len() * 4 < plain.bytes.len(), "{} of {} bytes", br.bytes.len(), plain.bytes.len());
+        let again = c.get_with(&overview, &[("accept-encoding", "br")]).await;
+        assert_eq!(again.bytes, br.bytes);
+        assert_eq!(t.state.packed.len(), before + 1, "compressed once");
+        let gz = c.get_with(&overview, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gz.headers[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(decoded(&gz), plain.body);
+        assert_eq!(t.state.packed.len(), before + 2, "one entry per coding");
+
+        // A change is other bytes: the next answer shows it (nothing stale is served).
+        c.post(
+            &format!("/projects/{id}/phases/1/activities"),
+            &[("name_en", "Packed activity"), ("name_zh", "压缩活动"), ("tier", "project_team")],
+        )
+        .await
+        .assert_redirect();
+        let after = c.get_with(&overview, &[("accept-encoding", "br")]).await;
+        assert!(decoded(&after).contains("Packed activity"));
+        assert_eq!(decoded(&after), c.get(&overview).await.body);
+
+        // Someone without access gets nothing kept: the answer is built (and refused) before
+        // the store is consulted.
+        t.user("viewer@z.example", "Vera Viewer").await;
+        let mut v = t.client();
+        v.login("viewer@z.example").await;
+        assert_eq!(v.get_with(&overview, &[("accept-encoding", "br")]).await.status, StatusCode::NOT_FOUND);
+
+        // The JSON list and overview are kept the same way and read back as the plain JSON.
+        for path in ["/api/v1/projects".to_string(), format!("/api/v1/projects/{id}")] {
+            let plain = c.get(&path).await;
+            let br = c.get_with(&path, &[("accept-encoding", "br")]).await;
+            assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+            assert_eq!(decoded(&br), plain.body, "{path}");
+        }
+    })
+    .await;
+}
