@@ -20,7 +20,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/business-case/benefits", post(add_benefit))
 }
 
-async fn add_cost(
+/// A cost line added to the business case, validated as the form validates it.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/business-case/costs", tag = "business_case",
+    params(("id" = i32, Path, description = "Project id")),
+    request_body = RawCost,
+    responses((status = 201, body = crate::entity::bc_cost::Model),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn add_cost(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -30,7 +38,15 @@ async fn add_cost(
     Ok((StatusCode::CREATED, Json(svc::add_cost(&state.db, actor, id, &raw).await?)))
 }
 
-async fn add_benefit(
+/// A benefit line added to the business case, validated as the form validates it.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/business-case/benefits", tag = "business_case",
+    params(("id" = i32, Path, description = "Project id")),
+    request_body = RawBenefit,
+    responses((status = 201, body = crate::entity::bc_benefit::Model),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn add_benefit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
