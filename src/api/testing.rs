@@ -26,7 +26,11 @@ pub fn routes() -> Router<AppState> {
     responses((status = 200, body = testing::Overview),
         (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
     security(("token" = []), ("session" = [])))]
-pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<testing::Overview>> {
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i32>,
+) -> AppResult<Json<testing::Overview>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     Ok(Json(testing::overview(&state.db.conn, &a.project, ctx.lang).await?))
 }

@@ -436,6 +436,7 @@ pub async fn views<C: ConnectionTrait>(
 /// What recording a measurement did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = PushResult)]
 pub enum Recorded {
     Created,
     Updated,

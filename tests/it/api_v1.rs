@@ -1201,7 +1201,7 @@ async fn the_crms_pushes_and_the_case_lines_answer_as_documented() {
             // The Targets page's view has both, the latest as printed.
             let tv = director.get(&format!("/api/v1/projects/{p}/targets")).await;
             assert_eq!(tv.json["targets"][0]["shown"]["latest"], "1,200", "{}", tv.json);
-            assert_eq!(t.count(&format!("SELECT COUNT(*) FROM measurements WHERE source IN ('crm', 'api')")).await, 2);
+            assert_eq!(t.count("SELECT COUNT(*) FROM measurements WHERE source IN ('crm', 'api')").await, 2);
 
             // An adoption figure: the same, and refused values name each field.
             let url = format!("/api/v1/projects/{p}/adoption");
