@@ -20,7 +20,8 @@ pub fn routes() -> Router<AppState> {
 // ---- What the document says of the pushes (the bodies are read by hand, below) ----
 
 /// A number, or a number as text (`"1,200"`).
-#[derive(Debug, utoipa::ToSchema)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)]
 #[schema(as = PushNumber)]
 pub(crate) enum NumberOrText {
