@@ -16,22 +16,37 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/my-work", get(mine))
 }
 
-/// `GET /api/v1/projects/{id}/budget`: the Budget page's control view.
-async fn control(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<budget::Control>> {
+/// The Budget page's control view: figures per phase and category, commitments, invoices,
+/// rates, earned value and the S-curve.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/budget", tag = "budget",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = budget::Control),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn control(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Json<budget::Control>> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     Ok(Json(budget::control(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
-struct WeekQuery {
+#[into_params(parameter_in = Query)]
+pub struct WeekQuery {
+    /// A day of the week to show (`YYYY-MM-DD`; the project's today when not given).
     week: Option<chrono::NaiveDate>,
+    /// Whose week (a user id; anyone's only for the director): one's own when not given.
     user: Option<i32>,
 }
 
-/// `GET /api/v1/projects/{id}/timesheet[?week=YYYY-MM-DD&user=N]`: one's own week, or (for
-/// the director) anyone's.
-async fn week(
+/// A timesheet week as its page shows it: one's own week, or (for the director) anyone's
+/// (403 for someone else's otherwise).
+#[utoipa::path(get, path = "/api/v1/projects/{id}/timesheet", tag = "budget",
+    params(("id" = i32, Path, description = "Project id"), WeekQuery),
+    responses((status = 200, body = timesheets::Week),
+        (status = 403, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn week(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -48,8 +63,11 @@ async fn week(
     Ok(Json(timesheets::week(&state.db.conn, &a.project, user, day, ctx.lang).await?))
 }
 
-/// `GET /api/v1/my-work`: the My work page's view.
-async fn mine(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<my_work::MyWork>> {
+/// The My work page's view: the caller's open work across their projects, by when it is due.
+#[utoipa::path(get, path = "/api/v1/my-work", tag = "projects",
+    responses((status = 200, body = my_work::MyWork)),
+    security(("token" = []), ("session" = [])))]
+pub async fn mine(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<my_work::MyWork>> {
     let user = ctx.user()?;
     Ok(Json(my_work::my_work(&state.db.conn, user.id, ctx.lang).await?))
 }

@@ -14,8 +14,14 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/projects/{id}/evaluation", get(view))
 }
 
-/// `GET /api/v1/projects/{id}/evaluation`: the Evaluation page's view.
-async fn view(
+/// The Evaluation page's view: targets against actuals with their explained gaps, realised
+/// ROI beside the plan, lessons and the improvement backlog.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/evaluation", tag = "evaluation",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = evaluation::EvaluationView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn view(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,

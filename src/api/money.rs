@@ -14,14 +14,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/training", get(training))
 }
 
-#[derive(serde::Deserialize)]
-struct ScenarioQuery {
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScenarioQuery {
+    /// The scenario to show (an id; the case's base scenario when not given).
     scenario: Option<i32>,
 }
 
-/// `GET /api/v1/projects/{id}/business-case[?scenario=N]`: the case page's view (404 when
-/// the project has no case yet).
-async fn business_case(
+/// The business case page's view (404 when the project has no case yet).
+#[utoipa::path(get, path = "/api/v1/projects/{id}/business-case", tag = "business_case",
+    params(("id" = i32, Path, description = "Project id"), ScenarioQuery),
+    responses((status = 200, body = crate::service::business_case::CaseView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn business_case(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -35,8 +41,13 @@ async fn business_case(
         .ok_or(crate::error::AppError::NotFound)
 }
 
-/// `GET /api/v1/projects/{id}/training`: the training page's view.
-async fn training(
+/// The training page's view: sessions, coverage, attendance and the training budget.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/training", tag = "training",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = crate::service::training::TrainingView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn training(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,

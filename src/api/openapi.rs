@@ -67,6 +67,19 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         more_write::create_improvement, more_write::update_improvement, more_write::delete_improvement,
         more_write::create_cost, more_write::delete_cost,
         more_write::save_notes, more_write::transition,
+        // The page views (each the very view its page renders) and the CRM's pushes.
+        super::budget::control, super::budget::week, super::budget::mine,
+        super::case_lines::add_cost, super::case_lines::add_benefit,
+        super::evaluation::view,
+        super::golive::runbook, super::golive::log,
+        super::money::business_case, super::money::training,
+        super::organisation::organisation_view, super::organisation::diagnosis_view, super::organisation::blueprint_view,
+        super::push::push,
+        super::readiness::scorecard, super::readiness::adoption, super::readiness::push, super::readiness::acceptance,
+        super::reviews::list_targets, super::reviews::risk_register, super::reviews::list_reviews, super::reviews::show_review,
+        super::schedule::schedule_view,
+        super::testing::overview, super::testing::cycle, super::testing::readiness, super::testing::config,
+        super::testing::log, super::testing::rules, super::testing::conversion,
     ),
     components(schemas(problem::ProblemDoc, problem::FieldProblem)),
     modifiers(&Security),
@@ -89,6 +102,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         (name = "golive", description = "Operating rules, conversion trials, cutover tasks and hypercare issues"),
         (name = "budget", description = "Budget lines, commitments and invoices"),
         (name = "evaluation", description = "Lessons learned, the improvement backlog and actual costs"),
+        (name = "readiness", description = "Go-live readiness, adoption and acceptance"),
+        (name = "reviews", description = "Steering reviews and their decks"),
     )
 )]
 pub struct ApiDoc;
@@ -101,6 +116,11 @@ impl utoipa::Modify for Security {
         c.add_security_scheme(
             "token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("nfp_…").build()),
+        );
+        // The project's API token the running CRM pushes with (made on the project's settings).
+        c.add_security_scheme(
+            "project_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
         c.add_security_scheme(
             "session",

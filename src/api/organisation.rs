@@ -15,9 +15,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/blueprint", get(blueprint_view))
 }
 
-/// `GET /api/v1/projects/{id}/organisation`: tiers, people, findings and the chart model,
-/// as the organisation page shows them (labels in the reader's language).
-async fn organisation_view(
+/// Tiers, people, findings and the chart model, as the organisation page shows them (labels
+/// in the reader's language).
+#[utoipa::path(get, path = "/api/v1/projects/{id}/organisation", tag = "organisation",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = crate::service::organisation::OrgView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn organisation_view(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -26,9 +31,14 @@ async fn organisation_view(
     Ok(Json(crate::service::organisation::view(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
-/// `GET /api/v1/projects/{id}/diagnosis`: the ranked processes, priority matrix, fishbones,
-/// environments and data quality, as the diagnosis page shows them.
-async fn diagnosis_view(
+/// The ranked processes, priority matrix, fishbones, environments and data quality, as the
+/// diagnosis page shows them.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/diagnosis", tag = "design",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = crate::service::diagnosis::DiagnosisView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn diagnosis_view(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -37,8 +47,13 @@ async fn diagnosis_view(
     Ok(Json(crate::service::diagnosis::view(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
-/// `GET /api/v1/projects/{id}/blueprint`: the blueprints and the process-to-module map.
-async fn blueprint_view(
+/// The blueprints and the process-to-module map, as the blueprint page shows them.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/blueprint", tag = "design",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = crate::service::blueprint::BlueprintView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn blueprint_view(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,

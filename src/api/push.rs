@@ -1,5 +1,6 @@
 //! The running CRM pushes measurements with a per-project bearer token (no session).
 use crate::AppState;
+use crate::api::v1::problem::ProblemDoc;
 use crate::domain::targets::parse_number;
 use crate::error::AppResult;
 use crate::service::targets::{self, PushError, Reading, Recorded};
@@ -14,6 +15,66 @@ use serde_json::{Value, json};
 /// The measurement push.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/projects/{id}/targets/{key}/measurements", post(push))
+}
+
+// ---- What the document says of the pushes (the bodies are read by hand, below) ----
+
+/// A number, or a number as text (`"1,200"`).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+#[schema(as = PushNumber)]
+pub(crate) enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+/// A measurement the running CRM pushes.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct MeasurementPush {
+    /// The day measured (`YYYY-MM-DD`).
+    date: chrono::NaiveDate,
+    /// The value, a number or a number as text.
+    value: NumberOrText,
+    /// Who measured (1–64 characters; `api` when not given).
+    source: Option<String>,
+    /// A note (at most 500 characters).
+    note: Option<String>,
+}
+
+/// What a measurement push recorded.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct MeasurementPushed {
+    /// `created` (201), `updated` or `unchanged` (200).
+    result: Recorded,
+    /// The target's key, as in the path.
+    target: String,
+    date: chrono::NaiveDate,
+    value: f64,
+    source: String,
+}
+
+/// One refused field of a push.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct PushField {
+    field: String,
+    message: String,
+}
+
+/// A push refused: what is wrong, the field when it is one, in the caller's language.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct PushProblem {
+    /// `invalid`, `unauthorized` or `not_found`.
+    error: String,
+    field: Option<String>,
+    message: String,
+    /// Every refused field, when the values were checked.
+    #[schema(required = false)]
+    fields: Vec<PushField>,
 }
 
 fn problem(status: StatusCode, error: &str, field: Option<&str>, message: &str) -> Response {
@@ -54,10 +115,25 @@ fn parse_push(body: &[u8]) -> Result<Reading, (Option<&'static str>, &'static st
     Ok(Reading { date, value, source, note })
 }
 
-/// `POST /api/v1/projects/{id}/targets/{key}/measurements` with `Authorization: Bearer …`
-/// and `{"date": "2026-05-31", "value": 12.5, "source": "crm", "note": "…"}`. Idempotent per
-/// (target, date, source): a retried push changes nothing.
-async fn push(
+/// The running CRM pushes a measurement of a target (by its key) with the project's API token
+/// (`Authorization: Bearer …`, not a personal token). Idempotent per (target, date, source): a
+/// retried push changes nothing (200 `unchanged`). A body that is refused is 400 naming the
+/// field; a token that is missing or not the project's is 401; an unknown target is 404.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/targets/{key}/measurements", tag = "targets",
+    params(("id" = i32, Path, description = "Project id"), ("key" = String, Path, description = "The target's key")),
+    request_body = MeasurementPush,
+    responses(
+        (status = 201, description = "Recorded", body = MeasurementPushed),
+        (status = 200, description = "Updated or unchanged (a retried push)", body = MeasurementPushed),
+        (status = 400, description = "The body is refused", content(
+            (PushProblem = "application/json"), (ProblemDoc = "application/problem+json"))),
+        (status = 401, description = "No token, or not the project's", content(
+            (PushProblem = "application/json"), (ProblemDoc = "application/problem+json"))),
+        (status = 404, description = "No such project or target", content(
+            (PushProblem = "application/json"), (ProblemDoc = "application/problem+json"))),
+    ),
+    security(("project_token" = [])))]
+pub async fn push(
     State(state): State<AppState>,
     Path((id, key)): Path<(i32, String)>,
     headers: HeaderMap,

@@ -21,8 +21,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/acceptance", get(acceptance))
 }
 
-/// `GET /api/v1/projects/{id}/readiness`: the scorecard, thresholds and decisions.
-async fn scorecard(
+/// The go-live readiness scorecard, its thresholds and the decisions taken.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/readiness", tag = "readiness",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = readiness::ReadinessView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn scorecard(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -31,8 +36,13 @@ async fn scorecard(
     Ok(Json(readiness::view(&state.db.conn, &a.project).await?))
 }
 
-/// `GET /api/v1/projects/{id}/adoption`: curves per module and functional group.
-async fn adoption(
+/// Adoption curves per module and functional group, as the adoption page shows them.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/adoption", tag = "readiness",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = readiness::AdoptionView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn adoption(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -41,8 +51,13 @@ async fn adoption(
     Ok(Json(readiness::adoption(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
-/// `GET /api/v1/projects/{id}/acceptance`: hypercare exit, the go decision, adoption.
-async fn acceptance(
+/// Go-live acceptance: the hypercare exit, the go decision and adoption.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/acceptance", tag = "readiness",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = readiness::Acceptance),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn acceptance(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -65,11 +80,52 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// `POST /api/v1/projects/{id}/adoption` with `Authorization: Bearer …` (the project's API
-/// token) and `{"date": "2026-11-30", "module": "sales", "group": 12, "active_users": 45,
-/// "planned_users": 60, "source": "crm", "note": "…"}` (`group` optional: a functional
-/// group's id). Idempotent per (module, group, date, source): a retried push changes nothing.
-async fn push(
+/// An adoption figure the running CRM pushes (numbers may also be given as text).
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct AdoptionPush {
+    /// The day counted (`YYYY-MM-DD`).
+    date: String,
+    /// The CRM module's key.
+    module: String,
+    /// A functional group's id (the whole module when not given).
+    group: Option<super::push::NumberOrText>,
+    active_users: super::push::NumberOrText,
+    planned_users: super::push::NumberOrText,
+    /// Who counted (`api` when not given).
+    source: Option<String>,
+    note: Option<String>,
+}
+
+/// What an adoption push recorded.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct AdoptionPushed {
+    /// `created` (201), `updated` or `unchanged` (200).
+    result: Recorded,
+    module: String,
+    date: String,
+    source: String,
+}
+
+/// The running CRM pushes an adoption figure with the project's API token (`Authorization:
+/// Bearer …`, not a personal token). Idempotent per (module, group, date, source): a retried
+/// push changes nothing (200 `unchanged`). Refused values are 400 naming each field.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/adoption", tag = "readiness",
+    params(("id" = i32, Path, description = "Project id")),
+    request_body = AdoptionPush,
+    responses(
+        (status = 201, description = "Recorded", body = AdoptionPushed),
+        (status = 200, description = "Updated or unchanged (a retried push)", body = AdoptionPushed),
+        (status = 400, description = "The body is refused", content(
+            (super::push::PushProblem = "application/json"), (crate::api::v1::problem::ProblemDoc = "application/problem+json"))),
+        (status = 401, description = "No token, or not the project's", content(
+            (super::push::PushProblem = "application/json"), (crate::api::v1::problem::ProblemDoc = "application/problem+json"))),
+        (status = 404, description = "No such project", content(
+            (super::push::PushProblem = "application/json"), (crate::api::v1::problem::ProblemDoc = "application/problem+json"))),
+    ),
+    security(("project_token" = [])))]
+pub async fn push(
     State(state): State<AppState>,
     Path(id): Path<i32>,
     headers: HeaderMap,

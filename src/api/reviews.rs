@@ -19,8 +19,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/projects/{id}/reviews/{rid}", get(show_review))
 }
 
-/// `GET /api/v1/projects/{id}/targets`: the Targets page's view.
-async fn list_targets(
+/// The Targets page's view: every target with its attainment, forecast and chart.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/targets", tag = "targets",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = targets::TargetsView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn list_targets(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -45,8 +50,13 @@ pub async fn show_target(
     Ok(Json(targets::detail(&state.db.conn, &a.project, tid, ctx.lang).await?))
 }
 
-/// `GET /api/v1/projects/{id}/risks`: the Risks page's view (counts, top risks, heat map).
-async fn risk_register(
+/// The Risks page's view (counts, top risks, heat map).
+#[utoipa::path(get, path = "/api/v1/projects/{id}/risks", tag = "risks",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = crate::service::risks::Register),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn risk_register(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -55,8 +65,13 @@ async fn risk_register(
     Ok(Json(crate::service::risks::register(&state.db.conn, &a.project, ctx.lang).await?))
 }
 
-/// `GET /api/v1/projects/{id}/reviews`: the reviews held and the open action items.
-async fn list_reviews(
+/// The steering reviews held and the open action items.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/reviews", tag = "reviews",
+    params(("id" = i32, Path, description = "Project id")),
+    responses((status = 200, body = crate::service::reviews::ReviewsView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn list_reviews(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,
@@ -65,8 +80,13 @@ async fn list_reviews(
     Ok(Json(crate::service::reviews::index(&state.db.conn, &a.project).await?))
 }
 
-/// `GET /api/v1/projects/{id}/reviews/{rid}`: a review deck (its frozen pack and actions).
-async fn show_review(
+/// A review deck: its frozen pack and its actions.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/reviews/{rid}", tag = "reviews",
+    params(("id" = i32, Path, description = "Project id"), ("rid" = i32, Path, description = "Review id")),
+    responses((status = 200, body = crate::service::reviews::Deck),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn show_review(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, rid)): Path<(i32, i32)>,

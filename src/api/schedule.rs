@@ -14,13 +14,23 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/projects/{id}/schedule", get(schedule_view))
 }
 
-#[derive(serde::Deserialize)]
-struct ScheduleQuery {
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScheduleQuery {
+    /// A baseline (id) to compare against.
     baseline: Option<i32>,
+    /// The Gantt's time scale (`day`, `week` or `month`).
     scale: Option<String>,
 }
 
-async fn schedule_view(
+/// The schedule view the schedule page renders and the plan document lays out: the items
+/// with their dates and float, links, milestones, slips and the Gantt.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/schedule", tag = "schedule",
+    params(("id" = i32, Path, description = "Project id"), ScheduleQuery),
+    responses((status = 200, body = crate::service::schedule::ScheduleView),
+        (status = 404, body = crate::api::v1::problem::ProblemDoc, content_type = "application/problem+json")),
+    security(("token" = []), ("session" = [])))]
+pub async fn schedule_view(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i32>,

@@ -5,7 +5,8 @@
 use super::svg::{esc, fit, n};
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = CoverageCell)]
 pub struct Cell {
     pub passed: u32,
     /// Cases of the process in the cycle's scope; 0: not in scope.
@@ -30,7 +31,8 @@ impl Cell {
 /// Cell fills by band, shared by both renderers.
 pub const FILLS: [(u8, u8, u8); 4] = [(241, 243, 245), (251, 213, 209), (253, 235, 200), (220, 241, 227)];
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = CoverageChart)]
 pub struct Coverage {
     pub title: String,
     pub rows: Vec<String>,

@@ -2,7 +2,8 @@
 //! three below the spine), each cause a labelled rib whose dot grows with its weight.
 use super::svg::{esc, fit, n};
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FishboneRib)]
 pub struct Rib {
     pub text: String,
     pub note: String,
@@ -10,13 +11,15 @@ pub struct Rib {
     pub weight: i32,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FishboneBone)]
 pub struct Bone {
     pub label: String,
     pub ribs: Vec<Rib>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FishboneChart)]
 pub struct Fishbone {
     pub effect: String,
     /// Up to six bones, drawn left to right, top row first.

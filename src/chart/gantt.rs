@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::fmt::Write;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RowKind {
     Summary,
@@ -14,7 +14,7 @@ pub enum RowKind {
     Milestone,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     Week,
@@ -22,7 +22,7 @@ pub enum Scale {
 }
 
 /// A row's name in both languages; each renderer draws the one of its reader.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Label {
     pub en: String,
     pub zh: String,
@@ -37,7 +37,8 @@ impl Label {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = GanttRow)]
 pub struct Row {
     pub label: Label,
     pub kind: RowKind,
@@ -50,7 +51,7 @@ pub struct Row {
     pub baseline: Option<(NaiveDate, NaiveDate)>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Gantt {
     pub rows: Vec<Row>,
     /// Dependency arrows between rows (predecessor, successor).

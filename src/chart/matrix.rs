@@ -5,7 +5,8 @@
 use super::svg::{esc, fit, n};
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = MatrixItem)]
 pub struct Item {
     /// 1–5 on each axis.
     pub x: i32,
@@ -18,7 +19,8 @@ pub struct Item {
     pub shade: Option<u8>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = MatrixKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Cells coloured by x × y in the low / medium / high bands of a risk matrix.
@@ -27,7 +29,7 @@ pub enum Kind {
     Priority,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Matrix {
     pub kind: Kind,
     pub x_label: String,

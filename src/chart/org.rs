@@ -3,7 +3,8 @@
 use super::svg::{esc, fit};
 use std::fmt::Write;
 
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = OrgEntry)]
 pub struct Entry {
     pub name: String,
     /// The role, already in the reader's language.
@@ -12,7 +13,7 @@ pub struct Entry {
     pub consultant: bool,
 }
 
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Node {
     pub title: String,
     pub entries: Vec<Entry>,
@@ -20,7 +21,7 @@ pub struct Node {
     pub flagged: bool,
 }
 
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct OrgChart {
     pub steering: Node,
     pub team: Node,

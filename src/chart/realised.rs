@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 /// Two cumulative series over the same years: the approved plan (every year of its horizon)
 /// and what was realised (the years up to the evaluation date).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PlanVsRealised {
     pub title: String,
     /// One per year, e.g. "Y0 2026".

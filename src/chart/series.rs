@@ -15,7 +15,7 @@ pub fn hex(c: (u8, u8, u8)) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Named {
     pub label: String,
     /// Index into [`PALETTE`].
@@ -31,7 +31,7 @@ impl Named {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SeriesChart {
     pub title: String,
     pub series: Vec<Named>,

@@ -173,7 +173,7 @@ impl BenefitLine {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct YearRow {
     pub t: usize,
     pub calendar_year: i32,
@@ -184,7 +184,7 @@ pub struct YearRow {
     pub pv_net: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LineResult {
     pub id: i32,
     pub nominal: i64,
@@ -194,7 +194,7 @@ pub struct LineResult {
     pub counted: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Results {
     pub years: Vec<YearRow>,
     pub tco_nominal: i64,
@@ -409,7 +409,7 @@ pub fn validate_scenario(r: &RawScenario) -> Result<ScenarioInput, FieldErrors> 
     })
 }
 
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawCost {
     pub category: String,
@@ -490,7 +490,7 @@ pub fn validate_cost(r: &RawCost, currency: &str, years: Option<CaseYears>) -> R
     e.into_result(CostLine { id: 0, category, description, recurrence, amount, growth, grid: None })
 }
 
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RawBenefit {
     pub kind: String,

@@ -9,7 +9,7 @@ use serde::Serialize;
 pub const LOAD_MIN: u64 = 95;
 pub const RECONCILE_MIN: u64 = 95;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TrialResult {
     /// Source records neither loaded nor rejected (never negative: the form refuses more).
     pub unaccounted: i64,

@@ -57,7 +57,7 @@ pub fn rank(items: &[Rankable]) -> Vec<i32> {
 }
 
 /// One cause on a fishbone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Cause {
     pub category: String,
     pub text: String,

@@ -48,7 +48,8 @@ pub fn ev(work: &[Work]) -> i64 {
 
 /// The figures of one status date. Ratios are `None` where their denominator is zero
 /// (nothing planned yet, nothing spent yet, no budget left).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = EarnedValueFigures)]
 pub struct Figures {
     pub bac: i64,
     pub pv: i64,
@@ -101,7 +102,7 @@ pub fn figures(bac: i64, pv: i64, ev: i64, ac: i64) -> Figures {
 }
 
 /// The cost health a CPI gives: amber below 0.9, red below 0.8. `None` without a CPI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CostRag {
     Green,
@@ -124,7 +125,7 @@ pub fn cost_rag(cpi: Option<f64>) -> Option<CostRag> {
 }
 
 /// One point of the S-curve: cumulative PV, EV and AC at a date.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CurvePoint {
     pub date: NaiveDate,
     pub pv: i64,

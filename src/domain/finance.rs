@@ -58,7 +58,7 @@ pub fn scale_all(flows: &[i64], num: i64, den: i64) -> Vec<i64> {
 }
 
 /// The internal rate of return, or why there is none.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "rate", rename_all = "snake_case")]
 pub enum Irr {
     Rate(f64),
@@ -127,7 +127,7 @@ fn bisect(flows: &[f64], mut a: f64, mut b: f64) -> f64 {
     0.5 * (a + b)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "months", rename_all = "snake_case")]
 pub enum Payback {
     Months(f64),
@@ -184,7 +184,7 @@ pub struct SensLine {
 }
 
 /// NPV when one line moves by −20% and by +20%, everything else unchanged.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Sensitivity {
     pub label: String,
     pub is_cost: bool,

@@ -19,7 +19,7 @@ pub const STATUSES: &[&str] = &["open", "in_progress", "resolved", "closed"];
 pub const DAY_START_H: u32 = 9;
 pub const DAY_END_H: u32 = 18;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Sla {
     pub severity: i32,
     /// Minutes to the first response.
@@ -107,7 +107,7 @@ pub struct Clock {
     pub resolved: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SlaState {
     pub response_due: DateTime<Utc>,
     pub resolution_due: DateTime<Utc>,
@@ -140,7 +140,7 @@ pub fn state(c: &Clock, now: DateTime<Utc>, tz: Tz) -> SlaState {
 }
 
 /// Issues opened and closed on each day, and open at its end.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Day {
     pub date: NaiveDate,
     pub opened: usize,
@@ -169,7 +169,8 @@ pub fn daily(issues: &[Clock], today: NaiveDate, tz: Tz) -> Vec<Day> {
 }
 
 /// The exit criteria of hypercare and where the project stands against them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = HypercareExit)]
 pub struct Exit {
     /// Days without any severity-1 issue open (since the last one was resolved, or since
     /// the first issue when there never was one); 0 while one is open.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Breaks a rule the method states as a condition of success.
@@ -51,7 +51,7 @@ pub struct Org {
 }
 
 /// What to fix: the tier or group, the person, or the department lacking a group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
     /// i18n key `org_rule.<rule>` (title) and `org_rule.<rule>_why` (the rule quoted).
     pub rule: &'static str,

@@ -5,7 +5,8 @@
 use super::validation::{FieldErrors, long_text};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReadinessRag)]
 #[serde(rename_all = "snake_case")]
 pub enum Rag {
     Green,
@@ -16,7 +17,8 @@ pub enum Rag {
 }
 
 /// Whether a criterion's number must reach its threshold or stay under it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReadinessDirection)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     AtLeast,
@@ -53,7 +55,7 @@ pub const CRITERIA: [(&str, Direction, &str, i64); 7] = [
 ];
 
 /// A project's thresholds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Thresholds {
     pub uat_pass_min: i32,
     pub defects_max: i32,

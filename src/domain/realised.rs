@@ -97,7 +97,7 @@ pub fn by_year(amounts: &[(NaiveDate, i64)], start_year: i32, years: usize) -> V
 }
 
 /// One year of the realised cash flow.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Year {
     pub t: usize,
     pub calendar_year: i32,
@@ -108,7 +108,7 @@ pub struct Year {
 }
 
 /// Realised figures at the evaluation date.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Realised {
     pub years: Vec<Year>,
     pub costs_nominal: i64,

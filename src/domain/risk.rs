@@ -116,7 +116,8 @@ pub fn score(probability: Option<i32>, impact: Option<i32>) -> Option<i32> {
     Some(probability? * impact?)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[schema(as = RiskLevel)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Low,

@@ -25,7 +25,8 @@ pub struct Task {
 }
 
 /// A task's place in the plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = RunbookSlot)]
 pub struct Slot {
     pub start: NaiveDateTime,
     pub finish: NaiveDateTime,
@@ -126,7 +127,7 @@ pub struct Actual {
 }
 
 /// A task in a rehearsal beside its plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RehearsalRow {
     pub actual_minutes: Option<i64>,
     /// Actual minus planned duration (positive: took longer).
@@ -197,7 +198,7 @@ fn round_div(n: i64, d: i64) -> i64 {
 }
 
 /// Where a task stands on cutover day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LiveState {
     /// Not started and not yet due.
@@ -211,7 +212,7 @@ pub enum LiveState {
     Done,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LiveTask {
     pub state: LiveState,
     /// Minutes behind the plan: for a finished task its finish against the planned finish,

@@ -18,7 +18,7 @@ pub fn phase_of(kind: &str) -> &'static str {
     if kind == "prototype" { "prototype" } else { "pilot" }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     NotRun,

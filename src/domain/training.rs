@@ -174,7 +174,7 @@ pub struct Session {
     pub status: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OrderCheck {
     /// There are sessions but none for senior management.
     pub no_senior_management: bool,
@@ -292,7 +292,7 @@ pub fn coverage(groups: &[GroupPeople], sessions: &[Session], attended: &[(i32, 
 
 /// The coverage of the functional groups summed per CRM module (groups without a module
 /// under none): people counted once per group, as `coverage` counts them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ModuleCoverage {
     pub module: Option<String>,
     pub groups: usize,
@@ -330,7 +330,7 @@ pub struct Attendance {
 
 /// Attendance over the held sessions: who was invited, who came, and the whole percent
 /// that came (rounded down; none before anyone was invited to a held session).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AttendanceTotals {
     pub held_sessions: usize,
     pub invited: usize,

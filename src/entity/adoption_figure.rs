@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = AdoptionFigureModel)]
 #[sea_orm(table_name = "adoption_figures")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -17,7 +18,9 @@ pub struct Model {
     pub planned_users: i32,
     pub note: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = BaselineModel)]
 #[sea_orm(table_name = "baselines")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -10,6 +11,7 @@ pub struct Model {
     pub project_id: i32,
     pub name: String,
     pub created_by: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = BcCostModel)]
 #[sea_orm(table_name = "bc_costs")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -20,7 +21,9 @@ pub struct Model {
     /// A yearly grid's amounts in minor units, one a year from `grid_start`, as a JSON array.
     pub grid_minor: Option<String>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

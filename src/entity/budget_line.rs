@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = BudgetLineModel)]
 #[sea_orm(table_name = "budget_lines")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -17,7 +18,9 @@ pub struct Model {
     /// The approved change request that made this line (`source = change`).
     pub change_request_id: Option<i32>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

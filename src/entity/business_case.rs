@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = BusinessCaseModel)]
 #[sea_orm(table_name = "business_cases")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -12,6 +13,7 @@ pub struct Model {
     pub plan_revision: i32,
     pub approved_revision: Option<i32>,
     pub approved_by: Option<i32>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub approved_at: Option<DateTimeUtc>,
     /// The case and its computed results as approved (JSON), frozen.
     #[serde(skip)]
@@ -19,9 +21,12 @@ pub struct Model {
     /// The plan revision put before the steering committee for approval, by whom, when.
     pub requested_revision: Option<i32>,
     pub requested_by: Option<i32>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<DateTimeUtc>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = CalendarDayModel)]
 #[sea_orm(table_name = "calendar_days")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -12,6 +13,7 @@ pub struct Model {
     /// "holiday" (a day off) or "workday" (a weekend day worked, 调休).
     pub kind: String,
     pub name: String,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
 }
 

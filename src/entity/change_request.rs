@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = ChangeRequestModel)]
 #[sea_orm(table_name = "change_requests")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -28,7 +29,9 @@ pub struct Model {
     /// The business-case plan revision the approval opened.
     pub business_case_revision: Option<i32>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

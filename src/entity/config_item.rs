@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = ConfigItemModel)]
 #[sea_orm(table_name = "config_items")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -23,7 +24,9 @@ pub struct Model {
     pub verified_by: Option<i32>,
     pub verified_on: Option<Date>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = ConversionTrialModel)]
 #[sea_orm(table_name = "conversion_trials")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -18,7 +19,9 @@ pub struct Model {
     pub reconciled: i64,
     pub notes: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = CostRateModel)]
 #[sea_orm(table_name = "cost_rates")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -14,7 +15,9 @@ pub struct Model {
     pub valid_from: Date,
     pub valid_to: Option<Date>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = CrmModuleModel)]
 #[sea_orm(table_name = "crm_modules")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -20,7 +21,9 @@ pub struct Model {
     /// JSON object: rollout status → date it was reached.
     pub status_dates: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = CutoverRehearsalModel)]
 #[sea_orm(table_name = "cutover_rehearsals")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -11,7 +12,9 @@ pub struct Model {
     pub name: String,
     pub held_on: Date,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

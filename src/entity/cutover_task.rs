@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = CutoverTaskModel)]
 #[sea_orm(table_name = "cutover_tasks")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -24,10 +25,14 @@ pub struct Model {
     /// A rollback point, with the local time after which rolling back is no longer possible.
     pub rollback_point: bool,
     pub rollback_deadline: Option<DateTime>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub live_started_at: Option<DateTimeUtc>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub live_finished_at: Option<DateTimeUtc>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

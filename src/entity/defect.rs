@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = DefectModel)]
 #[sea_orm(table_name = "defects")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -28,7 +29,9 @@ pub struct Model {
     /// The project day the defect was closed or rejected; `None` while it is open.
     pub closed_on: Option<Date>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = FishboneModel)]
 #[sea_orm(table_name = "fishbones")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -13,7 +14,9 @@ pub struct Model {
     /// JSON array of causes: category, text, note, weight.
     pub causes: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

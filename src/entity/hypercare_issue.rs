@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = HypercareIssueModel)]
 #[sea_orm(table_name = "hypercare_issues")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -18,11 +19,16 @@ pub struct Model {
     pub assignee: String,
     /// `open`, `in_progress`, `resolved` or `closed`.
     pub status: String,
+    #[schema(value_type = String, format = DateTime)]
     pub opened_at: DateTimeUtc,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub responded_at: Option<DateTimeUtc>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub resolved_at: Option<DateTimeUtc>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

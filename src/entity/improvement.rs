@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = ImprovementModel)]
 #[sea_orm(table_name = "improvements")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -19,7 +20,9 @@ pub struct Model {
     /// The item of the previous wave this one was carried from.
     pub carried_from: Option<i32>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

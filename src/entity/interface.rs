@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = InterfaceModel)]
 #[sea_orm(table_name = "interfaces")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -23,7 +24,9 @@ pub struct Model {
     /// `not_tested`, `passed`, `failed`.
     pub test_status: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

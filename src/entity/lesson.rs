@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = LessonModel)]
 #[sea_orm(table_name = "lessons")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -16,7 +17,9 @@ pub struct Model {
     pub description: String,
     pub recommendation: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = OperatingRuleModel)]
 #[sea_orm(table_name = "operating_rules")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -18,7 +19,9 @@ pub struct Model {
     pub approved_on: Option<Date>,
     pub effective_on: Option<Date>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

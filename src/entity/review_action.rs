@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = ReviewActionModel)]
 #[sea_orm(table_name = "review_actions")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,7 +16,9 @@ pub struct Model {
     pub status: String,
     pub closed_on: Option<Date>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = RiskModel)]
 #[sea_orm(table_name = "risks")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -22,7 +23,9 @@ pub struct Model {
     pub dismiss_reason: String,
     pub review_date: Option<Date>,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -2,7 +2,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = TestCaseModel)]
 #[sea_orm(table_name = "test_cases")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -22,7 +23,9 @@ pub struct Model {
     /// `blueprint`, `manual` or `import`.
     pub source: String,
     pub version: i32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTimeUtc,
 }
 

@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, utoipa::ToSchema)]
+#[schema(as = TestRunModel)]
 #[sea_orm(table_name = "test_runs")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -21,6 +22,7 @@ pub struct Model {
     /// For a `retest` row: the fixed defect that sent the case back.
     pub defect_id: Option<i32>,
     pub created_by: Option<i32>,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTimeUtc,
 }
 

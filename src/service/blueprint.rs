@@ -204,7 +204,7 @@ pub fn diff_of(revs: &[RevisionView], from: i32, to: i32) -> Option<Vec<DiffLine
 
 /// One line of the process-to-module map: a module, the processes it supports (inventory
 /// and blueprint steps) and the features the blueprints use, matched to its checklist.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ModuleMapRow {
     pub module: crm_module::Model,
     pub processes: Vec<String>,
@@ -354,14 +354,14 @@ pub fn swimlane(c: &Content, names: &[String]) -> Vec<Lane> {
         .collect()
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcessChoice {
     pub id: i32,
     pub name: String,
     pub selected: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TargetChoice {
     pub id: i32,
     pub key: String,
@@ -369,7 +369,8 @@ pub struct TargetChoice {
 }
 
 /// What a blueprint may refer to: the inventory's processes and the project's targets.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BlueprintChoices)]
 pub struct Choices {
     pub processes: Vec<ProcessChoice>,
     pub targets: Vec<TargetChoice>,
@@ -394,7 +395,7 @@ pub async fn choices<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Choic
 }
 
 /// A blueprint on the list: how many steps, the targets it serves, the process it redesigns.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BlueprintRow {
     pub b: blueprint::Model,
     pub steps: usize,
@@ -403,7 +404,7 @@ pub struct BlueprintRow {
 }
 
 /// Everything the blueprint page shows, and the API returns.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BlueprintView {
     pub blueprints: Vec<BlueprintRow>,
     pub map: Vec<ModuleMapRow>,

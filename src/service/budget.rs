@@ -392,7 +392,8 @@ pub async fn add_rate(db: &crate::db::Db, actor: Actor, p: &project::Model, raw:
 }
 
 /// One row of control figures (a phase, a category, or the total).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = BudgetRow)]
 pub struct Row {
     /// The phase id, the category key, or `total`/`project`.
     pub key: String,
@@ -415,7 +416,7 @@ impl Row {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CommitmentView {
     pub commitment: commitment::Model,
     /// Invoiced net of credit notes, and what is left to invoice.
@@ -423,7 +424,7 @@ pub struct CommitmentView {
     pub open: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RateView {
     pub rate: cost_rate::Model,
     pub who: String,
@@ -431,7 +432,7 @@ pub struct RateView {
 
 /// The Budget page, its JSON and the health roll-up's cost signal: control figures per
 /// phase and category, earned value on the project's today and the S-curve.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Control {
     pub as_of: NaiveDate,
     pub currency: String,

@@ -536,7 +536,7 @@ fn pct1(x: f64) -> String {
 
 /// A rate that may not exist (IRR, break-even rate): the rate as shown, or why there is none
 /// (`kind`: `rate`, `no_sign_change`, `multiple`, `not_found`; the words are `bc.irr_<kind>`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RateFigure {
     pub kind: &'static str,
     pub rate: Option<String>,
@@ -560,7 +560,8 @@ impl RateFigure {
 }
 
 /// The headline figures of a scenario, formatted once: tables show cents, cards whole units.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BusinessCaseFigures)]
 pub struct Figures {
     pub tco_nominal: String,
     pub tco_pv: String,
@@ -590,7 +591,7 @@ impl Figures {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Cards {
     pub npv: String,
     pub tco_nominal: String,
@@ -599,7 +600,8 @@ pub struct Cards {
     pub benefits_pv: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BusinessCaseYearView)]
 pub struct YearView {
     pub t: usize,
     pub calendar_year: i32,
@@ -613,7 +615,7 @@ pub struct YearView {
     pub pv_net: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CostView {
     pub row: bc_cost::Model,
     pub amount: String,
@@ -642,7 +644,7 @@ pub fn grid_plain(start: Option<i32>, json: Option<&str>, cur: &str) -> (String,
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BenefitView {
     pub row: bc_benefit::Model,
     pub annual: String,
@@ -665,7 +667,7 @@ pub struct BenefitView {
     pub grid: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SensitivityView {
     pub label: String,
     pub is_cost: bool,
@@ -674,7 +676,7 @@ pub struct SensitivityView {
 }
 
 /// Realised against plan to date, and the return on what was spent so far.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ToDate {
     pub planned_minor: i64,
     pub realised_minor: i64,
@@ -698,7 +700,7 @@ pub struct ToDate {
 /// The business case page of one scenario (and `GET /api/v1/projects/{id}/business-case`,
 /// the business-case document and the review pack's summary): the plan, the results in
 /// minor units, and every figure formatted once in the project's currency.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     pub currency: String,
     pub case: business_case::Model,

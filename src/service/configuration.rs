@@ -254,7 +254,7 @@ pub async fn get_interface<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) 
 // ---------------------------------------------------------------- view
 
 /// A blueprint step, for choosing what an item serves and for the gap list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StepRow {
     pub blueprint_id: i32,
     pub blueprint: String,
@@ -265,7 +265,8 @@ pub struct StepRow {
     pub feature: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ConfigurationItemRow)]
 pub struct ItemRow {
     pub item: config_item::Model,
     pub step: Option<StepRow>,
@@ -273,7 +274,7 @@ pub struct ItemRow {
 }
 
 /// One module's configuration record.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ModuleRecord {
     pub module_key: String,
     pub items: Vec<ItemRow>,
@@ -283,7 +284,7 @@ pub struct ModuleRecord {
 }
 
 /// The Configuration tab and the configuration-record and integration-register documents.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ConfigView {
     pub modules: Vec<ModuleRecord>,
     /// Blueprint steps whose feature no configured item serves.

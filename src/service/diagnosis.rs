@@ -187,7 +187,7 @@ pub async fn processes<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec
         .await?)
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProcessView {
     pub process: process::Model,
     pub priority: Option<i32>,
@@ -644,7 +644,7 @@ pub fn fishbone_chart(f: &fishbone::Model, lang: Lang) -> FishboneChart {
 }
 
 /// A CRM module of the project as the pages name it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ModuleChoice {
     pub key: String,
     pub name_en: String,
@@ -670,14 +670,14 @@ pub async fn module_keys<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<V
 }
 
 /// The inventory of one module, in rank order.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ModuleGroup {
     pub module: ModuleChoice,
     pub rows: Vec<ProcessView>,
 }
 
 /// A fishbone analysis with its causes, the process it analyses and its chart.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct FishboneView {
     pub f: fishbone::Model,
     pub causes: Vec<Cause>,
@@ -686,7 +686,7 @@ pub struct FishboneView {
 }
 
 /// One environment kind and its record, if kept.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct EnvironmentRow {
     pub kind: &'static str,
     pub env: Option<environment::Model>,
@@ -694,7 +694,7 @@ pub struct EnvironmentRow {
 
 /// The diagnosis figures: how many processes, scored and chosen; data sources checked and
 /// meeting the go-live bar.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct DiagnosisSummary {
     pub processes: usize,
     pub scored: usize,
@@ -706,7 +706,7 @@ pub struct DiagnosisSummary {
 }
 
 /// Everything the diagnosis page shows, and the API returns.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DiagnosisView {
     pub processes: Vec<process::Model>,
     /// The processes in rank order with their priority.

@@ -58,7 +58,7 @@ fn level_rank(l: &str) -> u8 {
 // ---- the view ----
 
 /// A target at the evaluation date: target, actual, the gap and why.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TargetRow {
     pub id: i32,
     pub key: String,
@@ -83,7 +83,7 @@ pub struct TargetRow {
 }
 
 /// A benefit line of the business case and what it has realised.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BenefitRow {
     pub id: i32,
     pub description: String,
@@ -106,7 +106,7 @@ pub struct BenefitRow {
 }
 
 /// NPV, ROI and payback of one series, formatted once.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct FiguresView {
     pub costs: String,
     pub benefits: String,
@@ -127,7 +127,8 @@ impl FiguresView {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = EvaluationYearView)]
 pub struct YearView {
     pub label: String,
     pub plan_net: Option<String>,
@@ -139,7 +140,7 @@ pub struct YearView {
     pub negative: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ActualCost {
     pub id: i32,
     pub incurred_on: NaiveDate,
@@ -150,7 +151,7 @@ pub struct ActualCost {
 }
 
 /// Realised ROI at the evaluation date beside the approved plan.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RoiView {
     pub scenario: String,
     pub approved: bool,
@@ -171,18 +172,18 @@ pub struct RoiView {
     pub actual_costs: Vec<ActualCost>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LessonView {
     pub row: lesson::Model,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ImprovementView {
     pub row: improvement::Model,
     pub open: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct WaveView {
     pub next_project_id: i32,
     pub next_project_name: String,
@@ -190,7 +191,7 @@ pub struct WaveView {
 }
 
 /// What starting the next wave carried over, counted.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Carried {
     pub modules: usize,
     pub org_units: usize,
@@ -203,7 +204,7 @@ pub struct Carried {
     pub issues: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct EvaluationView {
     pub as_of: NaiveDate,
     pub currency: String,

@@ -470,7 +470,7 @@ pub async fn save_actuals(
 // ---- the view ----
 
 /// A task as the runbook, the live view and the documents show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TaskRow {
     pub task: task_e::Model,
     pub slot: runbook::Slot,
@@ -483,7 +483,7 @@ pub struct TaskRow {
     pub live_finish: Option<NaiveDateTime>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RehearsalCell {
     pub start: Option<NaiveDateTime>,
     pub finish: Option<NaiveDateTime>,
@@ -491,7 +491,7 @@ pub struct RehearsalCell {
     pub row: RehearsalRow,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RehearsalView {
     pub rehearsal: reh_e::Model,
     pub tasks_recorded: usize,
@@ -502,7 +502,7 @@ pub struct RehearsalView {
 }
 
 /// The runbook of a project: the tasks in order with their plan, rehearsals and live state.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Runbook {
     pub time_zone: String,
     /// The local time the live state is judged at.
@@ -523,7 +523,7 @@ pub struct Runbook {
     pub live: LiveSummary,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LiveSummary {
     pub started: bool,
     /// `elapsed_minutes`, `planned_elapsed_minutes` and `minutes_to_rollback` as h:mm.

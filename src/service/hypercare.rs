@@ -197,7 +197,8 @@ pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<
 }
 
 /// An issue as the log shows it: its service-level state and its times in local time.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = HypercareIssueRow)]
 pub struct IssueRow {
     pub issue: issue_e::Model,
     pub sla: SlaState,
@@ -208,7 +209,8 @@ pub struct IssueRow {
     pub resolution_due_local: NaiveDateTime,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = HypercareLog)]
 pub struct Log {
     pub time_zone: String,
     pub now: NaiveDateTime,

@@ -225,7 +225,7 @@ pub async fn add_delegate(
 }
 
 /// When an item is due relative to its project's today.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     Overdue,
@@ -242,7 +242,8 @@ pub fn bucket(due: Option<NaiveDate>, today: NaiveDate) -> Bucket {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = MyWorkItem)]
 pub struct Item {
     pub project_id: i32,
     pub project: String,
@@ -257,7 +258,7 @@ pub struct Item {
 }
 
 /// My work: overdue first, then this week, then later; within each, by due date.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct MyWork {
     pub overdue: Vec<Item>,
     pub this_week: Vec<Item>,

@@ -403,7 +403,7 @@ pub fn person_label(p: &person::Model, lang: Lang) -> String {
 }
 
 /// A finding with its words in the reader's language and where to fix it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct FindingView {
     #[serde(flatten)]
     pub finding: Finding,
@@ -444,7 +444,7 @@ fn finding_view(lang: Lang, project_id: i32, units: &[org_unit::Model], f: &Find
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub m: membership::Model,
     pub person: person::Model,
@@ -453,7 +453,7 @@ pub struct MemberView {
 }
 
 /// A tier or group with its label, the roles it offers and its members.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     pub u: org_unit::Model,
     pub label: String,
@@ -466,21 +466,22 @@ pub struct UnitView {
 }
 
 /// A person on the people list: their shares of time summed and the tiers they sit in.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PersonRow {
     pub p: person::Model,
     pub total: i32,
     pub tiers: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OrganisationChoice)]
 pub struct Choice {
     pub id: i32,
     pub label: String,
 }
 
 /// How many findings of each severity.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct FindingCounts {
     pub error: usize,
     pub warning: usize,
@@ -488,7 +489,7 @@ pub struct FindingCounts {
 }
 
 /// Everything the organisation page and the people page show, and the API returns.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct OrgView {
     pub people: Vec<person::Model>,
     pub units: Vec<org_unit::Model>,

@@ -150,7 +150,7 @@ pub async fn get_rule<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Re
 }
 
 /// A rule as lists show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RuleRow {
     pub rule: operating_rule::Model,
     pub process: Option<String>,
@@ -160,7 +160,7 @@ pub struct RuleRow {
 }
 
 /// A to-be process whose blueprint changes its rules, and how many operating rules govern it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RuleSource {
     pub blueprint_id: i32,
     pub name: String,
@@ -171,7 +171,7 @@ pub struct RuleSource {
 }
 
 /// The Operating rules page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RulesView {
     pub rules: Vec<RuleRow>,
     /// Blueprints with rule changes: the sources procedures are drawn from.
@@ -372,7 +372,7 @@ pub async fn get_trial<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> R
 }
 
 /// A trial load with its comparison.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TrialRow {
     pub trial: conversion_trial::Model,
     pub result: TrialResult,
@@ -382,7 +382,7 @@ pub struct TrialRow {
 }
 
 /// A data source with its trial loads, newest first.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceTrials {
     pub source: data_source::Model,
     pub trials: Vec<TrialRow>,
@@ -391,7 +391,7 @@ pub struct SourceTrials {
 }
 
 /// The Conversion trial page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ConversionView {
     pub sources: Vec<SourceTrials>,
     /// Sources whose latest trial meets the bar, out of all sources.

@@ -410,7 +410,8 @@ pub async fn get_change<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> 
 // ---------------------------------------------------------------- views
 
 /// An issue as lists show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = RaidIssueRow)]
 pub struct IssueRow {
     pub issue: issue::Model,
     pub open: bool,
@@ -420,7 +421,7 @@ pub struct IssueRow {
 }
 
 /// A change request with its links.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ChangeRow {
     pub change: cr::Model,
     /// The cost impact as money in the project's currency.
@@ -434,7 +435,8 @@ pub struct ChangeRow {
 
 /// The issue and change log: the Issues page, the review pack's RAID section and the
 /// issue-and-change-log document read this.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = RaidLog)]
 pub struct Log {
     pub as_of: NaiveDate,
     pub issues: Vec<IssueRow>,
@@ -499,13 +501,13 @@ pub async fn log<C: ConnectionTrait>(c: &C, p: &crate::entity::project::Model, t
 }
 
 /// What the steering review pack carries of the issue and change log.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackRaid {
     pub open_issues: Vec<PackIssue>,
     pub pending_changes: Vec<PackChange>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackIssue {
     pub title: String,
     pub severity: String,
@@ -514,7 +516,7 @@ pub struct PackIssue {
     pub escalated: bool,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackChange {
     pub title: String,
     pub schedule_days: i32,

@@ -85,7 +85,7 @@ pub async fn save_thresholds(db: &Db, actor: Actor, project_id: i32, version: i3
 
 /// One criterion of the scorecard: its number against its threshold, the RAG, the figures
 /// behind it (data, no words: names and numbers) and where the evidence is.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Criterion {
     pub key: String,
     pub value: Option<i64>,
@@ -99,7 +99,7 @@ pub struct Criterion {
     pub evidence: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Scorecard {
     /// The project's date the figures were computed on.
     pub computed_on: NaiveDate,
@@ -324,7 +324,8 @@ pub async fn scorecard<C: ConnectionTrait>(c: &C, p: &project::Model, t: &Thresh
 // ---------------------------------------------------------------- go / no-go
 
 /// A decision with the scorecard it froze.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReadinessDecisionRow)]
 pub struct DecisionRow {
     pub decision: dec_e::Model,
     pub scorecard: Option<Scorecard>,
@@ -388,7 +389,7 @@ pub async fn decide_at(
 }
 
 /// The readiness page (and `GET /api/v1/projects/{id}/readiness`, and the go/no-go record).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReadinessView {
     pub thresholds: Thresholds,
     pub thresholds_version: i32,
@@ -641,7 +642,7 @@ pub async fn push(
 
 /// One point of an adoption curve: active and planned users summed over the figures of a
 /// day (the latest figure of each source and group counts once).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Point {
     pub date: NaiveDate,
     pub active: i64,
@@ -650,7 +651,7 @@ pub struct Point {
 }
 
 /// The curve of one module or functional group.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Curve {
     pub module_key: String,
     /// The functional group (0 for the module as a whole).
@@ -663,7 +664,7 @@ pub struct Curve {
     pub chart: LineChart,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AdoptionView {
     pub adoption_min: i32,
     pub modules: Vec<Curve>,
@@ -775,7 +776,7 @@ pub async fn adoption<C: ConnectionTrait>(c: &C, p: &project::Model, lang: Lang)
 
 /// The go-live acceptance: hypercare's exit criteria (with the project's thresholds), the
 /// go decision it follows, the scorecard now and adoption.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Acceptance {
     pub exit: crate::domain::hypercare::Exit,
     pub open_by_severity: [usize; 4],

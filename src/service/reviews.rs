@@ -12,7 +12,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::{Deserialize, Serialize};
 
 /// A target as the committee saw it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackTarget {
     pub key: String,
     pub name: String,
@@ -32,7 +32,7 @@ pub struct PackTarget {
 }
 
 /// A phase finishing soon or late.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackPhase {
     pub seq: i32,
     pub name_en: String,
@@ -43,7 +43,7 @@ pub struct PackPhase {
     pub gate_open: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackAction {
     pub id: i32,
     pub text: String,
@@ -53,7 +53,7 @@ pub struct PackAction {
 }
 
 /// The review pack: what the committee looks at, as it stood on the review date.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Pack {
     pub as_of: NaiveDate,
     pub targets: Vec<PackTarget>,
@@ -80,7 +80,7 @@ pub struct Pack {
 
 /// The budget slide: figures frozen from `budget::control_on`; row labels are made in the
 /// reader's language from the rows' keys, the chart from the points.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackBudget {
     pub currency: String,
     pub ev: crate::domain::earned_value::Figures,
@@ -199,7 +199,7 @@ pub async fn get<C: ConnectionTrait>(c: &C, project_id: i32, id: i32) -> Result<
 }
 
 /// The Reviews page: the reviews held, newest first, and the action items still open.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReviewsView {
     pub as_of: NaiveDate,
     pub reviews: Vec<review::Model>,
@@ -215,7 +215,7 @@ pub async fn index<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<Revi
 }
 
 /// The review deck: a held review, its pack as frozen on the day, and its action items.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Deck {
     pub review: review::Model,
     /// `None` when the stored pack cannot be read.

@@ -240,7 +240,7 @@ pub async fn list<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<risk
 
 /// A risk as pages show it: its score and level, and the factor's text in the reader's
 /// language while the team has not reworded it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RiskView {
     pub risk: risk_e::Model,
     pub title: String,
@@ -284,7 +284,7 @@ pub fn sorted(mut v: Vec<RiskView>) -> Vec<RiskView> {
 }
 
 /// A risk as the steering committee saw it in a review pack.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct PackRisk {
     pub title_en: String,
     pub title_zh: String,
@@ -329,7 +329,7 @@ pub fn top(risks: &[risk_e::Model], n: usize) -> Vec<PackRisk> {
 }
 
 /// How many risks the register holds, by status.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Counts {
     pub total: usize,
     pub candidate: usize,
@@ -363,7 +363,7 @@ pub const TOP_N: usize = 5;
 /// The risk register as the Risks page, `GET /api/v1/projects/{id}/risks`, the review pack
 /// and the review deck show it: the risks in reading order, counts by status, the top risks
 /// and the heat-map model.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Register {
     pub as_of: NaiveDate,
     pub risks: Vec<RiskView>,

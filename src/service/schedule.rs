@@ -213,7 +213,8 @@ async fn load_dates_of<C: ConnectionTrait>(c: &C, project_id: i32, only: Option<
 }
 
 /// One scheduled row: an activity or a milestone with its computed dates and float.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ScheduleItem)]
 pub struct Item {
     pub kind: &'static str,
     pub id: i32,
@@ -411,7 +412,8 @@ impl Default for ViewOptions {
 }
 
 /// A scheduled activity or milestone with what the page, the API and the plan say about it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ScheduleItemRow)]
 pub struct ItemRow {
     #[serde(flatten)]
     pub item: Item,
@@ -424,7 +426,7 @@ pub struct ItemRow {
 }
 
 /// A milestone as every surface shows it: its scheduled date and whether it is reached.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct MilestoneRow {
     pub id: i32,
     pub version: i32,
@@ -441,7 +443,7 @@ pub struct MilestoneRow {
 }
 
 /// A dependency with the names of both ends.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LinkRow {
     pub id: i32,
     pub pred_kind: &'static str,
@@ -457,7 +459,7 @@ pub struct LinkRow {
 }
 
 /// A phase's finish against the baseline shown.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PhaseSlip {
     pub phase_id: i32,
     pub seq: i32,
@@ -470,7 +472,7 @@ pub struct PhaseSlip {
 }
 
 /// A calendar feed as listed (never its token).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct FeedRow {
     pub id: i32,
     pub created_at: DateTime<Utc>,
@@ -478,7 +480,7 @@ pub struct FeedRow {
 }
 
 /// The schedule page, its JSON (`GET /api/v1/projects/{id}/schedule`) and the plan document.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ScheduleView {
     pub project_id: i32,
     pub project_name: String,

@@ -295,7 +295,7 @@ pub struct Shown {
 
 /// The Targets page, the API's targets and the target sheet: every target of the project as
 /// it stands on the project's today.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TargetsView {
     pub as_of: NaiveDate,
     pub targets: Vec<TargetView>,
@@ -434,8 +434,9 @@ pub async fn views<C: ConnectionTrait>(
 }
 
 /// What recording a measurement did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = PushResult)]
 pub enum Recorded {
     Created,
     Updated,

@@ -793,7 +793,7 @@ pub async fn cycle_exits<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<V
 }
 
 /// What go-live readiness (phases 7–9) needs of each cycle.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct CycleReadiness {
     pub cycle_id: i32,
     pub name: String,
@@ -828,14 +828,15 @@ pub async fn readiness_inputs<C: ConnectionTrait>(c: &C, project_id: i32) -> Res
 }
 
 /// A case as the testing overview lists it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseRow {
     pub case: test_case::Model,
     pub process: Option<String>,
 }
 
 /// The Testing tab: cases, cycles with their exits, open defects.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = TestingOverview)]
 pub struct Overview {
     pub cases: Vec<CaseRow>,
     pub cycles: Vec<CycleExit>,
@@ -847,7 +848,7 @@ pub struct Overview {
 
 /// The Testing tab's charts: each cycle's burn-up, open defects by severity over time and
 /// the coverage matrix (processes × cycles).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Charts {
     pub burnups: Vec<SeriesChart>,
     pub open_defects: SeriesChart,
@@ -1004,7 +1005,7 @@ pub async fn overview<C: ConnectionTrait>(c: &C, project: &project::Model, lang:
 }
 
 /// One case of a cycle: its status, its run history (newest first) and its defects.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CycleCase {
     pub case: test_case::Model,
     pub process: Option<String>,
@@ -1014,7 +1015,7 @@ pub struct CycleCase {
 }
 
 /// A defect as lists show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DefectRow {
     pub defect: defect::Model,
     pub case_code: String,
@@ -1027,7 +1028,7 @@ pub struct DefectRow {
 
 /// The cycle page: exit criteria, every case in scope with its status and history, the
 /// cycle's defects.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CycleView {
     pub exit: CycleExit,
     pub cases: Vec<CycleCase>,

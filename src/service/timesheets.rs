@@ -17,7 +17,8 @@ pub fn cell_field(activity: i32, day: NaiveDate) -> String {
     format!("h_{activity}_{day}")
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = TimesheetsCell)]
 pub struct Cell {
     pub field: String,
     pub day: NaiveDate,
@@ -26,7 +27,8 @@ pub struct Cell {
     pub locked: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = TimesheetsWeekRow)]
 pub struct WeekRow {
     pub activity_id: i32,
     pub name: String,
@@ -38,7 +40,7 @@ pub struct WeekRow {
 }
 
 /// The weekly grid of one person: the page, its JSON and the approval share it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Week {
     pub user_id: i32,
     pub user_name: String,

@@ -246,7 +246,7 @@ pub async fn checks<C: ConnectionTrait>(
 }
 
 /// One session of the plan as the page and the documents list it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionRow {
     pub s: training_session::Model,
     /// The cost in the project's currency, e.g. "1200.50" (the currency is named beside it).
@@ -259,7 +259,7 @@ pub struct SessionRow {
 }
 
 /// Planned against actual cost, in minor units and as shown.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct MoneyRow {
     pub planned_minor: i64,
     pub actual_minor: i64,
@@ -269,19 +269,19 @@ pub struct MoneyRow {
     pub over: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PhaseBudget {
     pub seq: i32,
     pub m: MoneyRow,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AudienceBudget {
     pub audience: String,
     pub m: MoneyRow,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BudgetView {
     pub by_phase: Vec<PhaseBudget>,
     pub by_audience: Vec<AudienceBudget>,
@@ -292,7 +292,7 @@ pub struct BudgetView {
 /// `GET /api/v1/projects/{id}/training`): every session with its cost, the checks, the
 /// budget by phase and audience, and the plan's size. Amounts are formatted once here by
 /// the one money module in the project's currency.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TrainingView {
     pub currency: String,
     pub rows: Vec<SessionRow>,
