@@ -663,14 +663,23 @@ pub struct Inbox {
     pub unread: u64,
 }
 
-/// Unread notifications of a user (the header's count).
+/// From this many unread notifications on, the header and the inbox say "99+". Counting
+/// them all is read on every page and would grow with the user's whole history (a director
+/// of 1,000 projects had 47,000 unread and every page paid about a millisecond for them).
+pub const UNREAD_CAP: u64 = 100;
+
+/// Unread notifications of a user, counted up to [`UNREAD_CAP`] (the header's badge).
 pub async fn unread<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<u64> {
-    use sea_orm::PaginatorTrait;
-    Ok(notification::Entity::find()
+    let ids: Vec<i32> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
         .filter(notification::Column::UserId.eq(user_id))
         .filter(notification::Column::ReadAt.is_null())
-        .count(c)
-        .await?)
+        .limit(UNREAD_CAP)
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(ids.len() as u64)
 }
 
 pub async fn inbox<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Result<Inbox> {

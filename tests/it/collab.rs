@@ -935,3 +935,43 @@ async fn work_given_to_a_member_tells_them_once_in_their_language_with_a_working
     })
     .await;
 }
+
+/// The header's count stops at "99+": counting every unread notification would make each page
+/// slower as the user's history grows.
+#[tokio::test]
+async fn the_unread_count_stops_at_99_plus() {
+    on_each_db(|t| async move {
+        use ninefold::entity::notification;
+        use sea_orm::{ActiveValue::Set, EntityTrait};
+        let uid = t.user("busy@n.example", "Busy Director").await;
+        let mut c = t.client();
+        c.login("busy@n.example").await;
+        let add = |from: usize, to: usize| {
+            let conn = t.db.conn.clone();
+            async move {
+                let rows = (from..to).map(|i| notification::ActiveModel {
+                    user_id: Set(uid),
+                    project_id: Set(None),
+                    kind: Set("mention".into()),
+                    dedup_key: Set(format!("cap-{i}")),
+                    params: Set("{}".into()),
+                    link: Set("/inbox".into()),
+                    overdue: Set(false),
+                    created_at: Set(chrono::Utc::now()),
+                    read_at: Set(None),
+                    delivery: Set("off".into()),
+                    delivered_at: Set(None),
+                    ..Default::default()
+                });
+                notification::Entity::insert_many(rows).exec(&conn).await.unwrap();
+            }
+        };
+        add(0, 99).await;
+        assert!(c.get("/projects").await.body.contains("id=\"unread-count\">99<"));
+        add(99, 150).await;
+        let page = c.get("/projects").await;
+        assert!(page.body.contains("id=\"unread-count\">99+<"), "the header says 99+");
+        assert!(c.get("/inbox").await.body.contains("<span class=\"badge\">99+</span>"));
+    })
+    .await;
+}
