@@ -7,10 +7,11 @@ use crate::AppState;
 use crate::domain::policy::Action;
 use crate::service::{self, gates, portfolio, projects};
 use crate::web::context::Ctx;
+use crate::web::packed::reusable;
 use crate::web::projects::authorize;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -77,9 +78,7 @@ pub async fn list(
         e => e.into(),
     })?;
     let (items, total) = (kept.view.0.clone(), kept.view.1);
-    let mut r = Json(ProjectPage { items, next_cursor: next_cursor(start, limit, total), total }).into_response();
-    r.extensions_mut().insert(crate::web::packed::Reusable);
-    Ok(r)
+    Ok(reusable(Json(ProjectPage { items, next_cursor: next_cursor(start, limit, total), total })))
 }
 
 /// A project's overview, as on `/projects/{id}`: its phases, the phase on show with its
@@ -92,9 +91,7 @@ pub async fn list(
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> ApiResult<Response> {
     let (_, a) = authorize(&state, &ctx, id, Action::View).await?;
     let ov = projects::overview_view(&state.db, a.project, None).await?;
-    let mut r = Json(&ov.view).into_response();
-    r.extensions_mut().insert(crate::web::packed::Reusable);
-    Ok(r)
+    Ok(reusable(Json(&ov.view)))
 }
 
 /// A phase's gate, as on its gate page: the deliverables and the blockers, the decisions,

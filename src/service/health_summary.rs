@@ -229,6 +229,11 @@ pub async fn refresh<C: ConnectionTrait>(c: &C, ids: &[i32]) -> Result<()> {
     Ok(())
 }
 
+/// A `COUNT(*)` column of a raw statement's row (a 64-bit integer on both databases).
+pub(super) fn count(r: &sea_orm::QueryResult, col: &str) -> usize {
+    r.try_get::<i64>("", col).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
+}
+
 /// A raw statement under construction: `?` placeholders on SQLite, `$n` on PostgreSQL.
 pub(super) struct Sql {
     pub backend: DbBackend,

@@ -678,9 +678,7 @@ pub async fn unread<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<u64> {
         "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM notifications \
          WHERE user_id = {u} AND read_at IS NULL LIMIT {UNREAD_CAP}) AS unread"
     );
-    let Some(r) = c.query_one_raw(q.statement()).await? else { return Ok(0) };
-    let n = r.try_get::<i64>("", "n").or_else(|_| r.try_get::<i32>("", "n").map(i64::from))?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    Ok(c.query_one_raw(q.statement()).await?.map_or(0, |r| super::health_summary::count(&r, "n") as u64))
 }
 
 pub async fn inbox<C: ConnectionTrait>(c: &C, user_id: i32, lang: Lang) -> Result<Inbox> {

@@ -139,10 +139,6 @@ fn filtered(q: &mut Sql, user_id: i32, a: &Asked, rag: &str) -> String {
     s
 }
 
-fn count(r: &sea_orm::QueryResult, col: &str) -> usize {
-    r.try_get::<i64>("", col).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
-}
-
 /// The portfolio page of `user` for `q`.
 pub async fn page<C: ConnectionTrait>(c: &C, user_id: i32, q: &PortfolioQuery) -> Result<PortfolioPage> {
     let backend = c.get_database_backend();
@@ -159,7 +155,7 @@ pub async fn page<C: ConnectionTrait>(c: &C, user_id: i32, q: &PortfolioQuery) -
     );
     let mut summary = PortfolioSummary::default();
     for r in c.query_all_raw(s.statement()).await? {
-        let n = count(&r, "n");
+        let n = super::health_summary::count(&r, "n");
         summary.total += n;
         match r.try_get::<Option<String>>("", "rag").ok().flatten().as_deref().and_then(hs::parse_rag) {
             Some(Rag::Green) => summary.green += n,
@@ -224,7 +220,7 @@ async fn matching<C: ConnectionTrait>(c: &C, user_id: i32, a: &Asked, rag: &str)
     let mut s = Sql::new(c.get_database_backend());
     let f = filtered(&mut s, user_id, a, rag);
     s.text = format!("SELECT COUNT(*) AS n{f}");
-    Ok(c.query_one_raw(s.statement()).await?.map_or(0, |r| count(&r, "n")))
+    Ok(c.query_one_raw(s.statement()).await?.map_or(0, |r| super::health_summary::count(&r, "n")))
 }
 
 /// The ids of the matching projects `offset..offset + limit` in the order `a.sort` asks.

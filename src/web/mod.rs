@@ -97,12 +97,11 @@ pub fn router(state: AppState, api: Router<AppState>) -> Router {
 }
 
 /// gzip and brotli for every text response (HTML, JSON, SVG, CSV, XML, iCalendar, CSS, JS)
-/// a client accepts; not for PDFs, which compress their own streams. Level 4: most of the
-/// saving for a fraction of the CPU of the maximum.
+/// a client accepts; not for PDFs, which compress their own streams. At `packed::QUALITY`.
 fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{NotForContentType, Predicate};
     use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
     CompressionLayer::new()
-        .quality(CompressionLevel::Precise(4))
+        .quality(CompressionLevel::Precise(packed::QUALITY as i32))
         .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")))
 }

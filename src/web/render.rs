@@ -139,7 +139,8 @@ pub fn kept_page<T>(
         // A template defect: the whole page rendered as usual gives its logged 500.
         return page(state, ctx, name, data());
     };
-    let mut resp = page(
+    // Marked for `packed`, which keeps only a 200 (a template error's 500 passes through).
+    super::packed::reusable(page(
         state,
         ctx,
         "kept.html",
@@ -147,11 +148,7 @@ pub fn kept_page<T>(
             kept_title => Value::from_safe_string(title.to_string()),
             kept_content => Value::from_safe_string(content.replace(CSRF_MARK, &ctx.csrf)),
         },
-    );
-    if resp.status().is_success() {
-        resp.extensions_mut().insert(super::packed::Reusable);
-    }
-    resp
+    ))
 }
 
 /// Render a template as a page. A template error is a defect: it is logged and becomes a
