@@ -30,6 +30,7 @@ mod m20261204_000140_effort;
 mod m20261204_000150_yearly_grid;
 mod m20261204_000180_bc_approval_request;
 mod m20261205_000190_view_stamp;
+mod m20261206_000200_portfolio_stamp;
 
 pub use m20261202_000010_hardening::backfill_org_units;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000110_rules_conversion::Migration),
             Box::new(m20261204_000120_readiness::Migration),
             Box::new(m20261205_000190_view_stamp::Migration),
+            Box::new(m20261206_000200_portfolio_stamp::Migration),
         ]
     }
 }

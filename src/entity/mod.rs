@@ -62,6 +62,7 @@ pub mod person;
 pub mod personal_token;
 pub mod phase;
 pub mod phase_decision;
+pub mod portfolio_stamp;
 pub mod process;
 pub mod project;
 pub mod project_health;

@@ -201,7 +201,7 @@ async fn remove_partial(db: &Db) -> Result<bool> {
             continue;
         }
         tracing::warn!(project = p.id, "removing a demo project whose load was interrupted");
-        project::Entity::delete_by_id(p.id).exec(&*tx).await?;
+        super::write::delete_projects(&*tx, sea_orm::Condition::all().add(project::Column::Id.eq(p.id))).await?;
     }
     tx.commit().await?;
     Ok(complete)

@@ -12,7 +12,7 @@ use crate::domain::workflow::Transition;
 use crate::entity::project;
 use crate::playbook::Playbook;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::ColumnTrait;
 
 pub const PROJECT_NAME: &str = "华美电器 客服试点 · Huamei Service Pilot (hypercare)";
 
@@ -85,7 +85,7 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     let consultant = Actor { user_id: users[3].0 };
     // A load interrupted after this project was made leaves it behind: start again.
     let tx = db.write().await?;
-    project::Entity::delete_many().filter(project::Column::Name.eq(PROJECT_NAME)).exec(&*tx).await?;
+    super::write::delete_projects(&*tx, sea_orm::Condition::all().add(project::Column::Name.eq(PROJECT_NAME))).await?;
     tx.commit().await?;
 
     // Forty weeks ago on a Monday: phases 1–7 (38 weeks) lie behind, cutover two weeks ago.

@@ -71,9 +71,13 @@ pub async fn seed(db: &Db, pb: &Playbook, users: &[(i32, Option<Role>)], today: 
     // A load interrupted half-way left a partial insurer: remove it (rows cascade).
     {
         use crate::entity::project;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use sea_orm::ColumnTrait;
         let tx = db.write().await?;
-        project::Entity::delete_many().filter(project::Column::Name.eq(PROJECT_NAME)).exec(&*tx).await?;
+        crate::service::write::delete_projects(
+            &*tx,
+            sea_orm::Condition::all().add(project::Column::Name.eq(PROJECT_NAME)),
+        )
+        .await?;
         tx.commit().await?;
     }
     // Started 26 weeks ago, on a Monday: phases 1–5 lie behind, phase 6 is under way.

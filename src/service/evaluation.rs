@@ -949,7 +949,7 @@ pub async fn start_next_wave(
         Err(err) => {
             // Nothing carried: the new project goes too, so a retry starts clean.
             let tx = db.write().await?;
-            project::Entity::delete_by_id(next.id).exec(&*tx).await?;
+            write::delete_projects(&*tx, sea_orm::Condition::all().add(project::Column::Id.eq(next.id))).await?;
             tx.commit().await?;
             Err(err)
         }

@@ -16,11 +16,17 @@
 //! the database, so each one's memory stays right. What a view shows from outside the project
 //! (a person's display name) may lag by at most [`MAX_AGE`].
 //!
+//! **The portfolio**, a view of many projects, is checked in one row too: each user has a
+//! portfolio stamp (`portfolio_stamps`) that the same write transactions renew for every
+//! member of the projects they touched, and for members they removed ([`renew_portfolios`]),
+//! so the check costs the same for a user of one project and of a thousand.
+//!
 //! **Bounded.** At most [`CAPACITY`] views are kept (the oldest go first); they are shared
 //! (`Arc`), so a request holds nothing after it ends.
 use super::Result;
-use crate::entity::project_health;
+use crate::entity::{portfolio_stamp, project_health, project_member};
 use chrono::{Datelike, NaiveDate};
+use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 use std::any::Any;
 use std::collections::HashMap;
@@ -127,31 +133,70 @@ pub async fn of_project<C: ConnectionTrait>(c: &C, project_id: i32, today: Naive
     Ok(stamp(c, project_id).await?.map(|stamp| Fresh { stamp, period: i64::from(today.num_days_from_ce()) }))
 }
 
-/// A view of all the projects of `user_id` (the portfolio): fresh while none of them changed,
-/// none was added or removed, and within the same quarter hour of UTC (every time zone's
-/// midnight falls on a quarter hour, so each project's today is the same throughout).
-/// One statement over the user's memberships and the stored rows: the number of projects,
-/// of those without a stamp, and a checksum of the stamps (a change of one stamp changes it
-/// except with a chance of 1 in 2^32, and [`MAX_AGE`] bounds even that).
+/// A view of all the projects of `user_id` (the portfolio): fresh while the user's
+/// portfolio stamp holds (renewed by every write transaction that touches one of their
+/// projects or their membership of one: [`renew_portfolios`]) and within the same quarter
+/// hour of UTC (every time zone's midnight falls on a quarter hour, so each project's today
+/// is the same throughout). One row read by its key, however many projects the user has; no
+/// row (a user who never had a project) keeps nothing.
 pub async fn of_portfolio<C: ConnectionTrait>(c: &C, user_id: i32) -> Result<Option<Fresh>> {
-    let backend = c.get_database_backend();
-    let mut q = super::health_summary::Sql::new(backend);
-    let u = q.p(user_id);
-    q.text = format!(
-        "SELECT COUNT(*) AS n, COUNT(h.project_id) AS kept, CAST(COALESCE(SUM(h.stamp % 4294967291), 0) AS BIGINT) AS sum \
-         FROM project_members m LEFT JOIN project_health h ON h.project_id = m.project_id WHERE m.user_id = {u}"
-    );
-    let Some(r) = c.query_one_raw(q.statement()).await? else { return Ok(None) };
-    let int = |col: &str| -> i64 {
-        r.try_get::<i64>("", col).or_else(|_| r.try_get::<i32>("", col).map(i64::from)).unwrap_or(-1)
+    use portfolio_stamp::Column as S;
+    let s: Option<i64> =
+        portfolio_stamp::Entity::find_by_id(user_id).select_only().column(S::Stamp).into_tuple().one(c).await?;
+    Ok(s.map(|stamp| Fresh { stamp, period: super::clock::quarter_hour() }))
+}
+
+/// Give a new portfolio stamp to every member of projects `project_ids` and to users
+/// `also` (members a transaction removed), in the running write transaction.
+///
+/// Called as the transaction's last statement (`write::transaction`), with the users in
+/// ascending order: on PostgreSQL, two transactions of different projects that share a
+/// member (a director of many projects) then take those rows' locks in the same order, just
+/// before committing, so they wait on each other briefly and never deadlock. Every member
+/// gets the same new value; the views are keyed by user, so one value suffices.
+pub async fn renew_portfolios<C: ConnectionTrait>(c: &C, project_ids: &[i32], also: &[i32]) -> Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::OnConflict};
+    let mut users: Vec<i32> = if project_ids.is_empty() {
+        vec![]
+    } else {
+        project_member::Entity::find()
+            .select_only()
+            .column(project_member::Column::UserId)
+            .filter(project_member::Column::ProjectId.is_in(project_ids.iter().copied()))
+            .into_tuple()
+            .all(c)
+            .await?
     };
-    let (n, kept, sum) = (int("n"), int("kept"), int("sum"));
-    if n < 0 || kept != n || sum < 0 {
-        return Ok(None);
+    users.extend_from_slice(also);
+    users.sort_unstable();
+    users.dedup();
+    if users.is_empty() {
+        return Ok(());
     }
-    // Distinct for (count, checksum) pairs that differ, as far as 64 bits allow.
-    let stamp = sum.wrapping_mul(1_000_003).wrapping_add(n);
-    Ok(Some(Fresh { stamp, period: super::clock::quarter_hour() }))
+    let stamp = new_stamp();
+    let rows = users.iter().map(|u| portfolio_stamp::ActiveModel { user_id: Set(*u), stamp: Set(stamp) });
+    portfolio_stamp::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(portfolio_stamp::Column::UserId)
+                .update_column(portfolio_stamp::Column::Stamp)
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// The members of project `project_id` now (read when a write transaction first takes the
+/// project's lock, so that members it removes still get their portfolios renewed).
+pub async fn members_of<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<Vec<i32>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(project_member::Entity::find()
+        .select_only()
+        .column(project_member::Column::UserId)
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .into_tuple()
+        .all(c)
+        .await?)
 }
 
 /// View `kind` of `scope` (a project, a user) with `params`: from memory while `fresh` is

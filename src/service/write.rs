@@ -30,7 +30,7 @@ pub trait Audited: EntityTrait {
 pub async fn transaction<T>(db: &Db, body: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T>) -> Result<T> {
     let tx = db.write().await?;
     let out = HELD
-        .scope(RefCell::new(Some(Vec::new())), async {
+        .scope(RefCell::new(Some(Held::default())), async {
             let out = body(&*tx).await?;
             refresh_held(&*tx).await?;
             Ok::<T, Error>(out)
@@ -41,10 +41,12 @@ pub async fn transaction<T>(db: &Db, body: impl AsyncFnOnce(&DatabaseTransaction
 }
 
 /// Before a write transaction commits: the stored health of every project it touched (see
-/// `health_summary`), derived in the same transaction.
+/// `health_summary`), derived in the same transaction, and, as the very last statement, new
+/// portfolio stamps for everyone who is or was a member of one of them (`views`).
 async fn refresh_held<C: ConnectionTrait>(c: &C) -> Result<()> {
     let held = HELD.try_with(|h| h.borrow().clone()).ok().flatten().unwrap_or_default();
-    super::health_summary::refresh(c, &held).await
+    super::health_summary::refresh(c, &held.projects).await?;
+    super::views::renew_portfolios(c, &held.projects, &held.members_before).await
 }
 
 /// As [`transaction`], with project `project_id`'s write lock taken before `body` runs:
@@ -57,7 +59,7 @@ pub async fn transaction_in<T>(
 ) -> Result<T> {
     let tx = db.write().await?;
     let out = HELD
-        .scope(RefCell::new(Some(Vec::new())), async {
+        .scope(RefCell::new(Some(Held::default())), async {
             lock_project(&*tx, project_id).await?;
             let out = body(&*tx).await?;
             refresh_held(&*tx).await?;
@@ -69,8 +71,17 @@ pub async fn transaction_in<T>(
 }
 
 tokio::task_local! {
-    /// The projects whose write lock the running [`transaction`] holds (`None` outside one).
-    static HELD: RefCell<Option<Vec<i32>>>;
+    /// What the running [`transaction`] holds (`None` outside one).
+    static HELD: RefCell<Option<Held>>;
+}
+
+/// The projects whose write lock a [`transaction`] holds, and their members when it took
+/// each lock (so a member it removes, or everyone of a project it deletes, still gets a new
+/// portfolio stamp at commit).
+#[derive(Clone, Default)]
+struct Held {
+    projects: Vec<i32>,
+    members_before: Vec<i32>,
 }
 
 /// The advisory-lock class of project write locks (`pg_advisory_xact_lock(class, project)`).
@@ -88,14 +99,17 @@ pub async fn lock_project<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
     // health derived before it commits.
     let first = HELD
         .try_with(|h| match h.borrow_mut().as_mut() {
-            Some(held) if !held.contains(&project_id) => {
-                held.push(project_id);
+            Some(held) if !held.projects.contains(&project_id) => {
+                held.projects.push(project_id);
                 true
             }
             _ => false,
         })
         .unwrap_or(false);
-    if first && c.get_database_backend() == DbBackend::Postgres {
+    if !first {
+        return Ok(());
+    }
+    if c.get_database_backend() == DbBackend::Postgres {
         c.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock($1, $2)",
@@ -103,7 +117,33 @@ pub async fn lock_project<C: ConnectionTrait>(c: &C, project_id: i32) -> Result<
         ))
         .await?;
     }
+    // Read under the lock: no other write of the project is between here and commit.
+    let members = super::views::members_of(c, project_id).await?;
+    let _ = HELD.try_with(|h| {
+        if let Some(held) = h.borrow_mut().as_mut() {
+            held.members_before.extend(members);
+        }
+    });
     Ok(())
+}
+
+/// Delete the projects matching `which` with all their rows (they cascade), outside the
+/// audited path: a demo load interrupted half-way, a next wave whose carry failed. Their
+/// members' portfolios get new stamps (`views`), as after any write to a project.
+pub async fn delete_projects<C: ConnectionTrait>(c: &C, which: sea_orm::Condition) -> Result<()> {
+    use crate::entity::project;
+    use sea_orm::{ColumnTrait, QuerySelect};
+    let ids: Vec<i32> =
+        project::Entity::find().select_only().column(project::Column::Id).filter(which).into_tuple().all(c).await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut members = vec![];
+    for id in &ids {
+        members.extend(super::views::members_of(c, *id).await?);
+    }
+    project::Entity::delete_many().filter(project::Column::Id.is_in(ids)).exec(c).await?;
+    super::views::renew_portfolios(c, &[], &members).await
 }
 
 /// The row `id` of project `project_id`, or `NotFound` (also when it belongs to another
